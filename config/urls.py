@@ -1,0 +1,29 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+
+from tierslieux.api.api import api
+
+admin.site.site_header = "Tiers-Lieux — administration"
+admin.site.site_title = "Tiers-Lieux"
+
+urlpatterns = [
+    path("", include("tierslieux.core.urls")),
+    path("comptes/", include("tierslieux.accounts.urls")),
+    path("territoires/", include("tierslieux.geo.urls")),
+    path("lieux/", include("tierslieux.places.urls")),
+    path("appels/", include("tierslieux.calls.urls")),
+    path("selection/", include("tierslieux.selection.urls")),
+    path("api/v1/", api.urls),
+    path("admin/", admin.site.urls),
+]
+
+handler400 = "tierslieux.core.views.error_400"
+handler403 = "tierslieux.core.views.error_403"
+handler404 = "tierslieux.core.views.error_404"
+handler500 = "tierslieux.core.views.error_500"
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -1,0 +1,138 @@
+import re
+
+import pytest
+from django.contrib.auth.models import Group
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.urls import reverse
+
+from tierslieux.accounts.models import User
+from tierslieux.accounts.roles import Role, has_role
+
+pytestmark = pytest.mark.django_db
+
+
+def test_role_groups_exist_after_migrate():
+    assert set(Group.objects.values_list("name", flat=True)) >= {role.value for role in Role}
+
+
+def test_signup_sends_confirmation_over_smtp_and_link_activates(client, mailbox, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("accounts:signup"), {
+            "first_name": "Camille", "last_name": "Martin", "organisation": "La Fabrique",
+            "email": "Camille@Example.org", "password1": "un-long-mot-de-passe", "password2": "un-long-mot-de-passe",
+        })
+    assert response.status_code == 302
+    user = User.objects.get(email="camille@example.org")
+    assert not user.is_active
+    [message] = mailbox.wait_for("camille@example.org")
+    assert "Confirmez" in message["Subject"]
+    link = re.search(r"http://\S+/comptes/confirmer/\S+/", mailbox.text(message)).group(0)
+    path = link.split("://", 1)[1].split("/", 1)[1]
+    response = client.get("/" + path)
+    assert response.status_code == 302
+    user.refresh_from_db()
+    assert user.is_active and user.email_confirmed_at is not None
+    # The link is single-use.
+    assert client.get("/" + path).status_code == 400
+
+
+def test_signup_bad_input_keeps_what_was_typed(client):
+    response = client.post(reverse("accounts:signup"), {
+        "first_name": "Camille", "email": "pas-une-adresse", "password1": "court", "password2": "autre",
+    })
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert "Camille" in content and "pas-une-adresse" in content
+    assert "Les deux mots de passe ne correspondent pas." in content
+    assert not User.objects.exists()
+
+
+def test_signup_refuses_an_existing_address(client, plain_user):
+    response = client.post(reverse("accounts:signup"), {
+        "email": plain_user.email.upper(), "password1": "un-long-mot-de-passe", "password2": "un-long-mot-de-passe",
+    })
+    assert response.status_code == 200
+    assert "Un compte existe déjà" in response.content.decode()
+
+
+def test_password_reset_email_arrives_over_smtp(client, plain_user, mailbox, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("accounts:password_reset"), {"email": plain_user.email})
+    assert response.status_code == 302
+    [message] = mailbox.wait_for(plain_user.email)
+    body = mailbox.text(message)
+    path = re.search(r"/comptes/mot-de-passe/[^/\s]+/[^/\s]+/", body).group(0)
+    response = client.get(path, follow=True)
+    assert response.status_code == 200
+    response = client.post(response.redirect_chain[-1][0], {
+        "new_password1": "nouveau-mot-de-passe-42", "new_password2": "nouveau-mot-de-passe-42"})
+    assert response.status_code == 302
+    plain_user.refresh_from_db()
+    assert plain_user.check_password("nouveau-mot-de-passe-42")
+
+
+def test_password_reset_for_unknown_address_reveals_nothing(client, mailbox, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("accounts:password_reset"), {"email": "inconnu@example.org"})
+    assert response.status_code == 302
+    assert mailbox.messages == []
+
+
+def test_login_and_logout(client, plain_user):
+    response = client.post(reverse("accounts:login"), {"username": plain_user.email, "password": "motdepasse-de-test-1"})
+    assert response.status_code == 302
+    assert client.get(reverse("accounts:profile")).status_code == 200
+    assert client.get(reverse("accounts:logout")).status_code == 405  # logout is POST only
+    client.post(reverse("accounts:logout"))
+    assert client.get(reverse("accounts:profile")).status_code == 302
+
+
+def test_wrong_password_gives_french_message(client, plain_user):
+    response = client.post(reverse("accounts:login"), {"username": plain_user.email, "password": "faux"})
+    assert response.status_code == 200
+    assert "Adresse électronique ou mot de passe incorrect." in response.content.decode()
+
+
+@pytest.mark.parametrize("fixture", [None, "plain_user", "place_manager", "applicant", "reviewer"])
+def test_only_staff_reach_the_admin(request, client_for, fixture):
+    user = request.getfixturevalue(fixture) if fixture else None
+    response = client_for(user).get("/admin/")
+    assert response.status_code == 302 and "/admin/login/" in response["Location"]
+
+
+@pytest.mark.parametrize("fixture", ["programme_staff", "administrator"])
+def test_staff_reach_the_admin(request, client_for, fixture):
+    user = request.getfixturevalue(fixture)
+    assert client_for(user).get("/admin/").status_code == 200
+
+
+def test_anonymous_cannot_see_a_profile(client_for):
+    response = client_for(None).get(reverse("accounts:profile"))
+    assert response.status_code == 302 and reverse("accounts:login") in response["Location"]
+
+
+@pytest.mark.parametrize("fixture", ["plain_user", "place_manager", "applicant", "reviewer", "programme_staff"])
+def test_each_role_sees_only_its_own_profile(request, client_for, fixture):
+    user = request.getfixturevalue(fixture)
+    content = client_for(user).get(reverse("accounts:profile")).content.decode()
+    assert user.email in content
+    other = User.objects.exclude(pk=user.pk).values_list("email", flat=True)
+    assert not any(email in content for email in other)
+
+
+def test_roles(place_manager, programme_staff, administrator):
+    assert has_role(place_manager, Role.PLACE_MANAGER)
+    assert not has_role(place_manager, Role.PROGRAMME_STAFF)
+    assert has_role(administrator, Role.PROGRAMME_STAFF, Role.REVIEWER)
+    assert programme_staff.is_staff
+
+
+def test_demo_accounts_only_with_dev_settings(settings):
+    settings.DEMO_ACCOUNTS = False
+    with pytest.raises(CommandError):
+        call_command("load_demo")
+    settings.DEMO_ACCOUNTS = True
+    call_command("load_demo")
+    call_command("load_demo")  # idempotent
+    assert User.objects.filter(email__endswith="@demo.tiers-lieux.example").count() == 5

@@ -1,0 +1,239 @@
+"""Fixtures shared by every test: a real SMTP server on loopback, headless Chromium with axe-core,
+and one signed-in user per role.
+
+- `mailbox`: the messages received by the SMTP server since the test started. With the `db` fixture
+  the transaction is never committed, so wrap the action in `django_capture_on_commit_callbacks(execute=True)`
+  (emails are sent after commit); browser tests (live_server) commit for real.
+- `page`: a Playwright page in Debian's Chromium; `assert_accessible(page)` runs axe-core on it.
+"""
+
+from __future__ import annotations
+
+import email
+import email.policy
+import os
+import socket
+import threading
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from aiosmtpd.controller import Controller
+from django.conf import settings
+
+from tests.factories.accounts import UserFactory
+from tierslieux.accounts.roles import Role
+
+# Playwright's sync API runs an event loop in the test thread; Django's ORM is safe to use there.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+ROOT = Path(__file__).resolve().parent.parent
+AXE_JS = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+
+
+# --- CI: no test may be skipped ---------------------------------------------------------------------------
+def pytest_sessionfinish(session, exitstatus):
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    if os.environ.get("CI") == "true" and reporter is not None and reporter.stats.get("skipped"):
+        reporter.write_line(f"CI: {len(reporter.stats['skipped'])} test(s) skipped — not allowed in CI.", red=True)
+        session.exitstatus = 1
+
+
+# --- SMTP ---------------------------------------------------------------------------------------------------
+class _Inbox:
+    def __init__(self) -> None:
+        self.messages: list[email.message.EmailMessage] = []
+        self._lock = threading.Lock()
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's hook name)
+        message = email.message_from_bytes(envelope.content, policy=email.policy.default)
+        with self._lock:
+            self.messages.append(message)
+        return "250 Message accepted for delivery"
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def smtp_server() -> Iterator[_Inbox]:
+    inbox = _Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=_free_port())
+    controller.start()
+    # pytest-django swaps in the in-memory backend: every test sends real SMTP instead.
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST = "127.0.0.1"
+    settings.EMAIL_PORT = controller.port
+    yield inbox
+    controller.stop()
+
+
+class Mailbox:
+    """The messages received over SMTP during one test."""
+
+    def __init__(self, inbox: _Inbox) -> None:
+        self._inbox = inbox
+        self._start = len(inbox.messages)
+
+    @property
+    def messages(self) -> list[email.message.EmailMessage]:
+        return self._inbox.messages[self._start :]
+
+    def to(self, address: str) -> list[email.message.EmailMessage]:
+        return [m for m in self.messages if address in m["To"]]
+
+    def wait_for(self, address: str, count: int = 1, timeout: float = 10.0) -> list[email.message.EmailMessage]:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            found = self.to(address)
+            if len(found) >= count:
+                return found
+            time.sleep(0.05)
+        raise AssertionError(f"{count} message(s) to {address} expected, got {len(self.to(address))}")
+
+    @staticmethod
+    def text(message: email.message.EmailMessage) -> str:
+        return message.get_body(preferencelist=("plain",)).get_content()
+
+
+@pytest.fixture
+def mailbox(smtp_server) -> Mailbox:
+    return Mailbox(smtp_server)
+
+
+@pytest.fixture(autouse=True)
+def _smtp_always_on(smtp_server):
+    """Every test runs with the SMTP server up, so no code path can silently fail to send."""
+    yield
+
+
+# --- Roles --------------------------------------------------------------------------------------------------
+PASSWORD = "motdepasse-de-test-1"
+
+
+def _user_with_role(role: Role | None, **extra):
+    user = UserFactory(**extra)
+    if role is not None:
+        from tierslieux.accounts.services import user_grant_role
+
+        user_grant_role(user=user, role=role)
+    return user
+
+
+@pytest.fixture
+def plain_user(db):
+    return _user_with_role(None, email="personne@example.org")
+
+
+@pytest.fixture
+def place_manager(db):
+    return _user_with_role(Role.PLACE_MANAGER, email="gestionnaire@example.org")
+
+
+@pytest.fixture
+def applicant(db):
+    return _user_with_role(Role.APPLICANT, email="porteur@example.org")
+
+
+@pytest.fixture
+def reviewer(db):
+    return _user_with_role(Role.REVIEWER, email="instructeur@example.org")
+
+
+@pytest.fixture
+def programme_staff(db):
+    return _user_with_role(Role.PROGRAMME_STAFF, email="equipe@example.org")
+
+
+@pytest.fixture
+def administrator(db):
+    return _user_with_role(Role.ADMINISTRATOR, email="admin@example.org", is_superuser=True, is_staff=True)
+
+
+@pytest.fixture
+def client_for(client) -> Callable:
+    """`client_for(user)` returns a test client signed in as `user` (None: anonymous)."""
+    from django.test import Client
+
+    def make(user):
+        if user is None:
+            return Client()
+        new_client = Client()
+        new_client.force_login(user)
+        return new_client
+
+    return make
+
+
+# --- Browser ------------------------------------------------------------------------------------------------
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"Chromium est introuvable ({CHROMIUM}) : installez le paquet Debian « chromium ».")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            headless=True,
+            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                  "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, live_server):
+    context = browser.new_context(base_url=live_server.url, locale="fr-FR", timezone_id="Europe/Paris")
+    context.set_default_timeout(10_000)
+    # Nothing may leave the machine: any request that is not for the live server fails the test.
+    outside: list[str] = []
+
+    def guard(route):
+        if route.request.url.startswith(live_server.url) or route.request.url.startswith("data:"):
+            return route.continue_()
+        outside.append(route.request.url)
+        return route.abort()
+
+    context.route("**/*", guard)
+    page = context.new_page()
+    yield page
+    context.close()
+    assert not outside, f"requests outside the platform: {outside}"
+
+
+def assert_accessible(page, *, exclude: tuple[str, ...] = ()) -> None:
+    """Run axe-core (WCAG 2.x A and AA rules) on the current page and fail on any violation."""
+    if not AXE_JS.exists():
+        pytest.fail("axe-core est absent : lancez « npm ci » (make install).")
+    page.add_script_tag(path=str(AXE_JS))
+    result = page.evaluate(
+        """async (exclude) => await axe.run({include: [document], exclude: exclude.map(s => [s])},
+             {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})""",
+        list(exclude),
+    )
+    violations = [
+        f"{v['id']} ({v['impact']}): {v['help']} — " + "; ".join(n["target"][0] for n in v["nodes"][:5])
+        for v in result["violations"]
+    ]
+    assert not violations, "axe-core violations on " + page.url + ":\n" + "\n".join(violations)
+
+
+@pytest.fixture
+def login(page):
+    """`login(user)` signs `user` in through the login form."""
+
+    def do(user, password: str = PASSWORD):
+        page.goto("/comptes/connexion/")
+        page.get_by_label("Adresse électronique").fill(user.email)
+        page.get_by_label("Mot de passe").fill(password)
+        page.get_by_role("button", name="Se connecter").click()
+        page.wait_for_url("**/comptes/profil/")
+
+    return do

@@ -1,0 +1,37 @@
+import pytest
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize("path", ["/", "/a-propos/", "/accessibilite/", "/mentions-legales/", "/donnees/"])
+def test_public_pages_for_anonymous(client, path):
+    response = client.get(path)
+    assert response.status_code == 200
+    assert '<html lang="fr"' in response.content.decode()
+
+
+def test_unknown_page_is_a_french_404(client):
+    response = client.get("/cette-page-n-existe-pas/")
+    assert response.status_code == 404
+    assert "Page non trouvée" in response.content.decode()
+
+
+def test_home_shows_live_figures(client):
+    from tests.factories.geo import CommuneFactory
+
+    CommuneFactory(population=1234)
+    content = client.get("/").content.decode()
+    assert "Chiffres clés" in content
+    assert "1\xa0234" in content
+
+
+def test_email_helper_sends_after_commit_only(mailbox, django_capture_on_commit_callbacks):
+    from tierslieux.core.emails import email_send
+
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        email_send(name="signup-confirmation", to=["a@example.org"], context={"confirmation_path": "/x/"})
+    assert mailbox.messages == []  # nothing before commit
+    for callback in callbacks:
+        callback()
+    [message] = mailbox.wait_for("a@example.org")
+    assert message.get_body(preferencelist=("html",)) is not None

@@ -1,0 +1,60 @@
+import factory
+
+from tierslieux.geo.models import Commune, Department, Epci, Qpv, Region
+
+
+class RegionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Region
+        django_get_or_create = ("code",)
+
+    code = "53"
+    name = "Bretagne"
+
+
+class DepartmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Department
+        django_get_or_create = ("code",)
+
+    code = "29"
+    name = "Finistère"
+    region = factory.SubFactory(RegionFactory)
+
+
+class EpciFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Epci
+        django_get_or_create = ("siren",)
+
+    siren = "242900645"
+    name = "Concarneau Cornouaille Agglomération"
+    kind = Epci.Kind.CA
+
+
+class CommuneFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Commune
+        django_get_or_create = ("insee",)
+
+    insee = factory.Sequence(lambda n: f"29{n % 1000:03d}")
+    name = factory.Sequence(lambda n: f"Commune {n}")
+    department = factory.SubFactory(DepartmentFactory)
+    region = factory.LazyAttribute(lambda o: o.department.region)
+    epci = factory.SubFactory(EpciFactory)
+    population = 5000
+    area_km2 = 40.0
+    town_hall_lon = -3.92
+    town_hall_lat = 47.87
+    interior_lon = -3.92
+    interior_lat = 47.87
+    density_level = "Petites villes"
+
+
+class QpvFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Qpv
+        django_get_or_create = ("code",)
+
+    code = factory.Sequence(lambda n: f"QN029{n:02d}M")
+    name = factory.Sequence(lambda n: f"Quartier {n}")

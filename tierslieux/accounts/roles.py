@@ -1,0 +1,44 @@
+"""Roles are Django groups. Their names are stable identifiers; labels are what people read."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    PLACE_MANAGER = "place_manager"
+    APPLICANT = "applicant"
+    REVIEWER = "reviewer"
+    PROGRAMME_STAFF = "programme_staff"
+    ADMINISTRATOR = "administrator"
+
+    @property
+    def label(self) -> str:
+        return ROLE_LABELS[self]
+
+
+ROLE_LABELS = {
+    Role.PLACE_MANAGER: "Gestionnaire de lieu",
+    Role.APPLICANT: "Porteur de projet",
+    Role.REVIEWER: "Instructeur·rice",
+    Role.PROGRAMME_STAFF: "Équipe du programme",
+    Role.ADMINISTRATOR: "Administrateur·rice",
+}
+
+
+def has_role(user, *roles: Role) -> bool:
+    """True when `user` is authenticated and holds one of `roles` (administrators hold every role)."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    if user.is_superuser:
+        return True
+    names = {role.value for role in roles} | {Role.ADMINISTRATOR.value}
+    cached = getattr(user, "_role_names", None)
+    if cached is None:
+        cached = set(user.groups.values_list("name", flat=True))
+        user._role_names = cached
+    return bool(cached & names)
+
+
+def is_programme_staff(user) -> bool:
+    return has_role(user, Role.PROGRAMME_STAFF)

@@ -1,0 +1,62 @@
+"""Writes on accounts: sign-up, confirmation, roles."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import Group
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+
+from tierslieux.core.emails import email_send
+
+from .models import User
+from .roles import Role
+from .tokens import email_confirmation_token
+
+
+def confirmation_path(user: User) -> str:
+    uid = urlsafe_base64_encode(force_bytes(user.pk))
+    return reverse("accounts:confirm", args=[uid, email_confirmation_token.make_token(user)])
+
+
+@transaction.atomic
+def user_sign_up(*, email: str, password: str, first_name: str = "", last_name: str = "",
+                 organisation: str = "") -> User:
+    """Create an inactive account and email its confirmation link."""
+    user = User.objects.create_user(
+        email=email, password=password, first_name=first_name, last_name=last_name,
+        organisation=organisation, is_active=False,
+    )
+    email_send(name="signup-confirmation", to=[user.email],
+               context={"user": user, "confirmation_path": confirmation_path(user)})
+    return user
+
+
+@transaction.atomic
+def user_confirm_email(*, user: User) -> User:
+    user.is_active = True
+    user.email_confirmed_at = timezone.now()
+    user.save(update_fields=["is_active", "email_confirmed_at"])
+    return user
+
+
+def role_group(role: Role) -> Group:
+    group, _ = Group.objects.get_or_create(name=role.value)
+    return group
+
+
+@transaction.atomic
+def user_grant_role(*, user: User, role: Role) -> None:
+    user.groups.add(role_group(role))
+    if role in (Role.PROGRAMME_STAFF, Role.ADMINISTRATOR):
+        user.is_staff = True
+        user.save(update_fields=["is_staff"])
+    user.__dict__.pop("_role_names", None)
+
+
+@transaction.atomic
+def user_revoke_role(*, user: User, role: Role) -> None:
+    user.groups.remove(role_group(role))
+    user.__dict__.pop("_role_names", None)

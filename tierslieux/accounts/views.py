@@ -1,0 +1,119 @@
+"""Accounts pages. Sign-up, confirmation, login and password reset are public; the profile needs login."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.urls import reverse_lazy
+from django.utils.encoding import force_str
+from django.utils.http import urlsafe_base64_decode
+from django.views.decorators.http import require_http_methods
+
+from . import services
+from .forms import (
+    EmailAuthenticationForm,
+    PlatformPasswordResetForm,
+    PlatformSetPasswordForm,
+    ProfileForm,
+    SignUpForm,
+)
+from .models import User
+from .roles import ROLE_LABELS, Role
+from .tokens import email_confirmation_token
+
+
+@require_http_methods(["GET", "POST"])
+def signup(request):
+    """Public: create an account; it becomes active once its email address is confirmed."""
+    if request.user.is_authenticated:
+        return redirect("accounts:profile")
+    form = SignUpForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        services.user_sign_up(email=data["email"], password=data["password1"], first_name=data["first_name"],
+                              last_name=data["last_name"], organisation=data["organisation"])
+        return redirect("accounts:signup_done")
+    return render(request, "accounts/signup.html", {"form": form, "page_title": "Créer un compte",
+                                                     "breadcrumb": [{"label": "Créer un compte"}]})
+
+
+def signup_done(request):
+    """Public."""
+    return render(request, "accounts/signup_done.html", {"page_title": "Confirmez votre adresse"})
+
+
+def confirm(request, uidb64: str, token: str):
+    """Public: the link of the confirmation email activates the account and signs the person in."""
+    try:
+        user = User.objects.get(pk=force_str(urlsafe_base64_decode(uidb64)))
+    except (User.DoesNotExist, ValueError, TypeError, OverflowError):
+        user = None
+    if user is None or not email_confirmation_token.check_token(user, token):
+        return render(request, "accounts/confirm_invalid.html", {"page_title": "Lien invalide"}, status=400)
+    services.user_confirm_email(user=user)
+    login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    messages.success(request, "Votre adresse est confirmée : bienvenue !")
+    return redirect("accounts:profile")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def profile(request):
+    """Signed-in person only: their own profile."""
+    form = ProfileForm(request.POST or None, instance=request.user)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, "Votre profil est enregistré.")
+        return redirect("accounts:profile")
+    roles = [ROLE_LABELS[Role(name)] for name in request.user.groups.values_list("name", flat=True)
+             if name in Role._value2member_map_]
+    return render(request, "accounts/profile.html", {"form": form, "roles": roles, "page_title": "Mon compte",
+                                                      "breadcrumb": [{"label": "Mon compte"}]})
+
+
+class LoginView(auth_views.LoginView):
+    """Public."""
+
+    template_name = "accounts/login.html"
+    authentication_form = EmailAuthenticationForm
+    redirect_authenticated_user = True
+    extra_context = {"page_title": "Se connecter", "breadcrumb": [{"label": "Se connecter"}]}
+
+
+class LogoutView(auth_views.LogoutView):
+    """Signed-in person (POST only)."""
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Public."""
+
+    template_name = "accounts/password_reset.html"
+    form_class = PlatformPasswordResetForm
+    success_url = reverse_lazy("accounts:password_reset_done")
+    extra_context = {"page_title": "Mot de passe oublié", "breadcrumb": [{"label": "Mot de passe oublié"}]}
+
+
+class PasswordResetDoneView(auth_views.PasswordResetDoneView):
+    """Public."""
+
+    template_name = "accounts/password_reset_done.html"
+    extra_context = {"page_title": "Courriel envoyé"}
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    """Public (with a valid one-time link)."""
+
+    template_name = "accounts/password_reset_confirm.html"
+    form_class = PlatformSetPasswordForm
+    success_url = reverse_lazy("accounts:password_reset_complete")
+    extra_context = {"page_title": "Nouveau mot de passe"}
+
+
+class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
+    """Public."""
+
+    template_name = "accounts/password_reset_complete.html"
+    extra_context = {"page_title": "Mot de passe modifié"}

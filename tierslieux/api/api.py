@@ -1,0 +1,16 @@
+"""The public API, documented in OpenAPI at /api/v1/docs.
+
+Each capability defines its own `ninja.Router` in `tierslieux/<app>/api.py`; it is mounted here.
+"""
+
+from ninja import NinjaAPI
+
+api = NinjaAPI(
+    title="API Tiers-Lieux",
+    version="1.0.0",
+    description=(
+        "Données publiques de la plateforme Tiers-Lieux : géographie de référence, tiers-lieux, "
+        "appels à manifestation d’intérêt et lauréats. Licence Ouverte 2.0."
+    ),
+    urls_namespace="api-1.0.0",
+)

@@ -1,0 +1,30 @@
+"""Read-side queries of the platform-wide pages."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Sum
+
+from tierslieux.geo.models import Commune, Department, Epci, Qpv, Region
+
+
+@dataclass(frozen=True)
+class Figure:
+    value: int
+    label: str
+    url: str = ""
+
+
+def home_figures() -> list[Figure]:
+    """Live figures shown on the home page."""
+    communes = Commune.objects.filter(kind=Commune.Kind.COMMUNE)
+    population = communes.aggregate(total=Sum("population"))["total"] or 0
+    return [
+        Figure(communes.count(), "communes"),
+        Figure(population, "habitants"),
+        Figure(Epci.objects.count(), "EPCI"),
+        Figure(Department.objects.count(), "départements"),
+        Figure(Region.objects.count(), "régions"),
+        Figure(Qpv.objects.count(), "quartiers prioritaires (QPV)"),
+    ]

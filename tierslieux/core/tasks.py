@@ -1,0 +1,11 @@
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django_tasks import task
+
+
+@task()
+def send_email_task(*, subject: str, text: str, html: str, to: list[str]) -> int:
+    """Send one rendered email over SMTP; returns the number of messages sent."""
+    message = EmailMultiAlternatives(subject=subject, body=text, from_email=settings.DEFAULT_FROM_EMAIL, to=to)
+    message.attach_alternative(html, "text/html")
+    return message.send()

@@ -1,0 +1,64 @@
+"""Platform-wide pages. Every view here is public."""
+
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from . import selectors
+
+
+@require_GET
+def home(request):
+    """Public: presents the platform with live figures."""
+    return render(request, "core/home.html", {"figures": selectors.home_figures()})
+
+
+@require_GET
+def about(request):
+    """Public."""
+    return render(request, "core/about.html", {"page_title": "À propos", "breadcrumb": [{"label": "À propos"}]})
+
+
+@require_GET
+def accessibility(request):
+    """Public: the accessibility statement (RGAA)."""
+    return render(
+        request,
+        "core/accessibility.html",
+        {"page_title": "Déclaration d’accessibilité", "breadcrumb": [{"label": "Accessibilité"}]},
+    )
+
+
+@require_GET
+def legal(request):
+    """Public: legal notice and personal data."""
+    return render(
+        request,
+        "core/legal.html",
+        {"page_title": "Mentions légales", "breadcrumb": [{"label": "Mentions légales"}]},
+    )
+
+
+@require_GET
+def open_data(request):
+    """Public: what the platform publishes and how to reuse it."""
+    return render(
+        request,
+        "core/open_data.html",
+        {"page_title": "Données ouvertes", "breadcrumb": [{"label": "Données ouvertes"}]},
+    )
+
+
+def error_400(request, exception=None):
+    return render(request, "400.html", status=400)
+
+
+def error_403(request, exception=None):
+    return render(request, "403.html", status=403)
+
+
+def error_404(request, exception=None):
+    return render(request, "404.html", status=404)
+
+
+def error_500(request):
+    return render(request, "500.html", status=500)
