@@ -1,0 +1,36 @@
+"""Normalisation of place names for accent- and case-insensitive search (plain Python, no Django)."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_SEPARATORS = re.compile(r"[-‐‑‒–—'’ʼ`´_./,;:()\"«»]+")
+_SPACES = re.compile(r"\s+")
+# Abbreviations written in place names and queries: "St-Étienne", "Ste Foy", "St Denis".
+_ABBREVIATIONS = {"st": "saint", "ste": "sainte", "sts": "saints", "stes": "saintes"}
+_LIGATURES = str.maketrans({"œ": "oe", "Œ": "oe", "æ": "ae", "Æ": "ae", "ß": "ss"})
+
+
+def normalize_name(value: str) -> str:
+    """Lower-case, accents stripped, hyphens and apostrophes as spaces, spaces collapsed.
+
+    >>> normalize_name("Saint-Étienne-du-Rouvray")
+    'saint etienne du rouvray'
+    >>> normalize_name("L'Haÿ-les-Roses")
+    'l hay les roses'
+    """
+    value = (value or "").translate(_LIGATURES)
+    decomposed = unicodedata.normalize("NFKD", value)
+    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return _SPACES.sub(" ", _SEPARATORS.sub(" ", stripped.lower())).strip()
+
+
+def normalize_query(value: str) -> str:
+    """`normalize_name` plus the "st" → "saint" equivalence (applied to queries, not stored names).
+
+    >>> normalize_query("St-Etienne")
+    'saint etienne'
+    """
+    words = normalize_name(value).split(" ")
+    return " ".join(_ABBREVIATIONS.get(word, word) for word in words if word)
