@@ -56,6 +56,44 @@ class Label(models.TextChoices):
     FRANCE_SERVICES = "france_services", _("France services")
 
 
+class Service(models.TextChoices):
+    DESKS = "bureaux", _("Postes de travail / bureaux")
+    MEETING_ROOMS = "salles_reunion", _("Salles de réunion")
+    MACHINES = "machines", _("Machines et outils de fabrication")
+    TRAINING = "formation", _("Formations")
+    DIGITAL_HELP = "aide_numerique", _("Accompagnement au numérique")
+    PUBLIC_SERVICE = "services_publics", _("Accueil de services publics")
+    CAFE = "cafe", _("Café, bar ou restauration")
+    CHILDCARE = "garde_enfants", _("Garde d’enfants")
+    EVENTS = "evenements", _("Événements, espace modulable")
+    STUDIOS = "ateliers", _("Ateliers d’artistes ou d’artisans")
+    FOOD_LAB = "labo_alimentaire", _("Laboratoire de transformation alimentaire")
+    STORAGE = "stockage", _("Stockage")
+    SHOP = "vente", _("Espace de vente")
+    ACCOMMODATION = "hebergement", _("Hébergement")
+    INTERNET = "internet", _("Accès à internet")
+
+
+class Accessibility(models.TextChoices):
+    STEP_FREE = "plain_pied", _("Accès de plain-pied ou rampe")
+    ELEVATOR = "ascenseur", _("Ascenseur")
+    ACCESSIBLE_TOILETS = "sanitaires", _("Sanitaires adaptés")
+    PARKING = "stationnement", _("Place de stationnement réservée")
+    HEARING_LOOP = "boucle_magnetique", _("Boucle à induction magnétique")
+    PUBLIC_TRANSPORT = "transports", _("Desservi par les transports en commun")
+
+
+class EquipmentCategory(models.TextChoices):
+    DIGITAL = "numerique", _("Numérique")
+    MAKING = "fabrication", _("Fabrication")
+    WOOD_METAL = "bois_metal", _("Bois et métal")
+    TEXTILE = "textile", _("Textile")
+    AUDIOVISUAL = "audiovisuel", _("Audiovisuel")
+    KITCHEN = "cuisine", _("Cuisine")
+    OFFICE = "bureau", _("Bureau")
+    OTHER = "autre", _("Autre")
+
+
 class Place(models.Model):
     name = models.CharField(_("nom"), max_length=200)
     slug = models.SlugField(_("identifiant d’URL"), max_length=220, unique=True)
@@ -67,15 +105,62 @@ class Place(models.Model):
     commune = models.ForeignKey(Commune, on_delete=models.PROTECT, related_name="places")
     lon = models.FloatField(_("longitude"))
     lat = models.FloatField(_("latitude"))
-    status = models.CharField(_("statut"), max_length=20, choices=PlaceStatus.choices, default=PlaceStatus.OPEN)
-    legal_form = models.CharField(_("forme juridique"), max_length=20, choices=LegalForm.choices, blank=True,
-                                  default="")
+    status = models.CharField(
+        _("statut"), max_length=20, choices=PlaceStatus.choices, default=PlaceStatus.OPEN
+    )
+    legal_form = models.CharField(
+        _("forme juridique"), max_length=20, choices=LegalForm.choices, blank=True, default=""
+    )
     siret = models.CharField(_("SIRET"), max_length=14, blank=True, default="")
     rna = models.CharField(_("numéro RNA"), max_length=10, blank=True, default="")
     opening_date = models.DateField(_("date d’ouverture"), null=True, blank=True)
     labels = models.JSONField(_("labels"), default=list, blank=True, help_text=_("Codes de Label."))
-    managers = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="managed_places", blank=True,
-                                      verbose_name=_("gestionnaires"))
+    managers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, related_name="managed_places", blank=True, verbose_name=_("gestionnaires")
+    )
+    # Added by 0002: the full record of a place.
+    services = models.JSONField(_("services"), default=list, blank=True, help_text=_("Codes de Service."))
+    equipment = models.JSONField(
+        _("équipements"),
+        default=list,
+        blank=True,
+        help_text=_('Liste de {"category": code EquipmentCategory, "name": texte}.'),
+    )
+    opening_hours = models.JSONField(
+        _("horaires d’ouverture"),
+        default=dict,
+        blank=True,
+        help_text=_('{"mo": [["09:00", "12:00"], …], "tu": …} ; jours absents : fermé.'),
+    )
+    opening_exceptions = models.JSONField(
+        _("exceptions aux horaires"),
+        default=list,
+        blank=True,
+        help_text=_('Liste de {"start": date, "end": date, "hours": [[…]] (vide : fermé), "label": texte}.'),
+    )
+    accessibility = models.JSONField(
+        _("accessibilité"), default=list, blank=True, help_text=_("Codes d’Accessibility.")
+    )
+    website = models.URLField(_("site web"), max_length=300, blank=True, default="")
+    social_links = models.JSONField(
+        _("réseaux sociaux"), default=list, blank=True, help_text=_("Liste d’adresses (URL).")
+    )
+    surface_m2 = models.PositiveIntegerField(_("surface (m²)"), null=True, blank=True)
+    source = models.CharField(_("source principale"), max_length=40, blank=True, default="")
+    location_approximate = models.BooleanField(
+        _("localisation approximative"),
+        default=False,
+        help_text=_("Coordonnées de la commune faute de l’adresse exacte."),
+    )
+    private_contact = models.JSONField(
+        _("contact privé"),
+        default=dict,
+        blank=True,
+        help_text=_("Noms et adresses électroniques des personnes : jamais publiés ni exportés."),
+    )
+    last_verified_at = models.DateField(_("dernière vérification"), null=True, blank=True)
+    completeness = models.PositiveSmallIntegerField(_("complétude (%)"), default=0, editable=False)
+    search_text = models.TextField(default="", blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -90,3 +175,48 @@ class Place(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("places:detail", args=[self.slug])
+
+
+class PlaceSourceRecord(models.Model):
+    """One row of one source file merged into a place; `raw` may hold personal data: never published."""
+
+    place = models.ForeignKey(Place, on_delete=models.CASCADE, related_name="source_records")
+    source = models.CharField(_("source"), max_length=40)
+    source_id = models.CharField(_("identifiant dans la source"), max_length=80)
+    raw = models.JSONField(_("données brutes"), default=dict, blank=True)
+    imported_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["source", "source_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["source", "source_id"], name="place_source_record_unique")
+        ]
+        verbose_name = _("enregistrement source")
+        verbose_name_plural = _("enregistrements sources")
+
+    def __str__(self) -> str:
+        return f"{self.source}:{self.source_id}"
+
+
+class PlaceVersion(models.Model):
+    """One change of a place: who, when, why, what ({field: [old, new]}) and the full snapshot after it."""
+
+    place = models.ForeignKey(Place, on_delete=models.CASCADE, related_name="versions")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    reason = models.CharField(_("motif"), max_length=300, blank=True, default="")
+    changes = models.JSONField(_("modifications"), default=dict)
+    snapshot = models.JSONField(_("état complet"), default=dict)
+    reverted_from = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("version d’un lieu")
+        verbose_name_plural = _("versions des lieux")
+
+    def __str__(self) -> str:
+        return f"{self.place} — {self.created_at:%Y-%m-%d %H:%M}"

@@ -1,0 +1,74 @@
+"""Opening hours: parse the OSM syntax of source files, tell whether a place is open (plain Python)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+DAYS = ("mo", "tu", "we", "th", "fr", "sa", "su")
+DAY_LABELS = {
+    "mo": "Lundi",
+    "tu": "Mardi",
+    "we": "Mercredi",
+    "th": "Jeudi",
+    "fr": "Vendredi",
+    "sa": "Samedi",
+    "su": "Dimanche",
+}
+_RULE = re.compile(
+    r"^\s*([A-Za-z]{2}(?:\s*[-,]\s*[A-Za-z]{2})*)\s+(\d{1,2}:\d{2}\s*-\s*\d{1,2}:\d{2}"
+    r"(?:\s*,\s*\d{1,2}:\d{2}\s*-\s*\d{1,2}:\d{2})*)\s*$"
+)
+
+
+def _days(spec: str) -> list[str]:
+    result: list[str] = []
+    for part in spec.lower().replace(" ", "").split(","):
+        if "-" in part:
+            start, end = part.split("-", 1)
+            if start in DAYS and end in DAYS:
+                i, j = DAYS.index(start), DAYS.index(end)
+                result += list(DAYS[i : j + 1]) if i <= j else list(DAYS[i:] + DAYS[: j + 1])
+        elif part in DAYS:
+            result.append(part)
+    return result
+
+
+def parse_osm(text: str) -> dict[str, list[list[str]]]:
+    """'Mo-Fr 09:00-12:00,14:00-17:00; Sa 09:00-12:00' -> {"mo": [["09:00", "12:00"], …], …}.
+    Rules it cannot read are ignored (the raw text stays in the source record)."""
+    hours: dict[str, list[list[str]]] = {}
+    for rule in (text or "").split(";"):
+        match = _RULE.match(rule)
+        if not match:
+            continue
+        intervals = []
+        for span in match.group(2).split(","):
+            start, end = (t.strip().zfill(5) for t in span.split("-"))
+            if start < end:
+                intervals.append([start, end])
+        for day in _days(match.group(1)):
+            hours.setdefault(day, [])
+            hours[day] = sorted({tuple(i) for i in hours[day]} | {tuple(i) for i in intervals})
+            hours[day] = [list(i) for i in hours[day]]
+    return hours
+
+
+def intervals_on(hours: dict, exceptions: list, day: dt.date) -> list[list[str]]:
+    iso = day.isoformat()
+    for exception in exceptions or []:
+        if exception.get("start", "") <= iso <= exception.get("end", exception.get("start", "")):
+            return exception.get("hours") or []
+    return (hours or {}).get(DAYS[day.weekday()], [])
+
+
+def is_open(hours: dict, exceptions: list, moment: dt.datetime) -> bool:
+    clock = moment.strftime("%H:%M")
+    return any(start <= clock < end for start, end in intervals_on(hours, exceptions, moment.date()))
+
+
+def week_table(hours: dict) -> list[tuple[str, str]]:
+    """[("Lundi", "09:00–12:00, 14:00–17:00"), …, ("Dimanche", "Fermé")]."""
+    return [
+        (DAY_LABELS[day], ", ".join(f"{s}–{e}" for s, e in hours.get(day, [])) or "Fermé") for day in DAYS
+    ]

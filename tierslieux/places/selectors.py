@@ -1,0 +1,386 @@
+"""Reads on places: permissions, the atlas filters (list, map, exports, API share them), place pages."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from dataclasses import dataclass, field
+
+import numpy as np
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from tierslieux.accounts.roles import is_programme_staff
+from tierslieux.geo.models import Commune, Department, Epci, Region
+
+from . import clustering, hours
+from .index import LABEL_CODES, SERVICE_CODES, STATUS_CODES, TYPE_CODES, AtlasIndex, bit, get_index
+from .models import Label, Place, PlaceStatus, PlaceType, PlaceVersion, Service
+from .text import normalise
+
+EARTH_KM = 6371.0088
+PAGE_SIZE = 20
+
+
+# --- Permissions ----------------------------------------------------------------------------------------
+def place_is_managed_by(place: Place, user) -> bool:
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    return place.managers.filter(pk=user.pk).exists()
+
+
+def place_can_edit(place: Place, user) -> bool:
+    """Managers of the place and programme staff may edit it."""
+    return place_is_managed_by(place, user) or is_programme_staff(user)
+
+
+def place_can_see_history(place: Place, user) -> bool:
+    return place_can_edit(place, user)
+
+
+def place_can_revert(user) -> bool:
+    return is_programme_staff(user)
+
+
+# --- Filters --------------------------------------------------------------------------------------------
+@dataclass
+class AtlasFilters:
+    q: str = ""
+    types: list[str] = field(default_factory=list)
+    services: list[str] = field(default_factory=list)
+    labels: list[str] = field(default_factory=list)
+    statuses: list[str] = field(default_factory=list)
+    open_now: bool = False
+    region: str = ""
+    department: str = ""
+    epci: str = ""
+    commune: str = ""
+    near_lat: float | None = None
+    near_lon: float | None = None
+    around: str = ""  # a commune name or a postcode, resolved into near_lat/near_lon
+    around_label: str = ""
+    radius_km: float | None = None
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def has_origin(self) -> bool:
+        return self.near_lat is not None and self.near_lon is not None
+
+    def querystring_items(self) -> list[tuple[str, str]]:
+        items: list[tuple[str, str]] = []
+        for key in ("q", "region", "department", "epci", "commune", "around"):
+            if getattr(self, key):
+                items.append((key, getattr(self, key)))
+        for key, values in (
+            ("type", self.types),
+            ("service", self.services),
+            ("label", self.labels),
+            ("status", self.statuses),
+        ):
+            items += [(key, value) for value in values]
+        if self.open_now:
+            items.append(("open_now", "1"))
+        if self.has_origin and not self.around:
+            items += [("lat", f"{self.near_lat:.5f}"), ("lon", f"{self.near_lon:.5f}")]
+        if self.radius_km:
+            items.append(("radius", f"{self.radius_km:g}"))
+        return items
+
+
+def _getlist(params, key: str) -> list[str]:
+    if hasattr(params, "getlist"):
+        values = params.getlist(key)
+    else:
+        values = params.get(key) or []
+        values = [values] if isinstance(values, str) else list(values)
+    result = []
+    for value in values:
+        result += [v.strip() for v in str(value).split(",") if v.strip()]
+    return result
+
+
+def _get(params, key: str) -> str:
+    value = params.get(key, "")
+    if isinstance(value, list):
+        value = value[0] if value else ""
+    return str(value or "").strip()[:200]
+
+
+def parse_filters(params) -> AtlasFilters:
+    """Read the filters from a QueryDict or dict; unknown codes are dropped with a French message."""
+    filters = AtlasFilters(q=_get(params, "q"))
+    for key, attr, codes, label in (
+        ("type", "types", PlaceType.values, _("type")),
+        ("service", "services", Service.values, _("service")),
+        ("label", "labels", Label.values, _("label")),
+        ("status", "statuses", PlaceStatus.values, _("statut")),
+    ):
+        values = _getlist(params, key)
+        good = [v for v in values if v in codes]
+        for bad in set(values) - set(good):
+            filters.errors.append(
+                _("Filtre %(label)s inconnu ignoré : « %(value)s ».") % {"label": label, "value": bad[:40]}
+            )
+        setattr(filters, attr, list(dict.fromkeys(good)))
+    filters.open_now = _get(params, "open_now") in {"1", "true", "on", "oui"}
+    for key in ("region", "department", "epci", "commune"):
+        value = _get(params, key)
+        if value and not re.fullmatch(r"[0-9AB]{2,9}", value.upper()):
+            filters.errors.append(_("Code %(key)s invalide ignoré.") % {"key": key})
+            value = ""
+        setattr(filters, key, value.upper())
+    lat, lon = _get(params, "lat"), _get(params, "lon")
+    if lat or lon:
+        try:
+            filters.near_lat, filters.near_lon = float(lat), float(lon)
+            if not (-90 <= filters.near_lat <= 90 and -180 <= filters.near_lon <= 180):
+                raise ValueError
+            filters.around_label = _("votre position")
+        except ValueError:
+            filters.near_lat = filters.near_lon = None
+            filters.errors.append(_("Position invalide ignorée (latitude et longitude attendues)."))
+    around = _get(params, "around")
+    if around:
+        filters.around = around
+        commune = commune_for_text(around)
+        if commune is None or commune.point is None:
+            filters.errors.append(
+                _("Commune ou code postal introuvable : « %(value)s ».") % {"value": around[:60]}
+            )
+        else:
+            filters.near_lon, filters.near_lat = commune.point
+            filters.around_label = commune.name
+    radius = _get(params, "radius")
+    if radius:
+        try:
+            filters.radius_km = max(0.1, min(float(radius), 2000.0))
+        except ValueError:
+            filters.errors.append(_("Rayon invalide ignoré."))
+    return filters
+
+
+def commune_for_text(text: str) -> Commune | None:
+    """A commune from a postcode or a name (accent- and case-insensitive; the most populated wins)."""
+    text = text.strip()
+    communes = Commune.objects.filter(kind=Commune.Kind.COMMUNE).order_by("-population")
+    if re.fullmatch(r"\d{5}|\d[AB]\d{3}", text):
+        return communes.filter(postcodes__contains=text).first() or communes.filter(pk=text).first()
+    wanted = normalise(text)
+    if not wanted:
+        return None
+    found = communes.filter(name_search=wanted).first()
+    if found is None:
+        found = next((c for c in communes.filter(name__iexact=text)), None)
+    if found is None:
+        for commune in communes.filter(name__icontains=text.split()[0])[:200]:
+            if normalise(commune.name) == wanted:
+                return commune
+    return found
+
+
+# --- Atlas queries --------------------------------------------------------------------------------------
+@dataclass
+class AtlasResult:
+    rows: np.ndarray  # rows of the index, in display order
+    index: AtlasIndex
+    distances_km: np.ndarray | None = None  # aligned with rows
+
+    @property
+    def count(self) -> int:
+        return len(self.rows)
+
+    @property
+    def ids(self) -> list[int]:
+        return self.index.ids[self.rows].tolist()
+
+
+def _open_rows(index: AtlasIndex, moment: dt.datetime) -> np.ndarray:
+    return np.array(
+        sorted(
+            row for row, (week, exceptions) in index.hours.items() if hours.is_open(week, exceptions, moment)
+        ),
+        dtype=np.int64,
+    )
+
+
+def haversine_km(lon1, lat1, lon2: np.ndarray, lat2: np.ndarray) -> np.ndarray:
+    p1, p2 = math.radians(lat1), np.radians(lat2)
+    dp, dl = p2 - p1, np.radians(lon2) - math.radians(lon1)
+    a = np.sin(dp / 2) ** 2 + math.cos(p1) * np.cos(p2) * np.sin(dl / 2) ** 2
+    return 2 * EARTH_KM * np.arcsin(np.sqrt(np.minimum(a, 1.0)))
+
+
+def filter_mask(index: AtlasIndex, filters: AtlasFilters, *, use_search: bool = True):
+    """Boolean mask over the index rows, and the search scores (None without a query)."""
+    keep = np.ones(len(index), dtype=bool)
+    if filters.types:
+        keep &= (index.types & sum(bit(TYPE_CODES, t) for t in filters.types)) != 0
+    for value in filters.services:
+        keep &= (index.services & bit(SERVICE_CODES, value)) != 0
+    for value in filters.labels:
+        keep &= (index.labels & bit(LABEL_CODES, value)) != 0
+    if filters.statuses:
+        keep &= np.isin(index.status, [STATUS_CODES.index(s) for s in filters.statuses])
+    for key in ("region", "department", "epci", "commune"):
+        if getattr(filters, key):
+            keep &= getattr(index, key) == getattr(filters, key)
+    if filters.open_now:
+        opened = np.zeros(len(index), dtype=bool)
+        opened[_open_rows(index, timezone.localtime())] = True
+        keep &= opened
+    scores = None
+    if use_search and filters.q:
+        scores = index.search.scores(filters.q)
+        if scores is not None:
+            keep &= scores > 0
+    if filters.has_origin and filters.radius_km:
+        keep &= haversine_km(filters.near_lon, filters.near_lat, index.lon, index.lat) <= filters.radius_km
+    return keep, scores
+
+
+def places_filtered(params_or_filters) -> AtlasResult:
+    """Rows matching the filters: by distance when an origin is given, else by relevance, else by name."""
+    filters = (
+        params_or_filters if isinstance(params_or_filters, AtlasFilters) else parse_filters(params_or_filters)
+    )
+    index = get_index()
+    keep, scores = filter_mask(index, filters)
+    rows = np.flatnonzero(keep)
+    distances = None
+    if filters.has_origin:
+        distances = haversine_km(filters.near_lon, filters.near_lat, index.lon[rows], index.lat[rows])
+        order = np.argsort(distances, kind="stable")
+        rows, distances = rows[order], distances[order]
+    elif scores is not None:
+        order = np.argsort(-scores[rows], kind="stable")
+        rows = rows[order]
+    return AtlasResult(rows=rows, index=index, distances_km=distances)
+
+
+def places_for_rows(result: AtlasResult, start: int = 0, stop: int | None = None) -> list[Place]:
+    """The Place objects of result rows [start:stop], in order, with `distance_km` set when known."""
+    rows = result.rows[start:stop]
+    ids = result.index.ids[rows].tolist()
+    by_id = Place.objects.select_related("commune", "commune__department").in_bulk(ids)
+    places = []
+    for position, pk in enumerate(ids):
+        place = by_id.get(pk)
+        if place is None:
+            continue
+        place.distance_km = (
+            float(result.distances_km[start + position]) if result.distances_km is not None else None
+        )
+        places.append(place)
+    return places
+
+
+def places_queryset(params_or_filters) -> QuerySet[Place]:
+    """The filtered places as a queryset (exports, baseline of the bench), ordered like the list."""
+    result = places_filtered(params_or_filters)
+    return Place.objects.filter(pk__in=result.ids).select_related(
+        "commune", "commune__department", "commune__region"
+    )
+
+
+def places_clusters(params, *, bbox: tuple[float, float, float, float] | None, zoom: int) -> dict:
+    """GeoJSON FeatureCollection of clusters (and single places) for a map view."""
+    filters = params if isinstance(params, AtlasFilters) else parse_filters(params)
+    index = get_index()
+    keep, _scores = filter_mask(index, filters)
+    if bbox is not None:
+        west, south, east, north = bbox
+        keep &= (index.lat >= south) & (index.lat <= north)
+        keep &= (
+            ((index.lon >= west) & (index.lon <= east))
+            if west <= east
+            else ((index.lon >= west) | (index.lon <= east))
+        )
+    rows = np.flatnonzero(keep)
+    zoom = max(0, min(int(zoom), 20))
+    result = clustering.cluster(
+        rows,
+        index.x,
+        index.y,
+        index.lon,
+        index.lat,
+        index.primary_type,
+        zoom,
+        cell_px=48 if zoom < 14 else 24,
+    )
+    features = []
+    counts = result.count.tolist()
+    lons, lats = np.round(result.lon, 5).tolist(), np.round(result.lat, 5).tolist()
+    categories = result.category.tolist()
+    firsts = result.first.tolist()
+    bounds = np.round(np.column_stack([result.west, result.south, result.east, result.north]), 5).tolist()
+    for i, count in enumerate(counts):
+        kind = TYPE_CODES[categories[i]]
+        if count == 1 or zoom >= 18:
+            row = firsts[i]
+            features.append(
+                {
+                    "type": "Feature",
+                    "geometry": {"type": "Point", "coordinates": [lons[i], lats[i]]},
+                    "properties": {
+                        "cluster": False,
+                        "count": count,
+                        "id": int(index.ids[row]),
+                        "name": index.names[row],
+                        "type": kind,
+                    },
+                }
+            )
+        else:
+            features.append(
+                {
+                    "type": "Feature",
+                    "geometry": {"type": "Point", "coordinates": [lons[i], lats[i]]},
+                    "properties": {
+                        "cluster": True,
+                        "count": count,
+                        "type": kind,
+                        "bounds": bounds[i],
+                        "expansion_zoom": min(zoom + 2, 18),
+                    },
+                }
+            )
+    return {"type": "FeatureCollection", "zoom": zoom, "total": int(len(rows)), "features": features}
+
+
+def places_nearest(place: Place, *, limit: int = 5) -> list[Place]:
+    """The `limit` nearest other places (not closed), with `distance_km`."""
+    index = get_index()
+    distances = haversine_km(place.lon, place.lat, index.lon, index.lat)
+    distances[index.ids == place.pk] = np.inf
+    distances[index.status == STATUS_CODES.index(PlaceStatus.CLOSED)] = np.inf
+    nearest = np.argsort(distances)[:limit]
+    nearest = nearest[np.isfinite(distances[nearest])]
+    result = AtlasResult(rows=nearest, index=index, distances_km=distances[nearest])
+    return places_for_rows(result)
+
+
+def place_versions(place: Place) -> QuerySet[PlaceVersion]:
+    return place.versions.select_related("user")
+
+
+def place_is_open_now(place: Place, moment: dt.datetime | None = None) -> bool:
+    return hours.is_open(place.opening_hours, place.opening_exceptions, moment or timezone.localtime())
+
+
+def territory_choices() -> dict[str, list[tuple[str, str]]]:
+    """Regions and departments for the filter form (EPCI and communes are typed as codes)."""
+    return {
+        "regions": list(Region.objects.order_by("name").values_list("code", "name")),
+        "departments": [(d.code, str(d)) for d in Department.objects.order_by("code")],
+    }
+
+
+def territory_label(filters: AtlasFilters) -> str:
+    for key, model in (("commune", Commune), ("epci", Epci), ("department", Department), ("region", Region)):
+        code = getattr(filters, key)
+        if code:
+            found = model.objects.filter(pk=code).first()
+            return str(found) if found else code
+    return ""

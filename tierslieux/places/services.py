@@ -1,0 +1,445 @@
+"""Writes on places. Every change goes through `place_create` / `place_update`, which validate the data
+and record a `PlaceVersion` (who, when, why, {field: [old, new]}, full snapshot)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.validators import URLValidator
+from django.db import transaction
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from tierslieux.accounts.roles import is_programme_staff
+from tierslieux.geo.models import Commune
+
+from . import index
+from .locating import commune_for
+from .models import (
+    Accessibility,
+    EquipmentCategory,
+    Label,
+    LegalForm,
+    Place,
+    PlaceStatus,
+    PlaceType,
+    PlaceVersion,
+    Service,
+)
+from .text import normalise
+from .validation import validate_coordinates, validate_rna, validate_siret
+
+__all__ = [
+    "EDITABLE_FIELDS",
+    "place_add_manager",
+    "place_create",
+    "place_remove_manager",
+    "place_revert",
+    "place_snapshot",
+    "place_update",
+    "slug_unique",
+    "validate_coordinates",
+    "validate_rna",
+    "validate_siret",
+]
+
+# The fields a version tracks (and `data` may carry). `commune` is an INSEE code in snapshots.
+EDITABLE_FIELDS = (
+    "name",
+    "types",
+    "short_description",
+    "description",
+    "address",
+    "postcode",
+    "commune",
+    "lon",
+    "lat",
+    "status",
+    "legal_form",
+    "siret",
+    "rna",
+    "opening_date",
+    "labels",
+    "services",
+    "equipment",
+    "opening_hours",
+    "opening_exceptions",
+    "accessibility",
+    "website",
+    "social_links",
+    "surface_m2",
+    "source",
+    "location_approximate",
+    "private_contact",
+    "last_verified_at",
+)
+DAYS = ("mo", "tu", "we", "th", "fr", "sa", "su")
+_TIME_RE = re.compile(r"^([01]\d|2[0-4]):[0-5]\d$")
+# Fields counted by the completeness score (public information a visitor looks for).
+_COMPLETENESS_FIELDS = (
+    "types",
+    "short_description",
+    "description",
+    "address",
+    "postcode",
+    "services",
+    "equipment",
+    "opening_hours",
+    "accessibility",
+    "website",
+    "legal_form",
+    "opening_date",
+    "surface_m2",
+)
+
+
+# --- Validation -----------------------------------------------------------------------------------------
+def _codes(value, choices, field: str, label: str) -> list[str]:
+    if value in (None, ""):
+        return []
+    if isinstance(value, str):
+        value = [value]
+    allowed = set(choices.values)
+    result = []
+    for code in value:
+        if code not in allowed:
+            raise ValidationError(
+                {field: _("« %(code)s » n’est pas un %(label)s connu.") % {"code": code, "label": label}}
+            )
+        if code not in result:
+            result.append(code)
+    return result
+
+
+def _url(value: str, field: str) -> str:
+    value = (value or "").strip()
+    if not value:
+        return ""
+    if not re.match(r"^https?://", value, re.I):
+        value = "https://" + value
+    try:
+        URLValidator(schemes=["http", "https"])(value)
+    except ValidationError:
+        raise ValidationError(
+            {field: _("« %(value)s » n’est pas une adresse web valide.") % {"value": value}}
+        ) from None
+    return value
+
+
+def _hours(intervals, field: str) -> list[list[str]]:
+    cleaned = []
+    for interval in intervals or []:
+        if not (
+            isinstance(interval, list | tuple)
+            and len(interval) == 2
+            and all(isinstance(t, str) and _TIME_RE.match(t) for t in interval)
+            and interval[0] < interval[1]
+        ):
+            raise ValidationError(
+                {
+                    field: _('Horaires invalides : %(value)s (attendu : ["09:00", "12:00"]).')
+                    % {"value": interval}
+                }
+            )
+        cleaned.append([interval[0], interval[1]])
+    return sorted(cleaned)
+
+
+def _opening_hours(value) -> dict:
+    if not value:
+        return {}
+    if not isinstance(value, dict) or set(value) - set(DAYS):
+        raise ValidationError({"opening_hours": _("Les horaires sont un dictionnaire par jour (mo … su).")})
+    return {day: _hours(value[day], "opening_hours") for day in DAYS if value.get(day)}
+
+
+def _date(value, field: str):
+    if value in (None, ""):
+        return None
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value))
+    except ValueError:
+        raise ValidationError(
+            {field: _("Date invalide : %(value)s (attendu : AAAA-MM-JJ).") % {"value": value}}
+        ) from None
+
+
+def _exceptions(value) -> list[dict]:
+    cleaned = []
+    for item in value or []:
+        if not isinstance(item, dict):
+            raise ValidationError({"opening_exceptions": _("Chaque exception est un dictionnaire.")})
+        start = _date(item.get("start"), "opening_exceptions")
+        end = _date(item.get("end") or item.get("start"), "opening_exceptions")
+        if start is None or end < start:
+            raise ValidationError(
+                {
+                    "opening_exceptions": _(
+                        "Une exception a besoin d’une date de début antérieure à sa date de fin."
+                    )
+                }
+            )
+        cleaned.append(
+            {
+                "start": start.isoformat(),
+                "end": end.isoformat(),
+                "hours": _hours(item.get("hours"), "opening_exceptions"),
+                "label": str(item.get("label", ""))[:200],
+            }
+        )
+    return sorted(cleaned, key=lambda e: e["start"])
+
+
+def _equipment(value) -> list[dict]:
+    cleaned = []
+    allowed = set(EquipmentCategory.values)
+    for item in value or []:
+        if isinstance(item, str):
+            item = {"category": EquipmentCategory.OTHER, "name": item}
+        name = str(item.get("name", "")).strip()[:200]
+        category = item.get("category") or EquipmentCategory.OTHER
+        if category not in allowed:
+            raise ValidationError(
+                {"equipment": _("Catégorie d’équipement inconnue : %(value)s") % {"value": category}}
+            )
+        if name:
+            cleaned.append({"category": str(category), "name": name})
+    return cleaned
+
+
+def _clean(values: dict) -> dict:
+    """Validate and normalise the editable values (complete dict); raise ValidationError in French."""
+    v = dict(values)
+    v["name"] = " ".join(str(v.get("name") or "").split())[:200]
+    if not v["name"]:
+        raise ValidationError({"name": _("Le nom du lieu est obligatoire.")})
+    for field in ("short_description", "description", "address"):
+        v[field] = str(v.get(field) or "").strip()
+    v["short_description"] = v["short_description"][:300]
+    v["address"] = v["address"][:300]
+    postcode = re.sub(r"\s", "", str(v.get("postcode") or ""))
+    if postcode in {"0", "00000"}:
+        postcode = ""
+    if postcode and not re.fullmatch(r"\d{5}|\d[AB]\d{3}", postcode):
+        if re.fullmatch(r"\d{4}", postcode):
+            postcode = "0" + postcode
+        else:
+            raise ValidationError({"postcode": _("Le code postal doit comporter 5 chiffres.")})
+    v["postcode"] = postcode
+    try:
+        v["lon"], v["lat"] = validate_coordinates(v.get("lon"), v.get("lat"))
+    except ValidationError as error:
+        raise ValidationError({"lat": error.messages}) from None
+    v["types"] = _codes(v.get("types"), PlaceType, "types", _("type de lieu")) or [PlaceType.OTHER.value]
+    v["labels"] = _codes(v.get("labels"), Label, "labels", _("label"))
+    v["services"] = _codes(v.get("services"), Service, "services", _("service"))
+    v["accessibility"] = _codes(
+        v.get("accessibility"), Accessibility, "accessibility", _("critère d’accessibilité")
+    )
+    status = v.get("status") or PlaceStatus.OPEN
+    if status not in PlaceStatus.values:
+        raise ValidationError({"status": _("Statut inconnu : %(value)s") % {"value": status}})
+    v["status"] = str(status)
+    legal_form = v.get("legal_form") or ""
+    if legal_form not in LegalForm.values:
+        raise ValidationError(
+            {"legal_form": _("Forme juridique inconnue : %(value)s") % {"value": legal_form}}
+        )
+    v["legal_form"] = str(legal_form)
+    try:
+        v["siret"] = validate_siret(str(v.get("siret") or ""))
+    except ValidationError as error:
+        raise ValidationError({"siret": error.messages}) from None
+    try:
+        v["rna"] = validate_rna(str(v.get("rna") or ""))
+    except ValidationError as error:
+        raise ValidationError({"rna": error.messages}) from None
+    v["opening_date"] = _date(v.get("opening_date"), "opening_date")
+    v["last_verified_at"] = _date(v.get("last_verified_at"), "last_verified_at")
+    v["opening_hours"] = _opening_hours(v.get("opening_hours"))
+    v["opening_exceptions"] = _exceptions(v.get("opening_exceptions"))
+    v["equipment"] = _equipment(v.get("equipment"))
+    v["website"] = _url(v.get("website"), "website")
+    v["social_links"] = [_url(link, "social_links") for link in (v.get("social_links") or []) if link]
+    surface = v.get("surface_m2")
+    if surface in (None, ""):
+        v["surface_m2"] = None
+    else:
+        try:
+            v["surface_m2"] = int(surface)
+        except (TypeError, ValueError):
+            raise ValidationError({"surface_m2": _("La surface est un nombre entier de m².")}) from None
+        if not 0 < v["surface_m2"] < 1_000_000:
+            raise ValidationError({"surface_m2": _("La surface doit être comprise entre 1 et 999 999 m².")})
+    v["source"] = str(v.get("source") or "")[:40]
+    v["location_approximate"] = bool(v.get("location_approximate"))
+    v["private_contact"] = v.get("private_contact") or {}
+    commune = v.get("commune")
+    if commune is not None and not isinstance(commune, Commune):
+        commune = Commune.objects.filter(pk=str(commune)).first()
+        if commune is None:
+            raise ValidationError(
+                {"commune": _("Commune inconnue : %(value)s") % {"value": values.get("commune")}}
+            )
+    if commune is None:
+        commune = commune_for(lon=v["lon"], lat=v["lat"], postcode=v["postcode"])
+        if commune is None:
+            raise ValidationError({"commune": _("Impossible de trouver la commune de ce lieu.")})
+    v["commune"] = commune
+    return v
+
+
+# --- Snapshots and derived fields -----------------------------------------------------------------------
+def _plain(field: str, value):
+    if field == "commune":
+        return value.pk if isinstance(value, Commune) else value
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
+
+
+def place_snapshot(place: Place) -> dict:
+    """The editable state of a place as JSON-ready values."""
+    return {
+        field: _plain(field, getattr(place, "commune_id" if field == "commune" else field))
+        for field in EDITABLE_FIELDS
+    }
+
+
+def completeness(values: dict) -> int:
+    filled = sum(1 for field in _COMPLETENESS_FIELDS if values.get(field) not in (None, "", [], {}))
+    return round(100 * filled / len(_COMPLETENESS_FIELDS))
+
+
+def search_text_for(values: dict, commune: Commune) -> str:
+    return normalise(" ".join([values["name"], commune.name, values.get("postcode") or ""]))
+
+
+def slug_unique(name: str, *, exclude_pk: int | None = None, commune_name: str = "") -> str:
+    """A slug no other place uses: "la-fabrique", then "la-fabrique-quimper", then "la-fabrique-2"…"""
+    base = slugify(normalise(name))[:180] or "lieu"
+    queryset = Place.objects.exclude(pk=exclude_pk) if exclude_pk else Place.objects.all()
+    candidates = [base]
+    if commune_name:
+        candidates.append(f"{base}-{slugify(normalise(commune_name))}"[:210])
+    for candidate in candidates:
+        if not queryset.filter(slug=candidate).exists():
+            return candidate
+    taken = set(queryset.filter(slug__startswith=base).values_list("slug", flat=True))
+    number = 2
+    while f"{base}-{number}" in taken:
+        number += 1
+    return f"{base}-{number}"
+
+
+def _apply(place: Place, values: dict) -> None:
+    for field in EDITABLE_FIELDS:
+        setattr(place, field, values[field])
+    place.completeness = completeness(values)
+    place.search_text = search_text_for(values, values["commune"])
+
+
+def _invalidate_index() -> None:
+    index.invalidate()
+    transaction.on_commit(index.invalidate)
+
+
+# --- Services -------------------------------------------------------------------------------------------
+@transaction.atomic
+def place_create(*, data: dict, user=None, source: str = "", reason: str = "") -> Place:
+    """Validate `data` (EDITABLE_FIELDS; commune optional: found from the coordinates) and create the place."""
+    unknown = set(data) - set(EDITABLE_FIELDS) - {"slug"}
+    if unknown:
+        raise ValidationError(_("Champs inconnus : %(fields)s") % {"fields": ", ".join(sorted(unknown))})
+    values = _clean(
+        {field: data.get(field) for field in EDITABLE_FIELDS} | ({"source": source} if source else {})
+    )
+    place = Place()
+    _apply(place, values)
+    requested = data.get("slug")
+    if requested and not Place.objects.filter(slug=requested).exists():
+        place.slug = slugify(requested)[:220]
+    else:
+        place.slug = slug_unique(values["name"], commune_name=values["commune"].name)
+    place.save()
+    snapshot = place_snapshot(place)
+    PlaceVersion.objects.create(
+        place=place,
+        user=user if getattr(user, "is_authenticated", False) else None,
+        reason=reason or _("Création"),
+        changes={
+            field: [None, value] for field, value in snapshot.items() if value not in (None, "", [], {})
+        },
+        snapshot=snapshot,
+    )
+    _invalidate_index()
+    return place
+
+
+@transaction.atomic
+def place_update(*, place: Place, data: dict, user=None, reason: str = "") -> Place:
+    """Apply `data` (a subset of EDITABLE_FIELDS); record a version only when a value actually changed."""
+    unknown = set(data) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise ValidationError(_("Champs inconnus : %(fields)s") % {"fields": ", ".join(sorted(unknown))})
+    place = Place.objects.select_for_update().get(pk=place.pk)
+    before = place_snapshot(place)
+    current = {field: getattr(place, field) for field in EDITABLE_FIELDS}
+    values = _clean(current | data)
+    after = {field: _plain(field, values[field]) for field in EDITABLE_FIELDS}
+    changes = {
+        field: [before[field], after[field]] for field in EDITABLE_FIELDS if before[field] != after[field]
+    }
+    if not changes:
+        return place
+    _apply(place, values)
+    place.save()
+    PlaceVersion.objects.create(
+        place=place,
+        user=user if getattr(user, "is_authenticated", False) else None,
+        reason=reason,
+        changes=changes,
+        snapshot=place_snapshot(place),
+    )
+    _invalidate_index()
+    return place
+
+
+def place_revert(*, version: PlaceVersion, user) -> Place:
+    """Undo the change recorded by `version` (each field it changed gets its old value back), as a new
+    version. Programme staff (and administrators) only."""
+    if not (is_programme_staff(user) or getattr(user, "is_superuser", False)):
+        raise PermissionDenied(_("Seule l’équipe du programme peut annuler une modification."))
+    data = {field: old for field, (old, _new) in version.changes.items() if field in EDITABLE_FIELDS}
+    if "name" in data and not data["name"]:
+        raise ValidationError(_("La création d’un lieu ne peut pas être annulée ainsi."))
+    before = version.place.versions.values_list("pk", flat=True).first()
+    place = place_update(
+        place=version.place,
+        data=data,
+        user=user,
+        reason=_("Annulation de la modification du %(date)s")
+        % {"date": f"{version.created_at:%d/%m/%Y %H:%M}"},
+    )
+    latest = place.versions.first()
+    if latest is not None and latest.pk != before:
+        latest.reverted_from = version
+        latest.save(update_fields=["reverted_from"])
+    return place
+
+
+def place_add_manager(*, place: Place, user) -> None:
+    """Make `user` a manager of `place` (and give them the place-manager role)."""
+    from tierslieux.accounts.roles import Role
+    from tierslieux.accounts.services import user_grant_role
+
+    place.managers.add(user)
+    user_grant_role(user=user, role=Role.PLACE_MANAGER)
+
+
+def place_remove_manager(*, place: Place, user) -> None:
+    place.managers.remove(user)

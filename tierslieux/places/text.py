@@ -1,0 +1,58 @@
+"""Text normalisation and fuzzy matching for names and towns (plain Python, no Django)."""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+from difflib import SequenceMatcher
+
+_NON_ALNUM = re.compile(r"[^a-z0-9]+")
+# Words that say nothing about which place it is: ignored when comparing names.
+STOPWORDS = frozenset(
+    "le la les l de des du d et en au aux a un une sur pour par the of and tiers lieu lieux tierslieu "
+    "espace association asso".split()
+)
+
+
+def normalise(text: str) -> str:
+    """Lower-case ASCII words separated by single spaces ("Le Café-Atelier" -> "le cafe atelier")."""
+    text = html.unescape(text or "")
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii").lower()
+    return _NON_ALNUM.sub(" ", text).strip()
+
+
+def words(text: str) -> list[str]:
+    return normalise(text).split()
+
+
+def significant_words(text: str) -> list[str]:
+    return [word for word in words(text) if word not in STOPWORDS]
+
+
+def trigrams(word: str) -> set[str]:
+    padded = f"  {word} "
+    return {padded[i : i + 3] for i in range(len(padded) - 2)}
+
+
+def trigram_similarity(a: str, b: str) -> float:
+    ta, tb = trigrams(a), trigrams(b)
+    if not ta or not tb:
+        return 0.0
+    shared = len(ta & tb)
+    return shared / (len(ta) + len(tb) - shared)
+
+
+def name_similarity(a: str, b: str) -> float:
+    """Similarity in [0, 1] of two place names, insensitive to accents, case, order and filler words."""
+    wa, wb = significant_words(a) or words(a), significant_words(b) or words(b)
+    if not wa or not wb:
+        return 0.0
+    sa, sb = " ".join(sorted(wa)), " ".join(sorted(wb))
+    if sa == sb:
+        return 1.0
+    joined_a, joined_b = "".join(wa), "".join(wb)
+    if len(joined_a) >= 4 and len(joined_b) >= 4 and (joined_a in joined_b or joined_b in joined_a):
+        return 0.9
+    overlap = len(set(wa) & set(wb)) / min(len(set(wa)), len(set(wb)))
+    return max(overlap * 0.9, SequenceMatcher(None, sa, sb).ratio())
