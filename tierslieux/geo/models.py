@@ -68,12 +68,12 @@ class Epci(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def get_absolute_url(self) -> str:
+        return reverse("geo:epci", args=[self.siren])
+
     @property
     def is_metropole(self) -> bool:
         return self.kind == self.Kind.ME
-
-    def get_absolute_url(self) -> str:
-        return reverse("geo:epci", args=[self.siren])
 
 
 class Commune(models.Model):

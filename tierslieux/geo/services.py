@@ -1,0 +1,318 @@
+"""Writes of the reference geography: the national load (`geo_load`) and the QPV perimeters import."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from django.db import models, transaction
+from tqdm import tqdm
+
+from . import sources
+from .models import Commune, Department, Epci, Qpv, Region
+from .sources import Problem, SourceError
+from .text import normalize_name
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+BATCH_SIZE = 500
+UPDATE_BATCH_SIZE = 200
+
+
+@dataclass
+class Counts:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+
+    def __add__(self, other: Counts) -> Counts:
+        return Counts(
+            self.created + other.created, self.updated + other.updated, self.unchanged + other.unchanged
+        )
+
+    def __str__(self) -> str:
+        return f"{self.created} créés, {self.updated} mis à jour, {self.unchanged} inchangés"
+
+
+@dataclass
+class LoadReport:
+    counts: dict[str, Counts] = field(default_factory=dict)
+    links_added: int = 0
+    links_removed: int = 0
+
+    @property
+    def total(self) -> Counts:
+        total = Counts()
+        for counts in self.counts.values():
+            total = total + counts
+        return total
+
+    @property
+    def changed(self) -> bool:
+        total = self.total
+        return bool(total.created or total.updated or self.links_added or self.links_removed)
+
+    def lines(self) -> list[str]:
+        lines = [f"{label} : {counts}" for label, counts in self.counts.items()]
+        lines.append(f"Communes des QPV : {self.links_added} liens ajoutés, {self.links_removed} retirés")
+        lines.append(f"Total : {self.total}")
+        return lines
+
+
+def _batches(items: list, size: int) -> Iterable[list]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def _upsert(
+    model: type[models.Model],
+    rows: Iterable[dict[str, Any]],
+    fields: list[str],
+    *,
+    label: str,
+    progress: bool,
+) -> Counts:
+    """Create the missing rows, update the changed ones (only those), leave the others untouched."""
+    pk_name = model._meta.pk.attname
+    only = [model._meta.get_field(name).name for name in fields]
+    existing = {obj.pk: obj for obj in model.objects.only(pk_name, *only).order_by()}
+    to_create, to_update, changed_fields = [], [], set()
+    counts = Counts()
+    for row in rows:
+        obj = existing.get(row[pk_name])
+        if obj is None:
+            to_create.append(model(**{pk_name: row[pk_name], **{name: row[name] for name in fields}}))
+            continue
+        changed = [name for name in fields if getattr(obj, name) != row[name]]
+        if changed:
+            for name in changed:
+                setattr(obj, name, row[name])
+            changed_fields.update(changed)
+            to_update.append(obj)
+        else:
+            counts.unchanged += 1
+    total = len(to_create) + len(to_update)
+    with tqdm(
+        total=total, desc=label, unit=" lignes", disable=not progress or total < 2000, leave=False
+    ) as bar:
+        for batch in _batches(to_create, BATCH_SIZE):
+            model.objects.bulk_create(batch, batch_size=BATCH_SIZE)
+            bar.update(len(batch))
+        for batch in _batches(to_update, UPDATE_BATCH_SIZE):
+            model.objects.bulk_update(batch, sorted(changed_fields), batch_size=UPDATE_BATCH_SIZE)
+            bar.update(len(batch))
+    counts.created, counts.updated = len(to_create), len(to_update)
+    return counts
+
+
+def _qpv_links(qpvs: dict[str, dict]) -> tuple[int, int]:
+    """Make the communes of each listed QPV exactly those of the list; (added, removed)."""
+    through = Qpv.communes.through
+    wanted = {(code, insee) for code, qpv in qpvs.items() for insee in qpv["communes"]}
+    current = {
+        (qpv_id, commune_id): pk
+        for pk, qpv_id, commune_id in through.objects.filter(qpv_id__in=list(qpvs)).values_list(
+            "pk", "qpv_id", "commune_id"
+        )
+    }
+    missing = sorted(wanted - current.keys())
+    extra = [pk for pair, pk in current.items() if pair not in wanted]
+    through.objects.bulk_create(
+        [through(qpv_id=code, commune_id=insee) for code, insee in missing], batch_size=BATCH_SIZE
+    )
+    for batch in _batches(extra, BATCH_SIZE):
+        through.objects.filter(pk__in=batch).delete()
+    return len(missing), len(extra)
+
+
+def _after_commit() -> None:
+    from . import lookup, selectors
+
+    lookup.invalidate()
+    selectors.geo_cache_clear()
+
+
+COMMUNE_FIELDS = [
+    "kind",
+    "name",
+    "name_search",
+    "parent_id",
+    "department_id",
+    "region_id",
+    "epci_id",
+    "population",
+    "area_km2",
+    "town_hall_lon",
+    "town_hall_lat",
+    "interior_lon",
+    "interior_lat",
+    "postcodes",
+    "density_level",
+    "centrality_level",
+    "rurality_level",
+    "mountain_massif",
+    "petite_ville_de_demain",
+    "coeur_de_ville",
+    "outline",
+]
+
+
+def geo_load(
+    *, data_dir: Path | str = DATA_DIR, progress: bool = False, step: Callable[[str], None] = lambda s: None
+) -> LoadReport:
+    """Load (upsert) the whole reference geography from `data_dir` in one transaction.
+
+    Idempotent: a second run with the same files changes nothing. Atomic: any problem in any file
+    raises `SourceError` (French message naming the file and line) before anything is written, and
+    any database error rolls everything back. Rows absent from the files are kept (places refer to them).
+    """
+    data = sources.read_all(Path(data_dir), progress=step)
+    report = LoadReport()
+    step("écriture en base")
+    with transaction.atomic():
+        report.counts["Régions"] = _upsert(
+            Region,
+            data.regions.values(),
+            ["name", "name_search", "outline"],
+            label="Régions",
+            progress=progress,
+        )
+        report.counts["Départements"] = _upsert(
+            Department,
+            data.departments.values(),
+            ["name", "name_search", "region_id", "outline"],
+            label="Départements",
+            progress=progress,
+        )
+        report.counts["EPCI"] = _upsert(
+            Epci, data.epcis.values(), ["name", "name_search", "kind"], label="EPCI", progress=progress
+        )
+        ordered = sorted(data.communes.values(), key=lambda c: (c["kind"] != "COM", c["insee"]))
+        report.counts["Communes"] = _upsert(
+            Commune, ordered, COMMUNE_FIELDS, label="Communes", progress=progress
+        )
+        report.counts["QPV"] = _upsert(
+            Qpv, data.qpvs.values(), ["name", "name_search"], label="QPV", progress=progress
+        )
+        report.links_added, report.links_removed = _qpv_links(data.qpvs)
+        transaction.on_commit(_after_commit)
+    return report
+
+
+# ------------------------------------------------------------------------------------------- QPV perimeters
+
+
+@dataclass
+class PerimeterReport:
+    updated: int = 0
+    unchanged: int = 0
+    created: list[str] = field(default_factory=list)
+    unknown_communes: list[str] = field(default_factory=list)
+
+    def lines(self) -> list[str]:
+        lines = [
+            f"Périmètres : {len(self.created)} créés, {self.updated} mis à jour, {self.unchanged} inchangés"
+        ]
+        if self.created:
+            lines.append(
+                f"{len(self.created)} code(s) absent(s) de la liste des QPV, ajouté(s) : {', '.join(self.created)}"
+            )
+        if self.unknown_communes:
+            lines.append(f"Communes inconnues ignorées : {', '.join(self.unknown_communes)}")
+        return lines
+
+
+def _perimeter_communes(properties: dict, known: set[str]) -> tuple[list[str], list[str]]:
+    raw = properties.get("insee_com") or properties.get("code_insee") or properties.get("insee") or ""
+    if isinstance(raw, list):
+        values = [str(v) for v in raw]
+    else:
+        values = [v.strip() for v in str(raw).replace(",", ";").split(";") if v.strip()]
+    return [v for v in values if v in known], [v for v in values if v not in known]
+
+
+def qpv_perimeters_load(
+    *, path: Path | str, code_field: str = "code_qp", name_field: str = "lib_qp"
+) -> PerimeterReport:
+    """Import the official QPV perimeters (GeoJSON FeatureCollection, WGS84) in one transaction.
+
+    Each feature must carry a QPV code (`code_field`) and a Polygon/MultiPolygon geometry. Codes missing
+    from the QPV list are created (with their name and communes when the file gives them) and reported.
+    Any invalid feature refuses the whole file (SourceError naming the file and the feature).
+    """
+    import shapely
+
+    path = Path(path)
+    if path.suffix == ".gz":
+        features = sources.read_feature_collection(path)
+    else:
+        if not path.exists():
+            raise SourceError([Problem(path.name, None, "fichier introuvable")])
+        try:
+            data = json.loads(path.read_bytes())
+        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+            raise SourceError(
+                [Problem(path.name, getattr(exc, "lineno", None), f"GeoJSON invalide ({exc})")]
+            ) from exc
+        if not isinstance(data, dict) or data.get("type") != "FeatureCollection":
+            raise SourceError([Problem(path.name, 1, "une FeatureCollection GeoJSON est attendue")])
+        features = data.get("features") or []
+    collector = sources.Collector()
+    perimeters: dict[str, dict] = {}
+    for number, feature in enumerate(features, start=1):
+        properties = (feature or {}).get("properties") or {}
+        code = str(properties.get(code_field) or "").strip()
+        where = f"entité {number}"
+        if not code or len(code) > 10:
+            collector.add(
+                path.name, number, f"{where} : code « {code} » absent ou invalide (champ {code_field})"
+            )
+            continue
+        geometry = (feature or {}).get("geometry")
+        if not sources._valid_geometry(geometry):
+            collector.add(path.name, number, f"{where} ({code}) : géométrie Polygon ou MultiPolygon attendue")
+            continue
+        try:
+            shape = shapely.from_geojson(json.dumps(geometry))
+        except shapely.errors.GEOSException as exc:
+            collector.add(path.name, number, f"{where} ({code}) : géométrie illisible ({exc})")
+            continue
+        if not shape.is_valid:
+            shape = shapely.make_valid(shape)
+        entry = perimeters.setdefault(code, {"shapes": [], "properties": properties, "line": number})
+        entry["shapes"].append(shape)
+    if not features:
+        collector.add(path.name, None, "aucune entité")
+    collector.raise_if_any()
+
+    report = PerimeterReport()
+    known_communes = set(Commune.objects.values_list("insee", flat=True))
+    unknown: set[str] = set()
+    with transaction.atomic():
+        existing = {qpv.code: qpv for qpv in Qpv.objects.only("code", "perimeter")}
+        to_update = []
+        for code, entry in sorted(perimeters.items()):
+            shape = entry["shapes"][0] if len(entry["shapes"]) == 1 else shapely.union_all(entry["shapes"])
+            geometry = sources.compact_geometry(json.loads(shapely.to_geojson(shape)))
+            qpv = existing.get(code)
+            if qpv is None:
+                name = str(entry["properties"].get(name_field) or code)
+                qpv = Qpv.objects.create(
+                    code=code, name=name, name_search=normalize_name(name), perimeter=geometry
+                )
+                members, missing = _perimeter_communes(entry["properties"], known_communes)
+                qpv.communes.set(members)
+                unknown.update(missing)
+                report.created.append(code)
+            elif qpv.perimeter != geometry:
+                qpv.perimeter = geometry
+                to_update.append(qpv)
+            else:
+                report.unchanged += 1
+        Qpv.objects.bulk_update(to_update, ["perimeter"], batch_size=UPDATE_BATCH_SIZE)
+        report.updated = len(to_update)
+        report.unknown_communes = sorted(unknown)
+        transaction.on_commit(_after_commit)
+    return report
