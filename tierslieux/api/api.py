@@ -14,3 +14,5 @@ api = NinjaAPI(
     ),
     urls_namespace="api-1.0.0",
 )
+
+api.add_router("/territoires", "tierslieux.geo.api.router")

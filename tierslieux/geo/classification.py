@@ -16,10 +16,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 
 
-class SizeClass(str, Enum):
+class SizeClass(StrEnum):
     RURAL = "rural"
     SMALL_TOWN = "small_town"
     MEDIUM_TOWN = "medium_town"

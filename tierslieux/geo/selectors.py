@@ -3,10 +3,17 @@
 from __future__ import annotations
 
 import json
+import re
+from dataclasses import dataclass, replace
+from typing import Any
 
+from django.conf import settings
 from django.core.cache import cache
+from django.db.models import Count, F, Q, QuerySet, Sum
 
-from .models import Department, Region
+from .classification import Classification, ClassificationSettings, CommuneFacts, classify
+from .models import Commune, Department, Epci, Region
+from .text import normalize_query
 
 OUTLINE_LEVELS = {"regions": Region, "departements": Department}
 _CACHE_SECONDS = 600
@@ -41,3 +48,226 @@ def outlines_geojson_bytes(level: str) -> bytes:
         payload = ('{"type":"FeatureCollection","features":[' + ",".join(features) + "]}").encode()
         cache.set(key, payload, _CACHE_SECONDS)
     return payload
+
+
+# ------------------------------------------------------------------------------------------- classification
+
+
+def classification_settings() -> ClassificationSettings:
+    """The thresholds, with `settings.GEO_CLASSIFICATION` (a dict of field overrides) applied."""
+    overrides = getattr(settings, "GEO_CLASSIFICATION", None) or {}
+    return ClassificationSettings(**overrides)
+
+
+def commune_classification(commune: Commune | str) -> Classification:
+    """Classification of a commune (instance or INSEE code); an arrondissement is classified as its parent.
+
+    Raises Commune.DoesNotExist for an unknown code.
+    """
+    if isinstance(commune, str):
+        commune = Commune.objects.select_related("epci", "parent__epci").get(insee=commune)
+    subject = commune.parent if commune.parent_id else commune
+    facts = CommuneFacts(
+        insee=subject.insee,
+        name=subject.name,
+        population=subject.population,
+        density_level=subject.density_level,
+        epci_kind=subject.epci.kind if subject.epci_id else "",
+        petite_ville_de_demain=subject.petite_ville_de_demain,
+        coeur_de_ville=subject.coeur_de_ville,
+        qpv_codes=list(subject.qpvs.values_list("code", flat=True)),
+    )
+    result = classify(facts, classification_settings())
+    if subject is not commune:
+        result = replace(result, insee=commune.insee, name=commune.name, classified_as=subject.insee)
+    return result
+
+
+# ------------------------------------------------------------------------------------------- search
+
+KIND_LABELS = {"region": "Région", "department": "Département", "epci": "EPCI", "commune": "Commune"}
+_KIND_ORDER = {"region": 0, "department": 1, "epci": 2, "commune": 3}
+_CANDIDATES = 200
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    kind: str  # "commune", "epci", "department" or "region"
+    code: str
+    name: str
+    detail: str
+    url: str
+    population: int | None
+    match: int  # 0 exact (name or code), 1 name starts with the query, 2 a word starts with it
+
+    @property
+    def kind_label(self) -> str:
+        return KIND_LABELS[self.kind]
+
+
+def _name_filter(query: str) -> Q:
+    return Q(name_search=query) | Q(name_search__startswith=query) | Q(name_search__contains=" " + query)
+
+
+def _match(name_search: str, query: str) -> int:
+    if name_search == query:
+        return 0
+    return 1 if name_search.startswith(query) else 2
+
+
+def _communes_population() -> Sum:
+    return Sum("communes__population", filter=Q(communes__kind=Commune.Kind.COMMUNE))
+
+
+def territory_search(
+    q: str, *, limit: int = 10, kinds: tuple[str, ...] = tuple(KIND_LABELS)
+) -> list[SearchResult]:
+    """Territories matching `q` (name without accents/case, INSEE code, postcode, SIREN, department/region
+    code), ranked: exact matches first, then names starting with the query, then by population."""
+    raw = (q or "").strip()
+    query = normalize_query(raw)
+    code = raw.upper().replace(" ", "")
+    if not query and not code:
+        return []
+    results: list[SearchResult] = []
+    if "commune" in kinds:
+        condition = _name_filter(query) if query else Q(pk__in=[])
+        if re.fullmatch(r"\d[\dAB]\d{3}", code):
+            condition |= Q(insee=code) | Q(postcodes__contains=code)
+        communes = (
+            Commune.objects.filter(condition)
+            .select_related("department")
+            .order_by(F("population").desc(nulls_last=True), "insee")[:_CANDIDATES]
+        )
+        for commune in communes:
+            exact = commune.insee == code or code in commune.postcodes.split()
+            detail = f"{commune.department.name} ({commune.department_id})"
+            if commune.postcodes:
+                detail += f" — {commune.postcodes.split()[0]}"
+            results.append(
+                SearchResult(
+                    "commune",
+                    commune.insee,
+                    commune.name,
+                    detail,
+                    commune.get_absolute_url(),
+                    commune.population,
+                    0 if exact else _match(commune.name_search, query),
+                )
+            )
+    if "epci" in kinds:
+        condition = _name_filter(query) if query else Q(pk__in=[])
+        if re.fullmatch(r"\d{9}", code):
+            condition |= Q(siren=code)
+        for epci in Epci.objects.filter(condition).annotate(population=_communes_population())[:_CANDIDATES]:
+            results.append(
+                SearchResult(
+                    "epci",
+                    epci.siren,
+                    epci.name,
+                    epci.get_kind_display(),
+                    epci.get_absolute_url(),
+                    epci.population,
+                    0 if epci.siren == code else _match(epci.name_search, query),
+                )
+            )
+    for kind, model in (("department", Department), ("region", Region)):
+        if kind not in kinds:
+            continue
+        condition = (_name_filter(query) if query else Q(pk__in=[])) | Q(code=code)
+        for territory in model.objects.filter(condition).annotate(population=_communes_population()):
+            results.append(
+                SearchResult(
+                    kind,
+                    territory.code,
+                    territory.name,
+                    f"{KIND_LABELS[kind]} {territory.code}",
+                    territory.get_absolute_url(),
+                    territory.population,
+                    0 if territory.code == code else _match(territory.name_search, query),
+                )
+            )
+    results.sort(key=lambda r: (r.match, -(r.population or 0), _KIND_ORDER[r.kind], r.name))
+    return results[:limit]
+
+
+# ------------------------------------------------------------------------------------------- territory facts
+
+
+def density(population: int | None, area_km2: float | None) -> float | None:
+    """Inhabitants per km² (None when unknown)."""
+    if not population or not area_km2:
+        return None
+    return population / area_km2
+
+
+def commune_get(insee: str) -> Commune:
+    return Commune.objects.select_related("department", "region", "epci", "parent", "parent__epci").get(
+        insee=insee
+    )
+
+
+def commune_outline(commune: Commune) -> dict | None:
+    """The commune's outline as GeoJSON (an arrondissement shows its parent city's outline)."""
+    text = commune.outline or (commune.parent.outline if commune.parent_id else "")
+    return json.loads(text) if text else None
+
+
+def territory_totals(communes: QuerySet) -> dict[str, Any]:
+    """Population, area, density and commune count of a set of communes (arrondissements excluded)."""
+    totals = communes.filter(kind=Commune.Kind.COMMUNE).aggregate(
+        population=Sum("population"), area_km2=Sum("area_km2"), count=Count("insee")
+    )
+    totals["density"] = density(totals["population"], totals["area_km2"])
+    return totals
+
+
+def feature_collection(items: list[tuple[dict, str]]) -> dict:
+    """FeatureCollection from (properties, GeoJSON geometry text) pairs, skipping empty geometries."""
+    return {
+        "type": "FeatureCollection",
+        "features": [
+            {"type": "Feature", "properties": properties, "geometry": json.loads(text)}
+            for properties, text in items
+            if text
+        ],
+    }
+
+
+def epci_communes(epci: Epci) -> QuerySet:
+    return epci.communes.filter(kind=Commune.Kind.COMMUNE).order_by(
+        F("population").desc(nulls_last=True), "name"
+    )
+
+
+def epci_outline(epci: Epci) -> dict:
+    return feature_collection(
+        [
+            ({"insee": insee, "name": name}, outline)
+            for insee, name, outline in epci_communes(epci).values_list("insee", "name", "outline")
+        ]
+    )
+
+
+def department_epcis(department: Department) -> QuerySet:
+    return (
+        Epci.objects.filter(communes__department=department)
+        .annotate(commune_count=Count("communes", filter=Q(communes__department=department)))
+        .order_by("name")
+    )
+
+
+def department_communes(department: Department) -> QuerySet:
+    return department.communes.filter(kind=Commune.Kind.COMMUNE).order_by(
+        F("population").desc(nulls_last=True), "name"
+    )
+
+
+def region_departments(region: Region) -> QuerySet:
+    return region.departments.annotate(
+        population=_communes_population(), commune_count=Count("communes", filter=Q(communes__kind="COM"))
+    ).order_by("code")
+
+
+def regions_with_departments() -> list[Region]:
+    return list(Region.objects.prefetch_related("departments").order_by("name"))

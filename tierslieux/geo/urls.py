@@ -5,5 +5,12 @@ from . import views
 app_name = "geo"
 
 urlpatterns = [
+    path("", views.index, name="index"),
+    path("recherche/", views.search, name="search"),
+    path("recherche/suggestions/", views.suggestions, name="suggestions"),
+    path("commune/<str:insee>/", views.commune, name="commune"),
+    path("epci/<str:siren>/", views.epci, name="epci"),
+    path("departement/<str:code>/", views.department, name="department"),
+    path("region/<str:code>/", views.region, name="region"),
     path("contours/<str:level>.geojson", views.outlines, name="outlines"),
 ]

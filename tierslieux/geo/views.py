@@ -3,12 +3,146 @@
 from __future__ import annotations
 
 import gzip
+import json
 
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.views.decorators.http import require_GET
 
 from . import selectors
+from .models import Commune, Department, Epci, Region
+
+SEARCH_PAGE_SIZE = 50
+SUGGESTIONS = 8
+COMMUNES_PER_PAGE = 50
+
+
+def _crumbs(*items: tuple[str, str | None]) -> list[dict]:
+    return [{"label": "Territoires", "url": reverse("geo:index")}] + [
+        {"label": label, "url": url} for label, url in items
+    ]
+
+
+@require_GET
+def index(request):
+    """Public: regions and departments of France, and the territory search box."""
+    return render(
+        request,
+        "geo/index.html",
+        {
+            "page_title": "Territoires",
+            "breadcrumb": [{"label": "Territoires"}],
+            "regions": selectors.regions_with_departments(),
+        },
+    )
+
+
+def _query(request) -> str:
+    return (request.GET.get("q") or "").strip()[:100]
+
+
+@require_GET
+def search(request):
+    """Public: full results of the territory search (works without JavaScript)."""
+    q = _query(request)
+    results = selectors.territory_search(q, limit=SEARCH_PAGE_SIZE + 1) if q else []
+    return render(
+        request,
+        "geo/search.html",
+        {
+            "page_title": f"Recherche « {q} »" if q else "Rechercher un territoire",
+            "breadcrumb": _crumbs(("Recherche", None)),
+            "q": q,
+            "results": results[:SEARCH_PAGE_SIZE],
+            "truncated": len(results) > SEARCH_PAGE_SIZE,
+        },
+    )
+
+
+@require_GET
+def suggestions(request):
+    """Public: htmx fragment listing the first matches for the header search box."""
+    q = _query(request)
+    results = selectors.territory_search(q, limit=SUGGESTIONS) if len(q) >= 2 else []
+    return render(request, "geo/_suggestions.html", {"q": q, "results": results})
+
+
+@require_GET
+def commune(request, insee: str):
+    """Public: facts, classification, parent and child territories and map of a commune."""
+    try:
+        item = selectors.commune_get(insee)
+    except Commune.DoesNotExist as exc:
+        raise Http404("Commune inconnue.") from exc
+    context = {
+        "page_title": f"{item.name} ({item.insee})",
+        "breadcrumb": _crumbs(
+            (item.region.name, item.region.get_absolute_url()),
+            (item.department.name, item.department.get_absolute_url()),
+            (item.name, None),
+        ),
+        "commune": item,
+        "density": selectors.density(item.population, item.area_km2),
+        "classification": selectors.commune_classification(item),
+        "qpvs": list((item.parent or item).qpvs.order_by("name")),
+        "arrondissements": list(item.arrondissements.order_by("insee")),
+        "outline": selectors.commune_outline(item),
+    }
+    return render(request, "geo/commune.html", context)
+
+
+@require_GET
+def epci(request, siren: str):
+    """Public: an EPCI, its communes and map."""
+    item = get_object_or_404(Epci, siren=siren)
+    communes = selectors.epci_communes(item).select_related("department")
+    context = {
+        "page_title": item.name,
+        "breadcrumb": _crumbs((item.name, None)),
+        "epci": item,
+        "totals": selectors.territory_totals(item.communes.all()),
+        "communes": list(communes),
+        "departments": Department.objects.filter(communes__epci=item).distinct().order_by("code"),
+        "outline": selectors.epci_outline(item),
+    }
+    return render(request, "geo/epci.html", context)
+
+
+@require_GET
+def department(request, code: str):
+    """Public: a department, its EPCI, its communes (paginated, most populous first) and map."""
+    item = get_object_or_404(Department.objects.select_related("region"), code=code.upper())
+    page = Paginator(selectors.department_communes(item).select_related("epci"), COMMUNES_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    context = {
+        "page_title": f"{item.name} ({item.code})",
+        "breadcrumb": _crumbs((item.region.name, item.region.get_absolute_url()), (item.name, None)),
+        "department": item,
+        "totals": selectors.territory_totals(item.communes.all()),
+        "epcis": selectors.department_epcis(item),
+        "page_obj": page,
+        "outline": json.loads(item.outline) if item.outline else None,
+    }
+    return render(request, "geo/department.html", context)
+
+
+@require_GET
+def region(request, code: str):
+    """Public: a region, its departments and map."""
+    item = get_object_or_404(Region, code=code)
+    context = {
+        "page_title": item.name,
+        "breadcrumb": _crumbs((item.name, None)),
+        "region": item,
+        "totals": selectors.territory_totals(item.communes.all()),
+        "departments": selectors.region_departments(item),
+        "outline": json.loads(item.outline) if item.outline else None,
+    }
+    return render(request, "geo/region.html", context)
 
 
 @require_GET
