@@ -20,6 +20,7 @@ install: $(VENV)/.installed
 data: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_geo
+	$(PY) manage.py load_places
 	$(PY) manage.py load_demo
 
 run: data

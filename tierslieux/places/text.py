@@ -5,7 +5,6 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
-from difflib import SequenceMatcher
 
 _NON_ALNUM = re.compile(r"[^a-z0-9]+")
 # Words that say nothing about which place it is: ignored when comparing names.
@@ -43,16 +42,18 @@ def trigram_similarity(a: str, b: str) -> float:
     return shared / (len(ta) + len(tb) - shared)
 
 
-def name_similarity(a: str, b: str) -> float:
-    """Similarity in [0, 1] of two place names, insensitive to accents, case, order and filler words."""
-    wa, wb = significant_words(a) or words(a), significant_words(b) or words(b)
+def name_similarity(a: str, b: str, *, ignore: str = "") -> float:
+    """Similarity in [0, 1] of two place names, insensitive to accents, case, word order and filler words;
+    the words of `ignore` (typically the town's name) do not count."""
+    ignored = set(words(ignore))
+    wa = [w for w in significant_words(a) if w not in ignored] or words(a)
+    wb = [w for w in significant_words(b) if w not in ignored] or words(b)
     if not wa or not wb:
         return 0.0
-    sa, sb = " ".join(sorted(wa)), " ".join(sorted(wb))
-    if sa == sb:
+    if sorted(wa) == sorted(wb):
         return 1.0
     joined_a, joined_b = "".join(wa), "".join(wb)
-    if len(joined_a) >= 4 and len(joined_b) >= 4 and (joined_a in joined_b or joined_b in joined_a):
+    if min(len(joined_a), len(joined_b)) >= 4 and (joined_a in joined_b or joined_b in joined_a):
         return 0.9
-    overlap = len(set(wa) & set(wb)) / min(len(set(wa)), len(set(wb)))
-    return max(overlap * 0.9, SequenceMatcher(None, sa, sb).ratio())
+    jaccard = len(set(wa) & set(wb)) / len(set(wa) | set(wb))
+    return max(jaccard, trigram_similarity(joined_a, joined_b))
