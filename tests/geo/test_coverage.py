@@ -380,10 +380,10 @@ operations = st.lists(
     st.lists(box_points, min_size=1, max_size=30),
     st.lists(box_points, max_size=8),
     operations,
-    st.integers(1, 6),
+    st.one_of(st.none(), st.integers(1, 6)),
 )
 def test_incremental_updates_equal_full_recomputation(
-    commune_points: list[Any], initial: list[Any], ops: list[Any], rebuild_every: int
+    commune_points: list[Any], initial: list[Any], ops: list[Any], rebuild_every: int | None
 ) -> None:
     config = CoverageSettings(white_zone_km=8.0, rings_km=(5.0, 12.0))
     communes = Communes(

@@ -13,6 +13,7 @@ from tierslieux.geo.coverage.inputs import (
     ObjectArray,
     Places,
     PlaceSelector,
+    kdtree,
 )
 from tierslieux.geo.coverage.results import CoverageResult
 from tierslieux.geo.spherical import chord_to_km, km_to_chord
@@ -31,21 +32,28 @@ def nearest_places(place_tree: cKDTree | None, xyz: FloatArray, workers: int) ->
     return np.asarray(chord, dtype=np.float64), np.asarray(index, dtype=np.int64)
 
 
-def radius_counts(commune_tree: cKDTree, place_xyz: FloatArray, chords: FloatArray) -> IntArray:
-    """Counts of places within each chord radius, for every commune (dual-tree sparse distances).
+def radius_counts(
+    commune_tree: cKDTree, place_xyz: FloatArray, chords: FloatArray, place_tree: cKDTree | None = None
+) -> IntArray:
+    """Counts of places within each chord radius (increasing), for every commune (dual-tree sparse distances).
 
-    Places are processed in chunks so that the (commune, place) pair list stays bounded.
+    Places are processed in chunks so that the (commune, place) pair list stays bounded;
+    ``place_tree`` (on all of ``place_xyz``) is reused when there is a single chunk.
     """
     n, n_radii = commune_tree.n, chords.size
     counts = np.zeros((n, n_radii), dtype=np.int64)
     if len(place_xyz) == 0 or n == 0:
         return counts
     for start in range(0, len(place_xyz), _PLACE_CHUNK):
-        chunk_tree = cKDTree(place_xyz[start : start + _PLACE_CHUNK])
+        single = place_tree is not None and len(place_xyz) <= _PLACE_CHUNK
+        chunk_tree = place_tree if single else kdtree(place_xyz[start : start + _PLACE_CHUNK])
         pairs = commune_tree.sparse_distance_matrix(chunk_tree, chords[-1], output_type="ndarray")
-        # ring bin b = number of radii strictly below the distance: within radius k <=> b <= k.
-        bins = np.searchsorted(chords, pairs["v"], side="left")
-        hist = np.bincount(pairs["i"] * n_radii + bins, minlength=n * n_radii)
+        # bin b = number of radii strictly below the distance: within radius k <=> b <= k.
+        distances = pairs["v"]
+        keys = pairs["i"] * n_radii
+        for chord in chords[:-1]:
+            keys += distances > chord
+        hist = np.bincount(keys, minlength=n * n_radii)
         counts += np.cumsum(hist.reshape(n, n_radii), axis=1)
     return counts
 
@@ -97,9 +105,9 @@ def compute_coverage(
     settings = settings or CoverageSettings()
     if place_subset is not None:
         places = places.subset(place_subset)
-    place_tree = cKDTree(places.xyz) if len(places) else None
+    place_tree = kdtree(places.xyz) if len(places) else None
     nearest_chord, nearest_place = nearest_places(place_tree, communes.xyz, workers)
-    counts = radius_counts(communes.tree, places.xyz, radius_chords(settings))
+    counts = radius_counts(communes.tree, places.xyz, radius_chords(settings), place_tree)
     return build_result(
         communes, settings, nearest_chord, nearest_place, places.ids, host_communes(communes, places), counts
     )

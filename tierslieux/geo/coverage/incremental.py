@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-from scipy.spatial import cKDTree
 
 from tierslieux.geo.coverage.compute import (
     build_result,
@@ -20,6 +19,7 @@ from tierslieux.geo.coverage.inputs import (
     FloatArray,
     IntArray,
     Places,
+    kdtree,
     validated_coordinates,
 )
 from tierslieux.geo.coverage.results import CoverageResult, WhatIf
@@ -41,9 +41,10 @@ class CoverageIndex:
     the ball of the largest radius, or among the few communes whose nearest place is farther.
     The state always equals :func:`compute_coverage` on the current places.
 
-    Places are indexed by a KD-tree snapshot plus a short list of pending changes (added or
-    moved places, and stale snapshot entries); the snapshot is rebuilt every ``rebuild_every``
-    changes.
+    Places are indexed by a KD-tree snapshot plus the changes since it was built: pending slots
+    (added or moved places, searched by brute force) and stale snapshot entries (skipped). The
+    snapshot is rebuilt after ``rebuild_every`` changes (default: max(64, places / 50)), which
+    keeps the amortised cost of a rebuild per update small.
     """
 
     def __init__(
@@ -52,13 +53,13 @@ class CoverageIndex:
         places: Places | None = None,
         settings: CoverageSettings | None = None,
         *,
-        rebuild_every: int = 64,
+        rebuild_every: int | None = None,
         workers: int = 1,
     ) -> None:
         self.communes = communes
         self.settings = settings or CoverageSettings()
         self._chords = radius_chords(self.settings)
-        self._rebuild_every = max(1, rebuild_every)
+        self._rebuild_every = None if rebuild_every is None else max(1, rebuild_every)
         self._workers = workers
         self._xyz = communes.xyz
         self._tree = communes.tree
@@ -74,7 +75,7 @@ class CoverageIndex:
         self._host[:n_places] = host_communes(communes, places)
         self._rebuild_places()
         self._nearest_chord, self._nearest_slot = nearest_places(self._snapshot, self._xyz, workers)
-        self._counts = radius_counts(self._tree, places.xyz, self._chords)
+        self._counts = radius_counts(self._tree, places.xyz, self._chords, self._snapshot)
         self.last_recomputed = len(communes)
         """Number of communes whose values were recomputed by the last operation."""
 
@@ -83,8 +84,9 @@ class CoverageIndex:
     def _rebuild_places(self) -> None:
         slots = np.flatnonzero(self._alive)
         self._snapshot_slots = slots
-        self._snapshot = cKDTree(self._place_xyz[slots]) if slots.size else None
+        self._snapshot = kdtree(self._place_xyz[slots]) if slots.size else None
         self._stale = np.zeros(slots.size, dtype=bool)
+        self._n_stale = 0
         self._snapshot_pos = {int(s): i for i, s in enumerate(slots)}
         self._pending: list[int] = []
 
@@ -93,11 +95,13 @@ class CoverageIndex:
         pos = self._snapshot_pos.pop(slot, None)
         if pos is not None:
             self._stale[pos] = True
+            self._n_stale += 1
         else:
             self._pending.remove(slot)
 
     def _after_change(self) -> None:
-        if int(self._stale.sum()) + len(self._pending) >= self._rebuild_every:
+        limit = self._rebuild_every or max(64, len(self._slot_of) // 50)
+        if self._n_stale + len(self._pending) >= limit:
             self._rebuild_places()
 
     def _query_nearest(self, rows: IntArray) -> tuple[FloatArray, IntArray]:
@@ -108,15 +112,21 @@ class CoverageIndex:
             return best, slot
         points = self._xyz[rows]
         if self._snapshot is not None:
-            n_stale = int(self._stale.sum())
-            k = min(n_stale + 1, self._snapshot.n)
-            dist, pos = self._snapshot.query(points, k=k)
-            dist, pos = dist.reshape(rows.size, k), pos.reshape(rows.size, k)
-            live = ~self._stale[pos]
-            first = np.argmax(live, axis=1)
-            found = live[np.arange(rows.size), first]
-            best[found] = dist[found, first[found]]
-            slot[found] = self._snapshot_slots[pos[found, first[found]]]
+            # The first live entry among the k nearest is the nearest live one; widen k until found.
+            todo, k = np.arange(rows.size), (2 if self._n_stale else 1)
+            while todo.size:
+                k = min(k, self._snapshot.n)
+                dist, pos = self._snapshot.query(points[todo], k=k)
+                dist, pos = dist.reshape(todo.size, k), pos.reshape(todo.size, k)
+                live = ~self._stale[pos]
+                first = np.argmax(live, axis=1)
+                found = live[np.arange(todo.size), first]
+                hit = todo[found]
+                best[hit] = dist[found, first[found]]
+                slot[hit] = self._snapshot_slots[pos[found, first[found]]]
+                if k == self._snapshot.n:
+                    break  # every remaining snapshot entry is stale
+                todo, k = todo[~found], 4 * k
         if self._pending:
             pending = np.asarray(self._pending, dtype=np.int64)
             diff = points[:, None, :] - self._place_xyz[pending][None, :, :]
@@ -221,6 +231,10 @@ class CoverageIndex:
         if commune_id is not None:
             return self.communes.position.get(commune_id, -1)
         return int(self._tree.query(point, k=1)[1]) if len(self.communes) else -1
+
+    def compact(self) -> None:
+        """Rebuild the places KD-tree snapshot now (otherwise done automatically; results are unchanged)."""
+        self._rebuild_places()
 
     def result(self) -> CoverageResult:
         """The current coverage (a copy, safe to keep)."""

@@ -47,6 +47,11 @@ class CoverageSettings:
         return tuple(sorted({*self.rings_km, self.white_zone_km}))
 
 
+def kdtree(points: FloatArray) -> cKDTree:
+    """KD-tree on unit vectors; the sliding-midpoint build is twice as fast and queries as fast."""
+    return cKDTree(points, balanced_tree=False)
+
+
 def _object_array(values: ArrayLike, n: int, what: str) -> ObjectArray:
     arr = np.empty(n, dtype=object)
     seq = list(values)
@@ -149,7 +154,7 @@ class Communes:
     @cached_property
     def tree(self) -> cKDTree:
         """KD-tree on :attr:`xyz`, built once and reused by every computation on these communes."""
-        return cKDTree(self.xyz)
+        return kdtree(self.xyz)
 
     @cached_property
     def position(self) -> dict[Any, int]:
