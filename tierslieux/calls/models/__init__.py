@@ -19,6 +19,7 @@ from .review import (
     Score,
     StaffNote,
 )
+from .reviewer import ReviewerProfile
 
 __all__ = [
     "Application",
@@ -35,6 +36,7 @@ __all__ = [
     "Question",
     "QuestionKind",
     "Review",
+    "ReviewerProfile",
     "ReviewerAssignment",
     "Score",
     "StaffNote",
