@@ -1,6 +1,11 @@
+import json
+
 import factory
 
 from tierslieux.geo.models import Commune, Department, Epci, Qpv, Region
+from tierslieux.geo.text import normalize_name
+
+NAME_SEARCH = factory.LazyAttribute(lambda o: normalize_name(o.name))
 
 
 class RegionFactory(factory.django.DjangoModelFactory):
@@ -10,6 +15,7 @@ class RegionFactory(factory.django.DjangoModelFactory):
 
     code = "53"
     name = "Bretagne"
+    name_search = NAME_SEARCH
 
 
 class DepartmentFactory(factory.django.DjangoModelFactory):
@@ -19,6 +25,7 @@ class DepartmentFactory(factory.django.DjangoModelFactory):
 
     code = "29"
     name = "Finistère"
+    name_search = NAME_SEARCH
     region = factory.SubFactory(RegionFactory)
 
 
@@ -29,6 +36,7 @@ class EpciFactory(factory.django.DjangoModelFactory):
 
     siren = "242900645"
     name = "Concarneau Cornouaille Agglomération"
+    name_search = NAME_SEARCH
     kind = Epci.Kind.CA
 
 
@@ -39,6 +47,7 @@ class CommuneFactory(factory.django.DjangoModelFactory):
 
     insee = factory.Sequence(lambda n: f"29{n % 1000:03d}")
     name = factory.Sequence(lambda n: f"Commune {n}")
+    name_search = NAME_SEARCH
     department = factory.SubFactory(DepartmentFactory)
     region = factory.LazyAttribute(lambda o: o.department.region)
     epci = factory.SubFactory(EpciFactory)
@@ -58,3 +67,16 @@ class QpvFactory(factory.django.DjangoModelFactory):
 
     code = factory.Sequence(lambda n: f"QN029{n:02d}M")
     name = factory.Sequence(lambda n: f"Quartier {n}")
+    name_search = NAME_SEARCH
+
+
+def square_outline(lon: float, lat: float, half: float = 0.01) -> str:
+    """GeoJSON text of a square polygon centred on (lon, lat), `half` degrees from centre to side."""
+    ring = [
+        [lon - half, lat - half],
+        [lon + half, lat - half],
+        [lon + half, lat + half],
+        [lon - half, lat + half],
+        [lon - half, lat - half],
+    ]
+    return json.dumps({"type": "Polygon", "coordinates": [ring]})
