@@ -198,6 +198,7 @@ def geo_load(
         )
         report.links_added, report.links_removed = _qpv_links(data.qpvs)
         transaction.on_commit(_after_commit)
+    _after_commit()  # also inside an enclosing transaction (tests): the next lookup rebuilds from the database
     return report
 
 
@@ -264,20 +265,18 @@ def qpv_perimeters_load(
     for number, feature in enumerate(features, start=1):
         properties = (feature or {}).get("properties") or {}
         code = str(properties.get(code_field) or "").strip()
-        where = f"entité {number}"
         if not code or len(code) > 10:
-            collector.add(
-                path.name, number, f"{where} : code « {code} » absent ou invalide (champ {code_field})"
-            )
+            problem = f"code « {code} » invalide" if code else f"code absent (propriété « {code_field} »)"
+            collector.add(path.name, number, problem, "entité")
             continue
         geometry = (feature or {}).get("geometry")
         if not sources._valid_geometry(geometry):
-            collector.add(path.name, number, f"{where} ({code}) : géométrie Polygon ou MultiPolygon attendue")
+            collector.add(path.name, number, f"{code} : géométrie Polygon ou MultiPolygon attendue", "entité")
             continue
         try:
             shape = shapely.from_geojson(json.dumps(geometry))
         except shapely.errors.GEOSException as exc:
-            collector.add(path.name, number, f"{where} ({code}) : géométrie illisible ({exc})")
+            collector.add(path.name, number, f"{code} : géométrie illisible ({exc})", "entité")
             continue
         if not shape.is_valid:
             shape = shapely.make_valid(shape)
@@ -315,4 +314,5 @@ def qpv_perimeters_load(
         report.updated = len(to_update)
         report.unknown_communes = sorted(unknown)
         transaction.on_commit(_after_commit)
+    _after_commit()
     return report

@@ -51,9 +51,10 @@ class Problem:
     file: str
     line: int | None
     message: str
+    unit: str = "ligne"  # "entité" for the features of a GeoJSON file
 
     def __str__(self) -> str:
-        where = f"ligne {self.line}" if self.line is not None else "fichier"
+        where = f"{self.unit} {self.line}" if self.line is not None else "fichier"
         return f"{self.file}, {where} : {self.message}"
 
 
@@ -74,8 +75,8 @@ class Collector:
 
     problems: list[Problem] = field(default_factory=list)
 
-    def add(self, file: str, line: int | None, message: str) -> None:
-        self.problems.append(Problem(file, line, message))
+    def add(self, file: str, line: int | None, message: str, unit: str = "ligne") -> None:
+        self.problems.append(Problem(file, line, message, unit))
 
     def raise_if_any(self) -> None:
         if self.problems:
@@ -143,9 +144,9 @@ def _float(value: str) -> float | None:
     return float(value) if value else None
 
 
-def _check(collector: Collector, file: str, line: int, ok: bool, message: str) -> bool:
+def _check(collector: Collector, file: str, line: int, ok: bool, message: str, unit: str = "ligne") -> bool:
     if not ok:
-        collector.add(file, line, message)
+        collector.add(file, line, message, unit)
     return ok
 
 
@@ -323,7 +324,7 @@ def read_acv(directory: Path, collector: Collector, communes: dict) -> set[str]:
     acv: set[str] = set()
     for number, feature in enumerate(read_feature_collection(path), start=1):
         insee = str((feature.get("properties") or {}).get("insee_com") or "")
-        if _check(collector, path.name, number, insee in communes, f"entité {number} : commune « {insee} »"):
+        if _check(collector, path.name, number, insee in communes, f"commune « {insee} » inconnue", "entité"):
             acv.add(insee)
     return acv
 
