@@ -5,3 +5,7 @@ class CallsConfig(AppConfig):
     name = "tierslieux.calls"
     label = "calls"
     verbose_name = "Appels à manifestation d’intérêt"
+
+    def ready(self) -> None:
+        # Registers the reviewers' visibility clause (tierslieux.calls.selectors.VISIBILITY_CLAUSES).
+        from .review import selectors  # noqa: F401

@@ -1,0 +1,150 @@
+"""Eligibility rules as data: plain-Python evaluation, no database."""
+
+import pytest
+
+from tierslieux.calls import eligibility as el
+from tierslieux.calls.budget import parse, problems, totals
+
+FUNDING = el.FundingRules(min_total=75_000, max_total=150_000, max_per_year=50_000, years=3)
+ENVELOPES = [
+    el.EnvelopeRef("hors-gcu", "Hors grands centres urbains"),
+    el.EnvelopeRef("qpv", "QPV"),
+    el.EnvelopeRef("numerique-qpv", "Numérique QPV"),
+]
+RULES = [
+    el.Rule("Hors grands centres", "density_not_in", {"levels": ["Grands centres urbains"]}, ("hors-gcu",)),
+    el.Rule("Hors métropole", "metropole_member", {"member": False}, ("hors-gcu",)),
+    el.Rule("En QPV", "in_qpv", {"value": True}, ("qpv", "numerique-qpv")),
+    el.Rule("Montants", "amounts_within_rules", {}, ()),
+]
+
+
+def facts(**overrides):
+    base = dict(
+        commune_name="Concarneau",
+        density_level="Petites villes",
+        population=20_000,
+        requested_per_year=(50_000, 40_000, 30_000),
+        funding=FUNDING,
+    )
+    return el.Facts(**(base | overrides))
+
+
+def test_small_town_outside_metropole_competes_outside_large_centres_only():
+    result = el.evaluate(facts(), RULES, ENVELOPES)
+    assert result.eligible_codes == ["hors-gcu"]
+    qpv = result.envelopes[1]
+    assert not qpv.eligible
+    assert qpv.reasons == ["Aucun quartier prioritaire (QPV) n’est déclaré pour le projet."]
+    assert "Petites villes" in result.envelopes[0].checks[0].explanation
+
+
+def test_qpv_in_metropole_competes_in_qpv_envelopes_pending_confirmation():
+    result = el.evaluate(
+        facts(density_level="Grands centres urbains", metropole_member=True, qpv_name="Kerandon"),
+        RULES,
+        ENVELOPES,
+    )
+    assert result.eligible_codes == ["qpv", "numerique-qpv"]
+    check = result.envelopes[1].checks[0]
+    assert check.pending and "à confirmer" in check.explanation
+    assert any("métropole" in reason for reason in result.envelopes[0].reasons)
+
+
+def test_amounts_over_the_rules_close_every_envelope_with_reasons():
+    result = el.evaluate(facts(requested_per_year=(60_000, 60_000, 60_000), qpv_name="Q"), RULES, ENVELOPES)
+    assert result.eligible_codes == []
+    reasons = " ".join(result.envelopes[0].reasons)
+    assert "Année 1" in reasons and "plafond annuel" in reasons and "plafond de 150" in reasons
+
+
+def test_amounts_under_the_minimum_are_explained():
+    problems_found = el.funding_problems((10_000, 0, 0), FUNDING)
+    assert problems_found == [
+        "Le total demandé (10\u202f000\u00a0€) est inférieur au minimum de 75\u202f000\u00a0€."
+    ]
+
+
+@pytest.mark.parametrize(
+    ("population", "code"),
+    [(0, "lt2k"), (1_999, "lt2k"), (2_000, "2k-10k"), (49_999, "10k-50k"), (200_000, "ge200k"), (None, "")],
+)
+def test_size_classes(population, code):
+    assert el.size_class(population) == code
+
+
+def test_size_class_rule():
+    rule = el.Rule("Petites communes", "size_class_in", {"classes": ["lt2k", "2k-10k"]})
+    assert not el.check_rule(facts(population=20_000), rule).ok
+    assert el.check_rule(facts(population=3_000), rule).ok
+    assert not el.check_rule(facts(population=None), rule).ok
+
+
+def test_territory_without_labelled_place():
+    rule = el.Rule("Territoire sans label", "territory_without_label", {"scope": "epci"})
+    assert el.check_rule(facts(epci_name="CCA"), rule).ok
+    refused = el.check_rule(facts(epci_name="CCA", epci_has_labelled_place=True), rule)
+    assert not refused.ok and "déjà un tiers-lieu labellisé" in refused.explanation
+    department = el.Rule("Département sans label", "territory_without_label", {"scope": "department"})
+    assert not el.check_rule(facts(department_has_labelled_place=True), department).ok
+
+
+def test_legal_form_open_for_months_and_flags():
+    forms = el.Rule("Formes", "legal_form_in", {"forms": ["association", "scic"]})
+    assert el.check_rule(facts(legal_form="scic"), forms).ok
+    assert not el.check_rule(facts(legal_form="company"), forms).ok
+    assert not el.check_rule(facts(legal_form=""), forms).ok
+    months = el.Rule("Ouvert 12 mois", "open_for_months", {"months": 12})
+    assert el.check_rule(facts(months_open=12), months).ok
+    assert not el.check_rule(facts(months_open=11), months).ok
+    assert not el.check_rule(facts(months_open=None), months).ok
+    pvd = el.Rule("PVD", "petite_ville_de_demain", {"value": True})
+    assert el.check_rule(facts(petite_ville_de_demain=True), pvd).ok
+    assert not el.check_rule(facts(), pvd).ok
+    density = el.Rule("Rural", "density_in", {"levels": ["Bourgs ruraux"]})
+    assert not el.check_rule(facts(), density).ok
+    assert not el.check_rule(facts(density_level=""), density).ok
+
+
+def test_unknown_kind_and_bad_params_never_raise():
+    assert not el.check_rule(facts(), el.Rule("X", "nope")).ok
+    assert not el.check_rule(facts(), el.Rule("Y", "open_for_months", {"months": "abc"})).ok
+
+
+def test_rule_without_envelopes_gates_every_envelope():
+    result = el.evaluate(
+        facts(legal_form="company"),
+        [el.Rule("Assos", "legal_form_in", {"forms": ["association"]})],
+        ENVELOPES,
+    )
+    assert result.eligible_codes == []
+    assert result.as_dict()["envelopes"][0]["checks"][0]["ok"] is False
+
+
+def test_clean_params_validates_in_french():
+    kind = el.REGISTRY["density_in"]
+    assert kind.clean_params({"levels": ["Petites villes"]}) == {"levels": ["Petites villes"]}
+    with pytest.raises(ValueError, match="choisissez"):
+        kind.clean_params({"levels": ["Lune"]})
+    with pytest.raises(ValueError, match="nombre entier"):
+        el.REGISTRY["open_for_months"].clean_params({"months": "douze"})
+    assert el.REGISTRY["metropole_member"].clean_params({"member": "on"}) == {"member": True}
+    assert "Petites villes" in kind.describe({"levels": ["Petites villes"]})
+
+
+def test_budget_parse_totals_and_problems():
+    values = {
+        "budget-expenses-staff-1": "60 000",
+        "budget-resources-requested-1": "50000",
+        "budget-resources-own-1": "10000",
+        "budget-expenses-other-2": "-5",
+        "budget-expenses-other-3": "abc",
+    }
+    budget, errors = parse(values, 3)
+    assert set(errors) == {"budget-expenses-other-2", "budget-expenses-other-3"}
+    result = totals(budget, 3)
+    assert result.expenses == (60_000, 0, 0) and result.requested_total == 50_000
+    found = problems(budget, FUNDING)
+    assert "inférieur au minimum" in " ".join(found)
+    unbalanced, _ = parse({"budget-expenses-staff-1": "100", "budget-resources-own-1": "90"}, 3)
+    assert any("pas équilibré" in p for p in problems(unbalanced, FUNDING))

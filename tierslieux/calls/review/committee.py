@@ -1,0 +1,134 @@
+"""The committee's decisions on a wave: accept (granted amounts per year, within the funding rules and the
+envelope's quota), refuse (with a motivation), close without follow-up; decision emails; publication."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from tierslieux.core.emails import email_send
+
+from .. import selectors as call_selectors
+from ..models import Application, Decision, DecisionOutcome, Envelope, Status, Wave
+from ..services import ServiceError, _applicant_emails, application_transition
+from . import selectors as review_selectors
+
+TARGETS = {
+    DecisionOutcome.ACCEPTED: Status.ACCEPTED,
+    DecisionOutcome.REFUSED: Status.REFUSED,
+    DecisionOutcome.CLOSED: Status.CLOSED,
+}
+
+
+def euros(amount: int) -> str:
+    return f"{amount:,}".replace(",", "\u202f") + " €"
+
+
+def check_amounts(call, amounts: Sequence[int]) -> int:
+    """The total of `amounts` (one per year of the call) after checking the funding rules (French errors)."""
+    if len(amounts) != call.years:
+        raise ServiceError(f"Indiquez un montant pour chacune des {call.years} années.")
+    if any(a < 0 for a in amounts):
+        raise ServiceError("Un montant ne peut pas être négatif.")
+    for year, amount in enumerate(amounts, start=1):
+        if call.max_per_year and amount > call.max_per_year:
+            raise ServiceError(
+                f"Année {year} : {euros(amount)} dépasse le plafond annuel de {euros(call.max_per_year)}."
+            )
+    total = sum(amounts)
+    if total <= 0:
+        raise ServiceError("Le montant accordé doit être positif.")
+    if call.min_total_amount and total < call.min_total_amount:
+        raise ServiceError(
+            f"Le total accordé ({euros(total)}) est inférieur au minimum de {euros(call.min_total_amount)}."
+        )
+    if call.max_total_amount and total > call.max_total_amount:
+        raise ServiceError(
+            f"Le total accordé ({euros(total)}) dépasse le maximum de {euros(call.max_total_amount)}."
+        )
+    return total
+
+
+@transaction.atomic
+def decision_make(
+    *,
+    application: Application,
+    actor,
+    outcome: str,
+    amounts: Sequence[int] = (),
+    motivation: str = "",
+    envelope: Envelope | None = None,
+) -> Decision:
+    """Record the committee's decision, move the file to its final status, email the applicant side."""
+    locked = (
+        Application.objects.select_for_update()
+        .select_related("call", "envelope", "place")
+        .get(pk=application.pk)
+    )
+    if not call_selectors.can_manage_call(actor, locked.call) or locked.status == Status.DRAFT:
+        raise ServiceError("Seule l’équipe de l’appel peut décider.")
+    if outcome not in TARGETS:
+        raise ServiceError("Cette décision n’existe pas.")
+    if Decision.objects.filter(application=locked).exists():
+        raise ServiceError("Ce dossier a déjà fait l’objet d’une décision.")
+    if locked.status != Status.IN_REVIEW:
+        raise ServiceError("Seul un dossier en instruction peut passer en comité.")
+    motivation = motivation.strip()
+    total, granted = 0, []
+    if outcome == DecisionOutcome.ACCEPTED:
+        envelope = envelope or locked.envelope
+        if envelope is None or envelope.call_id != locked.call_id:
+            raise ServiceError("Choisissez l’enveloppe de cet appel sur laquelle le dossier est retenu.")
+        granted = [int(a) for a in amounts]
+        total = check_amounts(locked.call, granted)
+        consumption = review_selectors.envelope_consumption(locked.call)[envelope.pk]
+        if consumption.laureates_left is not None and consumption.laureates_left <= 0:
+            raise ServiceError(
+                f"L’enveloppe « {envelope.name} » est complète ({envelope.max_laureates} lauréats)."
+            )
+        if consumption.amount_left is not None and total > consumption.amount_left:
+            raise ServiceError(
+                f"L’enveloppe « {envelope.name} » n’a plus que {euros(consumption.amount_left)} disponibles."
+            )
+    else:
+        envelope = None
+        if not motivation:
+            raise ServiceError("Motivez la décision : le porteur la recevra.")
+    application_transition(
+        application=locked, to_status=TARGETS[outcome], actor=actor, reason=motivation or "Décision du comité"
+    )
+    decision = Decision.objects.create(
+        application=locked,
+        outcome=outcome,
+        envelope=envelope,
+        granted_amounts=granted,
+        granted_total=total,
+        motivation=motivation,
+        decided_by=actor,
+    )
+    email_send(
+        name=f"decision-{outcome}",
+        to=_applicant_emails(locked),
+        context={
+            "application": locked,
+            "decision": decision,
+            "total": euros(total),
+            "amounts": [euros(a) for a in granted],
+            "url": reverse("calls:application", args=[locked.pk]),
+        },
+    )
+    application.status = locked.status
+    return decision
+
+
+@transaction.atomic
+def laureates_publish(*, wave: Wave, actor) -> int:
+    """Publish the accepted, not yet published decisions of `wave`; returns how many were published."""
+    if not call_selectors.can_manage_call(actor, wave.call):
+        raise ServiceError("Seule l’équipe de l’appel peut publier les lauréats.")
+    return Decision.objects.filter(
+        application__wave=wave, outcome=DecisionOutcome.ACCEPTED, published_at__isnull=True
+    ).update(published_at=timezone.now())

@@ -1,0 +1,190 @@
+"""Forms of the review and decision side (thin: writes are services)."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+from dsfr.forms import DsfrBaseForm
+
+from tierslieux.geo.models import Region
+
+from ..forms import DATETIME_FORMATS, DATETIME_WIDGET
+from ..models import DecisionOutcome, Status
+
+
+class AssignForm(DsfrBaseForm):
+    reviewer = forms.ModelChoiceField(
+        label=_("Instructeur·rice"),
+        queryset=None,
+        error_messages={"invalid_choice": _("Choisissez une personne de la liste.")},
+    )
+    due_at = forms.DateTimeField(
+        label=_("Évaluation attendue avant le (heure de Paris)"),
+        required=False,
+        widget=DATETIME_WIDGET,
+        input_formats=DATETIME_FORMATS,
+    )
+
+    def __init__(self, *args, reviewers, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reviewer"].queryset = reviewers
+        self.fields["reviewer"].label_from_instance = lambda user: user.display_name
+
+
+class ProposalForm(DsfrBaseForm):
+    avoid_same_department = forms.BooleanField(
+        label=_("Éviter les instructeur·rices du département du dossier"), required=False
+    )
+    due_at = forms.DateTimeField(
+        label=_("Évaluations attendues avant le (heure de Paris)"),
+        required=False,
+        widget=DATETIME_WIDGET,
+        input_formats=DATETIME_FORMATS,
+    )
+
+
+class ConflictForm(DsfrBaseForm):
+    has_conflict = forms.TypedChoiceField(
+        label=_("Avez-vous un conflit d’intérêts avec ce dossier ?"),
+        choices=[
+            ("non", _("Non, je n’ai aucun lien avec le porteur ni avec le lieu")),
+            ("oui", _("Oui, j’ai un lien (personnel, professionnel, financier…)")),
+        ],
+        coerce=lambda value: value == "oui",
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": _("Répondez par oui ou par non."),
+            "invalid_choice": _("Répondez par oui ou par non."),
+        },
+    )
+    details = forms.CharField(
+        label=_("Précisions (facultatif)"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class ReviewForm(DsfrBaseForm):
+    """One 0–max note and a comment per criterion, and a general opinion."""
+
+    comment = forms.CharField(
+        label=_("Avis général"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+
+    def __init__(self, *args, criteria, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.criteria = list(criteria)
+        for criterion in self.criteria:
+            choices = [("", "—")] + [(str(v), str(v)) for v in range(criterion.scale_max + 1)]
+            self.fields[f"score_{criterion.pk}"] = forms.TypedChoiceField(
+                label=f"{criterion.name} — note (0 à {criterion.scale_max}, poids {criterion.weight})",
+                help_text=criterion.description,
+                choices=choices,
+                coerce=int,
+                empty_value=None,
+                required=False,
+                error_messages={"invalid_choice": _("Choisissez une note de la liste.")},
+            )
+            self.fields[f"comment_{criterion.pk}"] = forms.CharField(
+                label=f"{criterion.name} — commentaire",
+                required=False,
+                max_length=5000,
+                widget=forms.Textarea(attrs={"rows": 2}),
+            )
+        self.order_fields(
+            [*[n for c in self.criteria for n in (f"score_{c.pk}", f"comment_{c.pk}")], "comment"]
+        )
+
+    def scores(self) -> dict[int, tuple[int | None, str]]:
+        return {
+            c.pk: (self.cleaned_data.get(f"score_{c.pk}"), self.cleaned_data.get(f"comment_{c.pk}", ""))
+            for c in self.criteria
+        }
+
+
+class StaffNoteForm(DsfrBaseForm):
+    body = forms.CharField(
+        label=_("Note interne (jamais montrée au porteur ni aux instructeur·rices)"),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class DecisionForm(DsfrBaseForm):
+    outcome = forms.ChoiceField(
+        label=_("Décision"),
+        choices=DecisionOutcome.choices,
+        widget=forms.RadioSelect,
+        error_messages={"invalid_choice": _("Cette décision n’existe pas.")},
+    )
+    envelope = forms.ModelChoiceField(
+        label=_("Enveloppe (si retenu)"),
+        queryset=None,
+        required=False,
+        error_messages={"invalid_choice": _("Choisissez une enveloppe de l’appel.")},
+    )
+    motivation = forms.CharField(
+        label=_("Motivation (obligatoire si refusé ou classé sans suite)"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args, call, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.call = call
+        self.fields["envelope"].queryset = call.envelopes.all()
+        for year in range(1, call.years + 1):
+            self.fields[f"amount_{year}"] = forms.IntegerField(
+                label=f"Montant accordé, année {year} (€)",
+                required=False,
+                min_value=0,
+                max_value=call.max_per_year or None,
+                error_messages={
+                    "max_value": _("Au plus %(limit_value)s € par an."),
+                    "min_value": _("Un montant ne peut pas être négatif."),
+                    "invalid": _("Saisissez un nombre entier d’euros."),
+                },
+            )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("outcome") == DecisionOutcome.ACCEPTED:
+            for year in range(1, self.call.years + 1):
+                if data.get(f"amount_{year}") is None and f"amount_{year}" not in self.errors:
+                    self.add_error(f"amount_{year}", _("Indiquez le montant de cette année."))
+        elif data.get("outcome") and not (data.get("motivation") or "").strip():
+            self.add_error("motivation", _("Motivez la décision : le porteur la recevra."))
+        return data
+
+    def amounts(self) -> list[int]:
+        return [self.cleaned_data.get(f"amount_{y}") or 0 for y in range(1, self.call.years + 1)]
+
+
+STATUS_CHOICES = [("", _("Tous"))] + [(s.value, s.label) for s in Status if s != Status.DRAFT]
+
+
+class StaffFilterForm(DsfrBaseForm):
+    """The filters of the staff list (GET); invalid values are reported, not ignored."""
+
+    wave = forms.ModelChoiceField(label=_("Vague"), queryset=None, required=False, empty_label=_("Toutes"))
+    envelope = forms.ModelChoiceField(
+        label=_("Enveloppe"), queryset=None, required=False, empty_label=_("Toutes")
+    )
+    status = forms.ChoiceField(label=_("Statut"), choices=STATUS_CHOICES, required=False)
+    region = forms.ModelChoiceField(
+        label=_("Région"), queryset=Region.objects.order_by("name"), required=False, empty_label=_("Toutes")
+    )
+    reviewer = forms.ModelChoiceField(
+        label=_("Instructeur·rice"), queryset=None, required=False, empty_label=_("Tous")
+    )
+    min_score = forms.FloatField(label=_("Note moyenne au moins"), required=False, min_value=0, max_value=5)
+    max_score = forms.FloatField(label=_("Note moyenne au plus"), required=False, min_value=0, max_value=5)
+
+    def __init__(self, *args, call, reviewers, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["wave"].queryset = call.waves.all()
+        self.fields["envelope"].queryset = call.envelopes.all()
+        self.fields["reviewer"].queryset = reviewers
+        self.fields["reviewer"].label_from_instance = lambda user: user.display_name

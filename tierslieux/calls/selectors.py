@@ -1,0 +1,142 @@
+"""Reads of the call for applications, and who may see what.
+
+Access policy (documented in docs/calls.md):
+- Public: published calls, their waves, envelopes and criteria.
+- Applicant side: an application is seen and edited by its applicant and by the managers of its place.
+- Staff: the members of a call's `staff` team (and administrators) manage the call and its submitted
+  applications (never the drafts). Programme staff who are not on a call's team get READ-ONLY access to that
+  call's configuration and submitted applications: they cannot change anything nor fire transitions.
+- Other clauses (reviewers…) are added by registering a function in `VISIBILITY_CLAUSES`: it receives the user
+  and returns a `Q` over Application (or None).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from tierslieux.accounts.roles import Role, has_role, is_programme_staff
+
+from . import workflow
+from .models import Application, Call, Status, Wave
+
+VISIBILITY_CLAUSES: list[Callable[[object], Q | None]] = []
+
+
+def is_admin(user) -> bool:
+    """Superusers and holders of the administrator role."""
+    return has_role(user, Role.ADMINISTRATOR)
+
+
+# --- Calls ---------------------------------------------------------------------------------------------------
+def calls_public() -> QuerySet[Call]:
+    return Call.objects.filter(is_published=True).prefetch_related(
+        Prefetch("waves", queryset=Wave.objects.order_by("opens_at")), "envelopes"
+    )
+
+
+def calls_open(at=None) -> QuerySet[Call]:
+    """Published calls with a wave open now."""
+    at = at or timezone.now()
+    return calls_public().filter(waves__opens_at__lte=at, waves__closes_at__gt=at).distinct()
+
+
+def calls_managed_by(user) -> QuerySet[Call]:
+    """The calls `user` may change: those whose team they are on (administrators: every call)."""
+    if is_admin(user):
+        return Call.objects.all()
+    if not getattr(user, "is_authenticated", False):
+        return Call.objects.none()
+    return Call.objects.filter(staff=user)
+
+
+def calls_readable_by(user) -> QuerySet[Call]:
+    """The calls whose back office `user` may read: programme staff read every call."""
+    if is_admin(user) or is_programme_staff(user):
+        return Call.objects.all()
+    return calls_managed_by(user)
+
+
+def can_manage_call(user, call: Call) -> bool:
+    """Administrators, and the programme staff members on the call's team."""
+    if is_admin(user):
+        return True
+    return is_programme_staff(user) and call.staff.filter(pk=user.pk).exists()
+
+
+def can_read_call(user, call: Call) -> bool:
+    return is_admin(user) or is_programme_staff(user) or can_manage_call(user, call)
+
+
+# --- Applications --------------------------------------------------------------------------------------------
+def _applicant_q(user) -> Q:
+    return Q(applicant=user) | Q(place__managers=user)
+
+
+def _staff_q(user) -> Q | None:
+    if is_admin(user) or is_programme_staff(user):
+        return ~Q(status=Status.DRAFT)
+    return Q(call__staff=user) & ~Q(status=Status.DRAFT)
+
+
+def applications_visible_to(user) -> QuerySet[Application]:
+    """Every application `user` may open (applicant side, staff side and the registered clauses)."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return Application.objects.none()
+    if is_admin(user):
+        return Application.objects.all()
+    query = _applicant_q(user)
+    for clause in [_staff_q, *VISIBILITY_CLAUSES]:
+        extra = clause(user)
+        if extra is not None:
+            query |= extra
+    ids = Application.objects.filter(query).values("pk")
+    return Application.objects.filter(pk__in=ids)
+
+
+def applications_of_applicant(user) -> QuerySet[Application]:
+    """The applications `user` works on as applicant (their own and those of the places they manage)."""
+    if not getattr(user, "is_authenticated", False):
+        return Application.objects.none()
+    ids = Application.objects.filter(_applicant_q(user)).values("pk")
+    return Application.objects.filter(pk__in=ids).select_related("call", "wave", "place")
+
+
+def application_roles(user, application: Application) -> set[str]:
+    """The workflow roles of `user` on `application`: "applicant", "staff" (may act), "reader" (staff read-only)."""
+    roles: set[str] = set()
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return roles
+    if application.applicant_id == user.pk or (
+        application.place_id and application.place.managers.filter(pk=user.pk).exists()
+    ):
+        roles.add(workflow.APPLICANT)
+    if application.status != Status.DRAFT:
+        if can_manage_call(user, application.call):
+            roles.add(workflow.STAFF)
+        elif is_programme_staff(user):
+            roles.add("reader")
+    return roles
+
+
+def applications_for_call(call: Call) -> QuerySet[Application]:
+    """The submitted (non-draft) applications of a call, for its staff."""
+    return (
+        call.applications.exclude(status=Status.DRAFT)
+        .select_related("wave", "place__commune", "envelope", "applicant")
+        .order_by("wave__opens_at", "reference")
+    )
+
+
+def wave_counts(call: Call) -> dict[int, dict[str, int]]:
+    """{wave id: {status: count}} for the call's dashboard."""
+    counts: dict[int, dict[str, int]] = {}
+    for row in call.applications.values("wave_id", "status").annotate(n=Count("pk")):
+        counts.setdefault(row["wave_id"], {})[row["status"]] = row["n"]
+    return counts
+
+
+def open_calls_count() -> int:
+    return calls_open().count()

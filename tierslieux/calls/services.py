@@ -1,0 +1,587 @@
+"""Writes of the call for applications: configuration by programme staff and the applicant side.
+
+Every status change goes through `application_transition` (checks `workflow.allowed` and logs a Transition).
+Errors meant for people are `ServiceError` (French message); `StaleRevision` when a save is based on an
+outdated revision of the dossier (another tab saved first).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.db.models import F, ProtectedError
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.text import slugify
+
+from tierslieux.core.emails import email_send
+
+from . import budget as budget_module
+from . import eligibility, filetypes, selectors, workflow
+from .facts import application_eligibility, funding_rules
+from .models import (
+    Application,
+    ApplicationVersion,
+    Attachment,
+    Call,
+    Criterion,
+    EligibilityRule,
+    Envelope,
+    Message,
+    Question,
+    QuestionKind,
+    Status,
+    Transition,
+    Wave,
+)
+from .workflow import TransitionError
+
+PROJECT_FIELDS = ("project_title", "summary", "project_description", "activities", "partners", "governance")
+SAVABLE_FIELDS = (*PROJECT_FIELDS, "answers", "budget", "qpv", "place", "envelope")
+REQUIRED_PROJECT_FIELDS = {
+    "project_title": "le titre du projet",
+    "summary": "le résumé du projet",
+    "project_description": "la description du projet",
+}
+
+
+class ServiceError(Exception):
+    """A refusal with a French message for the person."""
+
+
+class StaleRevision(ServiceError):
+    """The dossier changed since the form was loaded (another tab or person saved first)."""
+
+
+def local(moment: datetime) -> str:
+    return date_format(timezone.localtime(moment), "j F Y à H:i:s")
+
+
+# --- Configuration -------------------------------------------------------------------------------------------
+# Paths of /appels/ that a call's slug must not shadow.
+RESERVED_SLUGS = {"gestion", "mes-dossiers", "dossiers"}
+
+
+def _unique_slug(title: str, *, exclude_pk: int | None = None) -> str:
+    base = slugify(title)[:200] or "appel"
+    slug, n = base, 2
+    while slug in RESERVED_SLUGS or Call.objects.filter(slug=slug).exclude(pk=exclude_pk).exists():
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
+def _check_funding(data: dict[str, Any]) -> None:
+    if data.get("max_total_amount") and data.get("min_total_amount", 0) > data["max_total_amount"]:
+        raise ServiceError("Le montant minimal par lauréat dépasse le montant maximal.")
+
+
+@transaction.atomic
+def call_create(*, user, data: dict[str, Any]) -> Call:
+    """Create a call from validated form data; its creator joins its team."""
+    _check_funding(data)
+    call = Call(**data, created_by=user)
+    call.slug = _unique_slug(call.title)
+    call.save()
+    call.staff.add(user)
+    return call
+
+
+@transaction.atomic
+def call_update(*, call: Call, data: dict[str, Any]) -> Call:
+    _check_funding(data)
+    for name, value in data.items():
+        setattr(call, name, value)
+    call.save()
+    return call
+
+
+def call_set_staff(*, call: Call, users: Iterable) -> None:
+    call.staff.set(list(users))
+
+
+@transaction.atomic
+def envelope_save(*, call: Call, data: dict[str, Any], envelope: Envelope | None = None) -> Envelope:
+    envelope = envelope or Envelope(call=call)
+    for name, value in data.items():
+        setattr(envelope, name, value)
+    if not envelope.code:
+        envelope.code = slugify(envelope.name)[:60] or "enveloppe"
+    if call.envelopes.filter(code=envelope.code).exclude(pk=envelope.pk).exists():
+        raise ServiceError(f"Une autre enveloppe de cet appel utilise déjà le code « {envelope.code} ».")
+    envelope.save()
+    return envelope
+
+
+@transaction.atomic
+def wave_save(*, call: Call, data: dict[str, Any], wave: Wave | None = None) -> Wave:
+    wave = wave or Wave(call=call)
+    for name, value in data.items():
+        setattr(wave, name, value)
+    if wave.closes_at <= wave.opens_at:
+        raise ServiceError("La clôture de la vague doit suivre son ouverture.")
+    wave.save()
+    return wave
+
+
+@transaction.atomic
+def rule_create(
+    *,
+    call: Call,
+    name: str,
+    kind: str,
+    params: dict[str, Any],
+    envelopes: Iterable[Envelope] = (),
+    wave: Wave | None = None,
+) -> EligibilityRule:
+    """Add an eligibility rule (a condition of `eligibility.REGISTRY` with validated parameters)."""
+    condition = eligibility.REGISTRY.get(kind)
+    if condition is None:
+        raise ServiceError("Cette condition n’existe pas.")
+    try:
+        cleaned = condition.clean_params(params)
+    except ValueError as error:
+        raise ServiceError(str(error)) from None
+    envelopes = list(envelopes)
+    if any(envelope.call_id != call.pk for envelope in envelopes) or (wave and wave.call_id != call.pk):
+        raise ServiceError("Enveloppe ou vague d’un autre appel.")
+    position = call.rules.count()
+    rule = EligibilityRule.objects.create(
+        call=call,
+        name=name or condition.describe(cleaned),
+        kind=kind,
+        params=cleaned,
+        wave=wave,
+        position=position,
+    )
+    rule.envelopes.set(envelopes)
+    return rule
+
+
+@transaction.atomic
+def criterion_save(*, call: Call, data: dict[str, Any], criterion: Criterion | None = None) -> Criterion:
+    criterion = criterion or Criterion(call=call, position=call.criteria.count())
+    for name, value in data.items():
+        setattr(criterion, name, value)
+    criterion.save()
+    return criterion
+
+
+@transaction.atomic
+def question_save(*, call: Call, data: dict[str, Any], question: Question | None = None) -> Question:
+    question = question or Question(call=call, position=call.questions.count())
+    for name, value in data.items():
+        setattr(question, name, value)
+    if question.kind == QuestionKind.CHOICE and len(question.choices or []) < 2:
+        raise ServiceError("Une question à choix propose au moins deux choix.")
+    question.save()
+    return question
+
+
+def config_item_delete(*, item) -> None:
+    """Delete an envelope, wave, rule, criterion or question (refused when dossiers or scores depend on it)."""
+    try:
+        with transaction.atomic():
+            item.delete()
+    except ProtectedError:
+        raise ServiceError("Des dossiers ou des évaluations en dépendent : suppression impossible.") from None
+
+
+# --- Applications: drafting ----------------------------------------------------------------------------------
+@transaction.atomic
+def application_start(*, call: Call, user, now: datetime | None = None) -> Application:
+    """Open a new draft in the wave open now."""
+    now = now or timezone.now()
+    if not call.is_published:
+        raise ServiceError("Cet appel n’est pas publié.")
+    wave = call.open_wave(now)
+    if wave is None:
+        raise ServiceError("Aucune vague de cet appel n’est ouverte actuellement.")
+    application = Application.objects.create(
+        call=call, wave=wave, applicant=user, reference=f"tmp-{now.timestamp()}-{user.pk}"
+    )
+    application.reference = f"AMI-{now:%Y}-{call.pk:02d}-{application.pk:06d}"
+    application.save(update_fields=["reference"])
+    return application
+
+
+def application_save(*, application: Application, user, revision: int, values: dict[str, Any]) -> Application:
+    """Save some fields of an editable dossier, based on `revision` (optimistic concurrency).
+
+    Raises StaleRevision when the dossier changed since `revision` (nothing is written) and ServiceError
+    when it is no longer editable.
+    """
+    unknown = set(values) - set(SAVABLE_FIELDS)
+    if unknown:
+        raise ServiceError("Champs inconnus : " + ", ".join(sorted(unknown)))
+    if workflow.APPLICANT not in selectors.application_roles(user, application):
+        raise ServiceError("Seul le porteur du dossier peut le modifier.")
+    values = dict(values)
+    if "budget" in values:
+        values["requested_total"] = budget_module.totals(
+            values["budget"], application.call.years
+        ).requested_total
+    with transaction.atomic():
+        updated = Application.objects.filter(
+            pk=application.pk, revision=revision, status__in=workflow.EDITABLE_STATES
+        ).update(**values, revision=F("revision") + 1, updated_at=timezone.now())
+        current = Application.objects.select_related("call", "wave", "place__commune").get(pk=application.pk)
+    if not updated:
+        if not current.is_editable:
+            raise ServiceError("Ce dossier n’est plus modifiable : il a été déposé.")
+        raise StaleRevision(
+            "Ce dossier a été modifié entre-temps (dans un autre onglet ou par une autre personne) : "
+            "votre saisie n’a pas été enregistrée. Elle est conservée ci-dessous ; rechargez la page pour voir "
+            "la dernière version, puis reportez-y vos modifications."
+        )
+    return current
+
+
+def application_create_project_place(
+    *, application: Application, user, revision: int, data: dict[str, Any]
+) -> Application:
+    """Create a place in status "project" for a project holder, make them its manager, attach it."""
+    from tierslieux.places import services as place_services
+
+    with transaction.atomic():
+        try:
+            place = place_services.place_create(
+                data={**data, "status": "project"},
+                user=user,
+                source="ami",
+                reason=f"Création par le porteur du dossier {application.reference}",
+            )
+        except ValidationError as error:
+            raise ServiceError(" ".join(error.messages)) from None
+        place_services.place_add_manager(place=place, user=user)
+        return application_save(
+            application=application, user=user, revision=revision, values={"place": place}
+        )
+
+
+# --- Applications: checks and submission ---------------------------------------------------------------------
+def application_problems(application: Application) -> list[str]:
+    """Everything that prevents submitting the dossier, in French ([] when it may be submitted)."""
+    problems = []
+    if application.place_id is None:
+        problems.append("Étape 1 : choisissez ou créez le tiers-lieu porteur du projet.")
+    for field, label in REQUIRED_PROJECT_FIELDS.items():
+        if not getattr(application, field).strip():
+            problems.append(f"Étape 2 : renseignez {label}.")
+    answers = application.answers or {}
+    attached_questions = set(
+        application.attachments.filter(message__isnull=True).values_list("question_id", flat=True)
+    )
+    for question in application.call.questions.all():
+        if not question.required:
+            continue
+        if question.kind == QuestionKind.FILE:
+            if question.pk not in attached_questions:
+                problems.append(f"Étape 4 : joignez « {question.label} ».")
+        elif str(answers.get(str(question.pk), "")).strip() == "":
+            problems.append(f"Étape 2 : répondez à « {question.label} ».")
+    problems.extend(
+        f"Étape 3 : {p}" for p in budget_module.problems(application.budget, funding_rules(application.call))
+    )
+    result = application_eligibility(application)
+    if application.place_id and not result.any_eligible:
+        problems.append("Le dossier n’entre dans aucune enveloppe de l’appel (voir l’éligibilité).")
+    elif application.envelope_id and application.envelope.code not in result.eligible_codes:
+        problems.append(f"Le dossier n’est pas éligible à l’enveloppe « {application.envelope.name} ».")
+    return problems
+
+
+def application_snapshot(application: Application) -> dict[str, Any]:
+    """Everything of the dossier as JSON (the content of an ApplicationVersion)."""
+    place = application.place
+    return {
+        "reference": application.reference,
+        "call": application.call.title,
+        "wave": application.wave.name if application.wave_id else None,
+        "place": None
+        if place is None
+        else {
+            "id": place.pk,
+            "name": place.name,
+            "commune": place.commune_id,
+            "status": place.status,
+            "legal_form": place.legal_form,
+            "siret": place.siret,
+        },
+        **{field: getattr(application, field) for field in PROJECT_FIELDS},
+        "answers": application.answers,
+        "budget": application.budget,
+        "requested_total": application.requested_total,
+        "qpv": application.qpv_id,
+        "envelope": application.envelope.code if application.envelope_id else None,
+        "eligibility": application.eligibility,
+        "attachments": [
+            {
+                "id": a.pk,
+                "title": a.title,
+                "name": a.original_name,
+                "size": a.size,
+                "sha256": a.sha256,
+                "content_type": a.content_type,
+                "question": a.question_id,
+            }
+            for a in application.attachments.filter(message__isnull=True).order_by("pk")
+        ],
+    }
+
+
+def _log(*, application: Application, source: str, target: str, actor, role: str, reason: str) -> Transition:
+    return Transition.objects.create(
+        application=application,
+        from_status=source,
+        to_status=target,
+        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        actor_role=role,
+        reason=reason,
+    )
+
+
+@transaction.atomic
+def application_transition(
+    *, application: Application, to_status: str, actor, reason: str = ""
+) -> Application:
+    """The one way to change a status: checks the workflow and the actor's role, logs the Transition.
+
+    Raises `workflow.TransitionError` (French message) when the transition is not allowed.
+    """
+    locked = Application.objects.select_for_update().select_related("call", "place").get(pk=application.pk)
+    roles = selectors.application_roles(actor, locked) - {"reader"}
+    rule = workflow.allowed(locked.status, to_status, roles)
+    if rule.reason_required and not reason.strip():
+        raise TransitionError(f"L’action « {rule.label} » demande un motif.")
+    source = locked.status
+    locked.status = to_status
+    locked.save(update_fields=["status", "updated_at"])
+    _log(application=locked, source=source, target=to_status, actor=actor, role=rule.role, reason=reason)
+    application.status = to_status
+    return locked
+
+
+def _staff_emails(application: Application) -> list[str]:
+    return list(application.call.staff.filter(is_active=True).values_list("email", flat=True))
+
+
+def _applicant_emails(application: Application) -> list[str]:
+    emails = {application.applicant.email}
+    if application.place_id:
+        emails |= set(application.place.managers.filter(is_active=True).values_list("email", flat=True))
+    return sorted(emails)
+
+
+def application_submit(*, application: Application, user, now: datetime | None = None) -> Application:
+    """Submit (or resubmit after corrections) before the wave closes (to the second): snapshot + receipt.
+
+    A refused submission leaves the draft untouched.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        locked = (
+            Application.objects.select_for_update()
+            .select_related("call", "wave", "place")
+            .get(pk=application.pk)
+        )
+        roles = selectors.application_roles(user, locked)
+        target = Status.SUBMITTED
+        workflow.allowed(locked.status, target, roles)
+        if locked.status == Status.DRAFT:
+            wave = locked.call.open_wave(now)
+            if wave is None:
+                closed = locked.wave
+                when = f" le {local(closed.closes_at)}" if closed and closed.closes_at <= now else ""
+                raise ServiceError(
+                    f"Le dépôt est clos{when} : aucune vague n’est ouverte. Votre brouillon est conservé."
+                )
+            locked.wave = wave
+        elif locked.corrections_deadline and now > locked.corrections_deadline:
+            raise ServiceError(f"Le délai des corrections a expiré le {local(locked.corrections_deadline)}.")
+        problems = application_problems(locked)
+        if problems:
+            raise ServiceError("Le dossier ne peut pas encore être déposé : " + " ".join(problems))
+        result = application_eligibility(locked)
+        if locked.envelope_id is None or locked.envelope.code not in result.eligible_codes:
+            locked.envelope = locked.call.envelopes.get(code=result.eligible_codes[0])
+        locked.eligibility = result.as_dict()
+        locked.first_submitted_at = locked.first_submitted_at or now
+        locked.submitted_at = now
+        locked.corrections_deadline = None
+        locked.revision = F("revision") + 1
+        locked.save()
+        locked.refresh_from_db()
+        number = locked.versions.count() + 1
+        version = ApplicationVersion.objects.create(
+            application=locked, number=number, data=application_snapshot(locked), created_by=user
+        )
+        application_transition(
+            application=locked,
+            to_status=target,
+            actor=user,
+            reason="Nouveau dépôt après corrections" if number > 1 else "",
+        )
+        locked.refresh_from_db()
+        email_send(
+            name="calls-receipt",
+            to=_applicant_emails(locked),
+            context={
+                "application": locked,
+                "version": version,
+                "submitted_at": local(now),
+                "url": reverse("calls:application", args=[locked.pk]),
+            },
+        )
+        return locked
+
+
+@transaction.atomic
+def application_request_corrections(
+    *, application: Application, actor, message: str, deadline: datetime | None
+) -> Application:
+    """Staff send the dossier back to the applicant ("en construction") with a message and a deadline."""
+    if deadline is not None and deadline <= timezone.now():
+        raise ServiceError("La date limite des corrections doit être dans le futur.")
+    locked = application_transition(
+        application=application, to_status=Status.CORRECTIONS, actor=actor, reason=message
+    )
+    locked.corrections_message = message
+    locked.corrections_deadline = deadline
+    locked.save(update_fields=["corrections_message", "corrections_deadline", "updated_at"])
+    email_send(
+        name="calls-corrections",
+        to=_applicant_emails(locked),
+        context={
+            "application": locked,
+            "message": message,
+            "deadline": local(deadline) if deadline else "",
+            "url": reverse("calls:application", args=[locked.pk]),
+        },
+    )
+    return locked
+
+
+@transaction.atomic
+def application_withdraw(*, application: Application, actor, reason: str = "") -> Application:
+    locked = application_transition(
+        application=application, to_status=Status.WITHDRAWN, actor=actor, reason=reason
+    )
+    if locked.first_submitted_at:
+        email_send(
+            name="calls-withdrawn",
+            to=_staff_emails(locked),
+            context={
+                "application": locked,
+                "reason": reason,
+                "url": reverse("calls:application", args=[locked.pk]),
+            },
+        )
+    return locked
+
+
+@transaction.atomic
+def application_confirm_qpv(*, application: Application, actor) -> Application:
+    """Staff confirm the QPV declared by the applicant."""
+    if workflow.STAFF not in selectors.application_roles(actor, application):
+        raise ServiceError("Seule l’équipe de l’appel peut confirmer le quartier prioritaire.")
+    if application.qpv_id is None:
+        raise ServiceError("Aucun quartier prioritaire n’est déclaré.")
+    Application.objects.filter(pk=application.pk).update(
+        qpv_confirmed_by=actor, qpv_confirmed_at=timezone.now()
+    )
+    application.refresh_from_db()
+    return application
+
+
+# --- Attachments and messages --------------------------------------------------------------------------------
+def _store(*, application: Application, user, upload: UploadedFile, **fields) -> Attachment:
+    if upload.size > filetypes.MAX_SIZE:
+        raise ServiceError(f"« {upload.name} » dépasse 10 Mo.")
+    kind = filetypes.sniff(upload.file)
+    if kind is None:
+        raise ServiceError(
+            f"« {upload.name} » n’est pas un fichier accepté ({filetypes.ACCEPTED_LABEL}) : "
+            "son contenu a été vérifié."
+        )
+    digest = hashlib.sha256()
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    content_type, suffix = filetypes.KINDS[kind]
+    upload.seek(0)
+    name = (upload.name or "fichier")[-255:]
+    attachment = Attachment(
+        application=application,
+        original_name=name,
+        content_type=content_type,
+        size=upload.size,
+        sha256=digest.hexdigest(),
+        uploaded_by=user,
+        **fields,
+    )
+    attachment.file.save(f"piece{suffix}", upload, save=False)
+    attachment.save()
+    return attachment
+
+
+@transaction.atomic
+def attachment_add(
+    *, application: Application, user, upload: UploadedFile, title: str = "", question: Question | None = None
+) -> Attachment:
+    """Attach a file to an editable dossier (type checked by content, ≤ 10 MB, private storage)."""
+    if workflow.APPLICANT not in selectors.application_roles(user, application):
+        raise ServiceError("Seul le porteur du dossier peut y joindre des pièces.")
+    if not application.is_editable:
+        raise ServiceError("Ce dossier n’est plus modifiable : il a été déposé.")
+    if question is not None and (
+        question.call_id != application.call_id or question.kind != QuestionKind.FILE
+    ):
+        raise ServiceError("Cette question n’attend pas de fichier.")
+    return _store(application=application, user=user, upload=upload, title=title[:200], question=question)
+
+
+@transaction.atomic
+def attachment_delete(*, attachment: Attachment, user) -> None:
+    application = attachment.application
+    if attachment.message_id or workflow.APPLICANT not in selectors.application_roles(user, application):
+        raise ServiceError("Vous ne pouvez pas supprimer cette pièce.")
+    if not application.is_editable:
+        raise ServiceError("Ce dossier n’est plus modifiable : il a été déposé.")
+    stored = attachment.file.name
+    attachment.delete()
+    transaction.on_commit(lambda: attachment.file.storage.delete(stored))
+
+
+@transaction.atomic
+def message_send(
+    *, application: Application, author, body: str, files: Iterable[UploadedFile] = ()
+) -> Message:
+    """A message between the applicant side and the call's staff; the other side is notified by email."""
+    roles = selectors.application_roles(author, application)
+    from_staff = workflow.STAFF in roles
+    if not from_staff and workflow.APPLICANT not in roles:
+        raise ServiceError("Vous ne pouvez pas écrire sur ce dossier.")
+    body = body.strip()
+    if not body:
+        raise ServiceError("Le message est vide.")
+    message = Message.objects.create(application=application, author=author, from_staff=from_staff, body=body)
+    for upload in files:
+        _store(application=application, user=author, upload=upload, message=message)
+    recipients = _applicant_emails(application) if from_staff else _staff_emails(application)
+    email_send(
+        name="calls-message",
+        to=[email for email in recipients if email != author.email],
+        context={
+            "application": application,
+            "message": message,
+            "from_staff": from_staff,
+            "url": reverse("calls:application_messages", args=[application.pk]),
+        },
+    )
+    return message

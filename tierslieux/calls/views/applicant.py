@@ -1,0 +1,613 @@
+"""The applicant side: start a dossier, fill its five steps (autosave with optimistic concurrency, and plain
+form posts without JavaScript), attachments, submission, withdrawal, messages."""
+
+from __future__ import annotations
+
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods, require_POST
+
+from tierslieux.places.models import Place
+
+from .. import budget as budget_module
+from .. import filetypes, selectors, services, workflow
+from ..facts import application_eligibility, funding_rules
+from ..forms import (
+    AttachmentForm,
+    EnvelopeChoiceForm,
+    MessageForm,
+    PlaceChoiceForm,
+    ProjectForm,
+    ProjectPlaceForm,
+    ReasonForm,
+)
+from ..models import Attachment, QuestionKind
+from .common import application_for, refuse, upload_too_large
+
+STEPS = (
+    (1, "Le tiers-lieu"),
+    (2, "Le projet"),
+    (3, "Le budget"),
+    (4, "Les pièces jointes"),
+    (5, "Récapitulatif et dépôt"),
+)
+# A request body may hold one 10 MB file plus the form fields: anything larger is refused before it is read.
+UPLOAD_LIMIT = filetypes.MAX_SIZE + 512 * 1024
+
+
+def login_required_autosave(view):
+    """Like login_required, but an htmx autosave after the session expired gets a message, not the login page:
+    the typed text stays in the page."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if request.user.is_authenticated:
+            return view(request, *args, **kwargs)
+        if getattr(request, "htmx", False):
+            return render(
+                request,
+                "calls/_alert.html",
+                {
+                    "level": "warning",
+                    "message": "Votre session a expiré : rien n’a été enregistré. Votre saisie reste dans cette page ; "
+                    "reconnectez-vous dans un autre onglet puis modifiez un champ pour enregistrer.",
+                },
+            )
+        return redirect_to_login(request.get_full_path())
+
+    return wrapper
+
+
+def _crumbs(application, label: str | None = None) -> list[dict]:
+    crumbs = [
+        {"label": "Mes dossiers", "url": reverse("calls:my_applications")},
+        {"label": application.reference, "url": reverse("calls:application", args=[application.pk])},
+    ]
+    if label:
+        crumbs.append({"label": label})
+    return crumbs
+
+
+@login_required
+def my_applications(request):
+    """Logged-in users: the dossiers they work on as applicant (theirs and those of the places they manage)."""
+    return render(
+        request,
+        "calls/my_applications.html",
+        {
+            "applications": selectors.applications_of_applicant(request.user),
+            "open_calls": selectors.calls_open(),
+            "page_title": "Mes dossiers",
+            "breadcrumb": [{"label": "Mes dossiers"}],
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def apply(request, slug: str):
+    """Logged-in users: start a dossier on a published call whose wave is open ("Déposer un dossier")."""
+    call = get_object_or_404(selectors.calls_public(), slug=slug)
+    if request.method == "POST":
+        try:
+            application = services.application_start(call=call, user=request.user)
+        except services.ServiceError as error:
+            return refuse(request, str(error), status=400)
+        return redirect("calls:application_step", application.pk, 1)
+    drafts = selectors.applications_of_applicant(request.user).filter(call=call)
+    return render(
+        request,
+        "calls/apply.html",
+        {
+            "call": call,
+            "open_wave": call.open_wave(),
+            "drafts": drafts,
+            "page_title": f"Déposer un dossier — {call.title}",
+            "breadcrumb": [
+                {"label": "Appels", "url": reverse("calls:index")},
+                {"label": call.title, "url": call.get_absolute_url()},
+                {"label": "Déposer un dossier"},
+            ],
+        },
+    )
+
+
+@login_required
+def application(request, pk: int):
+    """The applicant (and the place's managers), the call's staff (all but drafts) and programme staff
+    (read-only): the dossier, its status, history and available actions. Others: 404."""
+    application, roles = application_for(request, pk)
+    transitions = [
+        rule
+        for rule in workflow.available(application.status, roles)
+        if rule.name not in {"submit", "resubmit", "accept", "refuse"}
+    ]
+    return render(
+        request,
+        "calls/application.html",
+        {
+            "application": application,
+            "roles": roles,
+            "transitions": transitions,
+            "is_applicant": workflow.APPLICANT in roles,
+            "is_staff": workflow.STAFF in roles,
+            "log": application.transitions.select_related("actor"),
+            "versions": application.versions.all(),
+            "attachments": application.attachments.filter(message__isnull=True),
+            "eligibility": application_eligibility(application),
+            "budget": _budget_table(application.budget, application.call),
+            "steps": STEPS,
+            "page_title": f"Dossier {application.reference}",
+            "breadcrumb": _crumbs(application),
+        },
+    )
+
+
+# --- Steps -----------------------------------------------------------------------------------------------------
+def _budget_table(budget: dict, call, errors: dict | None = None, posted=None) -> dict:
+    years = range(1, call.years + 1)
+    errors = errors or {}
+    sections = []
+    for section, title, lines in budget_module.SECTIONS:
+        rows = []
+        for code, label in lines:
+            cells = []
+            for year in years:
+                name = budget_module.field_name(section, code, year)
+                value = (
+                    posted.get(name, "")
+                    if posted is not None
+                    else budget_module.cell(budget, section, code, year)
+                )
+                cells.append({"name": name, "value": value, "error": errors.get(name), "year": year})
+            rows.append({"code": code, "label": label, "cells": cells})
+        sections.append({"code": section, "title": title, "rows": rows})
+    totals = budget_module.totals(budget, call.years)
+    return {
+        "years": list(years),
+        "sections": sections,
+        "totals": totals,
+        "problems": budget_module.problems(budget, funding_rules(call)),
+    }
+
+
+def _step_context(application, step: int, **extra) -> dict:
+    label = dict(STEPS)[step]
+    return {
+        "application": application,
+        "step": step,
+        "step_label": label,
+        "steps": STEPS,
+        "next_step": step + 1 if step < 5 else None,
+        "previous_step": step - 1 if step > 1 else None,
+        "page_title": f"{label} — dossier {application.reference}",
+        "breadcrumb": _crumbs(application, label),
+        **extra,
+    }
+
+
+def _place_forms(request, application, data=None, which: str = ""):
+    places = Place.objects.filter(managers=request.user)
+    if application.place_id:
+        places = places | Place.objects.filter(pk=application.place_id)
+    place = application.place
+    qpvs = place.commune.qpvs.all() if place else Place.objects.none()
+    choice_data = data if which == "choice" else None
+    create_data = data if which == "create" else None
+    choice = PlaceChoiceForm(
+        choice_data,
+        places=places.distinct(),
+        qpvs=qpvs if place else qpvs.none(),
+        initial={"place": application.place_id, "qpv": application.qpv_id, "revision": application.revision},
+    )
+    if place is None:
+        del choice.fields["qpv"]
+    create = ProjectPlaceForm(create_data, initial={"revision": application.revision}, prefix="new")
+    return choice, create
+
+
+def _save(request, application, values, *, revision, step, context_extra=None):
+    """Save `values`; on a stale revision or refusal, re-render the step with what was typed (and 409/400)."""
+    try:
+        application = services.application_save(
+            application=application, user=request.user, revision=revision, values=values
+        )
+    except services.StaleRevision as error:
+        return None, error, 409
+    except services.ServiceError as error:
+        return None, error, 400
+    return application, None, 200
+
+
+def _saved_fragment(request, application, step, error=None, status=200):
+    context = {"application": application, "step": step, "error": error}
+    if step == 3 and error is None:
+        context["budget"] = _budget_table(application.budget, application.call)
+    return render(request, "calls/_autosave.html", context, status=200 if request.htmx else status)
+
+
+@login_required_autosave
+@require_http_methods(["GET", "POST"])
+def application_step(request, pk: int, step: int):
+    """The applicant (and the place's managers) only: one step of the form (GET), a save (POST; htmx: autosave
+    fragment). Staff and others: 404 or 403. A submitted dossier is read-only."""
+    application, roles = application_for(request, pk)
+    if step not in dict(STEPS):
+        raise Http404
+    if workflow.APPLICANT not in roles:
+        return refuse(request, "Seul le porteur du dossier peut le remplir.")
+    if not application.is_editable and (request.method == "POST" or step != 5):
+        if request.method == "POST":
+            return refuse(request, "Ce dossier n’est plus modifiable : il a été déposé.", status=409)
+        return redirect("calls:application", application.pk)
+    handler = {1: _step_place, 2: _step_project, 3: _step_budget, 4: _step_attachments, 5: _step_summary}[
+        step
+    ]
+    return handler(request, application)
+
+
+def _revision(request) -> int | None:
+    try:
+        return int(request.POST.get("revision", ""))
+    except ValueError:
+        return None
+
+
+def _after_save(request, application, step):
+    if request.POST.get("go") == "next" and step < 5:
+        return redirect("calls:application_step", application.pk, step + 1)
+    messages.success(request, "Vos modifications sont enregistrées.")
+    return redirect("calls:application_step", application.pk, step)
+
+
+def _step_place(request, application):
+    which = request.POST.get("which", "choice") if request.method == "POST" else ""
+    choice, create = _place_forms(
+        request, application, request.POST if request.method == "POST" else None, which
+    )
+    status, error = 200, None
+    if request.method == "POST":
+        form = create if which == "create" else choice
+        if form.is_valid():
+            revision = form.cleaned_data["revision"]
+            try:
+                if which == "create":
+                    data = form.cleaned_data
+                    commune = data["commune"]
+                    point = commune.point or (0.0, 0.0)
+                    application = services.application_create_project_place(
+                        application=application,
+                        user=request.user,
+                        revision=revision,
+                        data={
+                            "name": data["name"],
+                            "address": data["address"],
+                            "postcode": data["postcode"],
+                            "commune": commune.pk,
+                            "lon": point[0],
+                            "lat": point[1],
+                            "legal_form": data["legal_form"],
+                            "location_approximate": True,
+                        },
+                    )
+                else:
+                    values = {"place": form.cleaned_data["place"]}
+                    if values["place"].pk != application.place_id:
+                        values["qpv"] = None
+                    elif "qpv" in form.cleaned_data:
+                        values["qpv"] = form.cleaned_data["qpv"]
+                    application = services.application_save(
+                        application=application, user=request.user, revision=revision, values=values
+                    )
+                return _after_save(request, application, 1)
+            except services.StaleRevision as stale:
+                error, status = str(stale), 409
+            except services.ServiceError as refused:
+                error, status = str(refused), 400
+        else:
+            status = 400
+    return render(
+        request,
+        "calls/step_place.html",
+        _step_context(
+            application,
+            1,
+            choice_form=choice,
+            create_form=create,
+            error=error,
+            eligibility=application_eligibility(application) if application.place_id else None,
+        ),
+        status=status,
+    )
+
+
+def _step_project(request, application):
+    questions = list(application.call.questions.all())
+    if request.method == "POST":
+        form = ProjectForm(request.POST, questions=questions)
+        if form.is_valid():
+            saved, error, status = _save(
+                request, application, form.values(), revision=form.cleaned_data["revision"], step=2
+            )
+            if request.htmx:
+                return _saved_fragment(request, saved or application, 2, error, status)
+            if saved:
+                return _after_save(request, saved, 2)
+        else:
+            error, status = "Le formulaire contient des erreurs : corrigez les champs signalés.", 400
+            if request.htmx:
+                return _saved_fragment(request, application, 2, error, status)
+        return render(
+            request,
+            "calls/step_project.html",
+            _step_context(application, 2, form=form, error=error, stale=status == 409),
+            status=status,
+        )
+    initial = {field: getattr(application, field) for field in services.PROJECT_FIELDS}
+    initial |= {f"q_{key}": value for key, value in (application.answers or {}).items()}
+    form = ProjectForm(initial=initial | {"revision": application.revision}, questions=questions)
+    return render(request, "calls/step_project.html", _step_context(application, 2, form=form))
+
+
+def _step_budget(request, application):
+    call = application.call
+    if request.method == "POST":
+        budget, errors = budget_module.parse(request.POST, call.years)
+        revision = _revision(request)
+        if revision is None:
+            return refuse(request, "Formulaire incomplet : rechargez la page.", status=400)
+        if errors:
+            error, status = "Le budget contient des erreurs : corrigez les montants signalés.", 400
+        else:
+            saved, error, status = _save(request, application, {"budget": budget}, revision=revision, step=3)
+            if saved and not request.htmx:
+                return _after_save(request, saved, 3)
+            if request.htmx:
+                return _saved_fragment(request, saved or application, 3, error, status)
+        if request.htmx:
+            return _saved_fragment(request, application, 3, error, status)
+        table = _budget_table(budget, call, errors, posted=request.POST)
+        return render(
+            request,
+            "calls/step_budget.html",
+            _step_context(application, 3, budget=table, error=error, revision=revision, stale=status == 409),
+            status=status,
+        )
+    return render(
+        request,
+        "calls/step_budget.html",
+        _step_context(
+            application, 3, budget=_budget_table(application.budget, call), revision=application.revision
+        ),
+    )
+
+
+def _step_attachments(request, application):
+    form = AttachmentForm(call=application.call)
+    return render(
+        request,
+        "calls/step_attachments.html",
+        _step_context(
+            application,
+            4,
+            form=form,
+            attachments=application.attachments.filter(message__isnull=True).select_related("question"),
+            file_questions=application.call.questions.filter(kind=QuestionKind.FILE),
+        ),
+    )
+
+
+def _step_summary(request, application):
+    result = application_eligibility(application)
+    eligible = application.call.envelopes.filter(code__in=result.eligible_codes)
+    envelope_form = EnvelopeChoiceForm(
+        envelopes=eligible,
+        initial={
+            "envelope": application.envelope_id
+            if application.envelope_id in {e.pk for e in eligible}
+            else (eligible[0].pk if eligible else None),
+            "revision": application.revision,
+        },
+    )
+    if request.method == "POST":
+        envelope_form = EnvelopeChoiceForm(request.POST, envelopes=eligible)
+        if envelope_form.is_valid():
+            saved, error, status = _save(
+                request,
+                application,
+                {"envelope": envelope_form.cleaned_data["envelope"]},
+                revision=envelope_form.cleaned_data["revision"],
+                step=5,
+            )
+            if saved:
+                return _after_save(request, saved, 5)
+            messages.error(request, str(error))
+            return redirect("calls:application_step", application.pk, 5)
+    return render(
+        request,
+        "calls/step_summary.html",
+        _step_context(
+            application,
+            5,
+            eligibility=result,
+            problems=services.application_problems(application),
+            envelope_form=envelope_form,
+            budget=_budget_table(application.budget, application.call),
+            attachments=application.attachments.filter(message__isnull=True),
+            answers=[
+                (q, (application.answers or {}).get(str(q.pk), ""))
+                for q in application.call.questions.all()
+                if q.kind != QuestionKind.FILE
+            ],
+        ),
+    )
+
+
+# --- Attachments ---------------------------------------------------------------------------------------------
+@login_required
+@require_POST
+def attachment_upload(request, pk: int):
+    """The applicant only, on an editable dossier: add a file (≤ 10 MB, type checked by content). A larger
+    request is refused (413) before its body is read."""
+    if upload_too_large(request, UPLOAD_LIMIT):
+        return refuse(
+            request,
+            "Le fichier dépasse 10 Mo : il n’a pas été envoyé.",
+            status=413,
+            title="Fichier trop volumineux",
+        )
+    application, roles = application_for(request, pk)
+    if workflow.APPLICANT not in roles:
+        return refuse(request, "Seul le porteur du dossier peut y joindre des pièces.")
+    form = AttachmentForm(request.POST, request.FILES, call=application.call)
+    if not form.is_valid():
+        messages.error(request, "Choisissez un fichier à joindre.")
+        return redirect("calls:application_step", application.pk, 4)
+    try:
+        services.attachment_add(
+            application=application,
+            user=request.user,
+            upload=form.cleaned_data["file"],
+            title=form.cleaned_data["title"],
+            question=form.cleaned_data.get("question"),
+        )
+    except services.ServiceError as error:
+        return refuse(request, str(error), status=400, title="Pièce refusée")
+    messages.success(request, "La pièce est jointe au dossier.")
+    return redirect("calls:application_step", application.pk, 4)
+
+
+@login_required
+def attachment_download(request, pk: int, attachment_pk: int):
+    """Whoever may see the dossier (applicant side, the call's staff, programme staff read-only): one of its
+    files, served from private storage. Anyone else, or a file of another dossier: 404."""
+    application, _roles = application_for(request, pk)
+    attachment = get_object_or_404(Attachment, pk=attachment_pk, application=application)
+    try:
+        handle = attachment.file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    response = FileResponse(
+        handle, as_attachment=True, filename=attachment.original_name, content_type=attachment.content_type
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+@require_POST
+def attachment_delete(request, pk: int, attachment_pk: int):
+    """The applicant only, on an editable dossier: remove one of its files."""
+    application, _roles = application_for(request, pk)
+    attachment = get_object_or_404(Attachment, pk=attachment_pk, application=application)
+    try:
+        services.attachment_delete(attachment=attachment, user=request.user)
+    except services.ServiceError as error:
+        return refuse(request, str(error))
+    messages.success(request, "La pièce a été supprimée.")
+    return redirect("calls:application_step", application.pk, 4)
+
+
+# --- Submission, withdrawal ----------------------------------------------------------------------------------
+@login_required
+@require_POST
+def submit(request, pk: int):
+    """The applicant only: submit the dossier before the wave closes (to the second). Refused: 400, draft kept."""
+    application, roles = application_for(request, pk)
+    try:
+        services.application_submit(application=application, user=request.user)
+    except workflow.TransitionError as error:
+        return refuse(request, str(error), status=403 if workflow.APPLICANT not in roles else 409)
+    except services.ServiceError as error:
+        return refuse(request, str(error), status=400, title="Dépôt refusé")
+    messages.success(
+        request, "Votre dossier est déposé : un accusé de réception vous a été envoyé par courriel."
+    )
+    return redirect("calls:application", application.pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def withdraw(request, pk: int):
+    """The applicant only: withdraw the dossier (with an optional reason)."""
+    application, roles = application_for(request, pk)
+    if workflow.APPLICANT not in roles:
+        return refuse(request, "Seul le porteur du dossier peut le retirer.")
+    form = ReasonForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.application_withdraw(
+                application=application, actor=request.user, reason=form.cleaned_data["reason"]
+            )
+        except workflow.TransitionError as error:
+            return refuse(request, str(error), status=409)
+        messages.success(request, "Le dossier est retiré.")
+        return redirect("calls:application", application.pk)
+    return render(
+        request,
+        "calls/form_page.html",
+        {
+            "form": form,
+            "submit_label": "Retirer le dossier",
+            "application": application,
+            "intro": "Le retrait est définitif : le dossier ne pourra plus être déposé.",
+            "page_title": f"Retirer le dossier {application.reference}",
+            "breadcrumb": _crumbs(application, "Retirer"),
+        },
+    )
+
+
+# --- Messages ------------------------------------------------------------------------------------------------
+@login_required
+@require_http_methods(["GET", "POST"])
+def application_messages(request, pk: int):
+    """The applicant side and the call's staff: the conversation of a dossier (programme staff outside the
+    call's team read it); posting notifies the other side by email."""
+    if request.method == "POST" and upload_too_large(request, UPLOAD_LIMIT):
+        return refuse(
+            request,
+            "La pièce jointe dépasse 10 Mo : le message n’a pas été envoyé.",
+            status=413,
+            title="Fichier trop volumineux",
+        )
+    application, roles = application_for(request, pk)
+    can_write = bool(roles & {workflow.APPLICANT, workflow.STAFF})
+    form = MessageForm(request.POST or None, request.FILES or None)
+    status = 200
+    if request.method == "POST":
+        if not can_write:
+            return refuse(request, "Vous ne pouvez pas écrire sur ce dossier (accès en lecture).")
+        if form.is_valid():
+            files = [form.cleaned_data["files"]] if form.cleaned_data.get("files") else []
+            try:
+                services.message_send(
+                    application=application, author=request.user, body=form.cleaned_data["body"], files=files
+                )
+            except services.ServiceError as error:
+                form.add_error(None, str(error))
+                status = 400
+            else:
+                messages.success(request, "Votre message est envoyé.")
+                return redirect("calls:application_messages", application.pk)
+        else:
+            status = 400
+    return render(
+        request,
+        "calls/messages.html",
+        {
+            "application": application,
+            "form": form,
+            "can_write": can_write,
+            "conversation": application.messages.select_related("author").prefetch_related("attachments"),
+            "page_title": f"Messages — dossier {application.reference}",
+            "breadcrumb": _crumbs(application, "Messages"),
+        },
+        status=status,
+    )

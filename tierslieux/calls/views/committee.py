@@ -1,0 +1,122 @@
+"""The committee of a wave: files ranked by score within each envelope, envelope consumption, decisions,
+publication of the laureates. Programme staff read; only the call's team decides and publishes."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods, require_POST
+
+from ..review import committee as committee_services
+from ..review import selectors
+from ..review.forms import DecisionForm
+from ..services import ServiceError
+from .common import refuse
+from .review import staff_application, staff_wave
+
+
+def _committee_crumbs(wave, label=None):
+    crumbs = [
+        {"label": "Gestion des appels", "url": reverse("calls:manage_index")},
+        {"label": wave.call.title, "url": reverse("calls:staff_list", args=[wave.call.pk])},
+        {"label": f"Comité — {wave.name}", "url": reverse("calls:committee", args=[wave.pk])},
+    ]
+    if label:
+        crumbs.append({"label": label})
+    return crumbs
+
+
+@login_required
+def committee(request, pk: int):
+    """Programme staff (decisions: the call's team only): the wave's files per envelope, ranked by score."""
+    wave, can_manage = staff_wave(request, pk)
+    rankings = selectors.wave_ranking(wave)
+    unpublished = sum(
+        1
+        for r in rankings
+        for e in r.applications
+        if e.decision and e.decision.outcome == "accepted" and not e.decision.published_at
+    )
+    return render(
+        request,
+        "calls/committee/wave.html",
+        {
+            "wave": wave,
+            "can_manage": can_manage,
+            "rankings": rankings,
+            "unpublished": unpublished,
+            "page_title": f"Comité — {wave.name}",
+            "breadcrumb": _committee_crumbs(wave)[:-1] + [{"label": f"Comité — {wave.name}"}],
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def decision(request, pk: int):
+    """The call's team only (other programme staff: 403; anyone else: 404): accept with granted amounts per year,
+    refuse with a motivation, or close the file; the applicant is told by email."""
+    application, can_manage = staff_application(request, pk)
+    if not can_manage:
+        return refuse(request, "Seule l’équipe de cet appel peut décider.")
+    call = application.call
+    initial = {"envelope": application.envelope_id}
+    form = DecisionForm(request.POST or None, call=call, initial=initial)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                committee_services.decision_make(
+                    application=application,
+                    actor=request.user,
+                    outcome=form.cleaned_data["outcome"],
+                    amounts=form.amounts(),
+                    motivation=form.cleaned_data["motivation"],
+                    envelope=form.cleaned_data["envelope"],
+                )
+            except ServiceError as error:
+                form.add_error(None, str(error))
+            else:
+                messages.success(
+                    request,
+                    f"La décision sur {application.reference} est enregistrée ; "
+                    "le porteur en est informé par courriel.",
+                )
+                if application.wave_id:
+                    return redirect("calls:committee", application.wave_id)
+                return redirect("calls:review_file", application.pk)
+        status = 400
+    summary = selectors.review_summary(application)
+    crumbs = (
+        _committee_crumbs(application.wave, f"Décision — {application.reference}")
+        if application.wave_id
+        else [{"label": f"Décision — {application.reference}"}]
+    )
+    return render(
+        request,
+        "calls/committee/decision.html",
+        {
+            "application": application,
+            "form": form,
+            "summary": summary,
+            "decision": getattr(application, "decision", None),
+            "consumption": selectors.envelope_consumption(call).values(),
+            "page_title": f"Décision — {application.reference}",
+            "breadcrumb": crumbs,
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_POST
+def publish(request, pk: int):
+    """The call's team only: publish the wave's laureates (public list, CSV, API)."""
+    wave, can_manage = staff_wave(request, pk)
+    if not can_manage:
+        return refuse(request, "Seule l’équipe de cet appel peut publier les lauréats.")
+    count = committee_services.laureates_publish(wave=wave, actor=request.user)
+    messages.success(request, f"{count} lauréat(s) publié(s).")
+    return redirect("calls:committee", wave.pk)
