@@ -16,3 +16,4 @@ api = NinjaAPI(
 )
 
 api.add_router("/territoires", "tierslieux.geo.api.router")
+api.add_router("/", "tierslieux.places.api.router")

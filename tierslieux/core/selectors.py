@@ -5,8 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db.models import Sum
+from django.urls import reverse
 
 from tierslieux.geo.models import Commune, Department, Epci, Qpv, Region
+from tierslieux.places.models import Place
 
 
 @dataclass(frozen=True)
@@ -21,6 +23,7 @@ def home_figures() -> list[Figure]:
     communes = Commune.objects.filter(kind=Commune.Kind.COMMUNE)
     population = communes.aggregate(total=Sum("population"))["total"] or 0
     return [
+        Figure(Place.objects.count(), "tiers-lieux", reverse("places:atlas")),
         Figure(communes.count(), "communes"),
         Figure(population, "habitants"),
         Figure(Epci.objects.count(), "EPCI"),

@@ -1,5 +1,7 @@
 from django.urls import path
 
+from tierslieux.places import views as places_views
+
 from . import views
 
 app_name = "core"
@@ -10,4 +12,5 @@ urlpatterns = [
     path("accessibilite/", views.accessibility, name="accessibility"),
     path("mentions-legales/", views.legal, name="legal"),
     path("donnees/", views.open_data, name="open_data"),
+    path("donnees/schema-tiers-lieux.json", places_views.table_schema, name="places_schema"),
 ]

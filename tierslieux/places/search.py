@@ -12,9 +12,9 @@ from collections import defaultdict
 
 import numpy as np
 
-from .text import trigram_similarity, trigrams, words
+from .text import trigram_similarity, trigrams, within_edits, words
 
-MIN_SIMILARITY = 0.45
+MIN_SIMILARITY = 0.4
 
 
 class SearchIndex:
@@ -45,17 +45,22 @@ class SearchIndex:
             if start < len(self.vocabulary) and self.vocabulary[start] == token:
                 found[start] = 1.0
         if len(token) >= 4 and not token.isdigit():
-            lists = [self.grams[gram] for gram in trigrams(token) if gram in self.grams]
+            grams = trigrams(token)
+            lists = [self.grams[gram] for gram in grams if gram in self.grams]
             if lists:
                 counts = np.bincount(np.concatenate(lists))
-                threshold = max(2, int(len(trigrams(token)) * MIN_SIMILARITY))
-                for number in np.nonzero(counts >= threshold)[0]:
-                    number = int(number)
+                edits = 1 if len(token) <= 6 else 2
+                # One edit changes at most 3 trigrams: candidates share at least len(grams) - 3·edits of them.
+                threshold = max(2, min(int(len(grams) * MIN_SIMILARITY), len(grams) - 3 * edits))
+                for number in np.flatnonzero(counts >= threshold).tolist():
                     if number in found:
                         continue
-                    similarity = trigram_similarity(token, self.vocabulary[number])
+                    word = self.vocabulary[number]
+                    similarity = trigram_similarity(token, word)
                     if similarity >= MIN_SIMILARITY:
                         found[number] = similarity * 0.8
+                    elif abs(len(word) - len(token)) <= edits and within_edits(token, word, edits):
+                        found[number] = 0.6
         return found
 
     def scores(self, query: str) -> np.ndarray | None:

@@ -95,8 +95,12 @@ def _float(value) -> float | None:
     return number if number == number else None  # NaN
 
 
+_EMAIL_RE = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+")
+
+
 def _clean(value) -> str:
-    return " ".join(html.unescape(str(value or "")).split())
+    """Unescaped, single-spaced text with e-mail addresses removed (personal data is never published)."""
+    return " ".join(_EMAIL_RE.sub("", html.unescape(str(value or ""))).split())
 
 
 def _postcode(value) -> str:
@@ -142,9 +146,9 @@ def read_cget(path: Path) -> Iterator[SourceRow | Rejected]:
             if link
         ]
         private = {
-            k: _clean(row.get(src))
+            k: " ".join(str(row.get(src) or "").split())
             for k, src in (("names", "CONTACT"), ("emails", "MAIL"))
-            if _clean(row.get(src))
+            if str(row.get(src) or "").strip()
         }
         name = _clean(row.get("NOM_TL"))
         if not name:

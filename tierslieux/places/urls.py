@@ -1,3 +1,15 @@
+from django.urls import path
+
+from . import views
+
 app_name = "places"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.atlas, name="atlas"),
+    path("export.csv", views.export_csv, name="export_csv"),
+    path("export.xlsx", views.export_xlsx, name="export_xlsx"),
+    path("export.geojson", views.export_geojson, name="export_geojson"),
+    path("<slug:slug>/", views.detail, name="detail"),
+    path("<slug:slug>/historique/", views.history, name="history"),
+    path("<slug:slug>/historique/<int:version_id>/annuler/", views.revert, name="revert"),
+]

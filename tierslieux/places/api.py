@@ -1,0 +1,115 @@
+"""Public API of the atlas, mounted under /api/v1/places (OpenAPI at /api/v1/docs).
+
+Responses are GeoJSON (WGS 84) built directly from the in-memory index and the export rows: the same
+fields as the CSV export (Table Schema at /donnees/schema-tiers-lieux.json), never any personal data.
+"""
+
+from __future__ import annotations
+
+import json
+
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404
+from ninja import Query, Router
+from ninja.errors import HttpError
+
+from . import exports, selectors
+from .models import Place
+
+router = Router(tags=["Tiers-lieux"])
+MAX_PAGE_SIZE = 500
+FILTERS_DOC = (
+    "Filtres (répétables) : `type`, `service`, `label`, `status` ; `open_now=1` ; `region`, `department`, "
+    "`epci`, `commune` (codes) ; `q` (recherche tolérante aux accents et fautes) ; `lat`+`lon` ou `around` "
+    "(commune ou code postal) pour trier par distance, `radius` (km)."
+)
+
+
+def _geojson(data: dict, status: int = 200) -> HttpResponse:
+    return HttpResponse(
+        json.dumps(data, ensure_ascii=False, separators=(",", ":")),
+        content_type="application/geo+json; charset=utf-8",
+        status=status,
+    )
+
+
+@router.get(
+    "/places", url_name="places_list", summary="Lieux filtrés (GeoJSON paginé)", description=FILTERS_DOC
+)
+def places_list(
+    request,
+    q: str = "",
+    type: list[str] = Query(None),  # noqa: A002, B008 (public parameter name; ninja idiom)
+    service: list[str] = Query(None),  # noqa: B008
+    label: list[str] = Query(None),  # noqa: B008
+    status: list[str] = Query(None),  # noqa: B008
+    open_now: bool = False,
+    region: str = "",
+    department: str = "",
+    epci: str = "",
+    commune: str = "",
+    lat: float | None = None,
+    lon: float | None = None,
+    around: str = "",
+    radius: float | None = None,
+    page: int = 1,
+    page_size: int = 50,
+):
+    """A FeatureCollection of one page of places (`count`, `page`, `pages`, `next`)."""
+    if page < 1 or not 1 <= page_size <= MAX_PAGE_SIZE:
+        raise HttpError(400, f"page ≥ 1 et page_size entre 1 et {MAX_PAGE_SIZE} sont attendus.")
+    filters = selectors.parse_filters(request.GET)
+    result = selectors.places_filtered(filters)
+    start = (page - 1) * page_size
+    places = selectors.places_for_rows(result, start, start + page_size)
+    features = []
+    for place in places:
+        item = exports.feature(place)
+        if place.distance_km is not None:
+            item["properties"]["distance_km"] = round(place.distance_km, 2)
+        features.append(item)
+    pages = max(1, -(-result.count // page_size))
+    following = None
+    if page < pages:
+        params = request.GET.copy()
+        params["page"] = str(page + 1)
+        following = request.build_absolute_uri(request.path) + "?" + params.urlencode()
+    return _geojson(
+        {
+            "type": "FeatureCollection",
+            "count": result.count,
+            "page": page,
+            "pages": pages,
+            "next": following,
+            "warnings": filters.errors,
+            "features": features,
+        }
+    )
+
+
+@router.get(
+    "/places/clusters",
+    url_name="places_clusters",
+    summary="Regroupements pour la carte",
+    description="`bbox=ouest,sud,est,nord` (degrés) et `zoom` (0–20). " + FILTERS_DOC,
+)
+def places_clusters(request, bbox: str = "", zoom: int = 5):
+    """Clusters computed on the server: each feature has `count`; a cluster has `bounds` and
+    `expansion_zoom`, a single place has `id`, `name` and `type`."""
+    box = None
+    if bbox:
+        try:
+            box = tuple(float(v) for v in bbox.split(","))
+        except ValueError:
+            box = ()
+        if len(box) != 4 or not (-90 <= box[1] <= box[3] <= 90):
+            raise HttpError(400, "bbox attendu : ouest,sud,est,nord en degrés (WGS 84).")
+    if not 0 <= zoom <= 22:
+        raise HttpError(400, "zoom attendu entre 0 et 22.")
+    return _geojson(selectors.places_clusters(request.GET, bbox=box, zoom=zoom))
+
+
+@router.get("/places/{place_id}", url_name="places_detail", summary="Un lieu (Feature GeoJSON)")
+def places_detail(request, place_id: int):
+    place = get_object_or_404(Place.objects.select_related("commune"), pk=place_id)
+    return _geojson(exports.feature(place))

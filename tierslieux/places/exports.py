@@ -1,0 +1,320 @@
+"""Exports of the atlas (CSV, XLSX, GeoJSON) and their Table Schema (frictionless).
+
+One list of fields drives the three formats and the schema. Personal data (`private_contact`, source
+records) is never exported.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+from django.conf import settings
+
+from .models import Accessibility, Label, LegalForm, Place, PlaceStatus, PlaceType, Service
+
+SCHEMA_VERSION = "0.1.0"
+LIST_SEPARATOR = "|"
+
+
+@dataclass(frozen=True)
+class ExportField:
+    name: str
+    type: str
+    title: str
+    description: str
+    example: str = ""
+    required: bool = False
+    enum: tuple[str, ...] = ()
+    is_list: bool = False
+    pattern: str = ""
+    format: str = ""
+
+
+FIELDS: tuple[ExportField, ...] = (
+    ExportField("id", "integer", "Identifiant", "Identifiant du lieu sur la plateforme.", "42", True),
+    ExportField("nom", "string", "Nom", "Nom d’usage du tiers-lieu.", "La Fabrique du Port", True),
+    ExportField(
+        "url",
+        "string",
+        "Page du lieu",
+        "Adresse de la fiche du lieu sur la plateforme.",
+        "https://tiers-lieux.example/lieux/la-fabrique-du-port/",
+        True,
+        format="uri",
+    ),
+    ExportField(
+        "types",
+        "string",
+        "Types",
+        "Types du lieu (codes séparés par « | »).",
+        "fablab|coworking",
+        True,
+        tuple(PlaceType.values),
+        True,
+    ),
+    ExportField("description_courte", "string", "Description courte", "Présentation en une phrase.", ""),
+    ExportField("adresse", "string", "Adresse", "Numéro et voie.", "12 rue du Port"),
+    ExportField(
+        "code_postal",
+        "string",
+        "Code postal",
+        "Code postal (5 caractères).",
+        "29900",
+        pattern=r"^(\d{5}|\d[AB]\d{3})?$",
+    ),
+    ExportField(
+        "code_insee_commune",
+        "string",
+        "Code INSEE de la commune",
+        "Code officiel géographique.",
+        "29039",
+        True,
+        pattern=r"^\d[0-9AB]\d{3}$",
+    ),
+    ExportField("commune", "string", "Commune", "Nom de la commune.", "Concarneau", True),
+    ExportField("code_departement", "string", "Département", "Code du département.", "29", True),
+    ExportField("code_region", "string", "Région", "Code INSEE de la région.", "53", True),
+    ExportField("siren_epci", "string", "EPCI", "SIREN de l’EPCI à fiscalité propre.", "242900645"),
+    ExportField("longitude", "number", "Longitude", "WGS 84 (EPSG:4326), degrés décimaux.", "-3.92", True),
+    ExportField("latitude", "number", "Latitude", "WGS 84 (EPSG:4326), degrés décimaux.", "47.87", True),
+    ExportField(
+        "localisation_approximative",
+        "boolean",
+        "Localisation approximative",
+        "Vrai quand les coordonnées sont celles de la commune et non du lieu.",
+        "false",
+        True,
+    ),
+    ExportField("statut", "string", "Statut", "Statut d’activité.", "open", True, tuple(PlaceStatus.values)),
+    ExportField(
+        "services",
+        "string",
+        "Services",
+        "Services proposés (codes séparés par « | »).",
+        "bureaux|machines",
+        enum=tuple(Service.values),
+        is_list=True,
+    ),
+    ExportField(
+        "labels",
+        "string",
+        "Labels",
+        "Labels et programmes (codes séparés par « | »).",
+        "fabrique_territoire",
+        enum=tuple(Label.values),
+        is_list=True,
+    ),
+    ExportField(
+        "accessibilite",
+        "string",
+        "Accessibilité",
+        "Critères d’accessibilité (codes séparés par « | »).",
+        "plain_pied",
+        enum=tuple(Accessibility.values),
+        is_list=True,
+    ),
+    ExportField(
+        "horaires",
+        "string",
+        "Horaires",
+        "Horaires d’ouverture (syntaxe opening_hours d’OpenStreetMap).",
+        "Mo-Fr 09:00-17:00",
+    ),
+    ExportField("site_web", "string", "Site web", "Site web du lieu.", "https://example.org", format="uri"),
+    ExportField("reseaux_sociaux", "string", "Réseaux sociaux", "Adresses séparées par « | ».", ""),
+    ExportField(
+        "forme_juridique",
+        "string",
+        "Forme juridique",
+        "Forme juridique de la structure porteuse.",
+        "association",
+        enum=tuple(v for v in LegalForm.values if v),
+    ),
+    ExportField(
+        "siret",
+        "string",
+        "SIRET",
+        "SIRET de la structure porteuse (14 chiffres).",
+        "",
+        pattern=r"^(\d{14})?$",
+    ),
+    ExportField(
+        "rna",
+        "string",
+        "RNA",
+        "Numéro au répertoire national des associations.",
+        "",
+        pattern=r"^(W[0-9][0-9AB][0-9]{7})?$",
+    ),
+    ExportField("date_ouverture", "date", "Date d’ouverture", "Date d’ouverture au public.", "2021-09-01"),
+    ExportField("surface_m2", "integer", "Surface", "Surface en m².", "350"),
+    ExportField("source", "string", "Source", "Source principale de la fiche.", "cget2019"),
+    ExportField("date_verification", "date", "Dernière vérification", "Date de dernière vérification.", ""),
+    ExportField(
+        "completude", "integer", "Complétude", "Part des informations renseignées (0–100).", "60", True
+    ),
+    ExportField("date_maj", "datetime", "Mise à jour", "Date de dernière modification.", "", True),
+)
+HEADERS = [f.name for f in FIELDS]
+
+
+def osm_hours(hours: dict) -> str:
+    names = {"mo": "Mo", "tu": "Tu", "we": "We", "th": "Th", "fr": "Fr", "sa": "Sa", "su": "Su"}
+    return "; ".join(
+        f"{names[day]} " + ",".join(f"{s}-{e}" for s, e in spans)
+        for day, spans in hours.items()
+        if spans and day in names
+    )
+
+
+def row_for(place: Place) -> dict:
+    commune = place.commune
+    return {
+        "id": place.pk,
+        "nom": place.name,
+        "url": settings.SITE_URL + place.get_absolute_url(),
+        "types": place.types,
+        "description_courte": place.short_description,
+        "adresse": place.address,
+        "code_postal": place.postcode,
+        "code_insee_commune": commune.insee,
+        "commune": commune.name,
+        "code_departement": commune.department_id,
+        "code_region": commune.region_id,
+        "siren_epci": commune.epci_id or "",
+        "longitude": round(place.lon, 6),
+        "latitude": round(place.lat, 6),
+        "localisation_approximative": place.location_approximate,
+        "statut": place.status,
+        "services": place.services,
+        "labels": place.labels,
+        "accessibilite": place.accessibility,
+        "horaires": osm_hours(place.opening_hours),
+        "site_web": place.website,
+        "reseaux_sociaux": place.social_links,
+        "forme_juridique": place.legal_form,
+        "siret": place.siret,
+        "rna": place.rna,
+        "date_ouverture": place.opening_date.isoformat() if place.opening_date else "",
+        "surface_m2": place.surface_m2 if place.surface_m2 is not None else "",
+        "source": place.source,
+        "date_verification": place.last_verified_at.isoformat() if place.last_verified_at else "",
+        "completude": place.completeness,
+        "date_maj": place.updated_at.isoformat(timespec="seconds"),
+    }
+
+
+def _flat(row: dict) -> list:
+    return [
+        LIST_SEPARATOR.join(v)
+        if isinstance(v, list)
+        else ("true" if v is True else "false" if v is False else v)
+        for v in row.values()
+    ]
+
+
+def csv_lines(places: Iterable[Place]) -> Iterator[str]:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(HEADERS)
+    for place in places:
+        writer.writerow(_flat(row_for(place)))
+        if buffer.tell() > 64_000:
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+    yield buffer.getvalue()
+
+
+def xlsx_bytes(places: Iterable[Place]) -> bytes:
+    from openpyxl import Workbook
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("tiers-lieux")
+    sheet.append(HEADERS)
+    for place in places:
+        sheet.append(_flat(row_for(place)))
+    output = io.BytesIO()
+    workbook.save(output)
+    return output.getvalue()
+
+
+def feature(place: Place) -> dict:
+    properties = row_for(place)
+    return {
+        "type": "Feature",
+        "id": place.pk,
+        "geometry": {
+            "type": "Point",
+            "coordinates": [properties.pop("longitude"), properties.pop("latitude")],
+        },
+        "properties": properties,
+    }
+
+
+def geojson_chunks(places: Iterable[Place]) -> Iterator[str]:
+    yield '{"type": "FeatureCollection", "features": ['
+    first = True
+    for place in places:
+        yield ("" if first else ",\n") + json.dumps(feature(place), ensure_ascii=False)
+        first = False
+    yield "]}"
+
+
+def table_schema() -> dict:
+    """Table Schema (https://specs.frictionlessdata.io/table-schema/) of the CSV export."""
+    fields = []
+    for f in FIELDS:
+        field = {"name": f.name, "title": f.title, "description": f.description, "type": f.type}
+        if f.example:
+            field["example"] = f.example
+        if f.format:
+            field["format"] = f.format
+        constraints = {}
+        if f.required:
+            constraints["required"] = True
+        if f.enum and not f.is_list:
+            constraints["enum"] = list(f.enum)
+        if f.pattern:
+            constraints["pattern"] = f.pattern
+        if f.is_list and f.enum:
+            constraints["pattern"] = "^((" + "|".join(f.enum) + r")(\|(" + "|".join(f.enum) + "))*)?$"
+        if constraints:
+            field["constraints"] = constraints
+        fields.append(field)
+    return {
+        "$schema": "https://specs.frictionlessdata.io/schemas/table-schema.json",
+        "name": "schema-tiers-lieux",
+        "title": "Lieux de la plateforme Tiers-Lieux",
+        "description": (
+            "Schéma des tiers-lieux (coworkings, fablabs, ateliers partagés, tiers-lieux culturels et "
+            "nourriciers, lieux de médiation numérique…). Il n’existe pas encore de standard national de données "
+            "pour les tiers-lieux : ce schéma est proposé comme base. Les listes sont des codes séparés par « | ». "
+            "Aucune donnée personnelle n’y figure."
+        ),
+        "version": SCHEMA_VERSION,
+        "licenses": [
+            {
+                "name": "etalab-2.0",
+                "title": "Licence Ouverte / Open Licence version 2.0",
+                "path": "https://www.etalab.gouv.fr/licence-ouverte-open-licence/",
+            }
+        ],
+        "homepage": settings.SITE_URL + "/lieux/",
+        "path": settings.SITE_URL + "/lieux/export.csv",
+        "missingValues": [""],
+        "primaryKey": "id",
+        "fields": fields,
+        "codes": {
+            "types": {c.value: str(c.label) for c in PlaceType},
+            "services": {c.value: str(c.label) for c in Service},
+            "labels": {c.value: str(c.label) for c in Label},
+            "accessibilite": {c.value: str(c.label) for c in Accessibility},
+            "statut": {c.value: str(c.label) for c in PlaceStatus},
+            "forme_juridique": {c.value: str(c.label) for c in LegalForm if c.value},
+        },
+    }

@@ -1,0 +1,244 @@
+"""Pages of the atlas: map + list, place page, history, exports, Table Schema."""
+
+from __future__ import annotations
+
+import json
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpResponse, JsonResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_POST
+
+from . import exports, selectors, services
+from .forms import AtlasFilterForm
+from .hours import week_table
+from .index import TYPE_CODES
+from .models import Accessibility, EquipmentCategory, Label, Place, PlaceType, PlaceVersion, Service
+
+TYPE_COLOURS = {
+    "coworking": "#000091",
+    "fablab": "#ce0500",
+    "makerspace": "#a94645",
+    "atelier_partage": "#716043",
+    "repair_cafe": "#18753c",
+    "living_lab": "#6e445a",
+    "culturel": "#8d533e",
+    "nourricier": "#447049",
+    "campus_connecte": "#0063cb",
+    "micro_folie": "#a558a0",
+    "france_services": "#3558a2",
+    "mediation_numerique": "#009081",
+    "garage_solidaire": "#b34000",
+    "autre": "#3a3a3a",
+}
+
+
+def _legend() -> list[dict]:
+    return [{"code": t.value, "label": t.label, "colour": TYPE_COLOURS[t.value]} for t in PlaceType]
+
+
+def _atlas_context(request) -> dict:
+    filters = selectors.parse_filters(request.GET)
+    result = selectors.places_filtered(filters)
+    paginator = Paginator(range(result.count), selectors.PAGE_SIZE)
+    page = paginator.get_page(request.GET.get("page"))
+    places = selectors.places_for_rows(
+        result, page.start_index() - 1 if result.count else 0, page.end_index()
+    )
+    params = request.GET.copy()
+    params.pop("page", None)
+    labels = dict(PlaceType.choices)
+    for place in places:
+        place.type_labels = [labels.get(code, code) for code in place.types]
+        place.colour = TYPE_COLOURS.get(place.types[0] if place.types else "autre", "#3a3a3a")
+    return {
+        "filters": filters,
+        "result_count": result.count,
+        "page_obj": page,
+        "places": places,
+        "query": params.urlencode(),
+        "territory": selectors.territory_label(filters),
+    }
+
+
+@require_GET
+def atlas(request):
+    """Public: the map and the list of places, driven by the same filters (works without JavaScript)."""
+    context = _atlas_context(request)
+    if request.htmx:
+        return render(request, "places/_results.html", context)
+    choices = selectors.territory_choices()
+    form = AtlasFilterForm(
+        request.GET or None, regions=choices["regions"], departments=choices["departments"]
+    )
+    context |= {
+        "form": form,
+        "legend": _legend(),
+        "type_colours": TYPE_COLOURS,
+        "type_codes": TYPE_CODES,
+        "page_title": "Atlas des tiers-lieux",
+        "breadcrumb": [{"label": "Atlas des tiers-lieux"}],
+    }
+    return render(request, "places/atlas.html", context)
+
+
+def _json_ld(place: Place, request) -> str:
+    data = {
+        "@context": "https://schema.org",
+        "@type": "Place",
+        "name": place.name,
+        "url": request.build_absolute_uri(place.get_absolute_url()),
+        "description": place.short_description or place.description[:300],
+        "address": {
+            "@type": "PostalAddress",
+            "streetAddress": place.address,
+            "postalCode": place.postcode,
+            "addressLocality": place.commune.name,
+            "addressCountry": "FR",
+        },
+        "geo": {"@type": "GeoCoordinates", "latitude": place.lat, "longitude": place.lon},
+    }
+    if place.website:
+        data["sameAs"] = [place.website, *place.social_links]
+    if place.opening_hours:
+        data["openingHours"] = exports.osm_hours(place.opening_hours)
+    # json_script-like escaping: nothing in the data can close the <script> element.
+    return (
+        json.dumps(data, ensure_ascii=False)
+        .replace("<", "\\u003c")
+        .replace(">", "\\u003e")
+        .replace("&", "\\u0026")
+    )
+
+
+@require_GET
+def detail(request, slug: str):
+    """Public: everything about one place (never its private contacts), mini-map, nearest places."""
+    place = get_object_or_404(
+        Place.objects.select_related("commune", "commune__department", "commune__region", "commune__epci"),
+        slug=slug,
+    )
+    point = {
+        "type": "Feature",
+        "geometry": {"type": "Point", "coordinates": [place.lon, place.lat]},
+        "properties": {"name": place.name},
+    }
+    return render(
+        request,
+        "places/detail.html",
+        {
+            "place": place,
+            "type_labels": [dict(PlaceType.choices).get(c, c) for c in place.types],
+            "service_labels": [dict(Service.choices).get(c, c) for c in place.services],
+            "label_labels": [dict(Label.choices).get(c, c) for c in place.labels],
+            "accessibility_labels": [dict(Accessibility.choices).get(c, c) for c in place.accessibility],
+            "equipment": [
+                (dict(EquipmentCategory.choices).get(e["category"], e["category"]), e["name"])
+                for e in place.equipment
+            ],
+            "week": week_table(place.opening_hours) if place.opening_hours else [],
+            "open_now": selectors.place_is_open_now(place) if place.opening_hours else None,
+            "upcoming_exceptions": [
+                e for e in place.opening_exceptions if e["end"] >= timezone.localdate().isoformat()
+            ],
+            "nearest": selectors.places_nearest(place),
+            "point": point,
+            "json_ld": _json_ld(place, request),
+            "can_edit": selectors.place_can_edit(place, request.user),
+            "page_title": place.name,
+            "breadcrumb": [
+                {"label": "Atlas des tiers-lieux", "url": reverse("places:atlas")},
+                {"label": place.name},
+            ],
+        },
+    )
+
+
+@login_required
+@require_GET
+def history(request, slug: str):
+    """Managers of this place and programme staff: every change (who, when, what); staff can undo one."""
+    place = get_object_or_404(Place, slug=slug)
+    if not selectors.place_can_see_history(place, request.user):
+        raise PermissionDenied
+    return render(
+        request,
+        "places/history.html",
+        {
+            "place": place,
+            "versions": selectors.place_versions(place),
+            "can_revert": selectors.place_can_revert(request.user),
+            "page_title": f"Historique — {place.name}",
+            "breadcrumb": [
+                {"label": "Atlas des tiers-lieux", "url": reverse("places:atlas")},
+                {"label": place.name, "url": place.get_absolute_url()},
+                {"label": "Historique"},
+            ],
+        },
+    )
+
+
+@login_required
+@require_POST
+def revert(request, slug: str, version_id: int):
+    """Programme staff only: undo one change of the place."""
+    version = get_object_or_404(PlaceVersion.objects.select_related("place"), pk=version_id, place__slug=slug)
+    if not selectors.place_can_revert(request.user):
+        raise PermissionDenied
+    try:
+        services.place_revert(version=version, user=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, "La modification a été annulée.")
+    return redirect("places:history", slug=slug)
+
+
+def _export_places(request):
+    return selectors.places_queryset(request.GET).order_by("name", "id").iterator(chunk_size=2000)
+
+
+def _filename(extension: str) -> str:
+    return f"tiers-lieux-{timezone.localdate():%Y-%m-%d}.{extension}"
+
+
+@require_GET
+def export_csv(request):
+    """Public: the filtered list as CSV (UTF-8, comma; Table Schema at /donnees/schema-tiers-lieux.json)."""
+    response = StreamingHttpResponse(
+        exports.csv_lines(_export_places(request)), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{_filename("csv")}"'
+    return response
+
+
+@require_GET
+def export_xlsx(request):
+    """Public: the filtered list as an Excel workbook."""
+    response = HttpResponse(
+        exports.xlsx_bytes(_export_places(request)),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="{_filename("xlsx")}"'
+    return response
+
+
+@require_GET
+def export_geojson(request):
+    """Public: the filtered list as GeoJSON (WGS 84)."""
+    response = StreamingHttpResponse(
+        exports.geojson_chunks(_export_places(request)), content_type="application/geo+json; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{_filename("geojson")}"'
+    return response
+
+
+@require_GET
+def table_schema(request):
+    """Public: the Table Schema (frictionless) of the exports."""
+    return JsonResponse(exports.table_schema(), json_dumps_params={"ensure_ascii": False, "indent": 2})
