@@ -1,0 +1,455 @@
+"""Applicant pages: permission matrix per role, autosave and concurrency, bad input (no 500 anywhere)."""
+
+from datetime import timedelta
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from django.utils import timezone
+
+from tests.calls.conftest import BALANCED_BUDGET
+from tests.calls.test_apply_services import PDF
+from tests.factories.calls import PlaceFactory
+from tierslieux.calls import services
+from tierslieux.calls.models import Application, Status
+
+pytestmark = pytest.mark.django_db
+
+
+def url(name, *args):
+    return reverse(f"calls:{name}", args=args)
+
+
+# --- Public pages --------------------------------------------------------------------------------------------
+def test_public_pages_for_anonymous(client_for, call):
+    call.description = "## Objet\n\n<script>alert(1)</script>**Soutenir** [lien](javascript:alert(1))"
+    call.save()
+    anonymous = client_for(None)
+    index = anonymous.get(url("index"))
+    assert index.status_code == 200 and "Fabriques de territoire" in index.content.decode()
+    detail = anonymous.get(url("detail", "fabriques")).content.decode()
+    assert (
+        "<strong>Soutenir</strong>" in detail
+        and "<script>alert" not in detail
+        and "javascript:" not in detail
+    )
+    assert "Hors grands centres urbains" in detail and "Déposer un dossier" in detail
+    apply = anonymous.get(url("apply", "fabriques"))
+    assert apply.status_code == 302 and "/comptes/connexion/" in apply["Location"]
+
+
+def test_unpublished_call_is_not_public(client_for, call):
+    call.is_published = False
+    call.save()
+    assert client_for(None).get(url("detail", "fabriques")).status_code == 404
+    assert "/appels/fabriques/" not in client_for(None).get(url("index")).content.decode()
+
+
+def test_start_a_dossier(client_for, call, applicant):
+    response = client_for(applicant).post(url("apply", "fabriques"))
+    application = Application.objects.get(applicant=applicant)
+    assert response["Location"] == url("application_step", application.pk, 1)
+
+
+def test_start_refused_when_no_wave_is_open(client_for, call, applicant):
+    call.waves.update(
+        opens_at=timezone.now() + timedelta(days=1), closes_at=timezone.now() + timedelta(days=2)
+    )
+    response = client_for(applicant).post(url("apply", "fabriques"))
+    assert response.status_code == 400 and "Aucune vague" in response.content.decode()
+
+
+# --- Permission matrix ---------------------------------------------------------------------------------------
+PAGES = [
+    "application",
+    "application_step:1",
+    "application_step:2",
+    "application_step:3",
+    "application_step:4",
+    "application_step:5",
+    "application_messages",
+]
+
+
+def _get(client, page, pk):
+    name, _, step = page.partition(":")
+    return client.get(url(name, pk, int(step)) if step else url(name, pk))
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_matrix_on_a_draft(
+    client_for, draft, applicant, applicant_b, place_manager, programme_staff, other_staff, page
+):
+    assert _get(client_for(applicant), page, draft.pk).status_code == 200
+    # Applicant B, a manager of another place, staff (drafts are private to the applicant): 404.
+    for user in (applicant_b, place_manager, programme_staff, other_staff):
+        assert _get(client_for(user), page, draft.pk).status_code == 404, user
+    assert _get(client_for(None), page, draft.pk).status_code == 302
+
+
+def test_manager_of_the_place_works_on_the_dossier(client_for, draft, place_manager):
+    draft.place.managers.add(place_manager)
+    assert client_for(place_manager).get(url("application_step", draft.pk, 2)).status_code == 200
+
+
+def test_matrix_on_a_submitted_dossier(
+    client_for, complete_draft, applicant, applicant_b, programme_staff, other_staff
+):
+    services.application_submit(application=complete_draft, user=applicant)
+    pk = complete_draft.pk
+    assert client_for(applicant).get(url("application", pk)).status_code == 200
+    staff_page = client_for(programme_staff).get(url("application", pk)).content.decode()
+    assert "Passer en instruction" in staff_page
+    reader_page = client_for(other_staff).get(url("application", pk))
+    assert reader_page.status_code == 200 and "Passer en instruction" not in reader_page.content.decode()
+    assert client_for(applicant_b).get(url("application", pk)).status_code == 404
+    # Read-only after submission: the steps redirect to the overview, saves are refused.
+    assert client_for(applicant).get(url("application_step", pk, 2)).status_code == 302
+    response = client_for(applicant).post(
+        url("application_step", pk, 2), {"revision": 3, "project_title": "x"}
+    )
+    assert response.status_code == 409
+    # Staff cannot fill the applicant's steps.
+    assert client_for(programme_staff).get(url("application_step", pk, 2)).status_code == 403
+
+
+def test_my_applications_lists_only_mine(client_for, draft, applicant, applicant_b):
+    assert draft.reference in client_for(applicant).get(url("my_applications")).content.decode()
+    assert draft.reference not in client_for(applicant_b).get(url("my_applications")).content.decode()
+
+
+# --- Steps, autosave, concurrency ----------------------------------------------------------------------------
+def test_step_one_picks_a_managed_place_and_shows_eligibility(client_for, call, applicant, place):
+    application = services.application_start(call=call, user=applicant)
+    other = PlaceFactory(name="Lieu d’un autre")
+    client = client_for(applicant)
+    refused = client.post(
+        url("application_step", application.pk, 1), {"which": "choice", "place": other.pk, "revision": 1}
+    )
+    assert refused.status_code == 400
+    response = client.post(
+        url("application_step", application.pk, 1),
+        {"which": "choice", "place": place.pk, "revision": 1, "go": "next"},
+    )
+    assert response["Location"] == url("application_step", application.pk, 2)
+    page = client.get(url("application_step", application.pk, 1)).content.decode()
+    # No budget yet: the amounts rule closes every envelope, and the page says why.
+    assert "Hors grands centres urbains : le dossier ne peut pas concourir" in page
+    assert "Concarneau est classée « Petites villes »" in page and "inférieur au minimum" in page
+    assert "Aucun quartier prioritaire (QPV) n’est déclaré" in page
+
+
+def test_step_one_creates_a_project_place(client_for, call, applicant, commune):
+    application = services.application_start(call=call, user=applicant)
+    response = client_for(applicant).post(
+        url("application_step", application.pk, 1),
+        {
+            "which": "create",
+            "new-name": "La Future Fabrique",
+            "new-postcode": "29900",
+            "new-commune": "29039",
+            "new-legal_form": "association",
+            "new-revision": 1,
+            "go": "stay",
+        },
+    )
+    assert response.status_code == 302
+    application.refresh_from_db()
+    assert application.place.name == "La Future Fabrique" and application.place.status == "project"
+    assert application.place.managers.filter(pk=applicant.pk).exists()
+
+
+def test_step_one_project_place_with_unknown_commune_keeps_input(client_for, call, applicant):
+    application = services.application_start(call=call, user=applicant)
+    response = client_for(applicant).post(
+        url("application_step", application.pk, 1),
+        {
+            "which": "create",
+            "new-name": "La Future Fabrique",
+            "new-postcode": "29900",
+            "new-commune": "00000",
+            "new-legal_form": "association",
+            "new-revision": 1,
+        },
+    )
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "Aucune commune n’a ce code INSEE." in page and "La Future Fabrique" in page
+
+
+def test_autosave_with_htmx_returns_the_new_revision(client_for, draft, applicant):
+    response = client_for(applicant).post(
+        url("application_step", draft.pk, 2),
+        {"revision": 1, "project_title": "Saisi au clavier"},
+        headers={"HX-Request": "true"},
+    )
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Enregistré à" in page and 'value="2"' in page and 'hx-swap-oob="true"' in page
+    draft.refresh_from_db()
+    assert draft.project_title == "Saisi au clavier" and draft.revision == 2
+
+
+def test_two_tabs_the_second_save_is_told_and_keeps_its_text(client_for, draft, applicant):
+    client = client_for(applicant)
+    first = client.post(
+        url("application_step", draft.pk, 2), {"revision": 1, "summary": "Texte de l’onglet A"}
+    )
+    assert first.status_code == 302
+    second = client.post(
+        url("application_step", draft.pk, 2), {"revision": 1, "summary": "Texte de l’onglet B"}
+    )
+    assert second.status_code == 409
+    page = second.content.decode()
+    assert "modifié entre-temps" in page and "Texte de l’onglet B" in page
+    htmx = client.post(
+        url("application_step", draft.pk, 2),
+        {"revision": 1, "summary": "Texte C"},
+        headers={"HX-Request": "true"},
+    )
+    assert "modifié entre-temps" in htmx.content.decode() and "hx-swap-oob" not in htmx.content.decode()
+    draft.refresh_from_db()
+    assert draft.summary == "Texte de l’onglet A"
+
+
+def test_expired_session_autosave_says_so_without_losing_anything(client_for, draft):
+    response = client_for(None).post(
+        url("application_step", draft.pk, 2), {"revision": 1, "summary": "x"}, headers={"HX-Request": "true"}
+    )
+    assert response.status_code == 200 and "session a expiré" in response.content.decode()
+
+
+def test_budget_step_checks_totals_and_rules_live(client_for, draft, applicant):
+    client = client_for(applicant)
+    data = {"revision": 1, "budget-expenses-staff-1": "70000", "budget-resources-requested-1": "70000"}
+    response = client.post(url("application_step", draft.pk, 3), data, headers={"HX-Request": "true"})
+    page = response.content.decode()
+    assert "Enregistré" in page and "plafond annuel" in page and 'id="budget-totals"' in page
+    draft.refresh_from_db()
+    assert draft.requested_total == 70_000
+    bad = client.post(
+        url("application_step", draft.pk, 3), {"revision": 2, "budget-expenses-staff-1": "douze"}
+    )
+    assert bad.status_code == 400
+    assert "saisissez un montant entier" in bad.content.decode() and 'value="douze"' in bad.content.decode()
+    draft.refresh_from_db()
+    assert draft.revision == 2
+
+
+def test_project_step_saves_extra_answers(client_for, draft, applicant):
+    from tests.factories.calls import QuestionFactory
+
+    question = QuestionFactory(call=draft.call, label="Nombre d’usagers", kind="number")
+    client = client_for(applicant)
+    bad = client.post(url("application_step", draft.pk, 2), {"revision": 1, f"q_{question.pk}": "beaucoup"})
+    assert bad.status_code == 400
+    client.post(url("application_step", draft.pk, 2), {"revision": 1, f"q_{question.pk}": "120"})
+    draft.refresh_from_db()
+    assert draft.answers == {str(question.pk): 120}
+
+
+def test_unknown_step_is_404(client_for, draft, applicant):
+    assert client_for(applicant).get(url("application_step", draft.pk, 9)).status_code == 404
+
+
+# --- Attachments ---------------------------------------------------------------------------------------------
+def test_upload_download_and_tampered_ids(client_for, draft, applicant, applicant_b, call, place_manager):
+    client = client_for(applicant)
+    response = client.post(
+        url("attachment_upload", draft.pk),
+        {"title": "Statuts", "file": SimpleUploadedFile("statuts.pdf", PDF)},
+    )
+    assert response.status_code == 302
+    attachment = draft.attachments.get()
+    download = client.get(url("attachment", draft.pk, attachment.pk))
+    assert download.status_code == 200 and b"".join(download.streaming_content) == PDF
+    assert "attachment" in download["Content-Disposition"]
+    assert client_for(applicant_b).get(url("attachment", draft.pk, attachment.pk)).status_code == 404
+    assert client_for(None).get(url("attachment", draft.pk, attachment.pk)).status_code == 302
+    # Someone else's dossier with my file id, or my dossier with another id: 404.
+    other = services.application_start(call=call, user=applicant_b)
+    assert client_for(applicant_b).get(url("attachment", other.pk, attachment.pk)).status_code == 404
+    assert client.get(url("attachment", draft.pk, attachment.pk + 999)).status_code == 404
+    assert client_for(applicant_b).post(url("attachment_delete", draft.pk, attachment.pk)).status_code == 404
+    assert client.post(url("attachment_delete", draft.pk, attachment.pk)).status_code == 302
+    assert not draft.attachments.exists()
+
+
+def test_renamed_executable_upload_is_a_clean_400(client_for, draft, applicant):
+    response = client_for(applicant).post(
+        url("attachment_upload", draft.pk),
+        {"file": SimpleUploadedFile("budget.pdf", b"MZ\x90\x00" + b"\x00" * 100)},
+    )
+    assert response.status_code == 400 and "contenu a été vérifié" in response.content.decode()
+
+
+def test_a_50_mb_upload_is_refused_before_being_read(client_for, draft, applicant):
+    client = client_for(applicant)
+    response = client.post(
+        url("attachment_upload", draft.pk),
+        {"file": SimpleUploadedFile("x.pdf", PDF)},
+        CONTENT_LENGTH=str(50 * 1024 * 1024),
+    )
+    assert response.status_code == 413 and "dépasse 10 Mo" in response.content.decode()
+    big = SimpleUploadedFile("gros.pdf", PDF + b"0" * (50 * 1024 * 1024))
+    response = client.post(url("attachment_upload", draft.pk), {"file": big})
+    assert response.status_code == 413
+    assert not draft.attachments.exists()
+
+
+# --- Submission, withdrawal, transitions ---------------------------------------------------------------------
+def test_submit_through_the_page_sends_the_receipt(
+    client_for, complete_draft, applicant, mailbox, django_capture_on_commit_callbacks
+):
+    client = client_for(applicant)
+    summary = client.get(url("application_step", complete_draft.pk, 5)).content.decode()
+    assert "Déposer le dossier" in summary and "Hors grands centres urbains" in summary
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url("submit", complete_draft.pk))
+    assert response.status_code == 302
+    complete_draft.refresh_from_db()
+    assert complete_draft.status == Status.SUBMITTED
+    assert "Accusé de réception" in mailbox.wait_for("porteur@example.org")[0]["Subject"]
+
+
+def test_submit_after_closing_is_a_400_and_keeps_the_draft(client_for, complete_draft, applicant):
+    complete_draft.wave.closes_at = timezone.now() - timedelta(seconds=1)
+    complete_draft.wave.opens_at = timezone.now() - timedelta(days=2)
+    complete_draft.wave.save()
+    response = client_for(applicant).post(url("submit", complete_draft.pk))
+    assert response.status_code == 400 and "brouillon est conservé" in response.content.decode()
+    complete_draft.refresh_from_db()
+    assert complete_draft.status == Status.DRAFT
+
+
+def test_budget_over_the_rules_cannot_be_submitted(client_for, complete_draft, applicant):
+    complete_draft.budget = {
+        **BALANCED_BUDGET,
+        "resources": {"requested": [90_000, 90_000, 0], "own": [-10_000, -10_000, 80_000]},
+    }
+    complete_draft.save()
+    response = client_for(applicant).post(url("submit", complete_draft.pk))
+    assert response.status_code == 400 and "plafond annuel" in response.content.decode()
+
+
+def test_forged_transitions_get_a_french_4xx(
+    client_for, complete_draft, applicant, applicant_b, programme_staff, other_staff
+):
+    services.application_submit(application=complete_draft, user=applicant)
+    pk = complete_draft.pk
+    # The applicant tries a staff transition; a reader tries too; a stranger gets 404.
+    forged = client_for(applicant).post(url("transition", pk), {"to": "in_review"})
+    assert forged.status_code == 403 and "réservée à l’équipe" in forged.content.decode()
+    assert client_for(other_staff).post(url("transition", pk), {"to": "in_review"}).status_code == 403
+    assert client_for(applicant_b).post(url("transition", pk), {"to": "withdrawn"}).status_code == 404
+    # Targets handled elsewhere or unknown: 400.
+    for target in ("accepted", "refused", "submitted", "hacked", ""):
+        assert client_for(programme_staff).post(url("transition", pk), {"to": target}).status_code == 400
+    # Submitting twice: 409.
+    again = client_for(applicant).post(url("submit", pk))
+    assert again.status_code == 409 and "Impossible" in again.content.decode()
+    assert client_for(programme_staff).post(url("submit", pk)).status_code == 403
+    # Allowed: staff starts the review; then closing without a reason is refused, with one accepted.
+    assert client_for(programme_staff).post(url("transition", pk), {"to": "in_review"}).status_code == 302
+    assert client_for(programme_staff).post(url("transition", pk), {"to": "in_review"}).status_code == 409
+    assert client_for(programme_staff).post(url("transition", pk), {"to": "closed"}).status_code == 409
+    assert (
+        client_for(programme_staff)
+        .post(url("transition", pk), {"to": "closed", "reason": "Hors champ"})
+        .status_code
+        == 302
+    )
+    complete_draft.refresh_from_db()
+    assert complete_draft.status == Status.CLOSED
+    assert client_for(applicant).post(url("withdraw", pk), {"reason": "trop tard"}).status_code == 409
+
+
+def test_get_on_post_only_views_is_405(client_for, draft, applicant):
+    assert client_for(applicant).get(url("submit", draft.pk)).status_code == 405
+    assert client_for(applicant).get(url("transition", draft.pk)).status_code == 405
+
+
+def test_withdraw_page(
+    client_for, complete_draft, applicant, programme_staff, mailbox, django_capture_on_commit_callbacks
+):
+    services.application_submit(application=complete_draft, user=applicant)
+    client = client_for(applicant)
+    assert client.get(url("withdraw", complete_draft.pk)).status_code == 200
+    assert client_for(programme_staff).get(url("withdraw", complete_draft.pk)).status_code == 403
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(url("withdraw", complete_draft.pk), {"reason": "Abandon"}).status_code == 302
+    complete_draft.refresh_from_db()
+    assert complete_draft.status == Status.WITHDRAWN
+    assert "retiré" in mailbox.text(mailbox.wait_for("equipe@example.org")[0])
+
+
+def test_corrections_page_for_the_team_only(
+    client_for,
+    complete_draft,
+    applicant,
+    programme_staff,
+    other_staff,
+    mailbox,
+    django_capture_on_commit_callbacks,
+):
+    services.application_submit(application=complete_draft, user=applicant)
+    pk = complete_draft.pk
+    assert client_for(applicant).get(url("request_corrections", pk)).status_code == 403
+    assert client_for(other_staff).get(url("request_corrections", pk)).status_code == 403
+    staff = client_for(programme_staff)
+    assert staff.get(url("request_corrections", pk)).status_code == 200
+    past = (timezone.localtime() - timedelta(days=1)).strftime("%Y-%m-%dT%H:%M")
+    bad = staff.post(url("request_corrections", pk), {"message": "Budget", "deadline": past})
+    assert bad.status_code == 400 and "dans le futur" in bad.content.decode()
+    future = (timezone.localtime() + timedelta(days=7)).strftime("%Y-%m-%dT%H:%M")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = staff.post(
+            url("request_corrections", pk), {"message": "Précisez le budget", "deadline": future}
+        )
+    assert response.status_code == 302
+    assert "Précisez le budget" in mailbox.text(mailbox.wait_for("porteur@example.org")[0])
+    assert client_for(applicant).get(url("application_step", pk, 2)).status_code == 200
+
+
+def test_messages_page(
+    client_for,
+    complete_draft,
+    applicant,
+    programme_staff,
+    other_staff,
+    mailbox,
+    django_capture_on_commit_callbacks,
+):
+    services.application_submit(application=complete_draft, user=applicant)
+    pk = complete_draft.pk
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client_for(applicant).post(
+            url("application_messages", pk),
+            {"body": "Bonjour l’équipe", "files": SimpleUploadedFile("annexe.pdf", PDF)},
+        )
+    assert response.status_code == 302
+    assert "Bonjour l’équipe" in mailbox.text(mailbox.wait_for("equipe@example.org")[0])
+    page = client_for(programme_staff).get(url("application_messages", pk)).content.decode()
+    assert "Bonjour l’équipe" in page and "annexe.pdf" in page
+    assert client_for(other_staff).post(url("application_messages", pk), {"body": "x"}).status_code == 403
+    empty = client_for(applicant).post(url("application_messages", pk), {"body": ""})
+    assert empty.status_code == 400
+    exe = client_for(applicant).post(
+        url("application_messages", pk),
+        {"body": "voici", "files": SimpleUploadedFile("virus.pdf", b"MZ\x90\x00")},
+    )
+    assert exe.status_code == 400 and "contenu a été vérifié" in exe.content.decode()
+
+
+def test_qpv_confirmation_view(client_for, complete_draft, applicant, programme_staff):
+    from tests.factories.geo import QpvFactory
+
+    qpv = QpvFactory(name="Kerandon")
+    qpv.communes.add(complete_draft.place.commune)
+    complete_draft.qpv = qpv
+    complete_draft.save()
+    services.application_submit(application=complete_draft, user=applicant)
+    assert client_for(applicant).post(url("confirm_qpv", complete_draft.pk)).status_code == 403
+    assert client_for(programme_staff).post(url("confirm_qpv", complete_draft.pk)).status_code == 302
+    complete_draft.refresh_from_db()
+    assert complete_draft.qpv_confirmed_at is not None
