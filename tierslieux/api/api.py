@@ -17,3 +17,4 @@ api = NinjaAPI(
 
 api.add_router("/territoires", "tierslieux.geo.api.router")
 api.add_router("/", "tierslieux.places.api.router")
+api.add_router("/calls", "tierslieux.calls.api.router")
