@@ -1,5 +1,7 @@
 """The public calls API."""
 
+from datetime import timedelta
+
 import pytest
 
 pytestmark = pytest.mark.django_db
@@ -29,3 +31,12 @@ def test_unpublished_calls_are_not_in_the_api(client, call):
 def test_calls_api_is_in_openapi(client):
     paths = client.get("/api/v1/openapi.json").json()["paths"]
     assert "/api/v1/calls" in paths and "/api/v1/calls/{slug}" in paths
+
+
+def test_home_page_counts_open_calls(client, call):
+    from tierslieux.core.selectors import home_figures
+
+    figures = {figure.label: figure for figure in home_figures()}
+    assert figures["appels ouverts"].value == 1 and figures["appels ouverts"].url == "/appels/"
+    call.waves.update(closes_at=call.waves.get().opens_at + timedelta(seconds=1))
+    assert {f.label: f.value for f in home_figures()}["appels ouverts"] == 0

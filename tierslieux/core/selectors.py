@@ -20,6 +20,8 @@ class Figure:
 
 def home_figures() -> list[Figure]:
     """Live figures shown on the home page."""
+    from tierslieux.calls.selectors import open_calls_count
+
     communes = Commune.objects.filter(kind=Commune.Kind.COMMUNE)
     population = communes.aggregate(total=Sum("population"))["total"] or 0
     return [
@@ -30,4 +32,5 @@ def home_figures() -> list[Figure]:
         Figure(Department.objects.count(), "départements"),
         Figure(Region.objects.count(), "régions"),
         Figure(Qpv.objects.count(), "quartiers prioritaires (QPV)"),
+        Figure(open_calls_count(), "appels ouverts", reverse("calls:index")),
     ]
