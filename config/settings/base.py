@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "tierslieux.accounts",
     "tierslieux.geo",
     "tierslieux.places",
+    "tierslieux.places.contributions",
     "tierslieux.calls",
     "tierslieux.selection",
     "tierslieux.api",

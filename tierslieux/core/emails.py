@@ -26,12 +26,15 @@ def render_email(name: str, context: Mapping[str, Any]) -> tuple[str, str, str]:
     return subject, text, html
 
 
-def email_send(*, name: str, to: Iterable[str], context: Mapping[str, Any] | None = None) -> None:
-    """Queue email `name` to `to`, sent after the current transaction commits."""
+def email_send(*, name: str, to: Iterable[str], context: Mapping[str, Any] | None = None,
+               reply_to: Iterable[str] = ()) -> None:
+    """Queue email `name` to `to` (optional `reply_to` addresses), sent after the current transaction
+    commits."""
     recipients = sorted({address for address in to if address})
     if not recipients:
         return
     subject, text, html = render_email(name, context or {})
+    extra = {"reply_to": sorted(set(reply_to))} if reply_to else {}
     transaction.on_commit(
-        lambda: send_email_task.enqueue(subject=subject, text=text, html=html, to=recipients)
+        lambda: send_email_task.enqueue(subject=subject, text=text, html=html, to=recipients, **extra)
     )

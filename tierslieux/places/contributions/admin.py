@@ -1,0 +1,49 @@
+from django.contrib import admin
+from django.contrib.contenttypes.admin import GenericTabularInline
+
+from .models import Claim, ContactMessage, ErrorReport, Proposal, Transition
+
+
+class TransitionInline(GenericTabularInline):
+    model = Transition
+    extra = 0
+    can_delete = False
+    readonly_fields = ("created_at", "user", "from_status", "to_status", "reason")
+    fields = readonly_fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class ContributionAdmin(admin.ModelAdmin):
+    """Status changes go through the moderation pages (state machine + log): read-only here."""
+
+    inlines = [TransitionInline]
+    list_filter = ("status",)
+    date_hierarchy = "created_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def get_readonly_fields(self, request, obj=None):
+        return [f.name for f in self.model._meta.fields]
+
+
+@admin.register(Proposal)
+class ProposalAdmin(ContributionAdmin):
+    list_display = ("__str__", "kind", "status", "created_at")
+
+
+@admin.register(ErrorReport)
+class ErrorReportAdmin(ContributionAdmin):
+    list_display = ("place", "kind", "status", "created_at")
+
+
+@admin.register(Claim)
+class ClaimAdmin(ContributionAdmin):
+    list_display = ("place", "author", "status", "created_at")
+
+
+@admin.register(ContactMessage)
+class ContactMessageAdmin(ContributionAdmin):
+    list_display = ("place", "status", "created_at")

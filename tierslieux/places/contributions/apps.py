@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class ContributionsConfig(AppConfig):
+    name = "tierslieux.places.contributions"
+    label = "place_contributions"
+    verbose_name = "Contributions à l’atlas"

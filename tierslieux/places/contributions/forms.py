@@ -1,0 +1,211 @@
+"""Forms of the contribution pages. Validation of place data lives in the services (French messages);
+`add_service_error` puts them back on the right field."""
+
+from __future__ import annotations
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+from dsfr.forms import DsfrBaseForm
+
+from tierslieux.places.models import PlaceStatus, PlaceType, Service
+
+from .models import ReportKind
+
+HONEYPOT = "telephone_fixe"
+# The fields of the place form, in the order of the page.
+PLACE_FORM_FIELDS = (
+    "name",
+    "types",
+    "short_description",
+    "description",
+    "address",
+    "postcode",
+    "lat",
+    "lon",
+    "status",
+    "website",
+    "services",
+)
+
+
+def add_service_error(form: forms.Form, error: ValidationError) -> None:
+    """Show a ValidationError raised by a service on the form (its field when the form has it)."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            target = field if field in form.fields else None
+            if field == "lat" and "lat" not in form.fields:
+                target = None
+            form.add_error(target, errors)
+    else:
+        form.add_error(None, error)
+
+
+def bot_detected(request) -> bool:
+    """The honeypot field (invisible to people) was filled: a robot."""
+    return bool(request.POST.get(HONEYPOT, "").strip())
+
+
+class PlaceDataForm(DsfrBaseForm):
+    name = forms.CharField(label=_("Nom du lieu"), max_length=200)
+    types = forms.MultipleChoiceField(
+        label=_("Types de lieu"),
+        choices=PlaceType.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    short_description = forms.CharField(
+        label=_("Description courte"),
+        max_length=300,
+        required=False,
+        help_text=_("Une phrase, 300 caractères au plus."),
+    )
+    description = forms.CharField(
+        label=_("Description"), max_length=5000, required=False, widget=forms.Textarea(attrs={"rows": 5})
+    )
+    address = forms.CharField(label=_("Adresse"), max_length=300, required=False)
+    postcode = forms.CharField(
+        label=_("Code postal"), max_length=5, required=False, help_text=_("5 chiffres")
+    )
+    lat = forms.FloatField(
+        label=_("Latitude"), help_text=_("En degrés décimaux, par exemple 47.87"), widget=forms.TextInput()
+    )
+    lon = forms.FloatField(
+        label=_("Longitude"), help_text=_("En degrés décimaux, par exemple -3.92"), widget=forms.TextInput()
+    )
+    status = forms.ChoiceField(label=_("Statut"), choices=PlaceStatus.choices, initial=PlaceStatus.OPEN)
+    website = forms.CharField(
+        label=_("Site web"),
+        max_length=300,
+        required=False,
+        help_text=_("Format attendu : https://exemple.fr"),
+    )
+    services = forms.MultipleChoiceField(
+        label=_("Services proposés"),
+        choices=Service.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+
+    def place_data(self) -> dict:
+        return {field: self.cleaned_data[field] for field in PLACE_FORM_FIELDS}
+
+    @staticmethod
+    def initial_for(place) -> dict:
+        return {field: getattr(place, field) for field in PLACE_FORM_FIELDS}
+
+
+class ProposalForm(PlaceDataForm):
+    comment = forms.CharField(
+        label=_("Commentaire pour l’équipe de modération"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    author_email = forms.EmailField(
+        label=_("Votre adresse électronique"),
+        required=False,
+        help_text=_("Facultatif : pour être prévenu·e de la décision. Elle n’est jamais publiée."),
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if getattr(user, "is_authenticated", False):
+            del self.fields["author_email"]
+
+
+class ReportForm(DsfrBaseForm):
+    kind = forms.ChoiceField(label=_("Quelle erreur ?"), choices=ReportKind.choices, widget=forms.RadioSelect)
+    message = forms.CharField(
+        label=_("Précisez"),
+        max_length=3000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Par exemple la bonne adresse ou la date de fermeture."),
+    )
+    author_email = forms.EmailField(
+        label=_("Votre adresse électronique"),
+        required=False,
+        help_text=_("Facultatif. Elle n’est jamais publiée."),
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if getattr(user, "is_authenticated", False):
+            del self.fields["author_email"]
+
+
+class ClaimForm(DsfrBaseForm):
+    message = forms.CharField(
+        label=_("Votre lien avec ce lieu"),
+        max_length=3000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Votre fonction, la structure qui gère le lieu, un moyen de vérifier (site, SIRET…)."),
+    )
+
+
+class ContactForm(DsfrBaseForm):
+    sender_name = forms.CharField(
+        label=_("Votre nom"), max_length=150, widget=forms.TextInput(attrs={"autocomplete": "name"})
+    )
+    sender_email = forms.EmailField(
+        label=_("Votre adresse électronique"),
+        help_text=_("Pour que le lieu puisse vous répondre. Elle n’est jamais publiée."),
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+    message = forms.CharField(
+        label=_("Votre message"), max_length=5000, widget=forms.Textarea(attrs={"rows": 5})
+    )
+
+
+class DecisionForm(DsfrBaseForm):
+    reason = forms.CharField(
+        label=_("Motif"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Obligatoire pour un refus ; envoyé à l’auteur·rice."),
+    )
+
+
+class EditForm(PlaceDataForm):
+    reason = forms.CharField(
+        label=_("Motif de la modification"),
+        max_length=300,
+        required=False,
+        help_text=_("Facultatif ; visible dans l’historique."),
+    )
+
+
+class ImportUploadForm(DsfrBaseForm):
+    file = forms.FileField(
+        label=_("Fichier à importer"),
+        help_text=_("CSV, XLSX ou GeoJSON, 5 Mo au plus."),
+    )
+    source = forms.SlugField(
+        label=_("Nom de la source"),
+        max_length=40,
+        help_text=_(
+            "Un identifiant court (ex. « reseau-bretagne ») : réimporter la même source met à jour les mêmes lieux."
+        ),
+    )
+
+
+class MappingForm(DsfrBaseForm):
+    """One select per column of the file: which place field it fills."""
+
+    def __init__(self, *args, columns: list[str], choices: list[tuple[str, str]], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.columns = columns
+        for number, column in enumerate(columns):
+            self.fields[f"col_{number}"] = forms.ChoiceField(
+                label=_("Colonne « %(name)s »") % {"name": column}, choices=choices, required=False
+            )
+
+    def mapping(self) -> dict[str, str]:
+        return {
+            column: self.cleaned_data.get(f"col_{number}") or ""
+            for number, column in enumerate(self.columns)
+            if self.cleaned_data.get(f"col_{number}")
+        }

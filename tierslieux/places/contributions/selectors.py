@@ -1,0 +1,114 @@
+"""Reads on contributions: the moderation queue, diff rows, the history of a place, permissions."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import QuerySet
+from django.urls import reverse
+
+from tierslieux.accounts.roles import is_programme_staff
+from tierslieux.places.models import (
+    Accessibility,
+    Label,
+    LegalForm,
+    Place,
+    PlaceStatus,
+    PlaceType,
+    Service,
+)
+from tierslieux.places.selectors import place_can_edit, place_can_see_history
+
+from .models import Claim, ContactMessage, ErrorReport, Proposal
+
+__all__ = [
+    "DiffRow",
+    "can_moderate",
+    "diff_rows",
+    "moderation_queue",
+    "place_can_edit",
+    "place_can_see_history",
+    "place_page_url",
+]
+
+# Fields never shown in a diff or history (personal data).
+PRIVATE_FIELDS = {"private_contact"}
+_CHOICES = {
+    "types": PlaceType,
+    "labels": Label,
+    "services": Service,
+    "accessibility": Accessibility,
+    "status": PlaceStatus,
+    "legal_form": LegalForm,
+}
+
+
+def can_moderate(user) -> bool:
+    return is_programme_staff(user)
+
+
+def place_page_url(place: Place) -> str:
+    """The public page of a place."""
+    return reverse("places:detail", args=[place.slug])
+
+
+def field_label(field: str) -> str:
+    try:
+        return str(Place._meta.get_field(field).verbose_name).capitalize()
+    except Exception:  # noqa: BLE001 — an unknown key is shown as is
+        return field
+
+
+def display_value(field: str, value) -> str:
+    """A readable value: choice labels instead of codes, lists joined, empty shown as "—"."""
+    if value in (None, "", [], {}):
+        return "—"
+    choices = _CHOICES.get(field)
+    if choices is not None:
+        labels = dict(choices.choices)
+        if isinstance(value, list):
+            return ", ".join(str(labels.get(v, v)) for v in value)
+        return str(labels.get(value, value))
+    if isinstance(value, bool):
+        return "oui" if value else "non"
+    if isinstance(value, list):
+        return ", ".join(v.get("name", str(v)) if isinstance(v, dict) else str(v) for v in value)
+    if isinstance(value, dict):
+        return ", ".join(f"{k} : {v}" for k, v in value.items())
+    return str(value)
+
+
+@dataclass
+class DiffRow:
+    field: str
+    label: str
+    current: str
+    proposed: str
+
+
+def diff_rows(diff: dict) -> list[DiffRow]:
+    return [
+        DiffRow(field, field_label(field), display_value(field, old), display_value(field, new))
+        for field, (old, new) in diff.items()
+        if field not in PRIVATE_FIELDS
+    ]
+
+
+def moderation_queue() -> dict[str, QuerySet]:
+    """What programme staff still have to decide."""
+    return {
+        "proposals": Proposal.objects.filter(status="pending").select_related("place"),
+        "reports": ErrorReport.objects.filter(status="pending").select_related("place"),
+        "claims": Claim.objects.filter(status="pending").select_related("place", "author"),
+        "contacts": ContactMessage.objects.filter(status="pending").select_related("place"),
+    }
+
+
+def moderation_counts() -> dict[str, int]:
+    return {key: queryset.count() for key, queryset in moderation_queue().items()}
+
+
+def pending_claim(place: Place, user) -> Claim | None:
+    if not getattr(user, "is_authenticated", False):
+        return None
+    return Claim.objects.filter(place=place, author=user, status="pending").first()

@@ -1,0 +1,24 @@
+"""Mounted under /lieux/ before the atlas pages: paths never clash with /lieux/<slug>/."""
+
+from django.urls import path
+
+from .views import imports, manage, moderation, public
+
+app_name = "contributions"
+
+urlpatterns = [
+    path("contribuer/proposer/", public.propose, name="propose"),
+    path("contribuer/merci/", public.thanks, name="thanks"),
+    path("moderation/", moderation.queue, name="moderation"),
+    path("moderation/propositions/<int:pk>/", moderation.proposal, name="moderation_proposal"),
+    path("moderation/signalements/<int:pk>/", moderation.report, name="moderation_report"),
+    path("moderation/revendications/<int:pk>/", moderation.claim, name="moderation_claim"),
+    path("moderation/messages/<int:pk>/", moderation.contact, name="moderation_contact"),
+    path("import/", imports.upload, name="import"),
+    path("import/<str:token>/", imports.preview, name="import_preview"),
+    path("<slug:slug>/proposer/", public.propose_change, name="propose_change"),
+    path("<slug:slug>/signaler/", public.report, name="report"),
+    path("<slug:slug>/revendiquer/", public.claim, name="claim"),
+    path("<slug:slug>/contact/", public.contact, name="contact"),
+    path("<slug:slug>/modifier/", manage.edit, name="edit"),
+]

@@ -1,0 +1,1 @@
+"""Contribution pages: public forms, manager pages, staff moderation and import."""

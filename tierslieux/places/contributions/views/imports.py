@@ -1,0 +1,153 @@
+"""Staff import of places from a CSV, XLSX or GeoJSON file: upload, map the columns, preview (every row
+checked, rejected rows listed with the reason), then commit in one transaction."""
+
+from __future__ import annotations
+
+import json
+import re
+import uuid
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from tierslieux.places.importing import (
+    IMPORT_FIELDS,
+    MAX_BYTES,
+    ImportFileError,
+    guess_mapping,
+    read_file,
+    run_import,
+)
+
+from ..forms import ImportUploadForm, MappingForm
+from .moderation import staff_only
+
+TOKEN_RE = re.compile(r"^[0-9a-f]{32}$")
+CRUMB = {"label": "Importer des lieux", "url": "/lieux/import/"}
+
+
+def _folder() -> Path:
+    folder = Path(settings.PRIVATE_MEDIA_ROOT) / "imports"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def _load(token: str):
+    if not TOKEN_RE.match(token):
+        raise Http404
+    meta_path = _folder() / f"{token}.json"
+    if not meta_path.exists():
+        raise Http404
+    meta = json.loads(meta_path.read_text())
+    content = (_folder() / f"{token}.bin").read_bytes()
+    return meta, read_file(meta["name"], content)
+
+
+def _forget(token: str) -> None:
+    for suffix in (".json", ".bin"):
+        (_folder() / f"{token}{suffix}").unlink(missing_ok=True)
+
+
+@staff_only
+@require_http_methods(["GET", "POST"])
+def upload(request):
+    """Programme staff only: upload a file to import."""
+    form = ImportUploadForm(request.POST or None, request.FILES or None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            upload = form.cleaned_data["file"]
+            if upload.size > MAX_BYTES:
+                form.add_error(
+                    "file",
+                    f"Le fichier pèse {upload.size / 1024 / 1024:.1f} Mo : la limite est de "
+                    f"{MAX_BYTES // 1024 // 1024} Mo.",
+                )
+            else:
+                content = upload.read()
+                try:
+                    read_file(upload.name, content)
+                except ImportFileError as error:
+                    form.add_error("file", str(error))
+                else:
+                    token = uuid.uuid4().hex
+                    (_folder() / f"{token}.bin").write_bytes(content)
+                    (_folder() / f"{token}.json").write_text(
+                        json.dumps({"name": upload.name, "source": form.cleaned_data["source"]})
+                    )
+                    return redirect("contributions:import_preview", token=token)
+        status = 400
+    return render(
+        request,
+        "contributions/import/upload.html",
+        {
+            "form": form,
+            "page_title": "Importer des lieux",
+            "breadcrumb": [{"label": "Importer des lieux"}],
+        },
+        status=status,
+    )
+
+
+@staff_only
+@require_http_methods(["GET", "POST"])
+def preview(request, token: str):
+    """Programme staff only: map the columns, preview every row, then import (one transaction)."""
+    meta, table = _load(token)
+    choices = [("", "— ignorer —")] + list(IMPORT_FIELDS.items())
+    guessed = guess_mapping(table.columns)
+    initial = {f"col_{n}": guessed.get(column, "") for n, column in enumerate(table.columns)}
+    form = MappingForm(request.POST or None, columns=table.columns, choices=choices, initial=initial)
+    mapping = guessed
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        mapping = form.mapping()
+        duplicated = {f for f in mapping.values() if list(mapping.values()).count(f) > 1}
+        if duplicated:
+            form.add_error(
+                None,
+                "Chaque champ ne peut recevoir qu’une colonne : "
+                + ", ".join(IMPORT_FIELDS[f] for f in sorted(duplicated))
+                + ".",
+            )
+    report = None
+    if not form.errors:
+        commit = request.method == "POST" and request.POST.get("action") == "commit"
+        try:
+            report = run_import(table, mapping, source=meta["source"], user=request.user, dry_run=not commit)
+        except ImportFileError as error:
+            form.add_error(None, str(error))
+        else:
+            if commit:
+                _forget(token)
+                messages.success(request, "Import terminé : " + report.summary() + ".")
+                return render(
+                    request,
+                    "contributions/import/done.html",
+                    {
+                        "report": report,
+                        "meta": meta,
+                        "page_title": "Import terminé",
+                        "breadcrumb": [CRUMB, {"label": "Import terminé"}],
+                    },
+                )
+    if form.errors:
+        status = 400
+    return render(
+        request,
+        "contributions/import/preview.html",
+        {
+            "form": form,
+            "report": report,
+            "meta": meta,
+            "table": table,
+            "token": token,
+            "page_title": "Aperçu de l’import",
+            "breadcrumb": [CRUMB, {"label": "Aperçu"}],
+        },
+        status=status,
+    )

@@ -1,0 +1,166 @@
+"""The moderation queue of programme staff: proposals (with their diff), error reports, claims and contact
+messages of places without a manager."""
+
+from __future__ import annotations
+
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods
+
+from .. import services
+from ..forms import DecisionForm
+from ..models import Claim, ContactMessage, ErrorReport, Proposal
+from ..selectors import can_moderate, diff_rows, moderation_queue, place_page_url
+
+QUEUE_CRUMB = {"label": "Modération", "url": "/lieux/moderation/"}
+
+
+def staff_only(view):
+    @wraps(view)
+    @login_required
+    def wrapper(request, *args, **kwargs):
+        if not can_moderate(request.user):
+            raise PermissionDenied("Réservé à l’équipe du programme.")
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+@staff_only
+def queue(request):
+    """Programme staff only: what waits for a decision."""
+    return render(
+        request,
+        "contributions/moderation/queue.html",
+        {
+            "queue": moderation_queue(),
+            "page_title": "Modération des contributions",
+            "breadcrumb": [{"label": "Modération"}],
+        },
+    )
+
+
+# {model: {action: (service, success message)}}
+ACTIONS = {
+    Proposal: {
+        "accept": (
+            lambda obj, user, reason: services.proposal_accept(proposal=obj, user=user, reason=reason),
+            "Proposition acceptée : la fiche est à jour et l’auteur·rice est prévenu·e.",
+        ),
+        "refuse": (
+            lambda obj, user, reason: services.proposal_refuse(proposal=obj, user=user, reason=reason),
+            "Proposition refusée : l’auteur·rice est prévenu·e.",
+        ),
+    },
+    ErrorReport: {
+        "resolve": (
+            lambda obj, user, reason: services.report_resolve(report=obj, user=user, reason=reason),
+            "Signalement traité.",
+        ),
+        "resolve_close": (
+            lambda obj, user, reason: services.report_resolve(
+                report=obj, user=user, reason=reason, mark_closed=True
+            ),
+            "Signalement traité : le lieu est indiqué fermé.",
+        ),
+        "dismiss": (
+            lambda obj, user, reason: services.report_dismiss(report=obj, user=user, reason=reason),
+            "Signalement écarté.",
+        ),
+    },
+    Claim: {
+        "approve": (
+            lambda obj, user, reason: services.claim_approve(claim=obj, user=user, reason=reason),
+            "Demande approuvée : la personne gère désormais ce lieu.",
+        ),
+        "refuse": (
+            lambda obj, user, reason: services.claim_refuse(claim=obj, user=user, reason=reason),
+            "Demande refusée : la personne est prévenue.",
+        ),
+    },
+    ContactMessage: {
+        "close": (
+            lambda obj, user, reason: services.contact_close(contact=obj, user=user, reason=reason),
+            "Message marqué comme traité.",
+        ),
+    },
+}
+TITLES = {
+    Proposal: "Proposition n° {pk}",
+    ErrorReport: "Signalement n° {pk}",
+    Claim: "Demande de gestion n° {pk}",
+    ContactMessage: "Message n° {pk}",
+}
+TEMPLATES = {
+    Proposal: "contributions/moderation/proposal.html",
+    ErrorReport: "contributions/moderation/report.html",
+    Claim: "contributions/moderation/claim.html",
+    ContactMessage: "contributions/moderation/contact.html",
+}
+
+
+def _decide(request, model, pk: int):
+    obj = get_object_or_404(model, pk=pk)
+    form = DecisionForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        action = ACTIONS[model].get(request.POST.get("action", ""))
+        if action is None:
+            form.add_error(None, "Action inconnue.")
+        elif form.is_valid():
+            service, success = action
+            try:
+                service(obj, request.user, form.cleaned_data["reason"])
+            except ValidationError as error:
+                form.add_error("reason" if "motif" in " ".join(error.messages) else None, error)
+            else:
+                messages.success(request, success)
+                return redirect("contributions:moderation")
+        obj.refresh_from_db()
+        status = 400
+    title = TITLES[model].format(pk=obj.pk)
+    place = getattr(obj, "place", None)
+    context = {
+        "obj": obj,
+        "form": form,
+        "place": place,
+        "place_url": place_page_url(place) if place else "",
+        "diff": diff_rows(obj.diff) if model is Proposal else [],
+        "transitions": obj.transitions.select_related("user"),
+        "pending": obj.status == "pending",
+        "page_title": title,
+        "breadcrumb": [QUEUE_CRUMB, {"label": title}],
+    }
+    return render(request, TEMPLATES[model], context, status=status)
+
+
+@staff_only
+@require_http_methods(["GET", "POST"])
+def proposal(request, pk: int):
+    """Programme staff only: a proposal with its diff (field, current value, proposed value); accept/refuse."""
+    return _decide(request, Proposal, pk)
+
+
+@staff_only
+@require_http_methods(["GET", "POST"])
+def report(request, pk: int):
+    """Programme staff only: an error report; resolve (optionally mark the place closed) or dismiss."""
+    return _decide(request, ErrorReport, pk)
+
+
+@staff_only
+@require_http_methods(["GET", "POST"])
+def claim(request, pk: int):
+    """Programme staff only: a claim of a place; approve (the person becomes manager) or refuse."""
+    return _decide(request, Claim, pk)
+
+
+@staff_only
+@require_http_methods(["GET", "POST"])
+def contact(request, pk: int):
+    """Programme staff only: a contact message for a place without manager; mark it handled."""
+    return _decide(request, ContactMessage, pk)

@@ -1,0 +1,176 @@
+"""Public contribution pages: propose a place or a change, report an error, contact a place; signed-in
+people claim a place."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from tierslieux.places.selectors import place_is_managed_by
+
+from .. import services
+from ..forms import ClaimForm, ContactForm, PlaceDataForm, ProposalForm, ReportForm, add_service_error
+from ..selectors import pending_claim
+from .common import form_page, get_place, submit_public_form
+
+
+def thanks(request):
+    """Public: after a contribution."""
+    return render(
+        request, "contributions/thanks.html", {"page_title": "Merci !", "breadcrumb": [{"label": "Merci"}]}
+    )
+
+
+def _propose(request, place=None):
+    form = ProposalForm(
+        request.POST or None, user=request.user, initial=PlaceDataForm.initial_for(place) if place else None
+    )
+    status = 200
+    if request.method == "POST":
+        result = submit_public_form(
+            request,
+            "proposal",
+            form,
+            lambda data: services.proposal_submit(
+                data=form.place_data(),
+                place=place,
+                author=request.user,
+                author_email=data.get("author_email") or "",
+                comment=data["comment"],
+            ),
+            "Merci ! Votre proposition sera relue par l’équipe du programme.",
+        )
+        if isinstance(result, HttpResponse):
+            return result
+        status = result
+    title = f"Proposer une modification : {place.name}" if place else "Proposer un tiers-lieu"
+    intro = (
+        "Votre proposition sera relue par l’équipe du programme avant publication."
+        " Les gestionnaires d’un lieu peuvent le modifier directement après l’avoir revendiqué."
+    )
+    return form_page(
+        request,
+        form=form,
+        title=title,
+        submit="Envoyer la proposition",
+        place=place,
+        intro=intro,
+        status=status,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def propose(request):
+    """Public: propose a new place (moderated)."""
+    return _propose(request)
+
+
+@require_http_methods(["GET", "POST"])
+def propose_change(request, slug: str):
+    """Public: propose a change to a place (moderated)."""
+    return _propose(request, get_place(slug))
+
+
+@require_http_methods(["GET", "POST"])
+def report(request, slug: str):
+    """Public: report an error on a place (moderated)."""
+    place = get_place(slug)
+    form = ReportForm(request.POST or None, user=request.user)
+    status = 200
+    if request.method == "POST":
+        result = submit_public_form(
+            request,
+            "report",
+            form,
+            lambda data: services.report_submit(
+                place=place,
+                kind=data["kind"],
+                message=data["message"],
+                author=request.user,
+                author_email=data.get("author_email") or "",
+            ),
+            "Merci ! Votre signalement sera examiné par l’équipe du programme.",
+        )
+        if isinstance(result, HttpResponse):
+            return result
+        status = result
+    return form_page(
+        request,
+        form=form,
+        title=f"Signaler une erreur : {place.name}",
+        submit="Envoyer le signalement",
+        place=place,
+        status=status,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def contact(request, slug: str):
+    """Public: send a message to the managers of a place (their address is never shown)."""
+    place = get_place(slug)
+    form = ContactForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        result = submit_public_form(
+            request,
+            "contact",
+            form,
+            lambda data: services.contact_send(place=place, author=request.user, **data),
+            "Votre message est transmis. Le lieu vous répondra directement.",
+        )
+        if isinstance(result, HttpResponse):
+            return result
+        status = result
+    return form_page(
+        request,
+        form=form,
+        title=f"Contacter {place.name}",
+        submit="Envoyer le message",
+        place=place,
+        intro="Votre message est transmis au lieu par courriel ; son adresse n’est jamais affichée.",
+        status=status,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def claim(request, slug: str):
+    """Signed-in people: ask to manage a place (programme staff approve)."""
+    place = get_place(slug)
+    if place_is_managed_by(place, request.user):
+        messages.info(request, "Vous gérez déjà ce lieu.")
+        return redirect("contributions:edit", slug=place.slug)
+    pending = pending_claim(place, request.user)
+    form = ClaimForm(request.POST or None)
+    status = 200
+    if request.method == "POST" and pending is None:
+        if form.is_valid():
+            try:
+                services.claim_submit(place=place, user=request.user, message=form.cleaned_data["message"])
+            except ValidationError as error:
+                add_service_error(form, error)
+            else:
+                messages.success(
+                    request, "Votre demande est envoyée : l’équipe du programme vous répondra par courriel."
+                )
+                return redirect("contributions:thanks")
+        status = 400
+    intro = (
+        "Votre demande est déjà en attente : l’équipe du programme vous répondra par courriel."
+        if pending
+        else "Une fois votre demande approuvée par l’équipe du programme, vous pourrez modifier la fiche du lieu."
+    )
+    return form_page(
+        request,
+        form=None if pending else form,
+        title=f"Vous gérez ce lieu ? {place.name}",
+        submit="Envoyer ma demande",
+        place=place,
+        intro=intro,
+        status=status,
+        honeypot=False,
+    )
