@@ -55,7 +55,9 @@ def test_proposal_gives_fewer_when_too_few_eligible():
     assert proposal[10] == [1]
 
 
-@given(st.lists(st.integers(0, 5), min_size=1, max_size=6), st.lists(st.integers(1, 5), min_size=6, max_size=6))
+@given(
+    st.lists(st.integers(0, 5), min_size=1, max_size=6), st.lists(st.integers(1, 5), min_size=6, max_size=6)
+)
 def test_weighted_score_stays_on_the_scale(values, weights):
     criteria = dict(enumerate(weights))
     score = scoring.weighted_score(dict(enumerate(values)), criteria)

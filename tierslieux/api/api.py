@@ -18,3 +18,5 @@ api = NinjaAPI(
 api.add_router("/territoires", "tierslieux.geo.api.router")
 api.add_router("/", "tierslieux.places.api.router")
 api.add_router("/calls", "tierslieux.calls.api.router")
+api.add_router("/laureats", "tierslieux.calls.api_review.laureates_router")
+api.add_router("/dossiers", "tierslieux.calls.api_review.applications_router")

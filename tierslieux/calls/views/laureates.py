@@ -11,16 +11,24 @@ from ..review import exports, selectors
 def laureates(request):
     """Public: the laureates of every published call."""
     rows = [selectors.laureate_row(d) for d in selectors.laureates_public()]
-    return render(request, "calls/laureates/list.html", {
-        "rows": rows, "total": sum(r["amount"] for r in rows),
-        "page_title": "Lauréats", "breadcrumb": [{"label": "Appels", "url": "/appels/"}, {"label": "Lauréats"}],
-    })
+    return render(
+        request,
+        "calls/laureates/list.html",
+        {
+            "rows": rows,
+            "total": sum(r["amount"] for r in rows),
+            "page_title": "Lauréats",
+            "breadcrumb": [{"label": "Appels", "url": "/appels/"}, {"label": "Lauréats"}],
+        },
+    )
 
 
 def laureates_csv(request):
     """Public: the laureates as CSV (semicolon-separated, UTF-8)."""
     rows = [selectors.laureate_row(d) for d in selectors.laureates_public()]
-    response = HttpResponse(exports.to_csv(exports.LAUREATE_HEADER, exports.laureate_table(rows)),
-                            content_type="text/csv; charset=utf-8")
+    response = HttpResponse(
+        exports.to_csv(exports.LAUREATE_HEADER, exports.laureate_table(rows)),
+        content_type="text/csv; charset=utf-8",
+    )
     response["Content-Disposition"] = 'attachment; filename="laureats.csv"'
     return response
