@@ -179,6 +179,7 @@ def call_staff(request, pk: int):
             "page_title": f"Équipe — {call.title}",
             "breadcrumb": _crumbs(call, "Équipe"),
         },
+        status=400 if form.errors else 200,
     )
 
 
