@@ -22,6 +22,7 @@ data: install
 	$(PY) manage.py load_geo
 	$(PY) manage.py load_places
 	$(PY) manage.py load_demo
+	$(PY) manage.py load_demo_calls
 
 run: data
 	@echo "Tiers-Lieux : http://$(HOST):$(PORT)/  (Ctrl+C pour arrêter ; le worker des tâches tourne à côté)"
