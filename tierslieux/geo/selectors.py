@@ -86,7 +86,7 @@ def commune_classification(commune: Commune | str) -> Classification:
 # ------------------------------------------------------------------------------------------- search
 
 KIND_LABELS = {"region": "Région", "department": "Département", "epci": "EPCI", "commune": "Commune"}
-_KIND_ORDER = {"region": 0, "department": 1, "epci": 2, "commune": 3}
+_KIND_ORDER = {"commune": 0, "epci": 1, "department": 2, "region": 3}  # ties: the commune first
 _CANDIDATES = 200
 
 
