@@ -43,6 +43,7 @@ class World:
         department=None,
         applicant=None,
         requested_total=120_000,
+        wave=None,
         **extra,
     ) -> Application:
         place_kwargs = {}
@@ -50,7 +51,7 @@ class World:
             place_kwargs["place__commune"] = CommuneFactory(department=department, region=department.region)
         return ApplicationFactory(
             call=self.call,
-            wave=self.wave,
+            wave=wave or self.wave,
             status=status,
             envelope=envelope or self.envelopes[0],
             requested_total=requested_total,

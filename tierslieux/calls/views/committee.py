@@ -62,6 +62,8 @@ def decision(request, pk: int):
     if not can_manage:
         return refuse(request, "Seule l’équipe de cet appel peut décider.")
     call = application.call
+    if request.method == "POST" and hasattr(application, "decision"):
+        return refuse(request, "Ce dossier a déjà fait l’objet d’une décision.", status=409)
     initial = {"envelope": application.envelope_id}
     form = DecisionForm(request.POST or None, call=call, initial=initial)
     status = 200

@@ -254,7 +254,7 @@ def wave_assignments(request, pk: int):
     """Programme staff (the call's team applies it): the proposal completing each file of the wave to two
     reviewers, balancing the load (and avoiding reviewers of the file's department when asked)."""
     wave, can_manage = staff_wave(request, pk)
-    form = ProposalForm(request.POST or request.GET or None)
+    form = ProposalForm(request.POST if request.method == "POST" else (request.GET or None))
     avoid = bool(form.is_valid() and form.cleaned_data["avoid_same_department"])
     status = 200
     if request.method == "POST":
