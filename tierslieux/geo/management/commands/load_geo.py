@@ -34,6 +34,7 @@ class Command(BaseCommand):
             report = geo_load(data_dir=data_dir, progress=progress, step=step)
         except SourceError as exc:
             raise CommandError(f"{exc}\nAucune donnée n’a été modifiée.") from exc
-        for line in report.lines():
-            self.stdout.write(line)
-        self.stdout.write(self.style.SUCCESS(f"Géographie chargée en {time.monotonic() - started:.1f} s."))
+        if verbose:
+            for line in report.lines():
+                self.stdout.write(line)
+            self.stdout.write(self.style.SUCCESS(f"Géographie chargée en {time.monotonic() - started:.1f} s."))
