@@ -264,13 +264,20 @@ def test_place_subset_by_mask_and_by_predicate() -> None:
 
 def test_places_processed_in_chunks_give_the_same_counts(monkeypatch: pytest.MonkeyPatch) -> None:
     rng = np.random.default_rng(3)
-    communes = Communes(ids=np.arange(200), lon=rng.uniform(2, 3, 200), lat=rng.uniform(45, 46, 200))
-    places = Places(ids=np.arange(50), lon=rng.uniform(2, 3, 50), lat=rng.uniform(45, 46, 50))
-    whole = compute_coverage(communes, places)
+    points = [(x, y) for x, y in zip(rng.uniform(2, 5, 300), rng.uniform(45, 46, 300), strict=True)]
+    communes = Communes(ids=np.arange(300), lon=[p[0] for p in points], lat=[p[1] for p in points])
+    place_points = [(x, y) for x, y in zip(rng.uniform(2, 3, 50), rng.uniform(45, 46, 50), strict=True)]
+    whole = compute_coverage(communes, make_places(place_points))
     monkeypatch.setattr(cov.compute, "_PLACE_CHUNK", 7)
-    chunked = compute_coverage(communes, places)
+    chunked = compute_coverage(communes, make_places(place_points))
+    for result in (whole, chunked):
+        assert_matches_brute_force(
+            result, points, {f"p{i}": p for i, p in enumerate(place_points)}, CoverageSettings()
+        )
+    np.testing.assert_array_equal(whole.nearest_place, chunked.nearest_place)
     np.testing.assert_array_equal(whole.ring_counts, chunked.ring_counts)
-    assert whole.ring_counts.sum() > 0
+    # Both paths are exercised: communes with a place within 20 km, and communes without.
+    assert 0 < (whole.ring_counts[:, -1] > 0).sum() < len(points)
 
 
 # ----------------------------------------------------------------------------- aggregation
@@ -460,3 +467,24 @@ def test_update_recomputes_only_nearby_communes() -> None:
     assert 0 < index.last_recomputed < 40
     index.add_place("extra", 1.55, 45.05)
     assert 0 < index.last_recomputed < 40
+
+
+def test_removing_successive_nearest_places_without_rebuild() -> None:
+    # The snapshot keeps stale entries: the re-query must skip every stale place before a live one.
+    communes = equator_communes([0.0, 0.5])
+    places = make_places([(0.01 * (i + 1), 0.0) for i in range(6)])
+    index = CoverageIndex(communes, places, rebuild_every=100)
+    index.move_place("p5", 0.6, 0.0)
+    for removed in range(5):
+        index.remove_place(f"p{removed}")
+        result = index.result()
+        expected = f"p{removed + 1}" if removed < 4 else "p5"
+        assert result.nearest_place_id[0] == expected
+        assert result.nearest_km[0] == pytest.approx(
+            (0.01 * (removed + 2) if removed < 4 else 0.6) * KM_PER_DEGREE, rel=1e-9
+        )
+    assert list(index.result().nearest_place_id) == ["p5", "p5"]
+    index.remove_place("p5")
+    assert np.isinf(index.result().nearest_km).all()
+    index.add_place("back", 0.5, 0.0)
+    assert list(index.result().nearest_place_id) == ["back", "back"]

@@ -8,10 +8,9 @@ import numpy as np
 
 from tierslieux.geo.coverage.compute import (
     build_result,
+    coverage_arrays,
     host_communes,
-    nearest_places,
     radius_chords,
-    radius_counts,
 )
 from tierslieux.geo.coverage.inputs import (
     Communes,
@@ -74,8 +73,9 @@ class CoverageIndex:
         self._host = np.full(len(self._place_xyz), -1, dtype=np.int64)
         self._host[:n_places] = host_communes(communes, places)
         self._rebuild_places()
-        self._nearest_chord, self._nearest_slot = nearest_places(self._snapshot, self._xyz, workers)
-        self._counts = radius_counts(self._tree, places.xyz, self._chords, self._snapshot)
+        self._nearest_chord, self._nearest_slot, self._counts = coverage_arrays(
+            self._tree, places.xyz, self._chords, workers
+        )
         self.last_recomputed = len(communes)
         """Number of communes whose values were recomputed by the last operation."""
 
