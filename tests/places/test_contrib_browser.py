@@ -1,0 +1,116 @@
+"""Browser journeys of contributions (headless Chromium, axe-core on every page)."""
+
+import re
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import assert_accessible
+from tests.factories.contributions import concarneau, make_place
+from tierslieux.places.models import Place
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+DATA = Path(__file__).parent / "data"
+
+
+@pytest.fixture(autouse=True)
+def _clean_rate_limits():
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def logout(page):
+    page.get_by_role("button", name="Se déconnecter").click()
+
+
+def test_propose_a_place_staff_accepts_with_diff_and_author_is_emailed(page, login, programme_staff, mailbox):
+    concarneau()
+    page.goto("/lieux/contribuer/proposer/")
+    assert_accessible(page)
+    page.locator("#id_name").fill("La Recyclerie du Port")
+    page.locator("input[name=types][value=repair_cafe]").check(force=True)
+    page.locator("#id_lat").fill("47.874")
+    page.locator("#id_lon").fill("-3.917")
+    page.locator("#id_description").fill("Réparer <b>ensemble</b>")
+    page.locator("#id_author_email").fill("auteur@example.org")
+    page.get_by_role("button", name="Envoyer la proposition").click()
+    page.wait_for_url("**/contribuer/merci/")
+    assert "Merci" in page.locator("h1").inner_text()
+    assert_accessible(page)
+
+    login(programme_staff)
+    page.goto("/lieux/moderation/")
+    assert_accessible(page)
+    page.get_by_role("link", name="La Recyclerie du Port").click()
+    diff = page.locator("#diff")
+    assert "Valeur proposée" in diff.inner_text()
+    assert "Réparer <b>ensemble</b>" in diff.inner_text()  # shown as text
+    assert "Repair café" in diff.inner_text()
+    assert_accessible(page)
+    page.get_by_role("button", name="Accepter").click()
+    page.wait_for_url("**/lieux/moderation/")
+    assert "Proposition acceptée" in page.content()
+    place = Place.objects.get(name="La Recyclerie du Port")
+    assert place.versions.get().user == programme_staff
+    [message] = mailbox.wait_for("auteur@example.org")
+    assert "acceptée" in message["Subject"]
+
+
+def test_manager_claims_staff_approves_manager_edits_and_sees_the_history(
+    page, login, plain_user, programme_staff, mailbox
+):
+    place = make_place()
+    login(plain_user)
+    page.goto(f"/lieux/{place.slug}/")
+    page.get_by_role("link", name="Vous gérez ce lieu ?").click()
+    assert_accessible(page)
+    page.locator("#id_message").fill("Je coordonne le lieu depuis 2021.")
+    page.get_by_role("button", name="Envoyer ma demande").click()
+    page.wait_for_url("**/contribuer/merci/")
+    logout(page)
+
+    login(programme_staff)
+    page.goto("/lieux/moderation/")
+    page.get_by_role("link", name=place.name).click()
+    assert "Je coordonne le lieu depuis 2021." in page.content()
+    assert_accessible(page)
+    page.get_by_role("button", name="Approuver").click()
+    page.wait_for_url("**/lieux/moderation/")
+    mailbox.wait_for(plain_user.email)
+    logout(page)
+
+    login(plain_user)
+    page.goto(f"/lieux/{place.slug}/")
+    page.get_by_role("link", name="Modifier").click()
+    assert_accessible(page)
+    page.locator("#id_address").fill("3 quai Carnot")
+    page.locator("#id_reason").fill("Déménagement")
+    page.get_by_role("button", name="Enregistrer").click()
+    page.wait_for_url(f"**/lieux/{place.slug}/historique/")
+    history = page.locator("table").first.inner_text()
+    assert "3 quai Carnot" in history and "Déménagement" in history
+    assert plain_user.display_name in history and plain_user.email not in page.content()
+    assert_accessible(page)
+
+
+def test_staff_import_preview_shows_the_rejected_rows_then_imports(page, login, programme_staff):
+    concarneau()
+    login(programme_staff)
+    page.goto("/lieux/import/")
+    assert_accessible(page)
+    page.locator("#id_file").set_input_files(str(DATA / "lieux_utf8.csv"))
+    page.locator("#id_source").fill("reseau-test")
+    page.get_by_role("button", name="Envoyer et prévisualiser").click()
+    page.wait_for_url(re.compile(r".*/lieux/import/[0-9a-f]{32}/$"))
+    rejected = page.locator("#import-rejected").inner_text()
+    assert "hors de France" in rejected and "Le nom du lieu est obligatoire" in rejected
+    assert "3 créé(s)" in page.locator("#import-summary").inner_text()
+    assert_accessible(page)
+    assert not Place.objects.exists()
+    page.get_by_role("button", name="Importer les lignes valides").click()
+    page.get_by_role("heading", name="Import terminé").wait_for()
+    assert Place.objects.count() == 3
+    assert_accessible(page)
