@@ -21,6 +21,7 @@ data: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_geo
 	$(PY) manage.py load_places
+	$(PY) manage.py compute_coverage
 	$(PY) manage.py load_demo
 	$(PY) manage.py load_demo_calls
 

@@ -11,6 +11,7 @@ urlpatterns = [
     path("", include("tierslieux.core.urls")),
     path("comptes/", include("tierslieux.accounts.urls")),
     path("territoires/", include("tierslieux.geo.urls")),
+    path("diagnostic/", include("tierslieux.geo.diagnostic.urls")),
     path("lieux/", include("tierslieux.places.contributions.urls")),
     path("lieux/", include("tierslieux.places.urls")),
     path("appels/", include("tierslieux.calls.urls")),

@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "tierslieux.core",
     "tierslieux.accounts",
     "tierslieux.geo",
+    "tierslieux.geo.diagnostic",
     "tierslieux.places",
     "tierslieux.places.contributions",
     "tierslieux.calls",

@@ -16,7 +16,7 @@ MAIN_MENU = [
     ("Accueil", "core:home"),
     ("Atlas des tiers-lieux", "places:atlas"),
     ("Territoires", "geo:index"),
-    ("Diagnostic territorial", "geo:diagnostic"),
+    ("Diagnostic territorial", "diagnostic:france"),
     ("Appels à manifestation d’intérêt", "calls:index"),
 ]
 FOOTER_LINKS = [

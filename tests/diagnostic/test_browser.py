@@ -1,0 +1,65 @@
+"""Browser tests: the diagnostic page and the what-if preview (headless Chromium, axe-core)."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import assert_accessible
+from tests.factories.diagnostic import small_geography
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_diagnostic_page_map_and_charts(page):
+    small_geography()
+    page.goto("/diagnostic/departement/29/")
+    assert page.locator("h1").inner_text() == "Diagnostic territorial — Finistère (29)"
+    page.wait_for_selector("#carte-diagnostic[data-tl-map-ready]")
+    assert page.locator("#carte-diagnostic path.leaflet-interactive, #carte-diagnostic path").count() >= 3
+    assert page.get_by_role(
+        "img", name="Nombre de communes par distance au tiers-lieu le plus proche"
+    ).is_visible()
+    assert page.locator("#table-communes tbody tr").count() == 3
+    assert page.get_by_role("link", name="Simuler").count() == 0
+    assert_accessible(page)
+    page.locator("#filtres summary").click()
+    page.get_by_label("Fermé définitivement").check(force=True)
+    page.get_by_label("Ouvert", exact=True).uncheck(force=True)
+    page.get_by_role("button", name="Appliquer").click()
+    page.wait_for_url("**statut=closed**")
+    assert "fermé définitivement" in page.locator("#filtres summary").inner_text()
+    assert_accessible(page)
+
+
+def test_staff_previews_a_new_place_by_clicking_the_map(page, login, programme_staff):
+    small_geography()
+    login(programme_staff)
+    page.goto("/diagnostic/departement/56/")
+    page.wait_for_selector("#carte-diagnostic[data-tl-map-ready]")
+    # Click where Moréac-sur-Lande is: the map is fitted on the department's two communes.
+    point = page.evaluate(
+        """() => { const map = document.getElementById('carte-diagnostic').tlMap;
+                   const p = map.latLngToContainerPoint([47.8, -3.0]); return {x: p.x, y: p.y}; }"""
+    )
+    page.locator("#carte-diagnostic").click(position=point)
+    preview = page.locator("#what-if-preview")
+    preview.wait_for()
+    assert "2 communes sortiraient de la zone blanche" in preview.inner_text()
+    assert "Moréac-sur-Lande" in preview.inner_text()
+    assert_accessible(page)
+
+
+def test_staff_previews_a_new_place_by_picking_a_commune(page, login, programme_staff):
+    small_geography()
+    login(programme_staff)
+    page.goto("/diagnostic/")
+    page.get_by_label("Commune (nom ou code INSEE)").fill("Plouzen")
+    page.get_by_role("button", name="Simuler").click()
+    preview = page.locator("#what-if-preview")
+    preview.wait_for()
+    assert "à Plouzen (29003)" in preview.inner_text()
+    assert "1 commune sortirait de la zone blanche" in preview.inner_text()
+    page.get_by_label("Commune (nom ou code INSEE)").fill("Atlantide")
+    page.get_by_role("button", name="Simuler").click()
+    page.get_by_text("Aucune commune ne correspond à « Atlantide ».").wait_for()
+    assert_accessible(page)

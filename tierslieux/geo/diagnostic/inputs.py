@@ -1,0 +1,268 @@
+"""From the database to the pure coverage module (`tierslieux.geo.coverage`): communes, places, filters.
+
+Everything here is read-only. Inputs and results are kept in memory, keyed by a fingerprint of the data
+(places, communes, parameters), so a change of any place is seen by the next request.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+import numpy as np
+from django.conf import settings
+from django.db.models import Count, Max, Min, Sum
+
+from tierslieux.geo.coverage import Communes, CoverageSettings, Places, choose_coordinates
+from tierslieux.geo.models import Commune
+from tierslieux.places.models import Label, Place, PlaceStatus, PlaceType
+
+T = TypeVar("T")
+
+
+def coverage_settings() -> CoverageSettings:
+    """Parameters: `COVERAGE_WHITE_ZONE_KM` (default 10) and `COVERAGE_DETOUR_FACTOR` (default 1.3)."""
+    return CoverageSettings(
+        white_zone_km=float(getattr(settings, "COVERAGE_WHITE_ZONE_KM", 10.0)),
+        rings_km=(5.0, 10.0, 20.0),
+        detour_factor=float(getattr(settings, "COVERAGE_DETOUR_FACTOR", 1.3)),
+    )
+
+
+def settings_parameters(cs: CoverageSettings) -> dict[str, Any]:
+    return {
+        "white_zone_km": cs.white_zone_km,
+        "rings_km": list(cs.rings_km),
+        "detour_factor": cs.detour_factor,
+    }
+
+
+# ------------------------------------------------------------------------------------------- place filter
+
+
+@dataclass(frozen=True)
+class PlaceFilter:
+    """Which places count: any of `statuses`, and any of `types` / `labels` (empty: no condition)."""
+
+    statuses: tuple[str, ...] = (PlaceStatus.OPEN.value,)
+    types: tuple[str, ...] = ()
+    labels: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        for name, choices in (("statuses", PlaceStatus), ("types", PlaceType), ("labels", Label)):
+            values = tuple(sorted({str(v) for v in getattr(self, name)}))
+            unknown = set(values) - set(choices.values)
+            if unknown:
+                raise ValueError(f"{name}: valeurs inconnues {sorted(unknown)}")
+            object.__setattr__(self, name, values)
+
+    @property
+    def is_default(self) -> bool:
+        return self == DEFAULT_FILTER
+
+    @property
+    def key(self) -> str:
+        return f"s={','.join(self.statuses)};t={','.join(self.types)};l={','.join(self.labels)}"
+
+    def query(self) -> str:
+        """The filter as URL parameters (empty for the default filter)."""
+        if self.is_default:
+            return ""
+        parts = [f"statut={s}" for s in self.statuses] or ["statut="]
+        parts += [f"type={t}" for t in self.types] + [f"label={lab}" for lab in self.labels]
+        return "&".join(parts)
+
+    def accepts(self, status: str, types: tuple[str, ...], labels: tuple[str, ...]) -> bool:
+        return (
+            status in self.statuses
+            and (not self.types or bool(set(types) & set(self.types)))
+            and (not self.labels or bool(set(labels) & set(self.labels)))
+        )
+
+    def describe(self) -> str:
+        """A French sentence: which places count."""
+        status_names = dict(PlaceStatus.choices)
+        parts = [
+            "tiers-lieux "
+            + (" ou ".join(str(status_names[s]).lower() for s in self.statuses) if self.statuses else "—")
+        ]
+        if self.types:
+            type_names = dict(PlaceType.choices)
+            parts.append("de type " + " ou ".join(str(type_names[t]) for t in self.types))
+        if self.labels:
+            label_names = dict(Label.choices)
+            parts.append("labellisés " + " ou ".join(str(label_names[lab]) for lab in self.labels))
+        return ", ".join(parts)
+
+
+DEFAULT_FILTER = PlaceFilter()
+
+
+# ------------------------------------------------------------------------------------------- fingerprints
+
+
+def geography_fingerprint() -> str:
+    totals = Commune.objects.filter(kind=Commune.Kind.COMMUNE).aggregate(
+        n=Count("insee"),
+        p=Sum("population"),
+        first=Min("insee"),
+        last=Max("insee"),
+        x=Sum("town_hall_lon"),
+        y=Sum("town_hall_lat"),
+        ix=Sum("interior_lon"),
+        iy=Sum("interior_lat"),
+    )
+    return ":".join(str(totals[k]) for k in ("n", "p", "first", "last", "x", "y", "ix", "iy"))
+
+
+def places_fingerprint() -> str:
+    totals = Place.objects.aggregate(n=Count("id"), s=Sum("id"), last=Max("updated_at"))
+    last = totals["last"].isoformat() if totals["last"] else ""
+    return f"{totals['n']}:{totals['s']}:{last}"
+
+
+def data_fingerprint() -> str:
+    """Changes whenever a place, the communes or the parameters change."""
+    raw = f"{geography_fingerprint()}|{places_fingerprint()}|{settings_parameters(coverage_settings())}"
+    return hashlib.sha256(raw.encode()).hexdigest()[:32]
+
+
+# ------------------------------------------------------------------------------------------- memory cache
+
+_CACHE: OrderedDict[tuple, Any] = OrderedDict()
+_CACHE_LOCK = threading.Lock()
+_CACHE_SIZE = 24
+
+
+def memoized(key: tuple, build: Callable[[], T]) -> T:
+    """Value of `key` from the process memory, built once (the key must carry the data fingerprint)."""
+    with _CACHE_LOCK:
+        if key in _CACHE:
+            _CACHE.move_to_end(key)
+            return _CACHE[key]
+    value = build()
+    with _CACHE_LOCK:
+        _CACHE[key] = value
+        while len(_CACHE) > _CACHE_SIZE:
+            _CACHE.popitem(last=False)
+    return value
+
+
+def memory_cache_clear() -> None:
+    with _CACHE_LOCK:
+        _CACHE.clear()
+
+
+# ------------------------------------------------------------------------------------------- inputs
+
+
+@dataclass(frozen=True, eq=False)
+class Geography:
+    """Communes (type COM with a known point) as the pure module wants them, with lookups."""
+
+    communes: Communes
+    parent_of: dict[str, str] = field(default_factory=dict)
+    """Municipal arrondissement -> its commune (a place in an arrondissement counts in the city)."""
+
+    def rows_where(self, key: str, code: str) -> np.ndarray:
+        return self.communes.territories[key] == code
+
+
+def _load_geography() -> Geography:
+    rows = list(
+        Commune.objects.filter(kind=Commune.Kind.COMMUNE)
+        .order_by("insee")
+        .values_list(
+            "insee",
+            "name",
+            "population",
+            "town_hall_lon",
+            "town_hall_lat",
+            "interior_lon",
+            "interior_lat",
+            "department_id",
+            "region_id",
+            "epci_id",
+        )
+    )
+    lon, lat = choose_coordinates(
+        [r[3] for r in rows], [r[4] for r in rows], [r[5] for r in rows], [r[6] for r in rows]
+    )
+    known = np.isfinite(lon) & np.isfinite(lat)
+    rows = [r for r, ok in zip(rows, known, strict=True) if ok]
+    communes = Communes(
+        ids=[r[0] for r in rows],
+        lon=lon[known],
+        lat=lat[known],
+        population=[r[2] for r in rows],
+        names=[r[1] for r in rows],
+        territories={
+            "department": [r[7] for r in rows],
+            "region": [r[8] for r in rows],
+            "epci": [r[9] or "" for r in rows],
+        },
+    )
+    parents = dict(
+        Commune.objects.filter(kind=Commune.Kind.ARRONDISSEMENT, parent__isnull=False).values_list(
+            "insee", "parent_id"
+        )
+    )
+    return Geography(communes=communes, parent_of=parents)
+
+
+def geography() -> Geography:
+    return memoized(("geography", geography_fingerprint()), _load_geography)
+
+
+@dataclass(frozen=True, eq=False)
+class PlaceRows:
+    ids: list[int]
+    lon: list[float]
+    lat: list[float]
+    commune_ids: list[str]
+    statuses: list[str]
+    types: list[tuple[str, ...]]
+    labels: list[tuple[str, ...]]
+
+
+def _load_places(geo: Geography) -> PlaceRows:
+    rows = list(
+        Place.objects.order_by("id").values_list(
+            "id", "lon", "lat", "commune_id", "status", "types", "labels"
+        )
+    )
+    rows = [r for r in rows if r[1] is not None and r[2] is not None and abs(r[1]) <= 180 and abs(r[2]) <= 90]
+    return PlaceRows(
+        ids=[r[0] for r in rows],
+        lon=[r[1] for r in rows],
+        lat=[r[2] for r in rows],
+        commune_ids=[geo.parent_of.get(r[3], r[3]) for r in rows],
+        statuses=[r[4] for r in rows],
+        types=[tuple(r[5] or ()) for r in rows],
+        labels=[tuple(r[6] or ()) for r in rows],
+    )
+
+
+def places_for(place_filter: PlaceFilter, fingerprint: str | None = None) -> Places:
+    """The places counted by `place_filter`, as the pure module wants them."""
+    fingerprint = fingerprint or data_fingerprint()
+
+    def build() -> Places:
+        rows = memoized(("place-rows", fingerprint), lambda: _load_places(geography()))
+        keep = [
+            i
+            for i in range(len(rows.ids))
+            if place_filter.accepts(rows.statuses[i], rows.types[i], rows.labels[i])
+        ]
+        return Places(
+            ids=[rows.ids[i] for i in keep],
+            lon=[rows.lon[i] for i in keep],
+            lat=[rows.lat[i] for i in keep],
+            commune_ids=[rows.commune_ids[i] for i in keep],
+        )
+
+    return memoized(("places", place_filter.key, fingerprint), build)

@@ -1,0 +1,569 @@
+"""Reads of the territorial diagnostic: territories, figures, per-commune tables, map data, what-if.
+
+Figures come from the pure module (`tierslieux.geo.coverage`). For the default count (open places) the
+stored per-commune table is used when it matches the current places; any other filter is computed on the
+fly. Results are kept in memory keyed by the filter and the data fingerprint.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+from django.urls import reverse
+
+from tierslieux.geo.coverage import (
+    CoverageIndex,
+    CoverageResult,
+    TerritoryCoverage,
+    compute_coverage,
+    summarize_by,
+    summarize_territory,
+)
+from tierslieux.geo.coverage.compute import host_communes
+from tierslieux.geo.models import Commune, Department, Epci, Region
+from tierslieux.places.models import Place
+
+from .inputs import (
+    DEFAULT_FILTER,
+    PlaceFilter,
+    coverage_settings,
+    data_fingerprint,
+    geography,
+    geography_fingerprint,
+    memoized,
+    places_for,
+    settings_parameters,
+)
+from .models import CommuneCoverage, CoverageRun
+
+KIND_LABELS = {
+    "france": "France",
+    "region": "Région",
+    "departement": "Département",
+    "epci": "Intercommunalité (EPCI)",
+    "commune": "Commune",
+}
+WHITE_ZONE_LIMIT = 50
+# Distance classes of the map and of the histogram (km); the last class is "no place at all".
+MAP_CLASSES = [(0.0, 2.0), (2.0, 5.0), (5.0, 10.0), (10.0, 20.0), (20.0, math.inf)]
+MAP_COLOURS = ["#1f8d49", "#8fcf6a", "#f3d55b", "#f08a3c", "#c9191e", "#6a6a6a"]
+HISTOGRAM_BINS = [0.0, 2.0, 5.0, 10.0, 15.0, 20.0, 30.0, math.inf]
+
+
+class TerritoryNotFound(LookupError):
+    pass
+
+
+# ------------------------------------------------------------------------------------------- territories
+
+
+@dataclass(frozen=True)
+class Territory:
+    kind: str  # france, region, departement, epci, commune
+    code: str
+    name: str
+    parents: tuple[tuple[str, str], ...] = ()  # (label, diagnostic URL) from the largest
+    geo_url: str | None = None
+    department_code: str | None = None
+    epci_code: str | None = None
+
+    @property
+    def kind_label(self) -> str:
+        return KIND_LABELS[self.kind]
+
+    @property
+    def title(self) -> str:
+        if self.kind == "departement":
+            return f"{self.name} ({self.code})"
+        return self.name
+
+    def url(self, name: str = "territory") -> str:
+        if self.kind == "france":
+            return reverse(f"diagnostic:{'france' if name == 'territory' else name}")
+        return reverse(f"diagnostic:{name}", args=[self.kind, self.code])
+
+    def mask(self) -> np.ndarray:
+        communes = geography().communes
+        if self.kind == "france":
+            return np.ones(len(communes), dtype=bool)
+        if self.kind == "commune":
+            return communes.ids == self.code
+        key = {"region": "region", "departement": "department", "epci": "epci"}[self.kind]
+        return communes.territories[key] == self.code
+
+
+def _territory_url(kind: str, code: str) -> str:
+    return reverse("diagnostic:territory", args=[kind, code])
+
+
+FRANCE = Territory(kind="france", code="FR", name="France")
+
+
+def territory_get(kind: str, code: str) -> Territory:
+    """The territory `kind`/`code`; raises TerritoryNotFound. An arrondissement resolves to its city."""
+    code = (code or "").strip().upper()[:9]
+    if kind == "france":
+        return FRANCE
+    if kind == "region":
+        region = Region.objects.filter(code=code).first()
+        if region is None:
+            raise TerritoryNotFound(code)
+        return Territory("region", region.code, region.name, geo_url=region.get_absolute_url())
+    if kind == "departement":
+        dep = Department.objects.select_related("region").filter(code=code).first()
+        if dep is None:
+            raise TerritoryNotFound(code)
+        parents = ((dep.region.name, _territory_url("region", dep.region_id)),)
+        return Territory("departement", dep.code, dep.name, parents, dep.get_absolute_url(), dep.code)
+    if kind == "epci":
+        epci = Epci.objects.filter(siren=code).first()
+        if epci is None:
+            raise TerritoryNotFound(code)
+        dep = Department.objects.filter(communes__epci=epci).order_by("code").first()
+        parents = ((dep.name, _territory_url("departement", dep.code)),) if dep else ()
+        return Territory(
+            "epci", epci.siren, epci.name, parents, epci.get_absolute_url(), dep.code if dep else None
+        )
+    if kind == "commune":
+        commune = Commune.objects.select_related("parent", "department", "epci").filter(insee=code).first()
+        if commune is None:
+            raise TerritoryNotFound(code)
+        commune = commune.parent if commune.parent_id else commune
+        parents = ((commune.department.name, _territory_url("departement", commune.department_id)),)
+        if commune.epci_id:
+            parents += ((commune.epci.name, _territory_url("epci", commune.epci_id)),)
+        return Territory(
+            "commune",
+            commune.insee,
+            commune.name,
+            parents,
+            commune.get_absolute_url(),
+            commune.department_id,
+            commune.epci_id,
+        )
+    raise TerritoryNotFound(kind)
+
+
+# ------------------------------------------------------------------------------------------- results
+
+
+def _stored_result(fingerprint: str) -> CoverageResult | None:
+    """The stored coverage as a CoverageResult, when it matches the current open places and communes."""
+    from .services import places_state_fingerprint
+
+    last = CoverageRun.objects.order_by("-id").first()
+    if last is None:
+        return None
+    parameters = settings_parameters(coverage_settings()) | {"geography": geography_fingerprint()}
+    places = places_for(DEFAULT_FILTER, fingerprint)
+    if last.parameters != parameters or last.fingerprint != places_state_fingerprint(places, parameters):
+        return None
+    communes = geography().communes
+    rows = list(
+        CommuneCoverage.objects.values_list(
+            "commune_id",
+            "nearest_place_id",
+            "nearest_km",
+            "within_5km",
+            "within_10km",
+            "within_20km",
+            "white_zone",
+        )
+    )
+    if len(rows) != len(communes):
+        return None
+    place_position = {pid: i for i, pid in enumerate(places.ids)}
+    n = len(communes)
+    nearest_km = np.full(n, np.inf)
+    nearest = np.full(n, -1, dtype=np.int64)
+    counts = np.zeros((n, 3), dtype=np.int64)
+    white = np.zeros(n, dtype=bool)
+    for insee, place_id, km, c5, c10, c20, is_white in rows:
+        i = communes.position.get(insee)
+        if i is None:
+            return None
+        if km is not None:
+            nearest_km[i] = km
+        nearest[i] = place_position.get(place_id, -1)
+        counts[i] = (c5, c10, c20)
+        white[i] = is_white
+    return CoverageResult(
+        settings=coverage_settings(),
+        commune_ids=communes.ids,
+        nearest_km=nearest_km,
+        nearest_place=nearest,
+        place_ids=places.ids,
+        place_commune=host_communes(communes, places),
+        ring_counts=counts,
+        white_zone=white,
+    )
+
+
+def coverage_result(place_filter: PlaceFilter = DEFAULT_FILTER) -> CoverageResult:
+    fingerprint = data_fingerprint()
+
+    def build() -> CoverageResult:
+        if place_filter.is_default:
+            stored = _stored_result(fingerprint)
+            if stored is not None:
+                return stored
+        return compute_coverage(
+            geography().communes, places_for(place_filter, fingerprint), coverage_settings()
+        )
+
+    return memoized(("result", place_filter.key, fingerprint), build)
+
+
+# ------------------------------------------------------------------------------------------- figures
+
+
+@dataclass(frozen=True)
+class Bar:
+    label: str
+    value: float  # what the bar length shows
+    display: str  # the value as written
+    url: str | None = None
+    extra: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    territory: Territory
+    place_filter: PlaceFilter
+    summary: TerritoryCoverage
+    mean_km: float | None  # population-weighted mean distance to the nearest place
+    histogram: list[Bar]
+    children_kind: str | None
+    children: list[Bar]
+    fingerprint: str
+
+    @property
+    def share_rows(self) -> list[tuple[float, float, float]]:
+        return list(
+            zip(self.summary.rings_km, self.summary.population_within, self.summary.share_within, strict=True)
+        )
+
+    @property
+    def has_data(self) -> bool:
+        return self.summary.commune_count > 0
+
+
+def _histogram(result: CoverageResult, mask: np.ndarray, population: np.ndarray) -> list[Bar]:
+    km = result.nearest_km[mask]
+    pop = population[mask]
+    bars = []
+    for low, high in zip(HISTOGRAM_BINS[:-1], HISTOGRAM_BINS[1:], strict=True):
+        inside = (km >= low) & (km < high)
+        label = f"{low:g} à {high:g} km" if math.isfinite(high) else f"{low:g} km et plus"
+        count = int(inside.sum())
+        bars.append(
+            Bar(label, count, f"{count:,}".replace(",", " "), extra={"population": float(pop[inside].sum())})
+        )
+    return bars
+
+
+def _mean_km(result: CoverageResult, mask: np.ndarray, population: np.ndarray) -> float | None:
+    km = result.nearest_km[mask]
+    pop = population[mask]
+    finite = np.isfinite(km)
+    if not finite.any() or not finite.all() or pop.sum() <= 0:
+        return None
+    return float((km * pop).sum() / pop.sum())
+
+
+def _percent(value: float) -> str:
+    return "—" if not math.isfinite(value) else f"{value * 100:.1f} %".replace(".", ",")
+
+
+def _children(territory: Territory, result: CoverageResult) -> tuple[str | None, list[Bar]]:
+    """Coverage (share of the population within the white-zone radius) of the territory's subdivisions."""
+    communes = geography().communes
+    if territory.kind in ("france", "region"):
+        key, kind = "department", "departement"
+        names = dict(Department.objects.values_list("code", "name"))
+    elif territory.kind == "departement":
+        key, kind = "epci", "epci"
+        names = dict(Epci.objects.values_list("siren", "name"))
+    else:
+        return None, []
+    mask = territory.mask()
+    codes = set(communes.territories[key][mask].astype(str))
+    by = summarize_by(communes, result, key, max_white_zone_communes=0)
+    bars = []
+    for code in sorted(codes):
+        if not code or code not in by:
+            continue
+        item = by[code]
+        covered = 1.0 - item.white_zone_share if math.isfinite(item.white_zone_share) else math.nan
+        label = f"{names.get(code, code)} ({code})" if kind == "departement" else names.get(code, code)
+        bars.append(
+            Bar(
+                label,
+                covered if math.isfinite(covered) else 0.0,
+                _percent(covered),
+                _territory_url(kind, code),
+                extra={"summary": item},
+            )
+        )
+    bars.sort(key=lambda b: (b.value, b.label))
+    return kind, bars
+
+
+def territory_diagnostic(territory: Territory, place_filter: PlaceFilter = DEFAULT_FILTER) -> Diagnostic:
+    fingerprint = data_fingerprint()
+
+    def build() -> Diagnostic:
+        communes = geography().communes
+        result = coverage_result(place_filter)
+        mask = territory.mask()
+        summary = summarize_territory(
+            communes, result, mask, label=territory.name, max_white_zone_communes=WHITE_ZONE_LIMIT
+        )
+        children_kind, children = _children(territory, result)
+        return Diagnostic(
+            territory=territory,
+            place_filter=place_filter,
+            summary=summary,
+            mean_km=_mean_km(result, mask, communes.population),
+            histogram=_histogram(result, mask, communes.population),
+            children_kind=children_kind,
+            children=children,
+            fingerprint=fingerprint,
+        )
+
+    return memoized(("diagnostic", territory, place_filter.key, fingerprint), build)
+
+
+# ------------------------------------------------------------------------------------------- per-commune table
+
+
+@dataclass(frozen=True)
+class CommuneRow:
+    insee: str
+    name: str
+    department: str
+    epci: str
+    population: int
+    nearest_km: float | None
+    road_km: float | None
+    nearest_place: str
+    nearest_place_url: str | None
+    within_5km: int
+    within_10km: int
+    within_20km: int
+    white_zone: bool
+
+
+def commune_rows(territory: Territory, place_filter: PlaceFilter = DEFAULT_FILTER) -> list[CommuneRow]:
+    """One row per commune of the territory, most populated first."""
+    communes = geography().communes
+    result = coverage_result(place_filter)
+    rows = np.flatnonzero(territory.mask())
+    rows = rows[np.lexsort((communes.ids[rows].astype(str), -communes.population[rows]))]
+    nearest_ids = result.nearest_place_id[rows]
+    places = Place.objects.only("name", "slug").in_bulk([pid for pid in nearest_ids if pid is not None])
+    road = result.road_km
+    out = []
+    for i, pid in zip(rows, nearest_ids, strict=True):
+        km = float(result.nearest_km[i])
+        place = places.get(pid)
+        out.append(
+            CommuneRow(
+                insee=str(communes.ids[i]),
+                name=str(communes.names[i]),
+                department=str(communes.territories["department"][i]),
+                epci=str(communes.territories["epci"][i]),
+                population=int(communes.population[i]),
+                nearest_km=km if math.isfinite(km) else None,
+                road_km=float(road[i]) if math.isfinite(km) else None,
+                nearest_place=place.name if place else "",
+                nearest_place_url=_place_url(place),
+                within_5km=int(result.ring_counts[i, 0]),
+                within_10km=int(result.ring_counts[i, 1]),
+                within_20km=int(result.ring_counts[i, 2]),
+                white_zone=bool(result.white_zone[i]),
+            )
+        )
+    return out
+
+
+def _place_url(place: Place | None) -> str | None:
+    if place is None:
+        return None
+    try:
+        return place.get_absolute_url()
+    except Exception:  # noqa: BLE001 (the atlas pages may not be mounted yet)
+        return None
+
+
+# ------------------------------------------------------------------------------------------- map
+
+
+def distance_class(km: float | None) -> int:
+    """Index of the map class of a distance (the last class: no place at all)."""
+    if km is None or not math.isfinite(km):
+        return len(MAP_CLASSES)
+    for k, (_low, high) in enumerate(MAP_CLASSES):
+        if km < high:
+            return k
+    return len(MAP_CLASSES) - 1
+
+
+def map_legend() -> list[dict]:
+    items = []
+    for k, (low, high) in enumerate(MAP_CLASSES):
+        label = (
+            f"moins de {high:g} km"
+            if low == 0
+            else (f"{low:g} à {high:g} km" if math.isfinite(high) else f"{low:g} km et plus")
+        )
+        items.append({"colour": MAP_COLOURS[k], "label": label})
+    items.append({"colour": MAP_COLOURS[-1], "label": "aucun tiers-lieu compté"})
+    return items
+
+
+def map_level(territory: Territory) -> str:
+    """Departments for France and regions (payload weight), communes below."""
+    return "departement" if territory.kind in ("france", "region") else "commune"
+
+
+def choropleth_geojson(territory: Territory, place_filter: PlaceFilter = DEFAULT_FILTER) -> bytes:
+    """FeatureCollection (UTF-8) of the map: departments or communes coloured by distance to the nearest place.
+
+    Properties: code, name, km (rounded to 0.1, null when no place), class (index of MAP_CLASSES, or the
+    "no place" class), colour, label (the value as written).
+    """
+    fingerprint = data_fingerprint()
+
+    def build() -> bytes:
+        communes = geography().communes
+        result = coverage_result(place_filter)
+        features: list[str] = []
+        if map_level(territory) == "departement":
+            mask = territory.mask()
+            codes = sorted(set(communes.territories["department"][mask].astype(str)))
+            outlines = Department.objects.filter(code__in=codes).exclude(outline="")
+            dep = communes.territories["department"].astype(str)
+            items = []
+            for code, name, outline in outlines.values_list("code", "name", "outline"):
+                rows = dep == code
+                km = _mean_km(result, rows, communes.population)
+                items.append((code, f"{name} ({code})", km, outline))
+        else:
+            if territory.kind == "commune":
+                epci = (
+                    communes.territories["epci"][communes.position[territory.code]]
+                    if territory.code in communes.position
+                    else ""
+                )
+                scope = (
+                    Commune.objects.filter(epci_id=epci)
+                    if epci
+                    else Commune.objects.filter(insee=territory.code)
+                )
+            elif territory.kind == "epci":
+                scope = Commune.objects.filter(epci_id=territory.code)
+            else:
+                scope = Commune.objects.filter(department_id=territory.code)
+            items = []
+            for insee, name, outline in (
+                scope.filter(kind=Commune.Kind.COMMUNE)
+                .exclude(outline="")
+                .values_list("insee", "name", "outline")
+            ):
+                i = communes.position.get(insee)
+                km = float(result.nearest_km[i]) if i is not None else None
+                items.append((insee, name, km if km is not None and math.isfinite(km) else None, outline))
+        for code, name, km, outline in items:
+            k = distance_class(km)
+            properties = {
+                "code": code,
+                "name": name,
+                "km": None if km is None else round(km, 1),
+                "class": k,
+                "colour": MAP_COLOURS[k],
+                "label": "aucun tiers-lieu" if km is None else f"{km:.1f} km".replace(".", ","),
+            }
+            features.append(
+                '{"type":"Feature","properties":'
+                + json.dumps(properties, ensure_ascii=False)
+                + ',"geometry":'
+                + outline.strip()
+                + "}"
+            )
+        return ('{"type":"FeatureCollection","features":[' + ",".join(features) + "]}").encode()
+
+    return memoized(("geojson", territory, place_filter.key, fingerprint), build)
+
+
+# ------------------------------------------------------------------------------------------- what-if
+
+
+@dataclass(frozen=True)
+class WhatIfCommune:
+    insee: str
+    name: str
+    population: int
+
+
+@dataclass(frozen=True)
+class WhatIfPreview:
+    lon: float
+    lat: float
+    commune: WhatIfCommune | None  # the commune whose point is nearest to the hypothetical place
+    white_zone_km: float
+    population_gained: float
+    rings: list[tuple[float, float]]  # (ring km, population brought within it)
+    leaving: list[WhatIfCommune]
+    leaving_count: int
+
+
+WHAT_IF_LIST = 30
+
+
+def what_if(lon: float, lat: float, place_filter: PlaceFilter = DEFAULT_FILTER) -> WhatIfPreview:
+    """Effect of a hypothetical new place at (lon, lat) on the coverage counted by `place_filter`.
+
+    Nothing is written. Raises ValueError for coordinates out of range.
+    """
+    fingerprint = data_fingerprint()
+    geo = geography()
+    index: CoverageIndex = memoized(
+        ("index", place_filter.key, fingerprint),
+        lambda: CoverageIndex(geo.communes, places_for(place_filter, fingerprint), coverage_settings()),
+    )
+    result = index.what_if(lon, lat)
+    communes = geo.communes
+
+    def describe(i: int) -> WhatIfCommune:
+        return WhatIfCommune(str(communes.ids[i]), str(communes.names[i]), int(communes.population[i]))
+
+    host = None
+    if len(communes):
+        host = describe(int(communes.tree.query(_xyz(lon, lat), k=1)[1]))
+    leaving = [describe(communes.position[c]) for c in result.communes_leaving_white_zone]
+    return WhatIfPreview(
+        lon=float(lon),
+        lat=float(lat),
+        commune=host,
+        white_zone_km=result.white_zone_km,
+        population_gained=result.population_gained,
+        rings=list(zip(result.rings_km, result.population_gained_by_ring, strict=True)),
+        leaving=leaving[:WHAT_IF_LIST],
+        leaving_count=len(leaving),
+    )
+
+
+def _xyz(lon: float, lat: float) -> np.ndarray:
+    from tierslieux.geo.spherical import lonlat_to_xyz
+
+    return lonlat_to_xyz(np.array([lon], dtype=float), np.array([lat], dtype=float)).reshape(3)
+
+
+def commune_point(insee: str) -> tuple[float, float] | None:
+    """(lon, lat) of a commune (its town hall, else its interior point); None when unknown."""
+    commune = Commune.objects.filter(insee=(insee or "").strip().upper()[:5]).first()
+    return commune.point if commune else None

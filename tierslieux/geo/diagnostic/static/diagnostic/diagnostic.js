@@ -1,0 +1,46 @@
+/*
+ * Diagnostic page: the choropleth (features coloured by their "colour" property) and, for programme staff,
+ * the what-if preview on a click of the map (submits the hidden #what-if-point form through htmx).
+ */
+(function (window, document) {
+  "use strict";
+
+  function style(feature) {
+    var colour = (feature && feature.properties && feature.properties.colour) || "#6a6a6a";
+    return { color: "#3a3a3a", weight: 0.6, opacity: 0.9, fillColor: colour, fillOpacity: 0.75 };
+  }
+
+  function init() {
+    var element = document.getElementById("carte-diagnostic");
+    if (!element || !window.TLMap) { return; }
+    var map = window.TLMap.create(element, { style: style });
+    if (!map) { return; }
+    var form = document.getElementById("what-if-point");
+    if (!form) { return; }
+    var marker = null;
+    element.setAttribute("data-what-if", "true");
+    map.on("click", function (event) {
+      var lon = event.latlng.lng, lat = event.latlng.lat;
+      document.getElementById("what-if-lon").value = lon.toFixed(6);
+      document.getElementById("what-if-lat").value = lat.toFixed(6);
+      if (marker) { marker.remove(); }
+      marker = window.L.circleMarker(event.latlng, { radius: 7, color: "#000091", weight: 3, fillOpacity: 0.2 }).addTo(map);
+      if (form.requestSubmit) { form.requestSubmit(); } else { form.submit(); }
+    });
+  }
+
+  // A rejected what-if (400) still shows its French message in the result area.
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var target = event.detail.target;
+    if (event.detail.xhr.status === 400 && target && target.id === "what-if-result") {
+      event.detail.shouldSwap = true;
+      event.detail.isError = false;
+    }
+  });
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", init);
+  } else {
+    init();
+  }
+}(window, document));
