@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import gzip
 import math
+import os
 import sys
 import time
 from collections.abc import Callable
@@ -91,13 +92,18 @@ def fresh_copy(communes: Communes) -> Communes:
     return fresh
 
 
+CPU_MS: list[float] = []  # median CPU time of the last timed() call (the machine is shared)
+
+
 def timed(function: Callable[[], Any], repeats: int) -> tuple[float, Any]:
-    """Median wall time in ms over ``repeats`` runs, and the last value."""
-    times, value = [], None
+    """Median wall time in ms over ``repeats`` runs, and the last value (median CPU ms in CPU_MS[-1])."""
+    times, cpu, value = [], [], None
     for _ in range(repeats):
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), time.process_time()
         value = function()
         times.append(1000.0 * (time.perf_counter() - start))
+        cpu.append(1000.0 * (time.process_time() - start_cpu))
+    CPU_MS.append(float(np.median(cpu)))
     return float(np.median(times)), value
 
 
@@ -226,6 +232,7 @@ def incremental(communes: Communes, places: Places, rng: np.random.Generator) ->
 
 def main() -> int:
     started = time.perf_counter()
+    print("load average at start: {:.2f} {:.2f} {:.2f}".format(*os.getloadavg()))
     communes, dropped = load_communes()
     config = CoverageSettings()
     print(
@@ -240,6 +247,7 @@ def main() -> int:
     for n_places in (5_000, 50_000):
         places = synthetic_places(communes, n_places, rng)
         cold_ms, _ = timed(lambda: compute_coverage(fresh_copy(communes), places, config), REPEATS)  # noqa: B023
+        cold_cpu_ms = CPU_MS[-1]
         communes.tree  # noqa: B018 - build the cached KD-tree once
         warm_ms, result = timed(lambda: compute_coverage(communes, places, config), REPEATS)  # noqa: B023
         baseline_ms, baseline = timed(lambda: brute_force(communes, places, config), 1)  # noqa: B023
@@ -250,7 +258,8 @@ def main() -> int:
         figures[n_places] = {"cold": cold_ms, "warm": warm_ms, "baseline": baseline_ms}
         france = summarize_territory(communes, result)
         print(
-            f"{n_places:>6} places: ours {cold_ms:8.1f} ms (communes KD-tree included; {warm_ms:.1f} ms when cached)"
+            f"{n_places:>6} places: ours {cold_ms:8.1f} ms (CPU {cold_cpu_ms:.1f} ms; communes KD-tree included;"
+            f" {warm_ms:.1f} ms when cached)"
             f" | brute force {baseline_ms:9.1f} ms | ratio {baseline_ms / cold_ms:6.1f}x"
             f" | results {'equal' if not problems else 'DIFFER: ' + problems}"
         )
@@ -291,7 +300,10 @@ def main() -> int:
         if not stats["equal"]:
             failures.append(f"incremental ({label} places) differs from the full recomputation")
     five, fifty = figures[5_000], figures[50_000]
-    print(f"total bench time {time.perf_counter() - started:.0f} s")
+    print(
+        f"total bench time {time.perf_counter() - started:.0f} s;",
+        "load average {:.2f} {:.2f} {:.2f}".format(*os.getloadavg()),
+    )
     for failure in failures:
         print(f"FAILED: {failure}")
     print(

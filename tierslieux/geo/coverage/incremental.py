@@ -149,9 +149,12 @@ class CoverageIndex:
         self._counts[rows] += sign * (chords[:, None] <= self._chords[None, :])
         return rows
 
-    def _claim(self, slot: int, point: FloatArray) -> IntArray:
-        """Make ``slot`` the nearest place of the communes strictly closer to it; returns them."""
-        ball_rows = np.asarray(self._tree.query_ball_point(point, self._chords[-1]), dtype=np.int64)
+    def _claim(self, slot: int, point: FloatArray, ball_rows: IntArray) -> IntArray:
+        """Make ``slot`` the nearest place of the communes strictly closer to it; returns them.
+
+        ``ball_rows`` are the communes within the largest radius of ``point``; the others can only
+        be closer to it than to their nearest place if that one is beyond the largest radius.
+        """
         far_rows = np.flatnonzero(self._nearest_chord > self._chords[-1])
         rows = np.union1d(ball_rows, far_rows)
         chords = _chords_to(self._xyz[rows], point)
@@ -196,7 +199,8 @@ class CoverageIndex:
         self._alive[slot] = True
         self._host[slot] = self._host_of(point, commune_id)
         self._pending.append(slot)
-        touched = np.union1d(self._shift_counts(point, +1), self._claim(slot, point))
+        ball_rows = self._shift_counts(point, +1)
+        touched = np.union1d(ball_rows, self._claim(slot, point, ball_rows))
         self.last_recomputed = int(touched.size)
         self._after_change()
 
@@ -211,7 +215,7 @@ class CoverageIndex:
         self._pending.append(slot)
         new_rows = self._shift_counts(point, +1)
         orphans = self._requery(slot)  # their nearest was this place: query again (it may still be)
-        claimed = self._claim(slot, point)
+        claimed = self._claim(slot, point, new_rows)
         self.last_recomputed = int(
             np.union1d(np.union1d(old_rows, new_rows), np.union1d(orphans, claimed)).size
         )
