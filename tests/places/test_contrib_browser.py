@@ -94,6 +94,17 @@ def test_manager_claims_staff_approves_manager_edits_and_sees_the_history(
     assert "3 quai Carnot" in history and "Déménagement" in history
     assert plain_user.display_name in history and plain_user.email not in page.content()
     assert_accessible(page)
+    logout(page)
+
+    # Programme staff revert the edit: the revert is itself a new version.
+    login(programme_staff)
+    page.goto(f"/lieux/{place.slug}/historique/")
+    page.get_by_role("button", name="Annuler cette modification").first.click()
+    page.wait_for_url(f"**/lieux/{place.slug}/historique/")
+    place.refresh_from_db()
+    assert place.address == "" and place.versions.count() == 3
+    assert place.versions.first().user == programme_staff
+    assert_accessible(page)
 
 
 def test_staff_import_preview_shows_the_rejected_rows_then_imports(page, login, programme_staff):

@@ -230,3 +230,18 @@ def test_contact_messages_are_not_visible_to_non_staff(client_for, atlas, place_
     url = reverse("contributions:moderation_contact", args=[contact.pk])
     assert client_for(place_manager).get(url).status_code == 403
     assert client_for(None).get(url).status_code == 302
+
+
+@pytest.mark.parametrize("who", [None, "plain_user", "place_manager", "programme_staff"])
+def test_public_contribution_pages_open_to_everyone(request, client_for, atlas, who):
+    client = client_for(request.getfixturevalue(who) if who else None)
+    slug = atlas["port"].slug
+    for url in (
+        "/lieux/contribuer/proposer/",
+        f"/lieux/{slug}/proposer/",
+        f"/lieux/{slug}/signaler/",
+        f"/lieux/{slug}/contact/",
+        "/lieux/contribuer/merci/",
+    ):
+        assert client.get(url).status_code == 200, url
+    assert client.get(f"/lieux/{slug}/revendiquer/").status_code == (302 if who is None else 200)

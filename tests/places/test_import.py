@@ -224,3 +224,22 @@ def test_command_mapping_overrides_the_guess():
 def test_command_errors(args, message):
     with pytest.raises(CommandError, match=message):
         run_command(*args, source="x")
+
+
+def test_duplicate_slugs_in_the_file_are_rejected_and_an_existing_slug_is_updated():
+    place = make_place()
+    table = importing.Table(
+        columns=["slug", "nom", "lon", "lat"],
+        rows=[
+            (2, {"slug": place.slug, "nom": "Nouveau nom", "lon": "-3.92", "lat": "47.87"}),
+            (3, {"slug": place.slug, "nom": "Autre lieu", "lon": "-3.92", "lat": "47.87"}),
+            (4, {"slug": "un-autre-lieu", "nom": "Un autre lieu", "lon": "-3.92", "lat": "47.87"}),
+        ],
+    )
+    report = run_import(table, guess_mapping(table.columns), source="slugs")
+    assert (report.created, report.updated) == (1, 1)
+    [rejected] = report.rejected
+    assert rejected.line == 3 and "même identifiant d’URL que la ligne 2" in rejected.errors[0]
+    place.refresh_from_db()
+    assert place.name == "Nouveau nom"
+    assert Place.objects.filter(slug="un-autre-lieu").exists()

@@ -97,3 +97,17 @@ def test_unknown_or_forged_tokens_are_404(client_for, programme_staff):
     client = client_for(programme_staff)
     assert client.get("/lieux/import/0123456789abcdef0123456789abcdef/").status_code == 404
     assert client.get("/lieux/import/..%2F..%2Fetc/").status_code == 404
+
+
+def test_files_never_imported_are_removed_after_a_day(client_for, programme_staff, tmp_path):
+    import os
+    import time
+
+    client = client_for(programme_staff)
+    first = re.search(r"/import/(\w+)/", upload(client)["Location"]).group(1)
+    old = time.time() - 2 * 24 * 3600
+    for path in (tmp_path / "imports").glob(f"{first}.*"):
+        os.utime(path, (old, old))
+    upload(client)
+    assert not list((tmp_path / "imports").glob(f"{first}.*"))
+    assert client.get(reverse("contributions:import_preview", args=[first])).status_code == 404

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+import time
 import uuid
 from pathlib import Path
 
@@ -47,6 +48,14 @@ def _load(token: str):
     return meta, read_file(meta["name"], content)
 
 
+def _forget_stale(max_age: int = 24 * 3600) -> None:
+    """Files uploaded but never imported are removed after a day."""
+    limit = time.time() - max_age
+    for path in _folder().glob("*.*"):
+        if path.stat().st_mtime < limit:
+            path.unlink(missing_ok=True)
+
+
 def _forget(token: str) -> None:
     for suffix in (".json", ".bin"):
         (_folder() / f"{token}{suffix}").unlink(missing_ok=True)
@@ -74,6 +83,7 @@ def upload(request):
                 except ImportFileError as error:
                     form.add_error("file", str(error))
                 else:
+                    _forget_stale()
                     token = uuid.uuid4().hex
                     (_folder() / f"{token}.bin").write_bytes(content)
                     (_folder() / f"{token}.json").write_text(
