@@ -183,6 +183,8 @@ def test_contact_is_relayed_to_managers_with_reply_to(
     [message] = mailbox.wait_for(place_manager.email)
     assert message["Reply-To"] == "camille@example.org"
     assert "Ouvert <b>samedi</b> ?" in mailbox.text(message)  # plain text, not escaped twice
+    html = message.get_body(preferencelist=("html",)).get_content()
+    assert "Ouvert &lt;b&gt;samedi&lt;/b&gt; ?" in html and "ne pas y répondre" not in html
     contact = ContactMessage.objects.get()
     assert contact.status == "relayed" and contact.sender_email == "camille@example.org"
     page = client.get(reverse("contributions:thanks")).content.decode()

@@ -55,6 +55,11 @@ def test_utf8_csv_with_bom_imports_and_lists_every_rejected_row():
     assert not Place.objects.filter(name__in=["Lieu Lointain", "Doublon"]).exists()
 
 
+def test_a_commune_column_holding_names_is_not_taken_for_insee_codes():
+    assert guess_mapping(["Nom", "Commune", "Code INSEE"]) == {"Nom": "name", "Code INSEE": "commune"}
+    assert guess_mapping(["nom", "commune"]) == {"nom": "name"}
+
+
 def test_reimporting_the_same_file_changes_nothing():
     concarneau()
     table = load("lieux_utf8.csv")

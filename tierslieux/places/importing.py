@@ -97,7 +97,8 @@ HEADER_ALIASES = {
     "url": "website",
     "surface": "surface_m2",
 }
-HEADER_ALIASES |= {normalise(f): f for f in IMPORT_FIELDS} | {
+# "commune" alone usually holds a name, not an INSEE code: never guessed.
+HEADER_ALIASES |= {normalise(f): f for f in IMPORT_FIELDS if f != "commune"} | {
     normalise(label): f for f, label in IMPORT_FIELDS.items()
 }
 
