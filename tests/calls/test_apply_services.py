@@ -307,3 +307,14 @@ def test_messages_notify_the_other_side(
     assert submitted.attachments.filter(message__isnull=False).count() == 1
     with pytest.raises(services.ServiceError, match="vide"):
         services.message_send(application=submitted, author=applicant, body="   ")
+
+
+def test_a_stale_save_of_identical_values_is_not_a_conflict(draft, applicant):
+    """The autosave and the "Enregistrer" button may send the same form with the same revision."""
+    services.application_save(application=draft, user=applicant, revision=1, values={"summary": "Même texte"})
+    again = services.application_save(
+        application=draft, user=applicant, revision=1, values={"summary": "Même texte"}
+    )
+    assert again.revision == 2
+    with pytest.raises(services.StaleRevision):
+        services.application_save(application=draft, user=applicant, revision=1, values={"summary": "Autre"})

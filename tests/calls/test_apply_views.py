@@ -260,7 +260,10 @@ def test_upload_download_and_tampered_ids(client_for, draft, applicant, applican
         {"title": "Statuts", "file": SimpleUploadedFile("statuts.pdf", PDF)},
     )
     assert response.status_code == 302
-    attachment = draft.attachments.get()
+    client.post(url("attachment_upload", draft.pk), {"file": SimpleUploadedFile("libre.pdf", PDF)})
+    step = client.get(url("application_step", draft.pk, 4)).content.decode()
+    assert "Statuts" in step and "Pièce libre" in step
+    attachment = draft.attachments.get(original_name="statuts.pdf")
     download = client.get(url("attachment", draft.pk, attachment.pk))
     assert download.status_code == 200 and b"".join(download.streaming_content) == PDF
     assert "attachment" in download["Content-Disposition"]
@@ -272,7 +275,7 @@ def test_upload_download_and_tampered_ids(client_for, draft, applicant, applican
     assert client.get(url("attachment", draft.pk, attachment.pk + 999)).status_code == 404
     assert client_for(applicant_b).post(url("attachment_delete", draft.pk, attachment.pk)).status_code == 404
     assert client.post(url("attachment_delete", draft.pk, attachment.pk)).status_code == 302
-    assert not draft.attachments.exists()
+    assert not draft.attachments.filter(pk=attachment.pk).exists()
 
 
 def test_renamed_executable_upload_is_a_clean_400(client_for, draft, applicant):

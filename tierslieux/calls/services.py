@@ -235,12 +235,25 @@ def application_save(*, application: Application, user, revision: int, values: d
     if not updated:
         if not current.is_editable:
             raise ServiceError("Ce dossier n’est plus modifiable : il a été déposé.")
+        if _same_values(current, values):
+            # The dossier already holds exactly this (e.g. the autosave and the button sent the same form).
+            return current
         raise StaleRevision(
             "Ce dossier a été modifié entre-temps (dans un autre onglet ou par une autre personne) : "
             "votre saisie n’a pas été enregistrée. Elle est conservée ci-dessous ; rechargez la page pour voir "
             "la dernière version, puis reportez-y vos modifications."
         )
     return current
+
+
+def _same_values(application: Application, values: dict[str, Any]) -> bool:
+    for name, value in values.items():
+        if name in ("place", "qpv", "envelope"):
+            if getattr(application, f"{name}_id") != (value.pk if value is not None else None):
+                return False
+        elif getattr(application, name) != value:
+            return False
+    return True
 
 
 def application_create_project_place(
