@@ -1,0 +1,284 @@
+"""Selection optimiser for the "Fabriques de territoire" waves (plain Python, no Django).
+
+The optimiser *proposes*, the committee decides. Entry points:
+
+- :func:`optimise`: exact mixed-integer programme solved by HiGHS;
+- :func:`rank_by_score` and :func:`greedy`: the two baselines;
+- :func:`evaluate_selection`: objective, constraints and reasons of any selection
+  (e.g. the committee's own).
+
+All of them take a :class:`SelectionProblem` and return a :class:`SelectionResult`;
+none of them raises: invalid data, infeasible settings and internal errors come
+back as a status with French messages. See docs/selection.md.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from time import perf_counter
+
+import numpy as np
+
+from .baselines import greedy_pairs, rank_by_score_pairs
+from .infeasibility import explain_infeasibility, precheck
+from .instance import Prepared, prepare
+from .mip import build_and_solve, solver_version
+from .model import (
+    DEFAULT_POINTS_PER_10K,
+    DEFAULT_RADIUS_KM,
+    Application,
+    Balance,
+    ConstraintStatus,
+    Coverage,
+    Envelope,
+    ExistingPlace,
+    Infeasibility,
+    Quota,
+    Reason,
+    SelectionProblem,
+    SelectionResult,
+    SolverOptions,
+    TargetCommune,
+)
+from .reasons import explain
+from .search import candidate_pool, improve
+from .state import Evaluation, constraint_statuses, evaluate
+
+__all__ = [
+    "DEFAULT_POINTS_PER_10K",
+    "DEFAULT_RADIUS_KM",
+    "Application",
+    "Balance",
+    "ConstraintStatus",
+    "Coverage",
+    "Envelope",
+    "ExistingPlace",
+    "Infeasibility",
+    "Quota",
+    "Reason",
+    "SelectionProblem",
+    "SelectionResult",
+    "SolverOptions",
+    "TargetCommune",
+    "evaluate_selection",
+    "greedy",
+    "optimise",
+    "rank_by_score",
+]
+
+STATUS_LABELS = {
+    "optimal": "optimum prouvé",
+    "time_limit": "limite de temps atteinte : meilleure sélection trouvée, écart d'optimalité indiqué",
+    "heuristic": "heuristique, sans garantie d'optimalité",
+    "infeasible": "réglages incompatibles : aucune sélection possible",
+    "invalid": "données invalides",
+    "error": "erreur interne de l'optimiseur",
+}
+
+
+def _empty(method: str, status: str, t0: float, **extra: object) -> SelectionResult:
+    return SelectionResult(
+        method,
+        status,
+        STATUS_LABELS[status],
+        {},
+        run_time_s=perf_counter() - t0,  # type: ignore[arg-type]
+        solver=solver_version() if method == "optimiser" else "",
+        **extra,
+    )  # type: ignore[arg-type]
+
+
+def _result(
+    method: str,
+    status: str,
+    prep: Prepared,
+    evaluation: Evaluation,
+    t0: float,
+    reasons: Mapping[str, Reason],
+    **extra: object,
+) -> SelectionResult:
+    chosen = evaluation.chosen
+    assignment = {prep.ids[prep.pair_app[p]]: prep.env_codes[prep.pair_env[p]] for p in chosen}
+    return SelectionResult(
+        method=method,  # type: ignore[arg-type]
+        status=status,  # type: ignore[arg-type]
+        status_label=STATUS_LABELS[status],
+        assignment=dict(sorted(assignment.items())),
+        objective=evaluation.objective,
+        score_total=evaluation.score_total,
+        coverage_points=evaluation.coverage_points,
+        newly_covered_population=evaluation.newly_covered_population,
+        newly_covered_communes=evaluation.newly_covered_communes,
+        already_covered_population=prep.already_covered_population,
+        target_population=prep.target_population,
+        total_amount=evaluation.total_amount,
+        constraints=constraint_statuses(prep, evaluation),
+        reasons=reasons,
+        violations=evaluation.violations,
+        messages=tuple(prep.warnings),
+        run_time_s=perf_counter() - t0,
+        **extra,  # type: ignore[arg-type]
+    )
+
+
+def _infeasible(method: str, prep: Prepared, t0: float, report: Infeasibility) -> SelectionResult:
+    reasons = {
+        app_id: Reason(app_id, "infeasible_problem", "aucune sélection possible : " + report.summary)
+        for app_id in prep.ids
+    }
+    return _empty(
+        method, "infeasible", t0, infeasibility=report, reasons=reasons, messages=tuple(prep.warnings)
+    )
+
+
+def _guard(method: str, run: Callable[[float], SelectionResult]) -> SelectionResult:
+    t0 = perf_counter()
+    try:
+        return run(t0)
+    except Exception as exc:  # noqa: BLE001 - never leak an exception to the caller
+        return _empty(method, "error", t0, messages=(f"erreur interne : {type(exc).__name__} : {exc}",))
+
+
+def optimise(problem: SelectionProblem, options: SolverOptions | None = None) -> SelectionResult:
+    """Exact selection: maximise total score + λ x newly covered population under every constraint."""
+    return _guard("optimiser", lambda t0: _optimise(problem, options or SolverOptions(), t0))
+
+
+def _warm_start(prep: Prepared, options: SolverOptions) -> np.ndarray | None:
+    """Greedy + local search, then a node-limited MIP on a pool of promising applications (deterministic)."""
+    seed = evaluate(prep, improve(prep, greedy_pairs(prep)))
+    best = seed if not seed.violations else None
+    seats = len(seed.chosen) if len(seed.chosen) else 30
+    pool = candidate_pool(prep, seed.chosen, 2 * seats)
+    start = None
+    if best is not None:
+        start = np.zeros(prep.n_pairs)
+        start[best.chosen] = 1.0
+    outcome = build_and_solve(
+        prep,
+        allowed=pool,
+        start=start,
+        time_limit_s=options.time_limit_s / 3,
+        mip_rel_gap=options.mip_rel_gap,
+        node_limit=options.pool_node_limit,
+        threads=options.threads,
+    )
+    if outcome.chosen is not None:
+        candidate = evaluate(prep, outcome.chosen)
+        if not candidate.violations and (best is None or candidate.objective > best.objective):
+            best = candidate
+    if best is None:
+        return None
+    start = np.zeros(prep.n_pairs)
+    start[best.chosen] = 1.0
+    return start
+
+
+def _optimise(problem: SelectionProblem, options: SolverOptions, t0: float) -> SelectionResult:
+    prep = prepare(problem)
+    if prep.errors:
+        return _empty("optimiser", "invalid", t0, messages=tuple(prep.errors))
+    conflicts = precheck(prep)
+    if conflicts:
+        summary = "Réglages incompatibles : " + " ; ".join(conflicts) + "."
+        return _infeasible("optimiser", prep, t0, Infeasibility(summary, tuple(conflicts)))
+    start = _warm_start(prep, options) if options.warm_start else None
+    outcome = build_and_solve(
+        prep,
+        start=start,
+        time_limit_s=options.time_limit_s,
+        mip_rel_gap=options.mip_rel_gap,
+        threads=options.threads,
+    )
+    version = solver_version()
+    if outcome.status == "infeasible":
+        if not options.explain_infeasibility:
+            return _infeasible("optimiser", prep, t0, Infeasibility("Réglages incompatibles.", ()))
+        return _infeasible("optimiser", prep, t0, explain_infeasibility(prep, options.time_limit_s))
+    if outcome.chosen is None:
+        status = "time_limit" if outcome.status == "limit" else "error"
+        message = (
+            "aucune sélection trouvée dans le temps imparti"
+            if status == "time_limit"
+            else f"le solveur a échoué : {outcome.detail}"
+        )
+        return _empty("optimiser", status, t0, solve_time_s=outcome.time_s, messages=(message,))
+    evaluation = evaluate(prep, outcome.chosen)
+    bound = max(
+        outcome.dual_bound if outcome.dual_bound is not None else evaluation.objective, evaluation.objective
+    )
+    gap = (
+        (bound - evaluation.objective) / max(abs(evaluation.objective), 1e-9)
+        if bound > evaluation.objective
+        else 0.0
+    )
+    reasons = explain(prep, evaluation, options=options, gap_abs=bound - evaluation.objective)
+    status = "optimal" if outcome.status == "optimal" else "time_limit"
+    return _result(
+        "optimiser",
+        status,
+        prep,
+        evaluation,
+        t0,
+        reasons,
+        gap=gap,
+        dual_bound=bound,
+        solver=version,
+        solve_time_s=outcome.time_s,
+    )
+
+
+def _heuristic(
+    method: str,
+    problem: SelectionProblem,
+    pick: Callable[[Prepared], np.ndarray],
+    explain_reasons: bool,
+    t0: float,
+) -> SelectionResult:
+    prep = prepare(problem)
+    if prep.errors:
+        return _empty(method, "invalid", t0, messages=tuple(prep.errors))
+    solve_start = perf_counter()
+    evaluation = evaluate(prep, pick(prep))
+    solve_time = perf_counter() - solve_start
+    reasons = explain(prep, evaluation) if explain_reasons else {}
+    return _result(method, "heuristic", prep, evaluation, t0, reasons, solve_time_s=solve_time)
+
+
+def rank_by_score(problem: SelectionProblem, *, explain_reasons: bool = True) -> SelectionResult:
+    """Committee by hand: best scores first, each in the first of its envelopes with room (minimums first)."""
+    return _guard(
+        "rank_by_score",
+        lambda t0: _heuristic("rank_by_score", problem, rank_by_score_pairs, explain_reasons, t0),
+    )
+
+
+def greedy(problem: SelectionProblem, *, explain_reasons: bool = True) -> SelectionResult:
+    """Greedy on marginal score + λ x newly covered population, same constraints (minimums first)."""
+    return _guard("greedy", lambda t0: _heuristic("greedy", problem, greedy_pairs, explain_reasons, t0))
+
+
+def evaluate_selection(problem: SelectionProblem, assignment: Mapping[str, str]) -> SelectionResult:
+    """Objective, constraint status, violations and reasons of a given selection (id -> envelope code)."""
+
+    def run(t0: float) -> SelectionResult:
+        prep = prepare(problem)
+        if prep.errors:
+            return _empty("manual", "invalid", t0, messages=tuple(prep.errors))
+        index = {
+            (prep.ids[prep.pair_app[p]], prep.env_codes[prep.pair_env[p]]): p for p in range(prep.n_pairs)
+        }
+        unknown = [f"{a} → {e}" for a, e in assignment.items() if (a, e) not in index]
+        evaluation = evaluate(
+            prep, np.asarray([index[k] for k in assignment.items() if k in index], dtype=np.int64)
+        )
+        result = _result("manual", "heuristic", prep, evaluation, t0, explain(prep, evaluation))
+        if unknown:
+            extra = tuple(
+                f"affectation impossible (candidature ou enveloppe inconnue, ou non éligible) : {u}"
+                for u in unknown
+            )
+            return SelectionResult(**{**result.__dict__, "violations": result.violations + extra})
+        return result
+
+    return _guard("manual", run)

@@ -1,0 +1,35 @@
+"""French formatting of numbers for user-facing messages."""
+
+from __future__ import annotations
+
+NNBSP = "\u202f"  # narrow no-break space, the French thousands separator
+
+
+def fr_int(value: float) -> str:
+    return f"{round(value):,}".replace(",", NNBSP)
+
+
+def fr_euros(value: float) -> str:
+    return f"{fr_int(value)}{NNBSP}€"
+
+
+def fr_points(value: float) -> str:
+    """Points with two decimals and a decimal comma (``3,20``)."""
+    text = f"{value:.2f}".replace(".", ",")
+    return "0,00" if text == "-0,00" else text
+
+
+def fr_signed_points(value: float) -> str:
+    text = fr_points(value)
+    return text if text.startswith("-") or text == "0,00" else f"+{text}"
+
+
+def fr_signed_int(value: float) -> str:
+    rounded = round(value)
+    sign = "+" if rounded > 0 else ("-" if rounded < 0 else "")
+    return f"{sign}{fr_int(abs(rounded))}"
+
+
+def plural(count: int, singular: str, plural_form: str | None = None) -> str:
+    word = singular if abs(count) <= 1 else (plural_form or singular + "s")
+    return f"{fr_int(count)} {word}"
