@@ -9,13 +9,14 @@ from __future__ import annotations
 import hashlib
 import threading
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 import numpy as np
 from django.conf import settings
-from django.db.models import Count, Max, Min, Sum
+from django.db.models import Count, Max, Sum
 
 from tierslieux.geo.coverage import Communes, CoverageSettings, Places, choose_coordinates
 from tierslieux.geo.models import Commune
@@ -105,24 +106,55 @@ DEFAULT_FILTER = PlaceFilter()
 # ------------------------------------------------------------------------------------------- fingerprints
 
 
-def geography_fingerprint() -> str:
+_scope = threading.local()
+
+
+@contextmanager
+def fingerprint_scope() -> Iterator[None]:
+    """Within this block the fingerprints are read from the database once (one request, one computation)."""
+    if getattr(_scope, "values", None) is not None:
+        yield
+        return
+    _scope.values = {}
+    try:
+        yield
+    finally:
+        _scope.values = None
+
+
+def _scoped(name: str, read: Callable[[], str]) -> str:
+    values = getattr(_scope, "values", None)
+    if values is None:
+        return read()
+    if name not in values:
+        values[name] = read()
+    return values[name]
+
+
+def _geography_fingerprint() -> str:
     totals = Commune.objects.filter(kind=Commune.Kind.COMMUNE).aggregate(
         n=Count("insee"),
         p=Sum("population"),
-        first=Min("insee"),
         last=Max("insee"),
         x=Sum("town_hall_lon"),
         y=Sum("town_hall_lat"),
-        ix=Sum("interior_lon"),
         iy=Sum("interior_lat"),
     )
-    return ":".join(str(totals[k]) for k in ("n", "p", "first", "last", "x", "y", "ix", "iy"))
+    return ":".join(str(totals[k]) for k in ("n", "p", "last", "x", "y", "iy"))
 
 
-def places_fingerprint() -> str:
+def geography_fingerprint() -> str:
+    return _scoped("geography", _geography_fingerprint)
+
+
+def _places_fingerprint() -> str:
     totals = Place.objects.aggregate(n=Count("id"), s=Sum("id"), last=Max("updated_at"))
     last = totals["last"].isoformat() if totals["last"] else ""
     return f"{totals['n']}:{totals['s']}:{last}"
+
+
+def places_fingerprint() -> str:
+    return _scoped("places", _places_fingerprint)
 
 
 def data_fingerprint() -> str:
@@ -133,28 +165,34 @@ def data_fingerprint() -> str:
 
 # ------------------------------------------------------------------------------------------- memory cache
 
-_CACHE: OrderedDict[tuple, Any] = OrderedDict()
+# Inputs and full results (large, few) are kept apart from per-territory figures and maps (small, many), so
+# that browsing many territories never evicts the national computation.
+_CORE_KINDS = {"geography", "place-rows", "places", "result", "index"}
+_CACHES: dict[bool, OrderedDict[tuple, Any]] = {True: OrderedDict(), False: OrderedDict()}
+_CACHE_SIZES = {True: 16, False: 128}
 _CACHE_LOCK = threading.Lock()
-_CACHE_SIZE = 24
 
 
 def memoized(key: tuple, build: Callable[[], T]) -> T:
     """Value of `key` from the process memory, built once (the key must carry the data fingerprint)."""
+    core = key[0] in _CORE_KINDS
+    cache = _CACHES[core]
     with _CACHE_LOCK:
-        if key in _CACHE:
-            _CACHE.move_to_end(key)
-            return _CACHE[key]
+        if key in cache:
+            cache.move_to_end(key)
+            return cache[key]
     value = build()
     with _CACHE_LOCK:
-        _CACHE[key] = value
-        while len(_CACHE) > _CACHE_SIZE:
-            _CACHE.popitem(last=False)
+        cache[key] = value
+        while len(cache) > _CACHE_SIZES[core]:
+            cache.popitem(last=False)
     return value
 
 
 def memory_cache_clear() -> None:
     with _CACHE_LOCK:
-        _CACHE.clear()
+        for cache in _CACHES.values():
+            cache.clear()
 
 
 # ------------------------------------------------------------------------------------------- inputs

@@ -31,6 +31,7 @@ from .inputs import (
     PlaceFilter,
     coverage_settings,
     data_fingerprint,
+    fingerprint_scope,
     geography,
     geography_fingerprint,
     memoized,
@@ -203,6 +204,11 @@ def _stored_result(fingerprint: str) -> CoverageResult | None:
 
 
 def coverage_result(place_filter: PlaceFilter = DEFAULT_FILTER) -> CoverageResult:
+    with fingerprint_scope():
+        return _coverage_result(place_filter)
+
+
+def _coverage_result(place_filter: PlaceFilter = DEFAULT_FILTER) -> CoverageResult:
     fingerprint = data_fingerprint()
 
     def build() -> CoverageResult:
@@ -313,6 +319,11 @@ def _children(territory: Territory, result: CoverageResult) -> tuple[str | None,
 
 
 def territory_diagnostic(territory: Territory, place_filter: PlaceFilter = DEFAULT_FILTER) -> Diagnostic:
+    with fingerprint_scope():
+        return _territory_diagnostic(territory, place_filter)
+
+
+def _territory_diagnostic(territory: Territory, place_filter: PlaceFilter = DEFAULT_FILTER) -> Diagnostic:
     fingerprint = data_fingerprint()
 
     def build() -> Diagnostic:
@@ -358,6 +369,11 @@ class CommuneRow:
 
 
 def commune_rows(territory: Territory, place_filter: PlaceFilter = DEFAULT_FILTER) -> list[CommuneRow]:
+    with fingerprint_scope():
+        return _commune_rows(territory, place_filter)
+
+
+def _commune_rows(territory: Territory, place_filter: PlaceFilter = DEFAULT_FILTER) -> list[CommuneRow]:
     """One row per commune of the territory, most populated first."""
     communes = geography().communes
     result = coverage_result(place_filter)
@@ -431,6 +447,11 @@ def map_level(territory: Territory) -> str:
 
 
 def choropleth_geojson(territory: Territory, place_filter: PlaceFilter = DEFAULT_FILTER) -> bytes:
+    with fingerprint_scope():
+        return _choropleth_geojson(territory, place_filter)
+
+
+def _choropleth_geojson(territory: Territory, place_filter: PlaceFilter = DEFAULT_FILTER) -> bytes:
     """FeatureCollection (UTF-8) of the map: departments or communes coloured by distance to the nearest place.
 
     Properties: code, name, km (rounded to 0.1, null when no place), class (index of MAP_CLASSES, or the
@@ -525,6 +546,11 @@ WHAT_IF_LIST = 30
 
 
 def what_if(lon: float, lat: float, place_filter: PlaceFilter = DEFAULT_FILTER) -> WhatIfPreview:
+    with fingerprint_scope():
+        return _what_if(lon, lat, place_filter)
+
+
+def _what_if(lon: float, lat: float, place_filter: PlaceFilter = DEFAULT_FILTER) -> WhatIfPreview:
     """Effect of a hypothetical new place at (lon, lat) on the coverage counted by `place_filter`.
 
     Nothing is written. Raises ValueError for coordinates out of range.

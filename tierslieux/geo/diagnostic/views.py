@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import gzip
 
 from django.contrib.auth.views import redirect_to_login
@@ -18,10 +19,21 @@ from tierslieux.accounts.roles import is_programme_staff
 
 from . import charts, exports, selectors
 from .forms import WhatIfForm, place_filter_from
-from .inputs import DEFAULT_FILTER
+from .inputs import DEFAULT_FILTER, fingerprint_scope
 
 COMMUNES_PER_PAGE = 50
 KINDS = ("region", "departement", "epci", "commune")
+
+
+def _one_fingerprint(view):
+    """The data fingerprints are read once per request."""
+
+    @functools.wraps(view)
+    def wrapped(*args, **kwargs):
+        with fingerprint_scope():
+            return view(*args, **kwargs)
+
+    return wrapped
 
 
 def _territory(kind: str | None, code: str | None) -> selectors.Territory:
@@ -55,6 +67,7 @@ def _table_territory(territory: selectors.Territory) -> selectors.Territory | No
 
 
 @require_GET
+@_one_fingerprint
 def territory(request, kind: str | None = None, code: str | None = None):
     """Public: key figures, map, white zones and charts of France or of one territory; GET filters."""
     item = _territory(kind, code)
@@ -128,6 +141,7 @@ def map_data(request, kind: str | None = None, code: str | None = None):
     return response
 
 
+@_one_fingerprint
 def _export(request, fmt: str, kind: str | None, code: str | None):
     item = _territory(kind, code)
     place_filter, error = _filter_or_400(request)
