@@ -333,6 +333,8 @@ def test_summarize_by_department_matches_masks() -> None:
     mask = np.array([d == "02" for d in communes.territories["department"]])
     assert summarize_territory(communes, result, mask, label="02") == second
     assert summarize_by(communes, result, "region")["R"].population == 2300
+    counts_only = summarize_by(communes, result, "department", max_white_zone_communes=0)["02"]
+    assert counts_only.white_zone_communes == () and counts_only.white_zone_commune_count == 3
 
 
 def test_territory_without_inhabitants_has_nan_shares() -> None:
