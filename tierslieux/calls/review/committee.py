@@ -64,7 +64,7 @@ def decision_make(
 ) -> Decision:
     """Record the committee's decision, move the file to its final status, email the applicant side."""
     locked = (
-        Application.objects.select_for_update()
+        Application.objects.select_for_update(of=("self",))
         .select_related("call", "envelope", "place")
         .get(pk=application.pk)
     )

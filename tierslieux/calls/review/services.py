@@ -51,7 +51,7 @@ def assignment_create(
 ) -> ReviewerAssignment:
     """Staff assign `reviewer` to a submitted file; the file goes "in review"; the reviewer is told by email."""
     application = (
-        Application.objects.select_for_update().select_related("call", "place").get(pk=application.pk)
+        Application.objects.select_for_update(of=("self",)).select_related("call", "place").get(pk=application.pk)
     )
     _require_manager(actor, application)
     if application.status not in ASSIGNABLE:
@@ -206,7 +206,7 @@ def review_save(
     Only after declaring no conflict, on a file in review, before handing in. Handing in needs every criterion.
     """
     assignment = (
-        ReviewerAssignment.objects.select_for_update()
+        ReviewerAssignment.objects.select_for_update(of=("self",))
         .select_related("application__call")
         .get(pk=assignment.pk)
     )
