@@ -368,7 +368,11 @@ def application_transition(
 
     Raises `workflow.TransitionError` (French message) when the transition is not allowed.
     """
-    locked = Application.objects.select_for_update(of=("self",)).select_related("call", "place").get(pk=application.pk)
+    locked = (
+        Application.objects.select_for_update(of=("self",))
+        .select_related("call", "place")
+        .get(pk=application.pk)
+    )
     roles = selectors.application_roles(actor, locked) - {"reader"}
     rule = workflow.allowed(locked.status, to_status, roles)
     if rule.reason_required and not reason.strip():
