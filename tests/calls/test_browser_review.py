@@ -97,3 +97,41 @@ def test_assign_score_decide_publish(page, login, mailbox):
     assert application.place.name in page.content()
     assert applicant.email not in page.content()
     assert_accessible(page)
+
+
+def test_staff_side_pages_are_accessible(page, login):
+    from tests.calls.reviewkit import scored
+    from tierslieux.calls.models import ConflictOfInterest, ReviewerAssignment
+
+    world = make_world(reviewers=3)
+    files = [world.application(status=Status.SUBMITTED) for _ in range(2)]
+    reviewed = world.application()
+    scored(reviewed, world.reviewers[0], [5, 1])
+    scored(reviewed, world.reviewers[1], [1, 1])
+    conflicted = ReviewerAssignment.objects.create(application=reviewed, reviewer=world.reviewers[2])
+    ConflictOfInterest.objects.create(assignment=conflicted, has_conflict=True)
+    login(world.staff)
+    page.goto(reverse("calls:wave_assignments", args=[world.wave.pk]))
+    assert all(f.reference in page.content() for f in files)
+    assert_accessible(page)
+    page.locator("label[for=id_avoid_same_department]").click()
+    page.get_by_role("button", name="Recalculer la proposition").click()
+    assert_accessible(page)
+    page.get_by_role("button", name="Appliquer la proposition").click()
+    page.get_by_text("4 affectation(s) créée(s).").wait_for()
+    assert_accessible(page)
+    page.goto(reverse("calls:review_file", args=[reviewed.pk]))
+    assert page.locator("#disagreement").is_visible()
+    assert_accessible(page)
+    page.goto(reverse("calls:wave_statistics", args=[world.wave.pk]))
+    assert_accessible(page)
+    page.goto(reverse("calls:reviewers"))
+    assert_accessible(page)
+    page.goto(reverse("calls:staff_list", args=[world.call.pk]) + "?min_score=9")
+    page.get_by_text("Filtres invalides").wait_for()
+    assert_accessible(page)
+    page.context.clear_cookies()
+    login(world.reviewers[2])
+    page.goto(reverse("calls:review_assignment", args=[conflicted.pk]))
+    assert reviewed.project_title not in page.content()
+    assert_accessible(page)

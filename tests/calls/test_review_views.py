@@ -233,3 +233,42 @@ def test_other_call_staff_read_but_cannot_decide(world, client_for):
     )
     assert response.status_code == 403
     assert "Seule l’équipe de cet appel peut décider." in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "role,expected",
+    [
+        ("anonymous", 302),
+        ("plain", 404),
+        ("reviewer", 404),
+        ("applicant", 404),
+        ("staff", 200),
+        ("admin", 200),
+    ],
+)
+def test_reviewers_page_permissions(world, client_for, role, expected):
+    user = {
+        "anonymous": None,
+        "plain": user_with(None),
+        "reviewer": world.reviewers[0],
+        "applicant": user_with(Role.APPLICANT),
+        "staff": user_with(Role.PROGRAMME_STAFF),
+        "admin": user_with(Role.ADMINISTRATOR, is_superuser=True),
+    }[role]
+    assert client_for(user).get(reverse("calls:reviewers")).status_code == expected
+
+
+def test_reviewers_page_sets_a_department(world, client_for):
+    from tests.calls.reviewkit import DepartmentFactory
+
+    finistere = DepartmentFactory(code="29")
+    client = client_for(world.staff)
+    url = reverse("calls:reviewers")
+    bad = client.post(url, {"reviewer": world.staff.pk, "department": "29"})
+    assert bad.status_code == 400 and "Choisissez une personne de la liste." in bad.content.decode()
+    bad = client.post(url, {"reviewer": world.reviewers[0].pk, "department": "ZZ"})
+    assert bad.status_code == 400 and "Choisissez un département de la liste." in bad.content.decode()
+    assert client.post(url, {"reviewer": world.reviewers[0].pk, "department": "29"}).status_code == 302
+    world.reviewers[0].refresh_from_db()
+    assert world.reviewers[0].reviewer_profile.department == finistere
+    assert "29 — " in client.get(url).content.decode()

@@ -51,6 +51,7 @@ review_urls = [
     path("laureats/", laureates.laureates, name="laureates"),
     path("laureats.csv", laureates.laureates_csv, name="laureates_csv"),
     path("instruction/", review.reviewer_home, name="reviewer_home"),
+    path("gestion/instructeurs/", review.reviewers, name="reviewers"),
     path("instruction/<int:pk>/", review.review_assignment, name="review_assignment"),
     path("instruction/affectations/<int:pk>/retirer/", review.review_unassign, name="review_unassign"),
     path("dossiers/<int:pk>/instruction/", review.review_file, name="review_file"),

@@ -188,3 +188,27 @@ class StaffFilterForm(DsfrBaseForm):
         self.fields["envelope"].queryset = call.envelopes.all()
         self.fields["reviewer"].queryset = reviewers
         self.fields["reviewer"].label_from_instance = lambda user: user.display_name
+
+
+class ReviewerDepartmentForm(DsfrBaseForm):
+    reviewer = forms.ModelChoiceField(
+        label=_("Instructeur·rice"),
+        queryset=None,
+        error_messages={"invalid_choice": _("Choisissez une personne de la liste.")},
+    )
+    department = forms.ModelChoiceField(
+        label=_("Département de rattachement"),
+        queryset=None,
+        required=False,
+        empty_label=_("Aucun"),
+        error_messages={"invalid_choice": _("Choisissez un département de la liste.")},
+    )
+
+    def __init__(self, *args, reviewers, **kwargs):
+        from tierslieux.geo.models import Department
+
+        super().__init__(*args, **kwargs)
+        self.fields["reviewer"].queryset = reviewers
+        self.fields["reviewer"].label_from_instance = lambda user: user.display_name
+        self.fields["department"].queryset = Department.objects.order_by("code")
+        self.fields["department"].label_from_instance = lambda d: f"{d.code} — {d.name}"

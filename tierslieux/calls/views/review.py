@@ -9,14 +9,24 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
+from tierslieux.accounts.roles import is_programme_staff
+
 from .. import selectors as call_selectors
 from ..models import Application, ReviewerAssignment, Status, Wave
 from ..review import selectors, services
-from ..review.forms import AssignForm, ConflictForm, ProposalForm, ReviewForm, StaffNoteForm
+from ..review.forms import (
+    AssignForm,
+    ConflictForm,
+    ProposalForm,
+    ReviewerDepartmentForm,
+    ReviewForm,
+    StaffNoteForm,
+)
 from ..services import ServiceError
 from .common import refuse
 
@@ -301,6 +311,50 @@ def wave_assignments(request, pk: int):
                 {"label": "Gestion des appels", "url": reverse("calls:manage_index")},
                 {"label": wave.call.title, "url": reverse("calls:staff_list", args=[wave.call.pk])},
                 {"label": f"Affectations — {wave.name}"},
+            ],
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def reviewers(request):
+    """Programme staff only (others: 404): the reviewers, their department (used by proposals that avoid a file's
+    department) and their current load."""
+    if not (call_selectors.is_admin(request.user) or is_programme_staff(request.user)):
+        raise Http404
+    pool = selectors.reviewers_available()
+    form = ReviewerDepartmentForm(request.POST or None, reviewers=pool)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            services.reviewer_set_department(
+                user=form.cleaned_data["reviewer"], department=form.cleaned_data["department"]
+            )
+            messages.success(request, "Le département est enregistré.")
+            return redirect("calls:reviewers")
+        status = 400
+    people = list(pool)
+    loads = selectors.reviewer_loads([p.pk for p in people])
+    rows = [
+        {
+            "user": p,
+            "department": getattr(getattr(p, "reviewer_profile", None), "department", None),
+            "load": loads[p.pk],
+        }
+        for p in people
+    ]
+    return render(
+        request,
+        "calls/review/reviewers.html",
+        {
+            "rows": rows,
+            "form": form,
+            "page_title": "Instructeur·rices",
+            "breadcrumb": [
+                {"label": "Gestion des appels", "url": reverse("calls:manage_index")},
+                {"label": "Instructeur·rices"},
             ],
         },
         status=status,
