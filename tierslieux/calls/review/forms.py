@@ -6,29 +6,34 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from dsfr.forms import DsfrBaseForm
 
-from tierslieux.geo.models import Region
+from tierslieux.geo.models import Department, Region
 
 from ..forms import DATETIME_FORMATS, DATETIME_WIDGET
 from ..models import DecisionOutcome, Status
 
 
-class AssignForm(DsfrBaseForm):
+class ReviewerChoiceMixin(forms.Form):
+    """A required choice among `reviewers` (passed to the constructor), shown by display name."""
+
     reviewer = forms.ModelChoiceField(
         label=_("Instructeur·rice"),
         queryset=None,
         error_messages={"invalid_choice": _("Choisissez une personne de la liste.")},
-    )
-    due_at = forms.DateTimeField(
-        label=_("Évaluation attendue avant le (heure de Paris)"),
-        required=False,
-        widget=DATETIME_WIDGET,
-        input_formats=DATETIME_FORMATS,
     )
 
     def __init__(self, *args, reviewers, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["reviewer"].queryset = reviewers
         self.fields["reviewer"].label_from_instance = lambda user: user.display_name
+
+
+class AssignForm(ReviewerChoiceMixin, DsfrBaseForm):
+    due_at = forms.DateTimeField(
+        label=_("Évaluation attendue avant le (heure de Paris)"),
+        required=False,
+        widget=DATETIME_WIDGET,
+        input_formats=DATETIME_FORMATS,
+    )
 
 
 class ProposalForm(DsfrBaseForm):
@@ -190,12 +195,7 @@ class StaffFilterForm(DsfrBaseForm):
         self.fields["reviewer"].label_from_instance = lambda user: user.display_name
 
 
-class ReviewerDepartmentForm(DsfrBaseForm):
-    reviewer = forms.ModelChoiceField(
-        label=_("Instructeur·rice"),
-        queryset=None,
-        error_messages={"invalid_choice": _("Choisissez une personne de la liste.")},
-    )
+class ReviewerDepartmentForm(ReviewerChoiceMixin, DsfrBaseForm):
     department = forms.ModelChoiceField(
         label=_("Département de rattachement"),
         queryset=None,
@@ -204,11 +204,7 @@ class ReviewerDepartmentForm(DsfrBaseForm):
         error_messages={"invalid_choice": _("Choisissez un département de la liste.")},
     )
 
-    def __init__(self, *args, reviewers, **kwargs):
-        from tierslieux.geo.models import Department
-
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["reviewer"].queryset = reviewers
-        self.fields["reviewer"].label_from_instance = lambda user: user.display_name
         self.fields["department"].queryset = Department.objects.order_by("code")
         self.fields["department"].label_from_instance = lambda d: f"{d.code} — {d.name}"
