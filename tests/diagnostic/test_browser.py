@@ -27,7 +27,7 @@ def test_diagnostic_page_map_and_charts(page):
     page.get_by_label("Ouvert", exact=True).uncheck(force=True)
     page.get_by_role("button", name="Appliquer").click()
     page.wait_for_url("**statut=closed**")
-    assert "fermé définitivement" in page.locator("#filtres summary").inner_text()
+    assert "tiers-lieux fermés définitivement" in page.locator("#filtres summary").inner_text()
     assert_accessible(page)
 
 

@@ -109,6 +109,8 @@ def test_subset_by_type_and_label(geography):
     nothing = PlaceFilter(statuses=("temporarily_closed",))
     s = selectors.territory_diagnostic(selectors.FRANCE, nothing).summary
     assert s.place_count == 0 and s.white_zone_commune_count == 5
+    histogram = selectors.territory_diagnostic(selectors.FRANCE, nothing).histogram
+    assert histogram[-1].label == "aucun lieu compté" and histogram[-1].value == 5
     assert selectors.territory_diagnostic(selectors.FRANCE, nothing).mean_km is None
 
 

@@ -45,6 +45,14 @@ def settings_parameters(cs: CoverageSettings) -> dict[str, Any]:
 # ------------------------------------------------------------------------------------------- place filter
 
 
+STATUS_PLURALS = {
+    PlaceStatus.PROJECT.value: "en projet",
+    PlaceStatus.OPEN.value: "ouverts",
+    PlaceStatus.TEMPORARILY_CLOSED.value: "fermés temporairement",
+    PlaceStatus.CLOSED.value: "fermés définitivement",
+}
+
+
 @dataclass(frozen=True)
 class PlaceFilter:
     """Which places count: any of `statuses`, and any of `types` / `labels` (empty: no condition)."""
@@ -86,10 +94,8 @@ class PlaceFilter:
 
     def describe(self) -> str:
         """A French sentence: which places count."""
-        status_names = dict(PlaceStatus.choices)
         parts = [
-            "tiers-lieux "
-            + (" ou ".join(str(status_names[s]).lower() for s in self.statuses) if self.statuses else "—")
+            "tiers-lieux " + (" ou ".join(STATUS_PLURALS[s] for s in self.statuses) if self.statuses else "—")
         ]
         if self.types:
             type_names = dict(PlaceType.choices)

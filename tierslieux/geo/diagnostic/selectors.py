@@ -268,6 +268,17 @@ def _histogram(result: CoverageResult, mask: np.ndarray, population: np.ndarray)
         bars.append(
             Bar(label, count, f"{count:,}".replace(",", " "), extra={"population": float(pop[inside].sum())})
         )
+    none = ~np.isfinite(km)
+    if none.any():
+        count = int(none.sum())
+        bars.append(
+            Bar(
+                "aucun lieu compté",
+                count,
+                f"{count:,}".replace(",", " "),
+                extra={"population": float(pop[none].sum())},
+            )
+        )
     return bars
 
 

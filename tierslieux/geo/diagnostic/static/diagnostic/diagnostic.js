@@ -13,7 +13,10 @@
   function init() {
     var element = document.getElementById("carte-diagnostic");
     if (!element || !window.TLMap) { return; }
-    var map = window.TLMap.create(element, { style: style });
+    // France: overseas departments would shrink the view to nothing; keep the default view of the mainland.
+    var scope = element.closest("[data-map-fit]");
+    var fit = !scope || scope.getAttribute("data-map-fit") !== "false";
+    var map = window.TLMap.create(element, { style: style, fit: fit });
     if (!map) { return; }
     var form = document.getElementById("what-if-point");
     if (!form) { return; }
