@@ -37,8 +37,15 @@ def test_header_search_suggests_and_opens_the_commune_page(page, finistere):
     box.press_sequentially("concar", delay=30)
     suggestion = page.get_by_role("link", name="Concarneau — Commune, Finistère (29) — 29900")
     suggestion.wait_for()
-    assert "suggestion" in page.locator("#header-search-suggestions [role=status]").inner_text()
+    assert "suggestion" in page.locator("#header-search-status").inner_text()
     assert_accessible(page)
+    box.press("ArrowDown")  # the keyboard goes down into the list…
+    assert page.evaluate("document.activeElement.closest('#header-search-suggestions') !== null")
+    page.keyboard.press("Escape")  # …and Escape closes it, back to the box
+    assert page.locator("#header-search-suggestions a").count() == 0
+    assert page.evaluate("document.activeElement.id") == "header-search-input"
+    box.press_sequentially("n", delay=30)
+    suggestion.wait_for()
     suggestion.click()
     page.wait_for_url("**/territoires/commune/29039/")
     assert page.locator("h1").inner_text() == "Concarneau"

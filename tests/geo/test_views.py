@@ -99,7 +99,7 @@ def test_search_page_works_without_javascript(france, client):
 def test_suggestions_fragment(france, client):
     html = client.get(reverse("geo:suggestions"), {"q": "concarn"}, HTTP_HX_REQUEST="true").content.decode()
     assert 'href="/territoires/commune/29039/"' in html
-    assert 'role="status"' in html and "suggestion" in html
+    assert 'hx-swap-oob="innerHTML:#header-search-status"' in html and "2 suggestions" in html
     assert "<html" not in html
     assert "Aucune suggestion" in client.get(reverse("geo:suggestions"), {"q": "zzzz"}).content.decode()
 
