@@ -41,7 +41,7 @@ from .model import (
     TargetCommune,
 )
 from .reasons import explain
-from .search import candidate_pool, improve
+from .search import warm_start
 from .state import Evaluation, constraint_statuses, evaluate
 
 __all__ = [
@@ -144,36 +144,6 @@ def optimise(problem: SelectionProblem, options: SolverOptions | None = None) ->
     return _guard("optimiser", lambda t0: _optimise(problem, options or SolverOptions(), t0))
 
 
-def _warm_start(prep: Prepared, options: SolverOptions) -> np.ndarray | None:
-    """Greedy + local search, then a node-limited MIP on a pool of promising applications (deterministic)."""
-    seed = evaluate(prep, improve(prep, greedy_pairs(prep)))
-    best = seed if not seed.violations else None
-    seats = len(seed.chosen) if len(seed.chosen) else 30
-    pool = candidate_pool(prep, seed.chosen, 2 * seats)
-    start = None
-    if best is not None:
-        start = np.zeros(prep.n_pairs)
-        start[best.chosen] = 1.0
-    outcome = build_and_solve(
-        prep,
-        allowed=pool,
-        start=start,
-        time_limit_s=options.time_limit_s / 3,
-        mip_rel_gap=options.mip_rel_gap,
-        node_limit=options.pool_node_limit,
-        threads=options.threads,
-    )
-    if outcome.chosen is not None:
-        candidate = evaluate(prep, outcome.chosen)
-        if not candidate.violations and (best is None or candidate.objective > best.objective):
-            best = candidate
-    if best is None:
-        return None
-    start = np.zeros(prep.n_pairs)
-    start[best.chosen] = 1.0
-    return start
-
-
 def _optimise(problem: SelectionProblem, options: SolverOptions, t0: float) -> SelectionResult:
     prep = prepare(problem)
     if prep.errors:
@@ -182,7 +152,7 @@ def _optimise(problem: SelectionProblem, options: SolverOptions, t0: float) -> S
     if conflicts:
         summary = "Réglages incompatibles : " + " ; ".join(conflicts) + "."
         return _infeasible("optimiser", prep, t0, Infeasibility(summary, tuple(conflicts)))
-    start = _warm_start(prep, options) if options.warm_start else None
+    start = warm_start(prep, options, greedy_pairs(prep)) if options.warm_start else None
     outcome = build_and_solve(
         prep,
         start=start,
@@ -212,7 +182,8 @@ def _optimise(problem: SelectionProblem, options: SolverOptions, t0: float) -> S
         if bound > evaluation.objective
         else 0.0
     )
-    reasons = explain(prep, evaluation, options=options, gap_abs=bound - evaluation.objective)
+    resolve = options if prep.n_pairs <= options.exact_reasons_max_pairs else None
+    reasons = explain(prep, evaluation, options=resolve, gap_abs=bound - evaluation.objective)
     status = "optimal" if outcome.status == "optimal" else "time_limit"
     return _result(
         "optimiser",

@@ -17,8 +17,8 @@ from typing import Literal
 DEFAULT_RADIUS_KM = 10.0
 """A target commune is reachable from a place within this great-circle distance."""
 
-DEFAULT_POINTS_PER_10K = 1.0
-"""Default λ: one review point is worth 10,000 newly covered inhabitants."""
+DEFAULT_POINTS_PER_10K = 0.1
+"""Default λ: 0.1 point per 10,000 newly covered inhabitants (one point per 100,000), see docs/selection.md."""
 
 Scope = Literal["region", "department"]
 
@@ -130,8 +130,10 @@ class SolverOptions:
     mip_rel_gap: float = 1e-4
     """Relative optimality gap at which HiGHS stops (1e-4 = 0.01 %)."""
     threads: int | None = None
-    exact_reasons: int = 10
-    """How many of the most contested applications left out get an exact re-solve with them forced in."""
+    exact_reasons: int = 5
+    """How many of the best-scored applications left out get an exact re-solve with them forced in."""
+    exact_reasons_max_pairs: int = 5000
+    """Re-solves only when the model is small enough (at most this many application-envelope pairs)."""
     reason_node_limit: int = 2000
     """Branch-and-bound node limit of each such re-solve (a work limit, so results stay deterministic)."""
     reason_time_limit_s: float = 10.0
@@ -139,7 +141,7 @@ class SolverOptions:
     explain_infeasibility: bool = True
     warm_start: bool = True
     """Give HiGHS a starting solution (greedy + local search + restricted MIP on promising applications)."""
-    pool_node_limit: int = 1000
+    pool_node_limit: int = 200
     """Node limit of the restricted MIP that builds the starting solution (deterministic work limit)."""
 
 

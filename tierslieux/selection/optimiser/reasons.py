@@ -28,6 +28,7 @@ import scipy.sparse as sp
 from .instance import TOL, Prepared
 from .mip import build_and_solve
 from .model import Reason, SolverOptions
+from .search import warm_start
 from .state import Evaluation, covered_counts, evaluate
 from .text import fr_euros, fr_int, fr_points, fr_signed_int, fr_signed_points
 
@@ -230,12 +231,11 @@ def _forced_costs(
     chosen_apps = set(prep.pair_app[evaluation.chosen].tolist())
     results: dict[int, _Forced] = {}
     for app in ranked:
-        start = None
+        seed = evaluation.chosen
         if app in swaps:
-            start = np.zeros(prep.n_pairs)
-            start[evaluation.chosen] = 1.0
-            start[evaluation.chosen[prep.pair_app[evaluation.chosen] == swaps[app].out_app]] = 0.0
-            start[swaps[app].in_pair] = 1.0
+            keep = evaluation.chosen[prep.pair_app[evaluation.chosen] != swaps[app].out_app]
+            seed = np.append(keep, swaps[app].in_pair)
+        start = warm_start(prep, options, seed, forced_app=app) if options.warm_start else None
         outcome = build_and_solve(
             prep,
             forced_app=app,

@@ -1,11 +1,10 @@
-"""Local search that turns the greedy selection into a strong starting solution for HiGHS.
+"""Candidate pool for the restricted MIP that gives HiGHS a strong starting solution.
 
 With a near-optimal incumbent at the root, HiGHS' reduced-cost fixing removes
 almost every column at once and the proof of optimality is quick; without it,
-most of the time goes into primal heuristics. Moves: add any application that
-still fits, and apply the best exact single swaps (see reasons.best_swaps),
-several per round when they involve different laureates, each re-checked
-against every constraint.
+most of the time goes into primal heuristics. The pool (a few times the number
+of seats) is solved first with a node limit (deterministic), its solution is
+passed as the MIP start of the full model.
 """
 
 from __future__ import annotations
@@ -13,52 +12,9 @@ from __future__ import annotations
 import numpy as np
 
 from .instance import Prepared
-from .reasons import best_swaps
-from .state import Evaluation, addable_mask, covered_counts, evaluate
-
-
-def _fresh_gain(prep: Prepared, evaluation: Evaluation) -> np.ndarray:
-    counts = covered_counts(prep, evaluation.chosen)
-    open_rows = counts == 0
-    return np.asarray(prep.cover[open_rows].T @ prep.cover_pop[open_rows]).ravel()
-
-
-def improve(prep: Prepared, chosen: np.ndarray, *, max_rounds: int = 60) -> np.ndarray:
-    """Best-improvement local search; returns a selection at least as good (never infeasible if the input is not)."""
-    evaluation = evaluate(prep, chosen)
-    if evaluation.violations or not len(evaluation.chosen):
-        return evaluation.chosen
-    for _ in range(max_rounds):
-        gain = prep.score + prep.weight * _fresh_gain(prep, evaluation)
-        chosen_apps = prep.pair_app[evaluation.chosen]
-        addable = addable_mask(prep, evaluation.activity, chosen_apps)
-        if addable.any():
-            values = np.where(addable, gain[prep.pair_app], -np.inf)
-            best = int(np.argmax(values))
-            evaluation = evaluate(prep, np.append(evaluation.chosen, best))
-            continue
-        floor = float(prep.score[chosen_apps].min())
-        pool = ~np.isin(prep.pair_app, chosen_apps) & (gain[prep.pair_app] > floor + 1e-9)
-        if not pool.any():
-            break
-        swaps = sorted((s.cost, app, s) for app, s in best_swaps(prep, evaluation, pool).items())
-        improved = False
-        used: set[int] = set()
-        for cost, _app, swap in swaps[: 4 * len(chosen_apps)]:
-            if cost >= -1e-9:
-                break
-            if swap.out_app in used:
-                continue
-            keep = evaluation.chosen[prep.pair_app[evaluation.chosen] != swap.out_app]
-            trial = evaluate(prep, np.append(keep, swap.in_pair))
-            if not trial.violations and trial.objective > evaluation.objective + 1e-9:
-                evaluation = trial
-                used.add(swap.out_app)
-                used.add(int(prep.pair_app[swap.in_pair]))
-                improved = True
-        if not improved:
-            break
-    return evaluation.chosen
+from .mip import build_and_solve
+from .model import SolverOptions
+from .state import evaluate
 
 
 def candidate_pool(prep: Prepared, seed: np.ndarray, size: int) -> np.ndarray:
@@ -80,3 +36,36 @@ def candidate_pool(prep: Prepared, seed: np.ndarray, size: int) -> np.ndarray:
         apps = np.unique(prep.pair_app[csr.indices[csr.indptr[r] : csr.indptr[r + 1]]])
         keep[apps[np.lexsort((apps, -value[apps]))][: max(3, int(prep.lower[r]) * 3)]] = True
     return keep[prep.pair_app]
+
+
+def warm_start(
+    prep: Prepared, options: SolverOptions, seed: np.ndarray, forced_app: int | None = None
+) -> np.ndarray | None:
+    """Starting solution: the seed if feasible, improved by a node-limited MIP on the candidate pool."""
+    seeded = evaluate(prep, seed)
+    feasible = not seeded.violations and (forced_app is None or forced_app in prep.pair_app[seeded.chosen])
+    best = seeded if feasible else None
+    start = np.zeros(prep.n_pairs)
+    start[seeded.chosen] = 1.0
+    pool = candidate_pool(prep, seeded.chosen, 2 * max(len(seeded.chosen), 10))
+    if forced_app is not None:
+        pool |= prep.pair_app == forced_app
+    outcome = build_and_solve(
+        prep,
+        allowed=pool,
+        forced_app=forced_app,
+        start=start if feasible else None,
+        time_limit_s=options.time_limit_s / 3,
+        mip_rel_gap=options.mip_rel_gap,
+        node_limit=options.pool_node_limit,
+        threads=options.threads,
+    )
+    if outcome.chosen is not None:
+        candidate = evaluate(prep, outcome.chosen)
+        if not candidate.violations and (best is None or candidate.objective > best.objective):
+            best = candidate
+    if best is None:
+        return None
+    start = np.zeros(prep.n_pairs)
+    start[best.chosen] = 1.0
+    return start
