@@ -23,7 +23,9 @@ def _clean_rate_limits():
 
 
 def logout(page):
-    page.get_by_role("button", name="Se déconnecter").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Se déconnecter").click()
+    assert page.get_by_role("link", name="Se connecter").count() == 1
 
 
 def test_propose_a_place_staff_accepts_with_diff_and_author_is_emailed(page, login, programme_staff, mailbox):
@@ -45,6 +47,7 @@ def test_propose_a_place_staff_accepts_with_diff_and_author_is_emailed(page, log
     page.goto("/lieux/moderation/")
     assert_accessible(page)
     page.get_by_role("link", name="La Recyclerie du Port").click()
+    page.wait_for_url("**/moderation/propositions/*/")
     diff = page.locator("#diff")
     assert "Valeur proposée" in diff.inner_text()
     assert "Réparer <b>ensemble</b>" in diff.inner_text()  # shown as text
@@ -66,6 +69,7 @@ def test_manager_claims_staff_approves_manager_edits_and_sees_the_history(
     login(plain_user)
     page.goto(f"/lieux/{place.slug}/")
     page.get_by_role("link", name="Vous gérez ce lieu ?").click()
+    page.wait_for_url(f"**/lieux/{place.slug}/revendiquer/")
     assert_accessible(page)
     page.locator("#id_message").fill("Je coordonne le lieu depuis 2021.")
     page.get_by_role("button", name="Envoyer ma demande").click()
@@ -75,6 +79,7 @@ def test_manager_claims_staff_approves_manager_edits_and_sees_the_history(
     login(programme_staff)
     page.goto("/lieux/moderation/")
     page.get_by_role("link", name=place.name).click()
+    page.wait_for_url("**/moderation/revendications/*/")
     assert "Je coordonne le lieu depuis 2021." in page.content()
     assert_accessible(page)
     page.get_by_role("button", name="Approuver").click()
@@ -85,6 +90,7 @@ def test_manager_claims_staff_approves_manager_edits_and_sees_the_history(
     login(plain_user)
     page.goto(f"/lieux/{place.slug}/")
     page.get_by_role("link", name="Modifier").click()
+    page.wait_for_url(f"**/lieux/{place.slug}/modifier/")
     assert_accessible(page)
     page.locator("#id_address").fill("3 quai Carnot")
     page.locator("#id_reason").fill("Déménagement")
