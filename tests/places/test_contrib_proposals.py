@@ -254,3 +254,21 @@ def test_dismissing_a_report_needs_a_reason(client_for, atlas, programme_staff):
 
 def test_report_on_unknown_place_is_404(client):
     assert client.get("/lieux/nulle-part/signaler/").status_code == 404
+
+
+def test_admin_pages_are_read_only_and_load(client_for, administrator, atlas):
+    from tests.factories.contributions import ClaimFactory, ContactMessageFactory
+
+    proposal = services.proposal_submit(data={"name": "Lieu admin", "lon": -3.92, "lat": 47.87})
+    objects = {
+        "proposal": proposal,
+        "errorreport": ErrorReportFactory(place=atlas["port"]),
+        "claim": ClaimFactory(place=atlas["port"], author=administrator),
+        "contactmessage": ContactMessageFactory(place=atlas["port"]),
+    }
+    client = client_for(administrator)
+    for name, obj in objects.items():
+        assert client.get(f"/admin/place_contributions/{name}/").status_code == 200
+        page = client.get(f"/admin/place_contributions/{name}/{obj.pk}/change/")
+        assert page.status_code == 200 and 'name="_save"' not in page.content.decode()
+        assert client.get(f"/admin/place_contributions/{name}/add/").status_code == 403

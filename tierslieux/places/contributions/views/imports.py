@@ -13,6 +13,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse_lazy
 from django.views.decorators.http import require_http_methods
 
 from tierslieux.places.importing import (
@@ -28,7 +29,7 @@ from ..forms import ImportUploadForm, MappingForm
 from .moderation import staff_only
 
 TOKEN_RE = re.compile(r"^[0-9a-f]{32}$")
-CRUMB = {"label": "Importer des lieux", "url": "/lieux/import/"}
+CRUMB = {"label": "Importer des lieux", "url": reverse_lazy("contributions:import")}
 
 
 def _folder() -> Path:

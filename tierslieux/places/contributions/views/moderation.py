@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse_lazy
 from django.views.decorators.http import require_http_methods
 
 from .. import services
@@ -16,7 +17,7 @@ from ..forms import DecisionForm
 from ..models import Claim, ContactMessage, ErrorReport, Proposal
 from ..selectors import can_moderate, diff_rows, moderation_queue, place_page_url
 
-QUEUE_CRUMB = {"label": "Modération", "url": "/lieux/moderation/"}
+QUEUE_CRUMB = {"label": "Modération", "url": reverse_lazy("contributions:moderation")}
 
 
 def staff_only(view):
