@@ -391,12 +391,13 @@ def _commune_rows(territory: Territory, place_filter: PlaceFilter = DEFAULT_FILT
     rows = np.flatnonzero(territory.mask())
     rows = rows[np.lexsort((communes.ids[rows].astype(str), -communes.population[rows]))]
     nearest_ids = result.nearest_place_id[rows]
-    places = Place.objects.only("name", "slug").in_bulk([pid for pid in nearest_ids if pid is not None])
+    places = Place.objects.only("name", "slug").in_bulk({int(pid) for pid in nearest_ids if pid is not None})
+    names = {pid: place.name for pid, place in places.items()}
+    urls = {pid: _place_url(place) for pid, place in places.items()}
     road = result.road_km
     out = []
     for i, pid in zip(rows, nearest_ids, strict=True):
         km = float(result.nearest_km[i])
-        place = places.get(pid)
         out.append(
             CommuneRow(
                 insee=str(communes.ids[i]),
@@ -406,8 +407,8 @@ def _commune_rows(territory: Territory, place_filter: PlaceFilter = DEFAULT_FILT
                 population=int(communes.population[i]),
                 nearest_km=km if math.isfinite(km) else None,
                 road_km=float(road[i]) if math.isfinite(km) else None,
-                nearest_place=place.name if place else "",
-                nearest_place_url=_place_url(place),
+                nearest_place=names.get(pid, ""),
+                nearest_place_url=urls.get(pid),
                 within_5km=int(result.ring_counts[i, 0]),
                 within_10km=int(result.ring_counts[i, 1]),
                 within_20km=int(result.ring_counts[i, 2]),
