@@ -120,3 +120,14 @@ def test_qpv_perimeters_code_field_option_and_bad_file(france, tmp_path):
         call_command("load_qpv_perimeters", str(tmp_path / "tronque.geojson"), stdout=StringIO())
     with pytest.raises(CommandError, match="absent.geojson, fichier : fichier introuvable"):
         call_command("load_qpv_perimeters", str(tmp_path / "absent.geojson"), stdout=StringIO())
+
+
+@pytest.mark.django_db
+def test_index_follows_communes_saved_one_by_one():
+    from tests.factories.geo import CommuneFactory
+
+    assert lookup.commune_at(10.0, 10.0) is None
+    CommuneFactory(insee="99001", outline=square_outline(10.0, 10.0, 0.5))
+    assert lookup.commune_at(10.0, 10.0) == "99001"
+    Commune.objects.get(insee="99001").delete()
+    assert lookup.commune_at(10.0, 10.0) is None
