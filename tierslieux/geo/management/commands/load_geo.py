@@ -37,4 +37,6 @@ class Command(BaseCommand):
         if verbose:
             for line in report.lines():
                 self.stdout.write(line)
-            self.stdout.write(self.style.SUCCESS(f"Géographie chargée en {time.monotonic() - started:.1f} s."))
+            self.stdout.write(
+                self.style.SUCCESS(f"Géographie chargée en {time.monotonic() - started:.1f} s.")
+            )
