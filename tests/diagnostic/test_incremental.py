@@ -153,6 +153,17 @@ def test_random_edits_equal_full_recomputation(geography, django_capture_on_comm
     assert incremental == full
 
 
+def test_old_incremental_runs_are_pruned(geography, django_capture_on_commit_callbacks, monkeypatch):
+    monkeypatch.setattr(services, "RUNS_KEPT", 2)
+    services.coverage_recompute_all()
+    for lon in (-3.9, -3.8, -3.7, -3.6):
+        with django_capture_on_commit_callbacks(execute=True):
+            geography.open_place.lon = lon
+            geography.open_place.save()
+    kinds = list(CoverageRun.objects.order_by("id").values_list("kind", flat=True))
+    assert kinds == ["full", "incremental", "incremental"]
+
+
 def test_parameters_change_triggers_full_recomputation(
     geography, settings, django_capture_on_commit_callbacks
 ):

@@ -34,6 +34,20 @@ def test_pages_are_public_for_every_territory_kind(client, geography, url):
     assert "Simuler un nouveau tiers-lieu" not in html  # anonymous: no what-if
 
 
+@pytest.mark.parametrize(
+    "role", [None, "plain_user", "place_manager", "applicant", "reviewer", "programme_staff", "administrator"]
+)
+def test_public_views_for_every_role(request, client_for, geography, role):
+    client = client_for(request.getfixturevalue(role) if role else None)
+    for url in [
+        "/diagnostic/epci/242900001/",
+        "/diagnostic/carte.geojson",
+        "/diagnostic/departement/56/export.csv",
+        "/diagnostic/departement/56/export.xlsx",
+    ]:
+        assert client.get(url).status_code == 200, url
+
+
 def test_france_page_figures_and_white_zones(client, geography):
     html = client.get("/diagnostic/").content.decode()
     assert "55,8\u00a0%" in html or "55,8 %" in html  # 12,000 of 21,500 within 5 km

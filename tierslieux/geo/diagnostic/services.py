@@ -28,6 +28,8 @@ from .inputs import (
 from .models import CommuneCoverage, CoveragePlace, CoverageRun
 
 _BATCH = 2000
+RUNS_KEPT = 500
+"""Incremental runs older than the last RUNS_KEPT runs are deleted (full runs are all kept)."""
 _INDEX_LOCK = threading.Lock()
 _INDEX: dict[str, object] = {}
 """The incremental index of this process, with the (run id, fingerprint) it matches."""
@@ -246,5 +248,6 @@ def coverage_update_places(*, place_ids: Iterable[int]) -> CoverageRun | None:
             changed_communes=len(rows),
             place_ids=ids,
         )
+        CoverageRun.objects.filter(kind=CoverageRun.Kind.INCREMENTAL, pk__lte=run.pk - RUNS_KEPT).delete()
     transaction.on_commit(lambda: _remember(run, index))
     return run
