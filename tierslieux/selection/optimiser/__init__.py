@@ -14,6 +14,7 @@ back as a status with French messages. See docs/selection.md.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Mapping
 from time import perf_counter
 
@@ -249,7 +250,7 @@ def evaluate_selection(problem: SelectionProblem, assignment: Mapping[str, str])
                 f"affectation impossible (candidature ou enveloppe inconnue, ou non éligible) : {u}"
                 for u in unknown
             )
-            return SelectionResult(**{**result.__dict__, "violations": result.violations + extra})
+            return dataclasses.replace(result, violations=result.violations + extra)
         return result
 
     return _guard("manual", run)
