@@ -208,3 +208,15 @@ def test_what_if_bad_input_gets_a_french_400(client_for, programme_staff, geogra
 
 def test_what_if_get_is_not_allowed(client_for, programme_staff, geography):
     assert client_for(programme_staff).get(WHAT_IF).status_code == 405
+
+
+def test_pages_work_before_any_data_is_loaded(client, client_for, programme_staff):
+    html = client.get("/diagnostic/").content.decode()
+    assert "le diagnostic n’est pas disponible" in html
+    assert client.get("/diagnostic/carte.geojson").json() == {"type": "FeatureCollection", "features": []}
+    assert client.get("/diagnostic/export.csv").content.decode("utf-8-sig").count("\n") == 1
+    response = client_for(programme_staff).post(WHAT_IF, {"lon": 2.35, "lat": 48.85}, HTTP_HX_REQUEST="true")
+    assert (
+        response.status_code == 200
+        and "Aucune commune ne sortirait de la zone blanche." in response.content.decode()
+    )
