@@ -55,6 +55,32 @@ def _territory_has_label(application: Application, **lookup) -> bool:
     return accepted.exists()
 
 
+def located_qpv(place):
+    """The QPV containing the place, by point-in-polygon, once the QPV perimeters are loaded (None when the
+    perimeters are not loaded, the place's location is approximate, or it is in no QPV)."""
+    from tierslieux.geo import lookup
+    from tierslieux.geo.models import Qpv
+
+    if place is None or getattr(place, "location_approximate", False) or not lookup.qpv_perimeters_loaded():
+        return None
+    code = lookup.qpv_at(place.lon, place.lat)
+    return Qpv.objects.filter(pk=code).first() if code else None
+
+
+def _qpv_facts(application: Application) -> tuple[str, bool]:
+    """(name of the QPV, confirmed?): the QPV declared by the applicant (confirmed by staff, or by the
+    perimeters when they agree), else the QPV found by point-in-polygon (exact: confirmed)."""
+    located = located_qpv(application.place)
+    if application.qpv_id:
+        confirmed = application.qpv_confirmed_at is not None or (
+            located is not None and located.pk == application.qpv_id
+        )
+        return application.qpv.name, confirmed
+    if located is not None:
+        return located.name, True
+    return "", False
+
+
 def application_facts(application: Application) -> eligibility.Facts:
     place = application.place
     funding = funding_rules(application.call)
@@ -63,6 +89,7 @@ def application_facts(application: Application) -> eligibility.Facts:
         return eligibility.Facts(requested_per_year=amounts, funding=funding)
     commune = place.commune
     epci = commune.epci
+    qpv_name, qpv_confirmed = _qpv_facts(application)
     months_open = None
     if place.status != "project" and place.opening_date:
         months_open = max(0, _months_between(place.opening_date, timezone.localdate()))
@@ -73,8 +100,8 @@ def application_facts(application: Application) -> eligibility.Facts:
         metropole_member=bool(epci and epci.kind == "ME"),
         petite_ville_de_demain=commune.petite_ville_de_demain,
         coeur_de_ville=commune.coeur_de_ville,
-        qpv_name=application.qpv.name if application.qpv_id else "",
-        qpv_confirmed=application.qpv_confirmed_at is not None,
+        qpv_name=qpv_name,
+        qpv_confirmed=qpv_confirmed,
         department_name=commune.department.name,
         epci_name=epci.name if epci else "",
         department_has_labelled_place=_territory_has_label(
