@@ -46,6 +46,11 @@ def test_staff_previews_a_new_place_by_clicking_the_map(page, login, programme_s
     preview.wait_for()
     assert "2 communes sortiraient de la zone blanche" in preview.inner_text()
     assert "Moréac-sur-Lande" in preview.inner_text()
+    assert preview.get_attribute("data-leaving").split() == ["56001", "56002"]
+    # The two communes leaving the white zone are outlined on the map.
+    page.wait_for_function(
+        "() => document.querySelectorAll('#carte-diagnostic path[stroke-dasharray]').length === 2"
+    )
     assert_accessible(page)
 
 

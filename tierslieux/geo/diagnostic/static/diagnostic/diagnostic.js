@@ -32,6 +32,22 @@
     });
   }
 
+  // After a preview, outline on the map the communes that would leave the white zone.
+  document.addEventListener("htmx:afterSwap", function (event) {
+    var target = event.detail.target;
+    var element = document.getElementById("carte-diagnostic");
+    if (!target || target.id !== "what-if-result" || !element || !element.tlMap) { return; }
+    var preview = document.getElementById("what-if-preview");
+    var leaving = preview ? (preview.getAttribute("data-leaving") || "").split(/\s+/).filter(Boolean) : [];
+    var layer = element.tlMap.tl.territory;
+    if (!layer) { return; }
+    layer.eachLayer(function (item) {
+      var code = item.feature && item.feature.properties && item.feature.properties.code;
+      var out = leaving.indexOf(code) >= 0;
+      item.setStyle(out ? { color: "#000091", weight: 3, dashArray: "4 3" } : { color: "#3a3a3a", weight: 0.6, dashArray: null });
+    });
+  });
+
   // A rejected what-if (400) still shows its French message in the result area.
   document.addEventListener("htmx:beforeSwap", function (event) {
     var target = event.detail.target;
