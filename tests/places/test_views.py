@@ -136,3 +136,14 @@ def test_duplicate_slug_is_never_created(places):
 def test_factory_places_show_in_the_atlas(client):
     PlaceFactory(name="Le Lieu Factory")
     assert names(client.get("/lieux/?q=factory")) == ["Le Lieu Factory"]
+
+
+def test_filter_form_keeps_what_was_typed(client, places):
+    client.get("/lieux/")
+    content = client.get("/lieux/?q=forje&type=fablab").content.decode()
+    assert 'value="forje"' in content
+    checked = [line for line in content.splitlines() if 'value="fablab"' in line and "checked" in line]
+    assert checked
+    assert "checked" not in "".join(
+        line for line in client.get("/lieux/").content.decode().splitlines() if 'value="fablab"' in line
+    )

@@ -14,7 +14,6 @@ from ninja import Query, Router
 from ninja.errors import HttpError
 
 from . import exports, selectors
-from .models import Place
 
 router = Router(tags=["Tiers-lieux"])
 MAX_PAGE_SIZE = 500
@@ -61,13 +60,15 @@ def places_list(
     filters = selectors.parse_filters(request.GET)
     result = selectors.places_filtered(filters)
     start = (page - 1) * page_size
-    places = selectors.places_for_rows(result, start, start + page_size)
-    features = []
-    for place in places:
-        item = exports.feature(place)
-        if place.distance_km is not None:
-            item["properties"]["distance_km"] = round(place.distance_km, 2)
-        features.append(item)
+    page_rows = result.rows[start : start + page_size]
+    features = [
+        exports.feature_from_row(row) for row in exports.rows_for_ids(result.index.ids[page_rows].tolist())
+    ]
+    if result.distances_km is not None:
+        for item, distance in zip(
+            features, result.distances_km[start : start + page_size].tolist(), strict=False
+        ):
+            item["properties"]["distance_km"] = round(distance, 2)
     pages = max(1, -(-result.count // page_size))
     following = None
     if page < pages:
@@ -111,5 +112,5 @@ def places_clusters(request, bbox: str = "", zoom: int = 5):
 
 @router.get("/places/{place_id}", url_name="places_detail", summary="Un lieu (Feature GeoJSON)")
 def places_detail(request, place_id: int):
-    place = get_object_or_404(Place.objects.select_related("commune"), pk=place_id)
+    place = get_object_or_404(selectors.places_with_territory(), pk=place_id)
     return _geojson(exports.feature(place))

@@ -171,41 +171,101 @@ def osm_hours(hours: dict) -> str:
     )
 
 
-def row_for(place: Place) -> dict:
-    commune = place.commune
+# Columns read for an export row (`.values(*VALUE_FIELDS)`): no model instances, no private data.
+VALUE_FIELDS = (
+    "id",
+    "name",
+    "slug",
+    "types",
+    "short_description",
+    "address",
+    "postcode",
+    "commune_id",
+    "commune__name",
+    "commune__department_id",
+    "commune__region_id",
+    "commune__epci_id",
+    "lon",
+    "lat",
+    "location_approximate",
+    "status",
+    "services",
+    "labels",
+    "accessibility",
+    "opening_hours",
+    "website",
+    "social_links",
+    "legal_form",
+    "siret",
+    "rna",
+    "opening_date",
+    "surface_m2",
+    "source",
+    "last_verified_at",
+    "completeness",
+    "updated_at",
+)
+
+
+def row_from_values(v: dict) -> dict:
+    """One export row (keys: HEADERS) from the VALUE_FIELDS of a place."""
     return {
-        "id": place.pk,
-        "nom": place.name,
-        "url": settings.SITE_URL + place.get_absolute_url(),
-        "types": place.types,
-        "description_courte": place.short_description,
-        "adresse": place.address,
-        "code_postal": place.postcode,
-        "code_insee_commune": commune.insee,
-        "commune": commune.name,
-        "code_departement": commune.department_id,
-        "code_region": commune.region_id,
-        "siren_epci": commune.epci_id or "",
-        "longitude": round(place.lon, 6),
-        "latitude": round(place.lat, 6),
-        "localisation_approximative": place.location_approximate,
-        "statut": place.status,
-        "services": place.services,
-        "labels": place.labels,
-        "accessibilite": place.accessibility,
-        "horaires": osm_hours(place.opening_hours),
-        "site_web": place.website,
-        "reseaux_sociaux": place.social_links,
-        "forme_juridique": place.legal_form,
-        "siret": place.siret,
-        "rna": place.rna,
-        "date_ouverture": place.opening_date.isoformat() if place.opening_date else "",
-        "surface_m2": place.surface_m2 if place.surface_m2 is not None else "",
-        "source": place.source,
-        "date_verification": place.last_verified_at.isoformat() if place.last_verified_at else "",
-        "completude": place.completeness,
-        "date_maj": place.updated_at.isoformat(timespec="seconds"),
+        "id": v["id"],
+        "nom": v["name"],
+        "url": f"{settings.SITE_URL}/lieux/{v['slug']}/",
+        "types": v["types"],
+        "description_courte": v["short_description"],
+        "adresse": v["address"],
+        "code_postal": v["postcode"],
+        "code_insee_commune": v["commune_id"],
+        "commune": v["commune__name"],
+        "code_departement": v["commune__department_id"],
+        "code_region": v["commune__region_id"],
+        "siren_epci": v["commune__epci_id"] or "",
+        "longitude": round(v["lon"], 6),
+        "latitude": round(v["lat"], 6),
+        "localisation_approximative": v["location_approximate"],
+        "statut": v["status"],
+        "services": v["services"],
+        "labels": v["labels"],
+        "accessibilite": v["accessibility"],
+        "horaires": osm_hours(v["opening_hours"] or {}),
+        "site_web": v["website"],
+        "reseaux_sociaux": v["social_links"],
+        "forme_juridique": v["legal_form"],
+        "siret": v["siret"],
+        "rna": v["rna"],
+        "date_ouverture": v["opening_date"].isoformat() if v["opening_date"] else "",
+        "surface_m2": v["surface_m2"] if v["surface_m2"] is not None else "",
+        "source": v["source"],
+        "date_verification": v["last_verified_at"].isoformat() if v["last_verified_at"] else "",
+        "completude": v["completeness"],
+        "date_maj": v["updated_at"].isoformat(timespec="seconds"),
     }
+
+
+def row_for(place: Place) -> dict:
+    values = {field: getattr(place, field) for field in VALUE_FIELDS if "__" not in field}
+    commune = place.commune
+    values |= {
+        "commune__name": commune.name,
+        "commune__department_id": commune.department_id,
+        "commune__region_id": commune.region_id,
+        "commune__epci_id": commune.epci_id,
+    }
+    return row_from_values(values)
+
+
+def rows(queryset) -> Iterator[dict]:
+    """Export rows of a Place queryset, streamed."""
+    for values in queryset.values(*VALUE_FIELDS).iterator(chunk_size=2000):
+        yield row_from_values(values)
+
+
+def rows_for_ids(ids: list[int]) -> list[dict]:
+    """Export rows of these places, in the order of `ids`."""
+    by_id = {v["id"]: v for v in Place.objects.filter(pk__in=ids).values(*VALUE_FIELDS)}
+    return [row_from_values(by_id[pk]) for pk in ids if pk in by_id]
 
 
 def _flat(row: dict) -> list:
@@ -217,12 +277,12 @@ def _flat(row: dict) -> list:
     ]
 
 
-def csv_lines(places: Iterable[Place]) -> Iterator[str]:
+def csv_lines(rows: Iterable[dict]) -> Iterator[str]:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(HEADERS)
-    for place in places:
-        writer.writerow(_flat(row_for(place)))
+    for row in rows:
+        writer.writerow(_flat(row))
         if buffer.tell() > 64_000:
             yield buffer.getvalue()
             buffer.seek(0)
@@ -230,24 +290,24 @@ def csv_lines(places: Iterable[Place]) -> Iterator[str]:
     yield buffer.getvalue()
 
 
-def xlsx_bytes(places: Iterable[Place]) -> bytes:
+def xlsx_bytes(rows: Iterable[dict]) -> bytes:
     from openpyxl import Workbook
 
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("tiers-lieux")
     sheet.append(HEADERS)
-    for place in places:
-        sheet.append(_flat(row_for(place)))
+    for row in rows:
+        sheet.append(_flat(row))
     output = io.BytesIO()
     workbook.save(output)
     return output.getvalue()
 
 
-def feature(place: Place) -> dict:
-    properties = row_for(place)
+def feature_from_row(row: dict) -> dict:
+    properties = dict(row)
     return {
         "type": "Feature",
-        "id": place.pk,
+        "id": properties["id"],
         "geometry": {
             "type": "Point",
             "coordinates": [properties.pop("longitude"), properties.pop("latitude")],
@@ -256,11 +316,15 @@ def feature(place: Place) -> dict:
     }
 
 
-def geojson_chunks(places: Iterable[Place]) -> Iterator[str]:
+def feature(place: Place) -> dict:
+    return feature_from_row(row_for(place))
+
+
+def geojson_chunks(rows: Iterable[dict]) -> Iterator[str]:
     yield '{"type": "FeatureCollection", "features": ['
     first = True
-    for place in places:
-        yield ("" if first else ",\n") + json.dumps(feature(place), ensure_ascii=False)
+    for row in rows:
+        yield ("" if first else ",\n") + json.dumps(feature_from_row(row), ensure_ascii=False)
         first = False
     yield "]}"
 

@@ -180,6 +180,13 @@ def commune_for_text(text: str) -> Commune | None:
     return found
 
 
+def places_with_territory() -> QuerySet[Place]:
+    """Places with their commune, department, region and EPCI, without the heavy outline columns."""
+    return Place.objects.select_related(
+        "commune", "commune__department", "commune__region", "commune__epci"
+    ).defer("commune__outline", "commune__department__outline", "commune__region__outline")
+
+
 # --- Atlas queries --------------------------------------------------------------------------------------
 @dataclass
 class AtlasResult:
@@ -263,7 +270,7 @@ def places_for_rows(result: AtlasResult, start: int = 0, stop: int | None = None
     """The Place objects of result rows [start:stop], in order, with `distance_km` set when known."""
     rows = result.rows[start:stop]
     ids = result.index.ids[rows].tolist()
-    by_id = Place.objects.select_related("commune", "commune__department").in_bulk(ids)
+    by_id = places_with_territory().in_bulk(ids)
     places = []
     for position, pk in enumerate(ids):
         place = by_id.get(pk)
@@ -279,9 +286,7 @@ def places_for_rows(result: AtlasResult, start: int = 0, stop: int | None = None
 def places_queryset(params_or_filters) -> QuerySet[Place]:
     """The filtered places as a queryset (exports, baseline of the bench), ordered like the list."""
     result = places_filtered(params_or_filters)
-    return Place.objects.filter(pk__in=result.ids).select_related(
-        "commune", "commune__department", "commune__region"
-    )
+    return places_with_territory().filter(pk__in=result.ids)
 
 
 def places_clusters(params, *, bbox: tuple[float, float, float, float] | None, zoom: int) -> dict:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import threading
+from collections import OrderedDict
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -12,6 +14,7 @@ from django.http import HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_POST
 
 from . import exports, selectors, services
@@ -66,18 +69,45 @@ def _atlas_context(request) -> dict:
     }
 
 
+_FORM_CACHE: OrderedDict[tuple, str] = OrderedDict()
+_FORM_CACHE_SIZE = 256
+_FORM_LOCK = threading.Lock()
+
+
+def _filter_form_html(request) -> str:
+    """The filter form, rendered once per distinct query (DSFR widgets are slow to render; the form only
+    depends on the query string and on the list of regions and departments)."""
+    choices = selectors.territory_choices()
+    key = (
+        tuple(sorted((k, tuple(request.GET.getlist(k))) for k in request.GET if k != "page")),
+        hash((tuple(choices["regions"]), tuple(choices["departments"]))),
+    )
+    with _FORM_LOCK:
+        html = _FORM_CACHE.get(key)
+        if html is not None:
+            _FORM_CACHE.move_to_end(key)
+            return html
+    form = AtlasFilterForm(
+        request.GET or None, regions=choices["regions"], departments=choices["departments"]
+    )
+    html = mark_safe(str(form))  # noqa: S308 (the form's own rendering, escaped by its templates)
+    with _FORM_LOCK:
+        _FORM_CACHE[key] = html
+        while len(_FORM_CACHE) > _FORM_CACHE_SIZE:
+            _FORM_CACHE.popitem(last=False)
+    return html
+
+
 @require_GET
 def atlas(request):
     """Public: the map and the list of places, driven by the same filters (works without JavaScript)."""
     context = _atlas_context(request)
     if request.htmx:
         return render(request, "places/_results.html", context)
-    choices = selectors.territory_choices()
-    form = AtlasFilterForm(
-        request.GET or None, regions=choices["regions"], departments=choices["departments"]
-    )
+    initial_view = {"bbox": (-5.5, 41.2, 9.8, 51.2), "zoom": 5}
     context |= {
-        "form": form,
+        "form": _filter_form_html(request),
+        "initial_clusters": selectors.places_clusters(context["filters"], **initial_view),
         "legend": _legend(),
         "type_colours": TYPE_COLOURS,
         "type_codes": TYPE_CODES,
@@ -120,7 +150,7 @@ def _json_ld(place: Place, request) -> str:
 def detail(request, slug: str):
     """Public: everything about one place (never its private contacts), mini-map, nearest places."""
     place = get_object_or_404(
-        Place.objects.select_related("commune", "commune__department", "commune__region", "commune__epci"),
+        selectors.places_with_territory(),
         slug=slug,
     )
     point = {
@@ -200,7 +230,7 @@ def revert(request, slug: str, version_id: int):
 
 
 def _export_places(request):
-    return selectors.places_queryset(request.GET).order_by("name", "id").iterator(chunk_size=2000)
+    return exports.rows(selectors.places_queryset(request.GET).order_by("name", "id"))
 
 
 def _filename(extension: str) -> str:

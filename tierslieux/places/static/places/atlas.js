@@ -147,6 +147,13 @@
     });
   }
 
-  map.on("moveend", refreshMap);
-  refreshMap();
+  // The server embeds the clusters of the initial view of France: markers show without a round trip.
+  var initial = document.getElementById("atlas-initial-clusters");
+  if (initial && map.getZoom() === 5) {
+    drawClusters(JSON.parse(initial.textContent));
+    window.setTimeout(function () { map.on("moveend", refreshMap); refreshMap(); }, 0);
+  } else {
+    map.on("moveend", refreshMap);
+    refreshMap();
+  }
 })(window, document);
