@@ -143,3 +143,80 @@ def test_applicant_fills_leaves_comes_back_uploads_and_submits(
     page.goto("/appels/mes-dossiers/")
     assert application.reference in page.content()
     assert_accessible(page)
+
+
+def test_corrections_round_trip_and_messages(
+    page, login, applicant, programme_staff, complete_draft, mailbox, tmp_path, browser, live_server
+):
+    from tierslieux.calls import services
+
+    services.application_submit(application=complete_draft, user=applicant)
+    pk = complete_draft.pk
+    login(programme_staff)
+    page.goto(f"/appels/gestion/{complete_draft.call.pk}/dossiers/")
+    assert_accessible(page)
+    page.get_by_role("link", name=complete_draft.reference).click()
+    assert_accessible(page)
+    page.get_by_role("link", name="Demander des corrections").click()
+    assert_accessible(page)
+    page.get_by_label("Corrections demandées").fill("Précisez la gouvernance.")
+    page.get_by_label("Date limite (heure de Paris)").fill("2030-01-31T18:00:00")
+    page.get_by_role("button", name="Demander les corrections").click()
+    page.wait_for_url(f"**/appels/dossiers/{pk}/")
+    assert page.locator("#status").text_content() == "En construction (corrections demandées)"
+    page.goto(f"/appels/gestion/{complete_draft.call.pk}/equipe/")
+    assert_accessible(page)
+    [email] = mailbox.wait_for("porteur@example.org", count=2)[-1:]
+    assert "Précisez la gouvernance." in mailbox.text(email)
+
+    context = browser.new_context(base_url=live_server.url, locale="fr-FR", timezone_id="Europe/Paris")
+    other = context.new_page()
+    other.goto("/comptes/connexion/")
+    other.get_by_label("Adresse électronique").fill(applicant.email)
+    other.get_by_label("Mot de passe").fill("motdepasse-de-test-1")
+    other.get_by_role("button", name="Se connecter").click()
+    other.wait_for_url("**/comptes/profil/")
+    other.goto(f"/appels/dossiers/{pk}/etape/2/")
+    assert "Précisez la gouvernance." in other.content()
+    assert_accessible(other)
+    other.get_by_label("Gouvernance").fill("Une SCIC à trois collèges.")
+    other.get_by_role("button", name="Enregistrer et continuer").click()
+    other.wait_for_url("**/etape/3/")
+    other.goto(f"/appels/dossiers/{pk}/etape/5/")
+    other.get_by_role("button", name="Déposer le dossier").click()
+    other.wait_for_url(f"**/appels/dossiers/{pk}/")
+    assert other.locator("#status").text_content() == "Déposé"
+
+    note = tmp_path / "annexe.png"
+    note.write_bytes(b"\x89PNG\r\n\x1a\n" + b"\x00" * 64)
+    other.get_by_role("link", name="Messages").click()
+    other.get_by_label("Votre message").fill("Voici la gouvernance détaillée.")
+    other.get_by_label("Pièce jointe (PDF, ODT, DOCX, PNG ou JPEG ; 10 Mo au plus)").set_input_files(
+        str(note)
+    )
+    other.get_by_role("button", name="Envoyer").click()
+    other.get_by_role("link", name="annexe.png").wait_for()
+    assert_accessible(other)
+    other.get_by_role("link", name="Retour au dossier").click()
+    other.get_by_role("link", name="Retirer le dossier").click()
+    assert_accessible(other)
+    context.close()
+    [to_staff] = mailbox.wait_for("equipe@example.org")
+    assert "Voici la gouvernance détaillée." in mailbox.text(to_staff)
+    complete_draft.refresh_from_db()
+    assert complete_draft.versions.count() == 2 and complete_draft.status == Status.SUBMITTED
+
+
+def test_project_holder_creates_a_project_place(page, login, applicant, call, commune):
+    login(applicant)
+    page.goto("/appels/fabriques/deposer/")
+    page.get_by_role("button", name="Commencer un nouveau dossier").click()
+    page.wait_for_url(re.compile(r"/etape/1/$"))
+    page.get_by_label("Nom du lieu en projet").fill("La Future Fabrique")
+    page.get_by_label("Code postal").fill("29900")
+    page.get_by_label("Code INSEE de la commune").fill("29039")
+    page.get_by_label("Forme juridique de la structure porteuse").select_option("association")
+    page.get_by_role("button", name="Créer le lieu en projet").click()
+    page.get_by_text("Lieu retenu").wait_for()
+    assert "La Future Fabrique" in page.locator("main").inner_text()
+    assert_accessible(page)
