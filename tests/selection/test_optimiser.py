@@ -8,7 +8,7 @@ import math
 import random
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import event, given, settings
 from hypothesis import strategies as st
 
 from tierslieux.geo.spherical import haversine_km
@@ -227,9 +227,11 @@ def stable(result: SelectionResult) -> SelectionResult:
 def test_optimiser_matches_brute_force(problem: SelectionProblem) -> None:
     best = brute_force(problem)
     result = optimise(problem, EXACT)
+    event("infeasible" if best is None else f"optimum selects {len(result.assignment)}")
     if best is None:
         assert result.status == "infeasible"
         assert result.infeasibility is not None and result.infeasibility.summary
+        assert result.infeasibility.conflicts
         assert result.assignment == {}
         return
     assert result.status == "optimal", result.messages
@@ -280,10 +282,10 @@ def test_swap_costs_are_exact(problem: SelectionProblem) -> None:
 
 def test_exact_reason_is_a_lower_bound_of_swaps() -> None:
     problem = wave(60, 3, targets=300)
-    result = optimise(problem, SolverOptions(exact_reasons=5, mip_rel_gap=1e-9))
+    result = optimise(problem, SolverOptions(exact_reasons=3, mip_rel_gap=1e-9))
     assert result.status == "optimal"
     exact = [r for r in result.reasons.values() if r.exact]
-    assert len(exact) == 5
+    assert len(exact) == 3
     swaps = optimise(problem, SolverOptions(exact_reasons=0, mip_rel_gap=1e-9)).reasons
     for reason in exact:
         assert reason.cost is not None and reason.cost >= -1e-6
@@ -387,9 +389,11 @@ def test_invalid_input_never_raises() -> None:
 
 def test_deterministic_and_order_independent() -> None:
     problem = wave(150, 7, targets=400)
-    first = stable(optimise(problem))
+    options = SolverOptions(exact_reasons=2)
+    first = stable(optimise(problem, options))
     assert first.status == "optimal"
-    assert stable(optimise(problem)) == first
+    assert sum(r.exact for r in first.reasons.values()) == 2
+    assert stable(optimise(problem, options)) == first
     shuffled = list(problem.applications)
     random.Random(1).shuffle(shuffled)
     targets = list(problem.coverage.targets)
@@ -399,7 +403,7 @@ def test_deterministic_and_order_independent() -> None:
         applications=tuple(shuffled),
         coverage=dataclasses.replace(problem.coverage, targets=tuple(targets)),
     )
-    again = stable(optimise(other))
+    again = stable(optimise(other, options))
     assert again.assignment == first.assignment
     assert again.objective == pytest.approx(first.objective, abs=1e-9)
     assert again.reasons == first.reasons
@@ -419,7 +423,7 @@ def test_time_limit_returns_a_feasible_selection_with_its_gap() -> None:
 
 def test_optimiser_beats_baselines_on_a_wave() -> None:
     problem = wave(400, 5, targets=2000)
-    best = optimise(problem)
+    best = optimise(problem, SolverOptions(exact_reasons=0))
     assert best.status == "optimal"
     for method in (rank_by_score, greedy):
         baseline = method(problem)
@@ -439,3 +443,34 @@ def test_evaluate_selection_of_a_committee_choice() -> None:
     assert dict(result.assignment) == expected
     assert bool(result.violations) == (expected != choice)
     assert set(result.reasons) == {a.id for a in problem.applications} - set(expected)
+
+
+def test_rank_by_score_takes_the_first_envelope_with_room() -> None:
+    apps = (
+        Application("a", 5.0, ("A", "B"), (10.0,)),
+        Application("b", 4.0, ("A",), (10.0,)),
+        Application("c", 3.0, ("A", "B"), (10.0,)),
+        Application("d", 2.0, ("B",), (10.0,)),
+    )
+    problem = SelectionProblem(apps, (Envelope("A", "A", 2), Envelope("B", "B", 1)))
+    assert dict(rank_by_score(problem).assignment) == {"a": "A", "b": "A", "c": "B"}
+    assert "enveloppe « B » complète (1/1)" in rank_by_score(problem).reasons["d"].message
+
+
+def test_coverage_changes_the_choice() -> None:
+    apps = (
+        Application("near", 3.0, ("A",), (10.0,), lon=2.0, lat=46.0),
+        Application("far", 4.0, ("A",), (10.0,), lon=5.0, lat=48.0),
+    )
+    coverage = Coverage((TargetCommune("t", 2.05, 46.0, 50_000),), (), 10.0, 1.0)
+    problem = SelectionProblem(apps, (Envelope("A", "A", 1),), coverage=coverage)
+    assert dict(rank_by_score(problem).assignment) == {"far": "A"}
+    assert dict(greedy(problem).assignment) == {"near": "A"}
+    best = optimise(problem, EXACT)
+    assert dict(best.assignment) == {"near": "A"}
+    assert best.newly_covered_population == 50_000 and best.coverage_points == pytest.approx(5.0)
+    assert best.reasons["far"].cost == pytest.approx(4.0)  # 8 points (3 + 5) against 4
+    covered = dataclasses.replace(
+        problem, coverage=dataclasses.replace(coverage, existing=(ExistingPlace(2.0, 46.0),))
+    )
+    assert dict(optimise(covered, EXACT).assignment) == {"far": "A"}  # already covered: nothing to gain
