@@ -12,6 +12,7 @@ an irreducible set of conflicting constraints.
 from __future__ import annotations
 
 import math
+from time import perf_counter
 
 import numpy as np
 
@@ -132,7 +133,12 @@ def _relaxation_text(prep: Prepared, r: int, amount: float) -> str:
 
 
 def explain_infeasibility(prep: Prepared, time_limit_s: float = 30.0) -> Infeasibility:
-    """Elastic relaxation (what to relax, by how much) and deletion filter (which constraints conflict)."""
+    """Elastic relaxation (what to relax, by how much) and deletion filter (which constraints conflict).
+
+    Every auxiliary solve is node-limited (deterministic); the whole analysis also stops at
+    ``time_limit_s``, in which case the list of conflicting constraints may not be minimal (said so).
+    """
+    deadline = perf_counter() + time_limit_s
     elastic = build_and_solve(prep, elastic=True, time_limit_s=time_limit_s, node_limit=20000)
     relaxations: list[str] = []
     suspects: set[str] = set()
@@ -142,30 +148,30 @@ def explain_infeasibility(prep: Prepared, time_limit_s: float = 30.0) -> Infeasi
             row = prep.rows[r]
             if amount > TOL:
                 relaxations.append(_relaxation_text(prep, r, amount))
-                suspects.add(row.group)
             if abs(activity[r] - row.limit) <= TOL or amount > TOL:
                 suspects.add(row.group)
-    groups = sorted({row.group for row in prep.rows})
-    current = set(groups)
-    solves = 0
-    if suspects and suspects != current and _is_infeasible(prep, suspects, time_limit_s):
+    current = {row.group for row in prep.rows}
+    complete = True
+    if (
+        suspects
+        and suspects != current
+        and _is_infeasible(prep, suspects, max(deadline - perf_counter(), 1.0))
+    ):
         current = set(suspects)
-    for group in sorted(current):
-        if solves >= MAX_FILTER_SOLVES:
+    for solves, group in enumerate(sorted(current)):
+        if solves >= MAX_FILTER_SOLVES or perf_counter() > deadline:
+            complete = False
             break
-        solves += 1
-        if _is_infeasible(prep, current - {group}, time_limit_s):
+        if _is_infeasible(prep, current - {group}, max(deadline - perf_counter(), 1.0)):
             current.discard(group)
-    labels = []
-    for group in sorted(current):
-        rows = [row for row in prep.rows if row.group == group]
-        labels.append(
-            rows[0].label if group != "epci" or len(rows) == 1 else "une seule candidature retenue par EPCI"
-        )
+    labels = [next(row.label for row in prep.rows if row.group == group) for group in sorted(current)]
     if not labels:
         summary = "Aucune sélection ne respecte les règles de base (une enveloppe par candidature)."
     else:
-        summary = "Ces contraintes ne peuvent pas être respectées ensemble : " + " ; ".join(labels) + "."
+        lead = "Ces contraintes ne peuvent pas être respectées ensemble"
+        if not complete:
+            lead += " (liste non réduite au minimum faute de temps)"
+        summary = f"{lead} : " + " ; ".join(labels) + "."
     if relaxations:
         summary += " Il suffirait par exemple de : " + " ; ".join(relaxations) + "."
     return Infeasibility(summary, tuple(labels), tuple(relaxations))
