@@ -124,7 +124,7 @@ def _result(
 
 def _infeasible(method: str, prep: Prepared, t0: float, report: Infeasibility) -> SelectionResult:
     reasons = {
-        app_id: Reason(app_id, "infeasible_problem", "aucune sélection possible : " + report.summary)
+        app_id: Reason(app_id, "infeasible_problem", "Aucune sélection possible. " + report.summary)
         for app_id in prep.ids
     }
     return _empty(
