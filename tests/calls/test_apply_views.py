@@ -4,6 +4,7 @@ from datetime import timedelta
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -456,3 +457,47 @@ def test_qpv_confirmation_view(client_for, complete_draft, applicant, programme_
     assert client_for(programme_staff).post(url("confirm_qpv", complete_draft.pk)).status_code == 302
     complete_draft.refresh_from_db()
     assert complete_draft.qpv_confirmed_at is not None
+
+
+def test_choose_the_envelope_among_the_eligible_ones(client_for, complete_draft, applicant, commune):
+    from tests.factories.geo import QpvFactory
+
+    qpv = QpvFactory(name="Kerandon")
+    qpv.communes.add(commune)
+    complete_draft.qpv = qpv
+    complete_draft.save()
+    client = client_for(applicant)
+    page = client.get(url("application_step", complete_draft.pk, 5)).content.decode()
+    assert "Enveloppe dans laquelle concourir" in page
+    qpv_envelope = complete_draft.call.envelopes.get(code="qpv")
+    response = client.post(
+        url("application_step", complete_draft.pk, 5),
+        {"envelope": qpv_envelope.pk, "revision": complete_draft.revision},
+    )
+    assert response.status_code == 302
+    complete_draft.refresh_from_db()
+    assert complete_draft.envelope == qpv_envelope
+    stale = client.post(
+        url("application_step", complete_draft.pk, 5),
+        {"envelope": complete_draft.call.envelopes.get(code="hors-gcu").pk, "revision": 1},
+        follow=True,
+    )
+    assert "modifié entre-temps" in stale.content.decode()
+    services.application_submit(application=complete_draft, user=applicant)
+    complete_draft.refresh_from_db()
+    assert complete_draft.envelope == qpv_envelope
+
+
+def test_messages_are_reserved_to_the_applicant_side_and_staff(
+    client_for, complete_draft, applicant, reviewer
+):
+    from tierslieux.calls import selectors
+
+    services.application_submit(application=complete_draft, user=applicant)
+    clause = lambda user: Q(pk=complete_draft.pk) if user == reviewer else None  # noqa: E731
+    selectors.VISIBILITY_CLAUSES.append(clause)
+    try:
+        assert client_for(reviewer).get(url("application", complete_draft.pk)).status_code == 200
+        assert client_for(reviewer).get(url("application_messages", complete_draft.pk)).status_code == 403
+    finally:
+        selectors.VISIBILITY_CLAUSES.remove(clause)

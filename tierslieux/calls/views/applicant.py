@@ -212,7 +212,7 @@ def _place_forms(request, application, data=None, which: str = ""):
     return choice, create
 
 
-def _save(request, application, values, *, revision, step, context_extra=None):
+def _save(request, application, values, *, revision):
     """Save `values`; on a stale revision or refusal, re-render the step with what was typed (and 409/400)."""
     try:
         application = services.application_save(
@@ -333,7 +333,7 @@ def _step_project(request, application):
         form = ProjectForm(request.POST, questions=questions)
         if form.is_valid():
             saved, error, status = _save(
-                request, application, form.values(), revision=form.cleaned_data["revision"], step=2
+                request, application, form.values(), revision=form.cleaned_data["revision"]
             )
             if request.htmx:
                 return _saved_fragment(request, saved or application, 2, error, status)
@@ -365,7 +365,7 @@ def _step_budget(request, application):
         if errors:
             error, status = "Le budget contient des erreurs : corrigez les montants signalés.", 400
         else:
-            saved, error, status = _save(request, application, {"budget": budget}, revision=revision, step=3)
+            saved, error, status = _save(request, application, {"budget": budget}, revision=revision)
             if saved and not request.htmx:
                 return _after_save(request, saved, 3)
             if request.htmx:
@@ -423,7 +423,6 @@ def _step_summary(request, application):
                 application,
                 {"envelope": envelope_form.cleaned_data["envelope"]},
                 revision=envelope_form.cleaned_data["revision"],
-                step=5,
             )
             if saved:
                 return _after_save(request, saved, 5)
@@ -578,6 +577,10 @@ def application_messages(request, pk: int):
             title="Fichier trop volumineux",
         )
     application, roles = application_for(request, pk)
+    if not roles:
+        return refuse(
+            request, "La messagerie du dossier est réservée à son porteur et à l’équipe du programme."
+        )
     can_write = bool(roles & {workflow.APPLICANT, workflow.STAFF})
     form = MessageForm(request.POST or None, request.FILES or None)
     status = 200

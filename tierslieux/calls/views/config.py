@@ -115,10 +115,6 @@ def call_manage(request, pk: int):
             "rules": rules,
             "waves": [(wave, sum(counts.get(wave.pk, {}).values())) for wave in call.waves.all()],
             "team": call.staff.all(),
-            "forms": {
-                kind: spec[1](prefix=kind) if kind != "rules" else None for kind, spec in ITEMS.items()
-            },
-            "rule_form": RuleForm(call=call, prefix="regle"),
             "applications_count": selectors.applications_for_call(call).count(),
             "page_title": f"Gestion — {call.title}",
             "breadcrumb": _crumbs(call),
