@@ -2,8 +2,7 @@
 
 from django.urls import include, path
 
-from .views import applicant, config, public, staff
-from .views import committee, laureates, review, staff_lists
+from .views import applicant, committee, config, laureates, public, review, staff, staff_lists
 
 app_name = "calls"
 
