@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import gzip
 import math
+import os
 import sys
 import time
 from dataclasses import dataclass, replace
@@ -295,6 +296,7 @@ def replay(
 
 def main() -> None:
     t_start = time.perf_counter()
+    print("load average at start: {:.2f} {:.2f} {:.2f}".format(*os.getloadavg()))
     communes = load_communes()
     census = load_census()
     fabriques = load_fabriques()
