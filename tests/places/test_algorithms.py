@@ -125,3 +125,18 @@ def test_edit_distance_typos():
     assert not within_edits("forje", "froid", 1)
     index = SearchIndex(["la forge numerique brest", "le froid"])
     assert np.flatnonzero(index.scores("forje")).tolist() == [0]
+
+
+def test_clusters_with_a_precomputed_grid_are_the_same():
+    from tierslieux.places.clustering import grid_order
+
+    rng = np.random.default_rng(2)
+    lon, lat = rng.uniform(-4, 8, 3000), rng.uniform(42, 51, 3000)
+    x, y = mercator(lon, lat)
+    category = rng.integers(0, 14, 3000)
+    rows = np.flatnonzero(rng.random(3000) < 0.5)
+    for zoom in (4, 8, 12):
+        plain = cluster(rows, x, y, lon, lat, category, zoom, cell_px=48)
+        fast = cluster(rows, x, y, lon, lat, category, zoom, cell_px=48, grid=grid_order(x, y, zoom, 48))
+        assert plain.count.tolist() == fast.count.tolist()
+        assert np.allclose(plain.lon, fast.lon) and plain.first.tolist() == fast.first.tolist()

@@ -52,7 +52,7 @@ def places_list(
     around: str = "",
     radius: float | None = None,
     page: int = 1,
-    page_size: int = 50,
+    page_size: int = 20,
 ):
     """A FeatureCollection of one page of places (`count`, `page`, `pages`, `next`)."""
     if page < 1 or not 1 <= page_size <= MAX_PAGE_SIZE:

@@ -16,7 +16,7 @@ import numpy as np
 from django.db.models import Count, Max, TextField
 from django.db.models.functions import Cast
 
-from .clustering import mercator
+from .clustering import grid_order, mercator
 from .models import Label, Place, PlaceStatus, PlaceType, Service
 from .search import SearchIndex
 
@@ -56,9 +56,17 @@ class AtlasIndex:
     hours: dict[int, tuple[dict, list]]
     signature: tuple
     row_of: dict[int, int] = field(default_factory=dict)
+    grids: dict[tuple[int, int], tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)
 
     def __len__(self) -> int:
         return len(self.ids)
+
+    def grid(self, zoom: int, cell_px: int) -> tuple[np.ndarray, np.ndarray]:
+        """Cell keys and cell order of every place at `zoom`, computed once per index."""
+        key = (zoom, cell_px)
+        if key not in self.grids:
+            self.grids[key] = grid_order(self.x, self.y, zoom, cell_px)
+        return self.grids[key]
 
 
 def _signature() -> tuple:

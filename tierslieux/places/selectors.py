@@ -285,7 +285,12 @@ def places_for_rows(result: AtlasResult, start: int = 0, stop: int | None = None
 
 def places_queryset(params_or_filters) -> QuerySet[Place]:
     """The filtered places as a queryset (exports, baseline of the bench), ordered like the list."""
-    result = places_filtered(params_or_filters)
+    filters = (
+        params_or_filters if isinstance(params_or_filters, AtlasFilters) else parse_filters(params_or_filters)
+    )
+    if not filters.querystring_items():  # no filter: every place, without a list of ids
+        return places_with_territory()
+    result = places_filtered(filters)
     return places_with_territory().filter(pk__in=result.ids)
 
 
@@ -304,6 +309,7 @@ def places_clusters(params, *, bbox: tuple[float, float, float, float] | None, z
         )
     rows = np.flatnonzero(keep)
     zoom = max(0, min(int(zoom), 20))
+    cell_px = 48 if zoom < 14 else 24
     result = clustering.cluster(
         rows,
         index.x,
@@ -312,7 +318,8 @@ def places_clusters(params, *, bbox: tuple[float, float, float, float] | None, z
         index.lat,
         index.primary_type,
         zoom,
-        cell_px=48 if zoom < 14 else 24,
+        cell_px=cell_px,
+        grid=index.grid(zoom, cell_px) if len(rows) > 2000 else None,
     )
     features = []
     counts = result.count.tolist()
