@@ -1,0 +1,185 @@
+"""Services of the selection side: optimiser input from a wave, stored runs, replay, scenarios, proposals."""
+
+import json
+
+import pytest
+
+from tests.conftest import _user_with_role
+from tierslieux.accounts.roles import Role
+from tierslieux.calls.models import Status
+from tierslieux.selection import selectors, services
+from tierslieux.selection.models import ProposedDecision, Run, RunStatus
+from tierslieux.selection.serialize import problem_from_json, problem_to_json
+
+pytestmark = pytest.mark.django_db
+
+
+def start(world, parameters, capture, actor=None) -> Run:
+    with capture(execute=True):
+        run = services.run_start(wave=world.wave, actor=actor or world.staff, parameters=parameters)
+    run.refresh_from_db()
+    return run
+
+
+def test_default_parameters_come_from_the_call_and_the_wave(world):
+    params = selectors.default_parameters(world.wave)
+    assert params["points_per_10k"] == 0.1
+    assert params["radius_km"] == 10.0
+    assert params["max_laureates"] == 2
+    assert params["envelopes"] == {"hors-gcu": 150, "qpv": 120}
+    assert params["total_budget"] == 45_000_000
+    assert params["targets"] == "eligibility"
+
+
+def test_problem_built_from_the_wave_applications_scores_envelopes_and_territory(world, params):
+    built = selectors.build_problem(world.wave, params)
+    problem = built.problem
+    apps = {a.id: a for a in problem.applications}
+    assert sorted(apps) == ["SEL-001", "SEL-002", "SEL-003", "SEL-004", "SEL-005"]
+    assert apps["SEL-001"].score == pytest.approx(5.0)
+    assert apps["SEL-004"].score == pytest.approx(11 / 3, abs=1e-5)
+    assert apps["SEL-003"].yearly_amounts == (40_000, 40_000, 40_000)
+    assert set(apps["SEL-003"].envelopes) == {"hors-gcu", "qpv"}
+    assert apps["SEL-003"].department == "29" and apps["SEL-003"].region == "53"
+    assert apps["SEL-003"].epci.startswith("2429000")
+    assert [e.code for e in problem.envelopes] == ["hors-gcu", "qpv"]
+    assert problem.envelopes[1].max_budget == 9_000_000
+    # Targets: outside large urban centres (no density rule in this call), within R of a candidate.
+    codes = sorted(t.code for t in problem.coverage.targets)
+    assert "29004" not in codes and "29005" not in codes
+    assert codes == ["29001", "29002", "29003", "29006"]
+    assert [p.label for p in problem.coverage.existing] == ["Fabrique de Kerbourg"]
+    # Decided files are not candidates any more.
+    world.applications["SEL-005"].status = Status.REFUSED
+    world.applications["SEL-005"].save()
+    assert "SEL-005" not in {a.id for a in selectors.build_problem(world.wave, params).problem.applications}
+
+
+def test_density_rules_of_the_call_choose_the_targets(world, params):
+    from tests.factories.calls import EligibilityRuleFactory
+
+    EligibilityRuleFactory(
+        call=world.call, name="Rural", kind="density_in", params={"levels": ["Bourgs ruraux"]}
+    )
+    codes = sorted(t.code for t in selectors.build_problem(world.wave, params).problem.coverage.targets)
+    assert codes == ["29002", "29003"]
+    params["targets"] = "all"
+    codes = sorted(t.code for t in selectors.build_problem(world.wave, params).problem.coverage.targets)
+    assert "29004" in codes
+
+
+def test_problem_json_round_trip(world, params):
+    problem = selectors.build_problem(world.wave, params).problem
+    data = json.loads(json.dumps(problem_to_json(problem)))
+    assert problem_to_json(problem_from_json(data)) == data
+
+
+def test_run_is_computed_in_the_background_and_stored(world, params, django_capture_on_commit_callbacks):
+    params["points_per_10k"] = 10.0
+    run = start(world, params, django_capture_on_commit_callbacks)
+    assert run.status == RunStatus.DONE, run.error
+    assert run.progress == 100
+    assert run.result["status"] == "optimal"
+    # λ = 10 points per 10,000 inhabitants: the two files that cover the most people win.
+    assert run.result["assignment"] == {"SEL-003": "hors-gcu", "SEL-004": "hors-gcu"}
+    assert run.result["newly_covered_population"] == 20_000
+    assert run.baseline["assignment"] == {"SEL-001": "hors-gcu", "SEL-002": "hors-gcu"}
+    assert run.baseline["newly_covered_population"] == 0
+    assert run.result["reasons"]["SEL-001"]["message"]
+    assert run.solver_version.startswith("HiGHS")
+    assert run.inputs["applications"][0]["id"] == "SEL-001"
+    assert run.options["time_limit_s"] == 30
+    assert {"build_s", "optimise_s", "baseline_s", "tradeoff_s", "total_s"} <= set(run.timings)
+    lambdas = [p["lambda"] for p in run.tradeoff]
+    assert (
+        0.0 in lambdas and 10.0 in lambdas and [p for p in run.tradeoff if p["chosen"]][0]["lambda"] == 10.0
+    )
+    assert run.context["applications"]["SEL-004"]["alone_population"] == 12_000
+    assert list(run.transitions.values_list("to_status", flat=True)) == ["pending", "running", "done"]
+
+
+def test_replay_from_stored_inputs_is_identical(world, params, django_capture_on_commit_callbacks):
+    params["points_per_10k"] = 10.0
+    run = start(world, params, django_capture_on_commit_callbacks)
+    # The wave changes afterwards: the replay uses the stored inputs, not the database.
+    world.applications["SEL-003"].status = Status.REFUSED
+    world.applications["SEL-003"].save()
+    run = services.run_replay(run=run, actor=world.staff)
+    assert run.replay_identical is True, run.replay_report
+    assert run.replay_report.startswith("Résultat identique")
+
+
+def test_replay_detects_a_tampered_result(world, params, django_capture_on_commit_callbacks):
+    run = start(world, params, django_capture_on_commit_callbacks)
+    run.result["assignment"] = {"SEL-005": "qpv"}
+    run.save()
+    run = services.run_replay(run=run, actor=world.staff)
+    assert run.replay_identical is False
+    assert "assignment" in run.replay_report
+
+
+def test_infeasible_settings_give_the_french_explanation(world, params, django_capture_on_commit_callbacks):
+    params["min_per_region"] = 3  # at least 3 in Bretagne, at most 2 laureates
+    run = start(world, params, django_capture_on_commit_callbacks)
+    assert run.status == RunStatus.DONE
+    assert run.result["status"] == "infeasible"
+    summary = run.result["infeasibility"]["summary"]
+    assert summary.startswith("Réglages incompatibles")
+    assert "3 lauréats pour 2 places" in summary
+    assert run.tradeoff == []
+
+
+def test_unlabelled_departments_rule(world, params):
+    params["unlabelled_departments"] = True
+    assert selectors.build_problem(world.wave, params).problem.balance.required_departments == ()
+    from tierslieux.places.models import Place
+
+    Place.objects.update(labels=[])  # Finistère loses its only labelled place
+    assert selectors.build_problem(world.wave, params).problem.balance.required_departments == ("29",)
+
+
+def test_failed_run_is_recorded(world, params, django_capture_on_commit_callbacks, monkeypatch):
+    def boom(*args, **kwargs):
+        raise RuntimeError("panne simulée")
+
+    monkeypatch.setattr(selectors, "build_problem", boom)
+    run = start(world, params, django_capture_on_commit_callbacks)
+    assert run.status == RunStatus.FAILED
+    assert "panne simulée" in run.error
+
+
+def test_save_and_propose(world, params, django_capture_on_commit_callbacks):
+    params["points_per_10k"] = 10.0
+    run = start(world, params, django_capture_on_commit_callbacks)
+    with pytest.raises(services.SelectionError, match="Enregistrez"):
+        services.scenario_propose(run=run, actor=world.staff)
+    services.scenario_save(run=run, actor=world.staff, name="Couverture d’abord")
+    other = start(world, params, django_capture_on_commit_callbacks)
+    with pytest.raises(services.SelectionError, match="existe déjà"):
+        services.scenario_save(run=other, actor=world.staff, name="couverture d’abord")
+    proposals = services.scenario_propose(run=run, actor=world.staff)
+    assert sorted(p.application.reference for p in proposals) == ["SEL-003", "SEL-004"]
+    # Nothing is decided.
+    assert set(world.wave.applications.values_list("status", flat=True)) == {Status.IN_REVIEW}
+    # A second proposal replaces the first one.
+    services.scenario_save(run=other, actor=world.staff, name="Autre")
+    other.result["assignment"] = {"SEL-001": "hors-gcu"}
+    other.save()
+    services.scenario_propose(run=other, actor=world.staff)
+    assert list(ProposedDecision.objects.values_list("application__reference", "run")) == [
+        ("SEL-001", other.pk)
+    ]
+
+
+def test_only_the_call_team_writes(world, params, django_capture_on_commit_callbacks):
+    outsider = _user_with_role(Role.PROGRAMME_STAFF, email="autre@example.org")
+    with pytest.raises(services.SelectionError):
+        services.run_start(wave=world.wave, actor=outsider, parameters=params)
+    run = start(world, params, django_capture_on_commit_callbacks)
+    for action in (
+        lambda: services.run_replay(run=run, actor=outsider),
+        lambda: services.scenario_save(run=run, actor=outsider, name="x"),
+        lambda: services.scenario_propose(run=run, actor=outsider),
+    ):
+        with pytest.raises(services.SelectionError):
+            action()
