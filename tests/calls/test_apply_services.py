@@ -318,3 +318,29 @@ def test_a_stale_save_of_identical_values_is_not_a_conflict(draft, applicant):
     assert again.revision == 2
     with pytest.raises(services.StaleRevision):
         services.application_save(application=draft, user=applicant, revision=1, values={"summary": "Autre"})
+
+
+def test_a_page_is_never_in_conflict_with_its_own_autosaves(draft, applicant):
+    """Tab A's autosave overtakes tab A's button (same base revision): fine. Tab B's stale save: refused."""
+    services.application_save(
+        application=draft, user=applicant, revision=1, values={"summary": "A1"}, tab="A"
+    )
+    saved = services.application_save(
+        application=draft, user=applicant, revision=1, values={"summary": "A2"}, tab="A"
+    )
+    assert saved.summary == "A2" and saved.revision == 3
+    with pytest.raises(services.StaleRevision):
+        services.application_save(
+            application=draft, user=applicant, revision=1, values={"summary": "B"}, tab="B"
+        )
+    with pytest.raises(services.StaleRevision):
+        services.application_save(
+            application=draft, user=applicant, revision=2, values={"summary": "B"}, tab="B"
+        )
+    services.application_save(application=draft, user=applicant, revision=3, values={"summary": "B"}, tab="B")
+    with pytest.raises(services.StaleRevision):
+        services.application_save(
+            application=draft, user=applicant, revision=3, values={"summary": "A3"}, tab="A"
+        )
+    draft.refresh_from_db()
+    assert draft.summary == "B" and draft.last_tab == "B"

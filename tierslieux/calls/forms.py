@@ -179,6 +179,7 @@ class StaffForm(DsfrBaseForm):
 # --- Applying ------------------------------------------------------------------------------------------------
 class RevisionMixin(forms.Form):
     revision = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    tab = forms.CharField(widget=forms.HiddenInput, required=False, max_length=40)
 
 
 class PlaceChoiceForm(RevisionMixin, DsfrBaseForm):

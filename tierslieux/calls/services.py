@@ -14,7 +14,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import F, ProtectedError
 from django.urls import reverse
 from django.utils import timezone
@@ -211,11 +211,15 @@ def application_start(*, call: Call, user, now: datetime | None = None) -> Appli
     return application
 
 
-def application_save(*, application: Application, user, revision: int, values: dict[str, Any]) -> Application:
+def application_save(
+    *, application: Application, user, revision: int, values: dict[str, Any], tab: str = ""
+) -> Application:
     """Save some fields of an editable dossier, based on `revision` (optimistic concurrency).
 
-    Raises StaleRevision when the dossier changed since `revision` (nothing is written) and ServiceError
-    when it is no longer editable.
+    `tab` identifies the page that sends the save (a random token per page load): when the revision is stale
+    only because the same page saved in between (its autosave overtaking its "Enregistrer" button), the save
+    goes through. Raises StaleRevision when someone else (another tab, another person) saved since `revision`
+    (nothing is written) and ServiceError when the dossier is no longer editable.
     """
     unknown = set(values) - set(SAVABLE_FIELDS)
     if unknown:
@@ -227,16 +231,22 @@ def application_save(*, application: Application, user, revision: int, values: d
         values["requested_total"] = budget_module.totals(
             values["budget"], application.call.years
         ).requested_total
+    tab = (tab or "")[:40]
+    editable = Application.objects.filter(pk=application.pk, status__in=workflow.EDITABLE_STATES)
     with transaction.atomic():
-        updated = Application.objects.filter(
-            pk=application.pk, revision=revision, status__in=workflow.EDITABLE_STATES
-        ).update(**values, revision=F("revision") + 1, updated_at=timezone.now())
+        base = editable.filter(revision=revision)
+        if tab:
+            # Stale only because of this same page's own saves: not a conflict.
+            base = editable.filter(
+                models.Q(revision=revision) | models.Q(revision__gt=revision, last_tab=tab)
+            )
+        updated = base.update(**values, revision=F("revision") + 1, last_tab=tab, updated_at=timezone.now())
         current = Application.objects.select_related("call", "wave", "place__commune").get(pk=application.pk)
     if not updated:
         if not current.is_editable:
             raise ServiceError("Ce dossier n’est plus modifiable : il a été déposé.")
         if _same_values(current, values):
-            # The dossier already holds exactly this (e.g. the autosave and the button sent the same form).
+            # The dossier already holds exactly this (e.g. two tabs sent the same text).
             return current
         raise StaleRevision(
             "Ce dossier a été modifié entre-temps (dans un autre onglet ou par une autre personne) : "

@@ -55,6 +55,8 @@ class Application(models.Model):
     )
     status = models.CharField(_("statut"), max_length=20, choices=Status.choices, default=Status.DRAFT)
     revision = models.PositiveIntegerField(_("révision"), default=1)
+    # The page (browser tab) that wrote the last revision: its own in-flight autosaves never conflict with it.
+    last_tab = models.CharField(max_length=40, blank=True, default="", editable=False)
     # Step 2: the project.
     project_title = models.CharField(_("titre du projet"), max_length=200, blank=True, default="")
     summary = models.TextField(_("résumé du projet"), blank=True, default="")

@@ -3,6 +3,7 @@ form posts without JavaScript), attachments, submission, withdrawal, messages.""
 
 from __future__ import annotations
 
+import secrets
 from functools import wraps
 
 from django.contrib import messages
@@ -216,7 +217,11 @@ def _save(request, application, values, *, revision):
     """Save `values`; on a stale revision or refusal, re-render the step with what was typed (and 409/400)."""
     try:
         application = services.application_save(
-            application=application, user=request.user, revision=revision, values=values
+            application=application,
+            user=request.user,
+            revision=revision,
+            values=values,
+            tab=request.POST.get("tab", ""),
         )
     except services.StaleRevision as error:
         return None, error, 409
@@ -250,6 +255,11 @@ def application_step(request, pk: int, step: int):
         step
     ]
     return handler(request, application)
+
+
+def _new_tab() -> str:
+    """A token of one page load: the saves of one page never conflict with each other."""
+    return secrets.token_urlsafe(12)
 
 
 def _revision(request) -> int | None:
@@ -351,7 +361,9 @@ def _step_project(request, application):
         )
     initial = {field: getattr(application, field) for field in services.PROJECT_FIELDS}
     initial |= {f"q_{key}": value for key, value in (application.answers or {}).items()}
-    form = ProjectForm(initial=initial | {"revision": application.revision}, questions=questions)
+    form = ProjectForm(
+        initial=initial | {"revision": application.revision, "tab": _new_tab()}, questions=questions
+    )
     return render(request, "calls/step_project.html", _step_context(application, 2, form=form))
 
 
@@ -376,14 +388,26 @@ def _step_budget(request, application):
         return render(
             request,
             "calls/step_budget.html",
-            _step_context(application, 3, budget=table, error=error, revision=revision, stale=status == 409),
+            _step_context(
+                application,
+                3,
+                budget=table,
+                error=error,
+                revision=revision,
+                stale=status == 409,
+                tab=request.POST.get("tab", ""),
+            ),
             status=status,
         )
     return render(
         request,
         "calls/step_budget.html",
         _step_context(
-            application, 3, budget=_budget_table(application.budget, call), revision=application.revision
+            application,
+            3,
+            budget=_budget_table(application.budget, call),
+            revision=application.revision,
+            tab=_new_tab(),
         ),
     )
 
