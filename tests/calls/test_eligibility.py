@@ -148,3 +148,48 @@ def test_budget_parse_totals_and_problems():
     assert "inférieur au minimum" in " ".join(found)
     unbalanced, _ = parse({"budget-expenses-staff-1": "100", "budget-resources-own-1": "90"}, 3)
     assert any("pas équilibré" in p for p in problems(unbalanced, FUNDING))
+
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_PARAM_NAMES = sorted({param.name for kind in el.REGISTRY.values() for param in kind.params})
+_keys = st.sampled_from(_PARAM_NAMES) | st.text(max_size=8)
+_any_json = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(max_size=20),
+    lambda children: (
+        st.lists(children, max_size=3) | st.dictionaries(st.text(max_size=8), children, max_size=3)
+    ),
+    max_leaves=8,
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    kind=st.sampled_from([*el.REGISTRY, "unknown"]),
+    params=st.dictionaries(_keys, _any_json),
+    population=st.none() | st.integers(min_value=0, max_value=3_000_000),
+    amounts=st.lists(st.integers(min_value=-(10**9), max_value=10**9), max_size=5),
+    months=st.none() | st.integers(min_value=-5, max_value=600),
+)
+def test_evaluation_never_raises_and_always_explains(kind, params, population, amounts, months):
+    facts = el.Facts(
+        population=population, requested_per_year=tuple(amounts), months_open=months, funding=FUNDING
+    )
+    result = el.evaluate(facts, [el.Rule("Règle", kind, params)], ENVELOPES)
+    for envelope in result.envelopes:
+        assert all(check.explanation for check in envelope.checks)
+        assert envelope.eligible == all(check.ok for check in envelope.checks)
+
+
+@settings(max_examples=200, deadline=None)
+@given(kind=st.sampled_from(list(el.REGISTRY)), raw=st.dictionaries(_keys, _any_json))
+def test_clean_params_accepts_or_refuses_in_french(kind, raw):
+    condition = el.REGISTRY[kind]
+    try:
+        cleaned = condition.clean_params(raw)
+    except ValueError as error:
+        assert str(error).startswith("« ")
+    else:
+        assert set(cleaned) == {param.name for param in condition.params}
+        assert condition.describe(cleaned)

@@ -180,13 +180,15 @@ class ConditionKind:
         for param in self.params:
             value = raw.get(param.name)
             if param.type == "choices":
-                values = [value] if isinstance(value, str) else list(value or [])
+                values = (
+                    [value] if isinstance(value, str) else value if isinstance(value, list | tuple) else None
+                )
                 allowed = {code for code, _label in param.choices}
-                if not values or any(v not in allowed for v in values):
+                if not values or any(not isinstance(v, str) or v not in allowed for v in values):
                     raise ValueError(f"« {param.label} » : choisissez au moins une valeur de la liste.")
-                cleaned[param.name] = values
+                cleaned[param.name] = list(values)
             elif param.type == "choice":
-                if value not in {code for code, _label in param.choices}:
+                if not isinstance(value, str) or value not in {code for code, _label in param.choices}:
                     raise ValueError(f"« {param.label} » : choisissez une valeur de la liste.")
                 cleaned[param.name] = value
             elif param.type == "bool":
@@ -194,7 +196,7 @@ class ConditionKind:
             elif param.type == "int":
                 try:
                     number = int(value)
-                except (TypeError, ValueError):
+                except (TypeError, ValueError, OverflowError):
                     raise ValueError(f"« {param.label} » : saisissez un nombre entier.") from None
                 if number < 0 or number > 1200:
                     raise ValueError(f"« {param.label} » : saisissez un nombre entre 0 et 1200.")
@@ -455,7 +457,7 @@ def check_rule(facts: Facts, rule: Rule) -> Check:
         return Check(rule.name, False, f"Condition inconnue « {rule.kind} » : à corriger par l’équipe.")
     try:
         result = kind.check(facts, rule.params)
-    except (TypeError, ValueError, KeyError):
+    except (TypeError, ValueError, KeyError, AttributeError, OverflowError):
         return Check(rule.name, False, f"Paramètres invalides pour la règle « {rule.name} ».")
     return Check(rule.name, result.ok, result.explanation, result.pending)
 
