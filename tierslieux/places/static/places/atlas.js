@@ -32,6 +32,17 @@
     });
   }
 
+  // After a change of filters, the view fits the places found (then moveend reloads the clusters).
+  function fitTo(data) {
+    var bounds = L.latLngBounds([]);
+    data.features.forEach(function (feature) {
+      var b = feature.properties.bounds;
+      var c = feature.geometry.coordinates;
+      if (b) { bounds.extend([b[1], b[0]]); bounds.extend([b[3], b[2]]); } else { bounds.extend([c[1], c[0]]); }
+    });
+    if (bounds.isValid()) { map.fitBounds(bounds, { padding: [20, 20], maxZoom: 12 }); }
+  }
+
   function drawClusters(data) {
     layer.clearLayers();
     data.features.forEach(function (feature) {
@@ -80,17 +91,27 @@
       });
   }
 
-  function refreshMap() {
+  function refreshMap(fit) {
     var params = filterQuery();
     var b = map.getBounds();
-    params.set("bbox", [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()].map(function (v) {
-      return v.toFixed(4);
-    }).join(","));
+    if (fit !== true) {
+      params.set("bbox", [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()].map(function (v) {
+        return v.toFixed(4);
+      }).join(","));
+    }
     params.set("zoom", String(map.getZoom()));
     var mine = ++request;
     fetch(clustersUrl + "?" + params.toString(), { headers: { Accept: "application/geo+json" } })
       .then(function (r) { return r.json(); })
-      .then(function (data) { if (mine === request) { drawClusters(data); } });
+      .then(function (data) {
+        if (mine !== request) { return; }
+        drawClusters(data);
+        if (fit === true && hasFilters()) { fitTo(data); }
+      });
+  }
+
+  function hasFilters() {
+    return filterQuery().toString() !== "";
   }
 
   function refreshList(query) {
@@ -101,7 +122,7 @@
     var query = filterQuery().toString();
     if (push) { window.history.pushState({ atlas: query }, "", atlasUrl + (query ? "?" + query : "")); }
     refreshList(query);
-    refreshMap();
+    refreshMap(true);
   }
 
   function fillForm(query) {
@@ -128,7 +149,7 @@
   window.addEventListener("popstate", function () {
     fillForm(window.location.search);
     refreshList(window.location.search.replace(/^\?/, ""));
-    refreshMap();
+    refreshMap(true);
   });
 
   var nearMe = document.getElementById("atlas-near-me");
@@ -151,9 +172,9 @@
   var initial = document.getElementById("atlas-initial-clusters");
   if (initial && map.getZoom() === 5) {
     drawClusters(JSON.parse(initial.textContent));
-    window.setTimeout(function () { map.on("moveend", refreshMap); refreshMap(); }, 0);
+    window.setTimeout(function () { map.on("moveend", refreshMap); refreshMap(true); }, 0);
   } else {
     map.on("moveend", refreshMap);
-    refreshMap();
+    refreshMap(true);
   }
 })(window, document);
