@@ -64,6 +64,7 @@ def test_opening_hours():
     closed = [{"start": "2026-11-24", "end": "2026-11-24", "hours": [], "label": "férié"}]
     assert not is_open(hours, closed, tuesday)
     assert week_table(hours)[0] == ("Lundi", "Fermé")
+    assert parse_osm("Mo-Fr 10:00-12:00,14:00-16:00; We 14:00-18:00")["we"] == [["14:00", "18:00"]]
 
 
 def test_source_files_have_the_real_counts():

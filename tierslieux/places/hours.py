@@ -36,7 +36,8 @@ def _days(spec: str) -> list[str]:
 
 def parse_osm(text: str) -> dict[str, list[list[str]]]:
     """'Mo-Fr 09:00-12:00,14:00-17:00; Sa 09:00-12:00' -> {"mo": [["09:00", "12:00"], …], …}.
-    Rules it cannot read are ignored (the raw text stays in the source record)."""
+    A later rule for a day replaces an earlier one (OSM semantics); rules it cannot read are ignored (the raw
+    text stays in the source record)."""
     hours: dict[str, list[list[str]]] = {}
     for rule in (text or "").split(";"):
         match = _RULE.match(rule)
@@ -48,10 +49,8 @@ def parse_osm(text: str) -> dict[str, list[list[str]]]:
             if start < end:
                 intervals.append([start, end])
         for day in _days(match.group(1)):
-            hours.setdefault(day, [])
-            hours[day] = sorted({tuple(i) for i in hours[day]} | {tuple(i) for i in intervals})
-            hours[day] = [list(i) for i in hours[day]]
-    return hours
+            hours[day] = sorted(intervals)  # as in OSM, a later rule replaces the day's hours
+    return {day: hours[day] for day in DAYS if hours.get(day)}
 
 
 def intervals_on(hours: dict, exceptions: list, day: dt.date) -> list[list[str]]:
