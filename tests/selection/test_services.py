@@ -183,3 +183,23 @@ def test_only_the_call_team_writes(world, params, django_capture_on_commit_callb
     ):
         with pytest.raises(services.SelectionError):
             action()
+
+
+def test_task_runs_a_pending_run_once(world, params):
+    from tierslieux.selection.tasks import run_scenario_task
+
+    run = services.run_start(wave=world.wave, actor=world.staff, parameters=params)  # callback not run
+    assert Run.objects.get(pk=run.pk).status == RunStatus.PENDING
+    result = run_scenario_task.enqueue(run_id=run.pk)
+    assert result.return_value == RunStatus.DONE
+    # A finished run is not computed again.
+    assert services.run_execute(run_id=run.pk).transitions.count() == 3
+    with pytest.raises(services.SelectionError):
+        services.run_transition(run=Run.objects.get(pk=run.pk), to_status=RunStatus.RUNNING)
+
+
+def test_wave_without_candidates(world, params, django_capture_on_commit_callbacks):
+    world.wave.applications.update(status=Status.REFUSED)
+    run = start(world, params, django_capture_on_commit_callbacks)
+    assert run.status == RunStatus.DONE, run.error
+    assert run.result["assignment"] == {}

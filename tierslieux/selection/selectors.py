@@ -102,6 +102,10 @@ def candidates(wave: Wave) -> list[review_selectors.RankedApplication]:
     return sorted(entries, key=lambda e: e.application.reference)
 
 
+def candidates_count(wave: Wave) -> int:
+    return wave.applications.filter(status=Status.IN_REVIEW).count()
+
+
 def _granted(call: Call) -> int:
     return sum(
         Decision.objects.filter(application__call=call, outcome=DecisionOutcome.ACCEPTED).values_list(

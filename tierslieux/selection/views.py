@@ -96,7 +96,7 @@ def wave(request, pk: int):
                 runs=selectors.runs_of_wave(wave).filter(status=RunStatus.DONE).exclude(name="")
             ),
             "saved": saved,
-            "candidates": len(selectors.candidates(wave)),
+            "candidates": selectors.candidates_count(wave),
             "page_title": f"Proposer une sélection — {wave.name}",
             "breadcrumb": _crumbs(wave),
         },
