@@ -15,3 +15,17 @@ def params(world):
     from tierslieux.selection import selectors
 
     return selectors.default_parameters(world.wave)
+
+
+@pytest.fixture
+def done_run(world, params, django_capture_on_commit_callbacks):
+    """A finished run with λ = 10: SEL-003 and SEL-004 (20,000 inhabitants) instead of SEL-001 and SEL-002."""
+    from tierslieux.selection import services
+    from tierslieux.selection.models import RunStatus
+
+    params["points_per_10k"] = 10.0
+    with django_capture_on_commit_callbacks(execute=True):
+        run = services.run_start(wave=world.wave, actor=world.staff, parameters=params)
+    run.refresh_from_db()
+    assert run.status == RunStatus.DONE, run.error
+    return run

@@ -10,7 +10,7 @@ from tests.conftest import _user_with_role
 from tierslieux.accounts.roles import Role
 from tierslieux.calls.models import Status
 from tierslieux.selection import services
-from tierslieux.selection.models import ProposedDecision, Run, RunStatus
+from tierslieux.selection.models import ProposedDecision, Run
 
 pytestmark = pytest.mark.django_db
 
@@ -32,16 +32,6 @@ def form_data(params, **changes):
             data.pop(flag, None)
     data.update(changes)
     return data
-
-
-@pytest.fixture
-def done_run(world, params, django_capture_on_commit_callbacks):
-    params["points_per_10k"] = 10.0
-    with django_capture_on_commit_callbacks(execute=True):
-        run = services.run_start(wave=world.wave, actor=world.staff, parameters=params)
-    run.refresh_from_db()
-    assert run.status == RunStatus.DONE, run.error
-    return run
 
 
 def urls(world, run):
