@@ -79,20 +79,26 @@ def tradeoff_chart(points: Sequence[dict], *, title: str) -> SafeString:
             '<polyline points="{}" fill="none" stroke="{}" stroke-width="1.5"></polyline>', path, BLUE
         )
     )
+    groups: dict[tuple[float, float], list[dict]] = {}
     for p in ordered:
-        colour = RED if p.get("chosen") else BLUE
-        x, y = px(float(p["population"])), py(float(p["score"]))
+        groups.setdefault((float(p["population"]), round(float(p["score"]), 6)), []).append(p)
+    for (population, total), same in groups.items():
+        chosen = any(p.get("chosen") for p in same)
+        values = [f"{p['lambda']:g}".replace(".", ",") for p in same]
+        label = values[0] if len(values) == 1 else f"{values[0]} à {values[-1]}"
+        x, y = px(population), py(total)
         parts.append(
             format_html(
                 '<circle cx="{}" cy="{}" r="{}" fill="{}"></circle>'
-                '<text x="{}" y="{}" font-size="11" fill="#161616">λ={}</text>',
+                '<text x="{}" y="{}" font-size="11" fill="#161616" text-anchor="{}">λ = {}</text>',
                 f"{x:.1f}",
                 f"{y:.1f}",
-                6 if p.get("chosen") else 4,
-                colour,
-                f"{x + 6:.1f}",
-                f"{y - 6:.1f}",
-                f"{p['lambda']:g}".replace(".", ","),
+                6 if chosen else 4,
+                RED if chosen else BLUE,
+                f"{x + (-6 if x > LEFT + plot_w * 0.8 else 6):.1f}",
+                f"{y - 8:.1f}",
+                "end" if x > LEFT + plot_w * 0.8 else "start",
+                label,
             )
         )
     parts.append(mark_safe("</svg>"))  # noqa: S308 (constant)

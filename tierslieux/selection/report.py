@@ -124,6 +124,16 @@ def map_geojson(result: dict, context: dict, inputs: dict) -> dict:
                 "properties": {"kind": kind, "name": t["name"], "population": t["population"]},
             }
         )
+    for place in (inputs.get("coverage") or {}).get("existing", ()):
+        if place.get("lon") is None or place.get("lat") is None:
+            continue
+        features.append(
+            {
+                "type": "Feature",
+                "geometry": {"type": "Point", "coordinates": [place["lon"], place["lat"]]},
+                "properties": {"kind": "existing", "name": place.get("label") or "Lieu labellisé"},
+            }
+        )
     for ref, info in (context.get("applications") or {}).items():
         if info.get("lon") is None:
             continue

@@ -6,6 +6,7 @@
   var STYLES = {
     selected: { radius: 7, color: "#000091", fillColor: "#000091", fillOpacity: 0.9, weight: 2 },
     candidate: { radius: 6, color: "#3a3a3a", fillColor: "#ffffff", fillOpacity: 1, weight: 2 },
+    existing: { radius: 6, color: "#18753c", fillColor: "#18753c", fillOpacity: 0.9, weight: 2 },
     covered: { radius: 3, color: "#18753c", fillColor: "#18753c", fillOpacity: 0.4, weight: 0 },
     newly: { radius: 4, color: "#6a6af4", fillColor: "#6a6af4", fillOpacity: 0.7, weight: 0 },
     white: { radius: 4, color: "#e1000f", fillColor: "#e1000f", fillOpacity: 0.5, weight: 0 }
