@@ -203,3 +203,14 @@ def test_wave_without_candidates(world, params, django_capture_on_commit_callbac
     run = start(world, params, django_capture_on_commit_callbacks)
     assert run.status == RunStatus.DONE, run.error
     assert run.result["assignment"] == {}
+
+
+def test_replay_of_a_time_limited_run_says_why_it_may_differ(
+    world, params, django_capture_on_commit_callbacks
+):
+    run = start(world, params, django_capture_on_commit_callbacks)
+    run.result["status"] = "time_limit"
+    run.save()
+    run = services.run_replay(run=run, actor=world.staff)
+    assert run.replay_identical is False
+    assert "limite de temps" in run.replay_report

@@ -196,7 +196,8 @@ def test_save_replay_compare_and_propose(
     client_for, world, params, programme_staff, done_run, django_capture_on_commit_callbacks
 ):
     client = client_for(programme_staff)
-    assert client.post(f"/selection/calcul/{done_run.pk}/enregistrer/", {"name": ""}).status_code == 400
+    response = client.post(f"/selection/calcul/{done_run.pk}/enregistrer/", {"name": ""})
+    assert response.status_code == 400 and "Ce champ est obligatoire" in response.content.decode()
     assert (
         client.post(f"/selection/calcul/{done_run.pk}/enregistrer/", {"name": "Couverture"}).status_code
         == 302
@@ -208,6 +209,9 @@ def test_save_replay_compare_and_propose(
             wave=world.wave, actor=programme_staff, parameters={**params, "points_per_10k": 0.0}
         )
     other.refresh_from_db()
+    response = client.post(f"/selection/calcul/{other.pk}/enregistrer/", {"name": "couverture"})
+    assert response.status_code == 400
+    assert "existe déjà" in response.content.decode() and 'value="couverture"' in response.content.decode()
     services.scenario_save(run=other, actor=programme_staff, name="Note seule")
     page = client.get(f"/selection/vague/{world.wave.pk}/").content.decode()
     assert "Couverture" in page and "Note seule" in page
@@ -237,3 +241,10 @@ def test_committee_page_links_to_the_optimiser(client_for, world, programme_staf
     page = client_for(programme_staff).get(reverse("calls:committee", args=[world.wave.pk])).content.decode()
     assert f'href="/selection/vague/{world.wave.pk}/"' in page
     assert "proposé par le scénario" not in page
+
+
+def test_admin_is_read_only(client_for, administrator, done_run):
+    client = client_for(administrator)
+    assert client.get("/admin/selection/run/").status_code == 200
+    assert client.get(f"/admin/selection/run/{done_run.pk}/change/").status_code == 200
+    assert client.get("/admin/selection/run/add/").status_code == 403

@@ -122,11 +122,7 @@ def _run_context(run: Run) -> dict:
     return context
 
 
-@staff_only
-@require_GET
-def run(request, pk: int):
-    """Programme staff only: a run's status (polled with htmx until it ends), then its results."""
-    run, can_write = _run(request, pk)
+def _run_page(request, run: Run, can_write: bool, save_form: SaveForm | None = None, status: int = 200):
     return render(
         request,
         "selection/run.html",
@@ -134,12 +130,21 @@ def run(request, pk: int):
             "run": run,
             "wave": run.wave,
             "can_write": can_write,
-            "save_form": SaveForm(initial={"name": run.name}),
+            "save_form": save_form or SaveForm(initial={"name": run.name}),
             **_run_context(run),
             "page_title": f"{run.display_name} — {run.wave.name}",
             "breadcrumb": _crumbs(run.wave, run.display_name),
         },
+        status=status,
     )
+
+
+@staff_only
+@require_GET
+def run(request, pk: int):
+    """Programme staff only: a run's status (polled with htmx until it ends), then its results."""
+    run, can_write = _run(request, pk)
+    return _run_page(request, run, can_write)
 
 
 @staff_only
@@ -171,16 +176,21 @@ def _write_action(request, pk: int, action, success: str):
 @staff_only
 @require_POST
 def save(request, pk: int):
-    """The call's team only: give the run a name (it becomes a saved scenario)."""
+    """The call's team only: give the run a name (it becomes a saved scenario); errors keep the name typed."""
+    run, can_write = _run(request, pk)
+    if not can_write:
+        return _refuse(request, READ_ONLY)
     form = SaveForm(request.POST)
-    if not form.is_valid():
-        return _refuse(request, "Donnez un nom au scénario (120 caractères au plus).", status=400)
-    return _write_action(
-        request,
-        pk,
-        lambda run: services.scenario_save(run=run, actor=request.user, name=form.cleaned_data["name"]),
-        "Scénario enregistré.",
-    )
+    if form.is_valid():
+        try:
+            services.scenario_save(run=run, actor=request.user, name=form.cleaned_data["name"])
+        except services.SelectionError as error:
+            form.add_error("name", str(error))
+        else:
+            messages.success(request, "Scénario enregistré.")
+            return redirect("selection:run", run.pk)
+    run.refresh_from_db()
+    return _run_page(request, run, can_write, save_form=form, status=400)
 
 
 @staff_only
