@@ -78,6 +78,11 @@ class ParametersForm(DsfrBaseForm):
                 max_value=100_000,
             )
             self.envelope_fields[envelope.code] = name
+        order = list(self.fields)
+        envelopes = list(self.envelope_fields.values())
+        head = [f for f in order if f not in envelopes]
+        at = head.index("max_laureates") + 1
+        self.order_fields(head[:at] + envelopes + head[at:])
 
     def clean(self):
         data = super().clean()
