@@ -78,6 +78,9 @@
       }
     });
     element.setAttribute("data-markers", String(data.features.length));
+    if (window.performance && performance.mark && !performance.getEntriesByName("atlas:first-markers").length) {
+      performance.mark("atlas:first-markers");
+    }
     element.dispatchEvent(new CustomEvent("atlas:clusters", { detail: data }));
   }
 
