@@ -2,6 +2,7 @@
 uploads, submits and receives the receipt over SMTP. axe-core on every page."""
 
 import re
+import time
 
 import pytest
 
@@ -11,6 +12,14 @@ from tests.conftest import assert_accessible
 from tierslieux.calls.models import Application, Call, Status
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def _wait_until(page, condition, timeout: float = 10.0) -> None:
+    """Poll `condition` while letting Playwright work (its request routing runs in this thread)."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "condition not met in time"
+        page.wait_for_timeout(100)
 
 
 def test_staff_configure_a_call(page, login, programme_staff):
@@ -92,12 +101,14 @@ def test_applicant_fills_leaves_comes_back_uploads_and_submits(
     page.wait_for_url(re.compile(r"/etape/2/$"))
     assert_accessible(page)
 
-    # Autosave: type, wait for the confirmation, leave without pressing any button.
+    # Autosave: type (real keystrokes: saved one second after the last key), leave without pressing any button.
     page.get_by_label("Titre du projet").fill("Fabrique du port")
     page.get_by_label("Résumé du projet").fill("Un tiers-lieu ouvert sur le port.")
-    page.get_by_label("Description du projet").fill("Atelier partagé, coworking, repair café.")
+    page.get_by_label("Description du projet").press_sequentially("Atelier partagé, coworking, repair café.")
     page.get_by_text("Enregistré à").wait_for()
-    page.wait_for_function("() => !document.querySelector('#id_revision') || true")
+    _wait_until(
+        page, lambda: Application.objects.get(pk=application.pk).project_description.endswith("repair café.")
+    )
     page.goto("/")
     page.goto(f"/appels/dossiers/{application.pk}/etape/2/")
     assert (
