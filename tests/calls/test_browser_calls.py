@@ -231,3 +231,19 @@ def test_project_holder_creates_a_project_place(page, login, applicant, call, co
     page.get_by_text("Lieu retenu").wait_for()
     assert "La Future Fabrique" in page.locator("main").inner_text()
     assert_accessible(page)
+
+
+def test_network_error_during_autosave_keeps_the_text_and_says_so(page, login, applicant, draft):
+    login(applicant)
+    page.goto(f"/appels/dossiers/{draft.pk}/etape/2/")
+    page.route(
+        "**/etape/2/", lambda route: route.abort() if route.request.method == "POST" else route.continue_()
+    )
+    page.get_by_label("Résumé du projet").fill("")
+    page.get_by_label("Résumé du projet").press_sequentially("Texte tapé hors ligne")
+    page.get_by_text("Connexion perdue").wait_for()
+    assert page.get_by_label("Résumé du projet").input_value() == "Texte tapé hors ligne"
+    assert_accessible(page)
+    page.unroute("**/etape/2/")
+    page.get_by_label("Résumé du projet").press_sequentially(".")
+    _wait_until(page, lambda: Application.objects.get(pk=draft.pk).summary == "Texte tapé hors ligne.")
