@@ -147,3 +147,24 @@ def test_filter_form_keeps_what_was_typed(client, places):
     assert "checked" not in "".join(
         line for line in client.get("/lieux/").content.decode().splitlines() if 'value="fablab"' in line
     )
+
+
+@pytest.mark.parametrize("role", [None, "plain_user", "place_manager", "programme_staff", "administrator"])
+def test_public_pages_for_every_role(request, client_for, places, role):
+    user = request.getfixturevalue(role) if role else None
+    client = client_for(user)
+    forge = places["forge"]
+    for url in (
+        "/lieux/",
+        forge.get_absolute_url(),
+        "/lieux/export.csv",
+        "/lieux/export.xlsx",
+        "/lieux/export.geojson",
+        "/donnees/schema-tiers-lieux.json",
+        "/api/v1/places",
+        f"/api/v1/places/{forge.pk}",
+        "/api/v1/places/clusters?zoom=5",
+    ):
+        assert client.get(url).status_code == 200, (role, url)
+    history = client.get(reverse("places:history", args=[forge.slug])).status_code
+    assert history == {None: 302, "plain_user": 403, "place_manager": 403}.get(role, 200)
