@@ -46,10 +46,13 @@ def test_unpublished_call_is_not_public(client_for, call):
     assert "/appels/fabriques/" not in client_for(None).get(url("index")).content.decode()
 
 
-def test_start_a_dossier(client_for, call, applicant):
+def test_start_a_dossier(client_for, call, applicant, plain_user):
     response = client_for(applicant).post(url("apply", "fabriques"))
     application = Application.objects.get(applicant=applicant)
     assert response["Location"] == url("application_step", application.pk, 1)
+    # Anyone signed in may apply (a project holder); they become an applicant.
+    assert client_for(plain_user).post(url("apply", "fabriques")).status_code == 302
+    assert plain_user.groups.filter(name="applicant").exists()
 
 
 def test_start_refused_when_no_wave_is_open(client_for, call, applicant):

@@ -21,6 +21,8 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.text import slugify
 
+from tierslieux.accounts.roles import Role, has_role
+from tierslieux.accounts.services import user_grant_role
 from tierslieux.core.emails import email_send
 
 from . import budget as budget_module
@@ -208,6 +210,8 @@ def application_start(*, call: Call, user, now: datetime | None = None) -> Appli
     )
     application.reference = f"AMI-{now:%Y}-{call.pk:02d}-{application.pk:06d}"
     application.save(update_fields=["reference"])
+    if not has_role(user, Role.APPLICANT):
+        user_grant_role(user=user, role=Role.APPLICANT)
     return application
 
 
