@@ -168,7 +168,12 @@ class Place(models.Model):
         ordering = ["name"]
         verbose_name = _("tiers-lieu")
         verbose_name_plural = _("tiers-lieux")
-        indexes = [models.Index(fields=["status"]), models.Index(fields=["lon", "lat"])]
+        indexes = [
+            models.Index(fields=["status"]),
+            models.Index(fields=["lon", "lat"]),
+            # The atlas index checks MAX(updated_at) to notice changes made by other processes.
+            models.Index(fields=["updated_at"], name="places_place_updated_idx"),
+        ]
 
     def __str__(self) -> str:
         return self.name
