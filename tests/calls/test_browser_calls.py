@@ -241,9 +241,31 @@ def test_network_error_during_autosave_keeps_the_text_and_says_so(page, login, a
     )
     page.get_by_label("Résumé du projet").fill("")
     page.get_by_label("Résumé du projet").press_sequentially("Texte tapé hors ligne")
-    page.get_by_text("Connexion perdue").wait_for()
+    page.get_by_text("Connexion perdue : rien").wait_for()
     assert page.get_by_label("Résumé du projet").input_value() == "Texte tapé hors ligne"
     assert_accessible(page)
     page.unroute("**/etape/2/")
     page.get_by_label("Résumé du projet").press_sequentially(".")
     _wait_until(page, lambda: Application.objects.get(pk=draft.pk).summary == "Texte tapé hors ligne.")
+
+
+def test_expired_session_then_restore_what_was_typed(page, login, applicant, draft):
+    login(applicant)
+    step = f"/appels/dossiers/{draft.pk}/etape/2/"
+    page.goto(step)
+    # The session expires (the CSRF cookie stays, as in real life).
+    kept = [cookie for cookie in page.context.cookies() if cookie["name"] != "sessionid"]
+    page.context.clear_cookies()
+    page.context.add_cookies(kept)
+    page.get_by_label("Partenaires").press_sequentially("La mairie et la médiathèque")
+    page.get_by_text("Votre session a expiré").wait_for()
+    assert_accessible(page)
+    login(applicant)
+    page.goto(step)
+    page.get_by_text("Une saisie non enregistrée a été retrouvée").wait_for()
+    assert_accessible(page)
+    page.get_by_role("button", name="Restaurer ma saisie").click()
+    assert page.get_by_label("Partenaires").input_value() == "La mairie et la médiathèque"
+    _wait_until(page, lambda: Application.objects.get(pk=draft.pk).partners == "La mairie et la médiathèque")
+    page.goto(step)
+    assert not page.get_by_text("Une saisie non enregistrée a été retrouvée").is_visible()
