@@ -5,6 +5,7 @@ import re
 import time
 
 import pytest
+from django.db import OperationalError
 
 from tests.calls.conftest import BALANCED_BUDGET
 from tests.calls.test_apply_services import PDF
@@ -17,9 +18,23 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def _wait_until(page, condition, timeout: float = 10.0) -> None:
     """Poll `condition` while letting Playwright work (its request routing runs in this thread)."""
     deadline = time.monotonic() + timeout
-    while not condition():
+    while not _holds(condition):
         assert time.monotonic() < deadline, "condition not met in time"
         page.wait_for_timeout(100)
+
+
+def _holds(condition) -> bool:
+    try:
+        return bool(condition())
+    except OperationalError:  # the test database is busy with the live server's write: ask again
+        return False
+
+
+def _autosaved(page, condition) -> None:
+    """Wait for the autosave to reach the database and its response to end: the test database (SQLite in
+    shared-cache memory) refuses concurrent writers instead of waiting, unlike the real database."""
+    _wait_until(page, condition)
+    page.wait_for_timeout(500)
 
 
 def test_staff_configure_a_call(page, login, programme_staff):
@@ -106,7 +121,7 @@ def test_applicant_fills_leaves_comes_back_uploads_and_submits(
     page.get_by_label("Résumé du projet").fill("Un tiers-lieu ouvert sur le port.")
     page.get_by_label("Description du projet").press_sequentially("Atelier partagé, coworking, repair café.")
     page.get_by_text("Enregistré à").wait_for()
-    _wait_until(
+    _autosaved(
         page, lambda: Application.objects.get(pk=application.pk).project_description.endswith("repair café.")
     )
     page.goto("/")
@@ -124,6 +139,7 @@ def test_applicant_fills_leaves_comes_back_uploads_and_submits(
             for year, amount in enumerate(amounts, start=1):
                 page.locator(f"#budget-{section}-{code}-{year}").fill(str(amount))
     page.get_by_text("Le budget est équilibré et respecte les règles de financement.").wait_for()
+    _autosaved(page, lambda: Application.objects.get(pk=application.pk).requested_total == 120_000)
     page.get_by_role("button", name="Enregistrer et continuer").click()
     page.wait_for_url(re.compile(r"/etape/4/$"))
     assert_accessible(page)
@@ -191,6 +207,8 @@ def test_corrections_round_trip_and_messages(
     assert "Précisez la gouvernance." in other.content()
     assert_accessible(other)
     other.get_by_label("Gouvernance").fill("Une SCIC à trois collèges.")
+    other.get_by_label("Gouvernance").press("Tab")
+    _autosaved(other, lambda: Application.objects.get(pk=pk).governance == "Une SCIC à trois collèges.")
     other.get_by_role("button", name="Enregistrer et continuer").click()
     other.wait_for_url("**/etape/3/")
     other.goto(f"/appels/dossiers/{pk}/etape/5/")
