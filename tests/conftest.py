@@ -37,7 +37,9 @@ CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 def pytest_sessionfinish(session, exitstatus):
     reporter = session.config.pluginmanager.get_plugin("terminalreporter")
     if os.environ.get("CI") == "true" and reporter is not None and reporter.stats.get("skipped"):
-        reporter.write_line(f"CI: {len(reporter.stats['skipped'])} test(s) skipped — not allowed in CI.", red=True)
+        reporter.write_line(
+            f"CI: {len(reporter.stats['skipped'])} test(s) skipped — not allowed in CI.", red=True
+        )
         session.exitstatus = 1
 
 
@@ -87,7 +89,9 @@ class Mailbox:
     def to(self, address: str) -> list[email.message.EmailMessage]:
         return [m for m in self.messages if address in m["To"]]
 
-    def wait_for(self, address: str, count: int = 1, timeout: float = 10.0) -> list[email.message.EmailMessage]:
+    def wait_for(
+        self, address: str, count: int = 1, timeout: float = 10.0
+    ) -> list[email.message.EmailMessage]:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             found = self.to(address)
@@ -181,8 +185,15 @@ def browser():
         browser = playwright.chromium.launch(
             executable_path=CHROMIUM,
             headless=True,
-            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                  "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
         )
         yield browser
         browser.close()

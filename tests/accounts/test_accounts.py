@@ -16,12 +16,21 @@ def test_role_groups_exist_after_migrate():
     assert set(Group.objects.values_list("name", flat=True)) >= {role.value for role in Role}
 
 
-def test_signup_sends_confirmation_over_smtp_and_link_activates(client, mailbox, django_capture_on_commit_callbacks):
+def test_signup_sends_confirmation_over_smtp_and_link_activates(
+    client, mailbox, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(reverse("accounts:signup"), {
-            "first_name": "Camille", "last_name": "Martin", "organisation": "La Fabrique",
-            "email": "Camille@Example.org", "password1": "un-long-mot-de-passe", "password2": "un-long-mot-de-passe",
-        })
+        response = client.post(
+            reverse("accounts:signup"),
+            {
+                "first_name": "Camille",
+                "last_name": "Martin",
+                "organisation": "La Fabrique",
+                "email": "Camille@Example.org",
+                "password1": "un-long-mot-de-passe",
+                "password2": "un-long-mot-de-passe",
+            },
+        )
     assert response.status_code == 302
     user = User.objects.get(email="camille@example.org")
     assert not user.is_active
@@ -38,9 +47,15 @@ def test_signup_sends_confirmation_over_smtp_and_link_activates(client, mailbox,
 
 
 def test_signup_bad_input_keeps_what_was_typed(client):
-    response = client.post(reverse("accounts:signup"), {
-        "first_name": "Camille", "email": "pas-une-adresse", "password1": "court", "password2": "autre",
-    })
+    response = client.post(
+        reverse("accounts:signup"),
+        {
+            "first_name": "Camille",
+            "email": "pas-une-adresse",
+            "password1": "court",
+            "password2": "autre",
+        },
+    )
     assert response.status_code == 200
     content = response.content.decode()
     assert "Camille" in content and "pas-une-adresse" in content
@@ -49,14 +64,21 @@ def test_signup_bad_input_keeps_what_was_typed(client):
 
 
 def test_signup_refuses_an_existing_address(client, plain_user):
-    response = client.post(reverse("accounts:signup"), {
-        "email": plain_user.email.upper(), "password1": "un-long-mot-de-passe", "password2": "un-long-mot-de-passe",
-    })
+    response = client.post(
+        reverse("accounts:signup"),
+        {
+            "email": plain_user.email.upper(),
+            "password1": "un-long-mot-de-passe",
+            "password2": "un-long-mot-de-passe",
+        },
+    )
     assert response.status_code == 200
     assert "Un compte existe déjà" in response.content.decode()
 
 
-def test_password_reset_email_arrives_over_smtp(client, plain_user, mailbox, django_capture_on_commit_callbacks):
+def test_password_reset_email_arrives_over_smtp(
+    client, plain_user, mailbox, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(reverse("accounts:password_reset"), {"email": plain_user.email})
     assert response.status_code == 302
@@ -65,14 +87,18 @@ def test_password_reset_email_arrives_over_smtp(client, plain_user, mailbox, dja
     path = re.search(r"/comptes/mot-de-passe/[^/\s]+/[^/\s]+/", body).group(0)
     response = client.get(path, follow=True)
     assert response.status_code == 200
-    response = client.post(response.redirect_chain[-1][0], {
-        "new_password1": "nouveau-mot-de-passe-42", "new_password2": "nouveau-mot-de-passe-42"})
+    response = client.post(
+        response.redirect_chain[-1][0],
+        {"new_password1": "nouveau-mot-de-passe-42", "new_password2": "nouveau-mot-de-passe-42"},
+    )
     assert response.status_code == 302
     plain_user.refresh_from_db()
     assert plain_user.check_password("nouveau-mot-de-passe-42")
 
 
-def test_password_reset_for_unknown_address_reveals_nothing(client, mailbox, django_capture_on_commit_callbacks):
+def test_password_reset_for_unknown_address_reveals_nothing(
+    client, mailbox, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(reverse("accounts:password_reset"), {"email": "inconnu@example.org"})
     assert response.status_code == 302
@@ -80,7 +106,9 @@ def test_password_reset_for_unknown_address_reveals_nothing(client, mailbox, dja
 
 
 def test_login_and_logout(client, plain_user):
-    response = client.post(reverse("accounts:login"), {"username": plain_user.email, "password": "motdepasse-de-test-1"})
+    response = client.post(
+        reverse("accounts:login"), {"username": plain_user.email, "password": "motdepasse-de-test-1"}
+    )
     assert response.status_code == 302
     assert client.get(reverse("accounts:profile")).status_code == 200
     assert client.get(reverse("accounts:logout")).status_code == 405  # logout is POST only
@@ -112,7 +140,9 @@ def test_anonymous_cannot_see_a_profile(client_for):
     assert response.status_code == 302 and reverse("accounts:login") in response["Location"]
 
 
-@pytest.mark.parametrize("fixture", ["plain_user", "place_manager", "applicant", "reviewer", "programme_staff"])
+@pytest.mark.parametrize(
+    "fixture", ["plain_user", "place_manager", "applicant", "reviewer", "programme_staff"]
+)
 def test_each_role_sees_only_its_own_profile(request, client_for, fixture):
     user = request.getfixturevalue(fixture)
     content = client_for(user).get(reverse("accounts:profile")).content.decode()

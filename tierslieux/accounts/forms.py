@@ -11,19 +11,40 @@ from .models import User
 
 
 class SignUpForm(DsfrBaseForm):
-    first_name = forms.CharField(label="Prénom", max_length=150, required=False,
-                                 widget=forms.TextInput(attrs={"autocomplete": "given-name"}))
-    last_name = forms.CharField(label="Nom", max_length=150, required=False,
-                                widget=forms.TextInput(attrs={"autocomplete": "family-name"}))
-    organisation = forms.CharField(label="Structure", max_length=200, required=False,
-                                   help_text="Le tiers-lieu, l’association ou la collectivité que vous représentez.")
-    email = forms.EmailField(label="Adresse électronique", help_text="Format attendu : nom@domaine.fr",
-                             widget=forms.EmailInput(attrs={"autocomplete": "email"}))
-    password1 = forms.CharField(label="Mot de passe", strip=False,
-                                help_text="Au moins 10 caractères, pas uniquement des chiffres.",
-                                widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
-    password2 = forms.CharField(label="Confirmation du mot de passe", strip=False,
-                                widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
+    first_name = forms.CharField(
+        label="Prénom",
+        max_length=150,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "given-name"}),
+    )
+    last_name = forms.CharField(
+        label="Nom",
+        max_length=150,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "family-name"}),
+    )
+    organisation = forms.CharField(
+        label="Structure",
+        max_length=200,
+        required=False,
+        help_text="Le tiers-lieu, l’association ou la collectivité que vous représentez.",
+    )
+    email = forms.EmailField(
+        label="Adresse électronique",
+        help_text="Format attendu : nom@domaine.fr",
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+    password1 = forms.CharField(
+        label="Mot de passe",
+        strip=False,
+        help_text="Au moins 10 caractères, pas uniquement des chiffres.",
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    password2 = forms.CharField(
+        label="Confirmation du mot de passe",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
 
     def clean_email(self) -> str:
         email = self.cleaned_data["email"].strip().lower()
@@ -39,8 +60,11 @@ class SignUpForm(DsfrBaseForm):
         if p1 and p2 and p1 != p2:
             self.add_error("password2", "Les deux mots de passe ne correspondent pas.")
         if p1:
-            candidate = User(email=cleaned.get("email", ""), first_name=cleaned.get("first_name", ""),
-                             last_name=cleaned.get("last_name", ""))
+            candidate = User(
+                email=cleaned.get("email", ""),
+                first_name=cleaned.get("first_name", ""),
+                last_name=cleaned.get("last_name", ""),
+            )
             try:
                 password_validation.validate_password(p1, candidate)
             except forms.ValidationError as error:
@@ -49,8 +73,10 @@ class SignUpForm(DsfrBaseForm):
 
 
 class EmailAuthenticationForm(DsfrBaseForm, AuthenticationForm):
-    username = forms.EmailField(label="Adresse électronique",
-                                widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"}))
+    username = forms.EmailField(
+        label="Adresse électronique",
+        widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"}),
+    )
     error_messages = {
         "invalid_login": "Adresse électronique ou mot de passe incorrect.",
         "inactive": "Ce compte n’est pas encore activé : cliquez sur le lien reçu par courriel.",
@@ -60,8 +86,15 @@ class EmailAuthenticationForm(DsfrBaseForm, AuthenticationForm):
 class PlatformPasswordResetForm(DsfrBaseForm, PasswordResetForm):
     """Django's reset form, sending through the platform's email helper (SMTP, after commit)."""
 
-    def send_mail(self, subject_template_name, email_template_name, context, from_email, to_email,
-                  html_email_template_name=None):
+    def send_mail(
+        self,
+        subject_template_name,
+        email_template_name,
+        context,
+        from_email,
+        to_email,
+        html_email_template_name=None,
+    ):
         context = {key: value for key, value in context.items() if key != "user"} | {"user": context["user"]}
         email_send(name="password-reset", to=[to_email], context=context)
 
@@ -70,7 +103,12 @@ class ProfileForm(DsfrBaseForm, forms.ModelForm):
     class Meta:
         model = User
         fields = ["first_name", "last_name", "organisation", "phone"]
-        labels = {"first_name": "Prénom", "last_name": "Nom", "organisation": "Structure", "phone": "Téléphone"}
+        labels = {
+            "first_name": "Prénom",
+            "last_name": "Nom",
+            "organisation": "Structure",
+            "phone": "Téléphone",
+        }
 
 
 class PlatformSetPasswordForm(DsfrBaseForm, SetPasswordForm):

@@ -18,7 +18,9 @@ def sync_role_groups(sender=None, **kwargs) -> None:
     administrators = Group.objects.get(name=Role.ADMINISTRATOR.value)
     administrators.permissions.set(Permission.objects.all())
     staff = Group.objects.get(name=Role.PROGRAMME_STAFF.value)
-    staff_permissions = Permission.objects.filter(content_type__app_label__in=STAFF_APPS) | Permission.objects.filter(
+    staff_permissions = Permission.objects.filter(
+        content_type__app_label__in=STAFF_APPS
+    ) | Permission.objects.filter(
         content_type__app_label__in=STAFF_VIEW_ONLY_APPS, codename__startswith="view_"
     )
     staff.permissions.set(staff_permissions)

@@ -22,15 +22,23 @@ def confirmation_path(user: User) -> str:
 
 
 @transaction.atomic
-def user_sign_up(*, email: str, password: str, first_name: str = "", last_name: str = "",
-                 organisation: str = "") -> User:
+def user_sign_up(
+    *, email: str, password: str, first_name: str = "", last_name: str = "", organisation: str = ""
+) -> User:
     """Create an inactive account and email its confirmation link."""
     user = User.objects.create_user(
-        email=email, password=password, first_name=first_name, last_name=last_name,
-        organisation=organisation, is_active=False,
+        email=email,
+        password=password,
+        first_name=first_name,
+        last_name=last_name,
+        organisation=organisation,
+        is_active=False,
     )
-    email_send(name="signup-confirmation", to=[user.email],
-               context={"user": user, "confirmation_path": confirmation_path(user)})
+    email_send(
+        name="signup-confirmation",
+        to=[user.email],
+        context={"user": user, "confirmation_path": confirmation_path(user)},
+    )
     return user
 
 

@@ -33,11 +33,19 @@ def signup(request):
     form = SignUpForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        services.user_sign_up(email=data["email"], password=data["password1"], first_name=data["first_name"],
-                              last_name=data["last_name"], organisation=data["organisation"])
+        services.user_sign_up(
+            email=data["email"],
+            password=data["password1"],
+            first_name=data["first_name"],
+            last_name=data["last_name"],
+            organisation=data["organisation"],
+        )
         return redirect("accounts:signup_done")
-    return render(request, "accounts/signup.html", {"form": form, "page_title": "Créer un compte",
-                                                     "breadcrumb": [{"label": "Créer un compte"}]})
+    return render(
+        request,
+        "accounts/signup.html",
+        {"form": form, "page_title": "Créer un compte", "breadcrumb": [{"label": "Créer un compte"}]},
+    )
 
 
 def signup_done(request):
@@ -68,10 +76,16 @@ def profile(request):
         form.save()
         messages.success(request, "Votre profil est enregistré.")
         return redirect("accounts:profile")
-    roles = [ROLE_LABELS[Role(name)] for name in request.user.groups.values_list("name", flat=True)
-             if name in Role._value2member_map_]
-    return render(request, "accounts/profile.html", {"form": form, "roles": roles, "page_title": "Mon compte",
-                                                      "breadcrumb": [{"label": "Mon compte"}]})
+    roles = [
+        ROLE_LABELS[Role(name)]
+        for name in request.user.groups.values_list("name", flat=True)
+        if name in Role._value2member_map_
+    ]
+    return render(
+        request,
+        "accounts/profile.html",
+        {"form": form, "roles": roles, "page_title": "Mon compte", "breadcrumb": [{"label": "Mon compte"}]},
+    )
 
 
 class LoginView(auth_views.LoginView):

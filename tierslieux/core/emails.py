@@ -26,8 +26,9 @@ def render_email(name: str, context: Mapping[str, Any]) -> tuple[str, str, str]:
     return subject, text, html
 
 
-def email_send(*, name: str, to: Iterable[str], context: Mapping[str, Any] | None = None,
-               reply_to: Iterable[str] = ()) -> None:
+def email_send(
+    *, name: str, to: Iterable[str], context: Mapping[str, Any] | None = None, reply_to: Iterable[str] = ()
+) -> None:
     """Queue email `name` to `to` (optional `reply_to` addresses), sent after the current transaction
     commits."""
     recipients = sorted({address for address in to if address})

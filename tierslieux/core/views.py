@@ -15,7 +15,9 @@ def home(request):
 @require_GET
 def about(request):
     """Public."""
-    return render(request, "core/about.html", {"page_title": "À propos", "breadcrumb": [{"label": "À propos"}]})
+    return render(
+        request, "core/about.html", {"page_title": "À propos", "breadcrumb": [{"label": "À propos"}]}
+    )
 
 
 @require_GET

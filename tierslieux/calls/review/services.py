@@ -51,7 +51,9 @@ def assignment_create(
 ) -> ReviewerAssignment:
     """Staff assign `reviewer` to a submitted file; the file goes "in review"; the reviewer is told by email."""
     application = (
-        Application.objects.select_for_update(of=("self",)).select_related("call", "place").get(pk=application.pk)
+        Application.objects.select_for_update(of=("self",))
+        .select_related("call", "place")
+        .get(pk=application.pk)
     )
     _require_manager(actor, application)
     if application.status not in ASSIGNABLE:

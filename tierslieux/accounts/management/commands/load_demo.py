@@ -24,7 +24,9 @@ class Command(BaseCommand):
     @transaction.atomic
     def handle(self, *args, **options):
         if not settings.DEMO_ACCOUNTS:
-            raise CommandError("Les comptes de démonstration n’existent qu’avec les réglages de développement.")
+            raise CommandError(
+                "Les comptes de démonstration n’existent qu’avec les réglages de développement."
+            )
         for role, email, first_name, last_name in DEMO_ACCOUNTS:
             user, created = User.objects.get_or_create(
                 email=email, defaults={"first_name": first_name, "last_name": last_name, "is_active": True}
@@ -37,6 +39,6 @@ class Command(BaseCommand):
                 user.is_staff = True
                 user.save(update_fields=["is_superuser", "is_staff"])
             user_grant_role(user=user, role=role)
-        self.stdout.write("Comptes de démonstration (mot de passe « %s ») :" % DEMO_PASSWORD)
+        self.stdout.write(f"Comptes de démonstration (mot de passe « {DEMO_PASSWORD} ») :")
         for role, email, _first, _last in DEMO_ACCOUNTS:
             self.stdout.write(f"  {ROLE_LABELS[role]:<24} {email}")
