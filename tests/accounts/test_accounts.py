@@ -166,3 +166,28 @@ def test_demo_accounts_only_with_dev_settings(settings):
     call_command("load_demo")
     call_command("load_demo")  # idempotent
     assert User.objects.filter(email__endswith="@demo.tiers-lieux.example").count() == 5
+
+
+@pytest.mark.parametrize(
+    ("fixture", "expected", "absent"),
+    [
+        ("plain_user", ["Mes dossiers de candidature"], ["Dossiers à instruire", "File de modération"]),
+        ("reviewer", ["Dossiers à instruire"], ["File de modération"]),
+        ("programme_staff", ["File de modération", "Gestion des appels", "Importer des tiers-lieux"], []),
+    ],
+)
+def test_profile_lists_the_workspace_of_each_role(request, client_for, fixture, expected, absent):
+    content = client_for(request.getfixturevalue(fixture)).get(reverse("accounts:profile")).content.decode()
+    for label in expected:
+        assert label in content
+    for label in absent:
+        assert label not in content
+
+
+def test_profile_links_the_places_a_manager_manages(client_for, place_manager):
+    from tests.factories.places import PlaceFactory
+
+    place = PlaceFactory(name="La Boussole")
+    place.managers.add(place_manager)
+    content = client_for(place_manager).get(reverse("accounts:profile")).content.decode()
+    assert "Ma fiche : La Boussole" in content and place.get_absolute_url() in content

@@ -45,3 +45,16 @@ def test_sign_up_confirm_and_log_in(page, mailbox):
     page.get_by_role("button", name="Se connecter").click()
     page.wait_for_url("**/comptes/profil/")
     assert page.get_by_role("heading", name="Mon compte").is_visible()
+
+
+@pytest.mark.parametrize("path", ["/donnees/", "/a-propos/", "/accessibilite/", "/mentions-legales/"])
+def test_static_pages_are_accessible(page, path):
+    page.goto(path)
+    assert page.locator("h1").count() == 1
+    assert_accessible(page)
+
+
+def test_staff_workspace_is_accessible(page, login, programme_staff):
+    login(programme_staff)
+    assert page.locator("#workspace a").count() >= 4
+    assert_accessible(page)

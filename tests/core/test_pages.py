@@ -35,3 +35,16 @@ def test_email_helper_sends_after_commit_only(mailbox, django_capture_on_commit_
         callback()
     [message] = mailbox.wait_for("a@example.org")
     assert message.get_body(preferencelist=("html",)) is not None
+
+
+def test_open_data_page_links_every_published_dataset(client):
+    content = client.get("/donnees/").content.decode()
+    for path in [
+        "/lieux/export.csv",
+        "/lieux/export.geojson",
+        "/donnees/schema-tiers-lieux.json",
+        "/diagnostic/export.csv",
+        "/appels/laureats.csv",
+        "/api/v1/docs",
+    ]:
+        assert f'href="{path}' in content, path

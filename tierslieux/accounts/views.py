@@ -22,6 +22,7 @@ from .forms import (
 )
 from .models import User
 from .roles import ROLE_LABELS, Role
+from .selectors import workspace_links
 from .tokens import email_confirmation_token
 
 
@@ -84,7 +85,13 @@ def profile(request):
     return render(
         request,
         "accounts/profile.html",
-        {"form": form, "roles": roles, "page_title": "Mon compte", "breadcrumb": [{"label": "Mon compte"}]},
+        {
+            "form": form,
+            "roles": roles,
+            "workspace": workspace_links(request.user),
+            "page_title": "Mon compte",
+            "breadcrumb": [{"label": "Mon compte"}],
+        },
     )
 
 

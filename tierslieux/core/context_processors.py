@@ -20,6 +20,8 @@ MAIN_MENU = [
     ("Appels à manifestation d’intérêt", "calls:index"),
 ]
 FOOTER_LINKS = [
+    ("Lauréats des Fabriques de territoire", "calls:laureates"),
+    ("Proposer un tiers-lieu", "contributions:propose"),
     ("Données ouvertes", "core:open_data"),
     ("À propos", "core:about"),
 ]

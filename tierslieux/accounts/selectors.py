@@ -1,0 +1,42 @@
+"""Reads on accounts: what a signed-in person can reach from their account page."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.urls import NoReverseMatch, reverse
+
+from .roles import Role, has_role
+
+
+@dataclass(frozen=True)
+class Link:
+    label: str
+    url: str
+
+
+# (label, URL name, roles that see it; None = every signed-in person)
+WORKSPACE = [
+    ("Mes dossiers de candidature", "calls:my_applications", None),
+    ("Proposer un nouveau tiers-lieu", "contributions:propose", None),
+    ("Dossiers à instruire", "calls:reviewer_home", (Role.REVIEWER,)),
+    ("Gestion des appels à manifestation d’intérêt", "calls:manage_index", (Role.PROGRAMME_STAFF,)),
+    ("Instructeurs et instructrices", "calls:reviewers", (Role.PROGRAMME_STAFF,)),
+    ("File de modération de l’atlas", "contributions:moderation", (Role.PROGRAMME_STAFF,)),
+    ("Importer des tiers-lieux", "contributions:import", (Role.PROGRAMME_STAFF,)),
+]
+
+
+def workspace_links(user) -> list[Link]:
+    """The working pages of `user`, by role, plus the pages of the places they manage."""
+    links = []
+    for label, name, roles in WORKSPACE:
+        if roles is not None and not has_role(user, *roles):
+            continue
+        try:
+            links.append(Link(label, reverse(name)))
+        except NoReverseMatch:
+            continue
+    for place in user.managed_places.order_by("name").only("name", "slug"):
+        links.append(Link(f"Ma fiche : {place.name}", place.get_absolute_url()))
+    return links
