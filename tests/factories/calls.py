@@ -5,8 +5,8 @@ from datetime import timedelta
 import factory
 from django.utils import timezone
 
+from tests.factories import places
 from tests.factories.accounts import UserFactory
-from tests.factories.geo import CommuneFactory
 from tierslieux.calls.models import (
     Application,
     Call,
@@ -17,20 +17,14 @@ from tierslieux.calls.models import (
     ReviewerAssignment,
     Wave,
 )
-from tierslieux.places.models import Place, PlaceStatus
 
 
-class PlaceFactory(factory.django.DjangoModelFactory):
+class PlaceFactory(places.PlaceFactory):
+    """An atlas place run by an association, with its managers given as `managers=[…]`."""
+
     class Meta:
-        model = Place
         skip_postgeneration_save = True
 
-    name = factory.Sequence(lambda n: f"Tiers-lieu {n}")
-    slug = factory.Sequence(lambda n: f"tiers-lieu-{n}")
-    commune = factory.SubFactory(CommuneFactory)
-    lon = -3.92
-    lat = 47.87
-    status = PlaceStatus.OPEN
     legal_form = "association"
 
     @factory.post_generation
