@@ -191,3 +191,11 @@ def test_profile_links_the_places_a_manager_manages(client_for, place_manager):
     place.managers.add(place_manager)
     content = client_for(place_manager).get(reverse("accounts:profile")).content.decode()
     assert "Ma fiche : La Boussole" in content and place.get_absolute_url() in content
+
+
+def test_profile_of_an_administrator_links_every_workspace(client_for, administrator):
+    from tierslieux.accounts.selectors import WORKSPACE
+
+    content = client_for(administrator).get(reverse("accounts:profile")).content.decode()
+    for label, name, _roles in WORKSPACE:
+        assert label in content and reverse(name) in content

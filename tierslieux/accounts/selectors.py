@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 
 from .roles import Role, has_role
 
@@ -33,10 +33,7 @@ def workspace_links(user) -> list[Link]:
     for label, name, roles in WORKSPACE:
         if roles is not None and not has_role(user, *roles):
             continue
-        try:
-            links.append(Link(label, reverse(name)))
-        except NoReverseMatch:
-            continue
+        links.append(Link(label, reverse(name)))
     for place in user.managed_places.order_by("name").only("name", "slug"):
         links.append(Link(f"Ma fiche : {place.name}", place.get_absolute_url()))
     return links
