@@ -25,12 +25,25 @@ from ..models import (
     Status,
     Wave,
 )
-from ..services import ServiceError, application_transition, local
+from ..services import ServiceError, _staff_emails, application_transition, local
 from . import scoring
 from . import selectors as review_selectors
 
 ASSIGNABLE = (Status.SUBMITTED, Status.IN_REVIEW)
 REMINDER_INTERVAL = timedelta(days=2)
+
+
+def _notify_staff(name: str, application: Application, *, reviewer) -> None:
+    """Email the call's team about a reviewer's act on a file (a declared conflict, a handed-in review)."""
+    email_send(
+        name=name,
+        to=_staff_emails(application),
+        context={
+            "application": application,
+            "reviewer": reviewer.display_name,
+            "url": reverse("calls:review_file", args=[application.pk]),
+        },
+    )
 
 
 def _require_manager(actor, application: Application) -> None:
@@ -175,22 +188,11 @@ def conflict_declare(
     _own(assignment, user)
     if ConflictOfInterest.objects.filter(assignment=assignment).exists():
         raise ServiceError("Vous avez déjà fait votre déclaration d’intérêts pour ce dossier.")
-    if has_conflict and not details.strip():
-        details = ""
     declaration = ConflictOfInterest.objects.create(
         assignment=assignment, has_conflict=has_conflict, details=details.strip()
     )
     if has_conflict:
-        application = assignment.application
-        email_send(
-            name="review-conflict",
-            to=application.call.staff.filter(is_active=True).values_list("email", flat=True),
-            context={
-                "application": application,
-                "reviewer": user.display_name,
-                "url": reverse("calls:review_file", args=[application.pk]),
-            },
-        )
+        _notify_staff("review-conflict", assignment.application, reviewer=user)
     return declaration
 
 
@@ -248,16 +250,7 @@ def review_save(
         review.submitted_at = timezone.now()
     review.save()
     if submit:
-        application = assignment.application
-        email_send(
-            name="review-submitted",
-            to=application.call.staff.filter(is_active=True).values_list("email", flat=True),
-            context={
-                "application": application,
-                "reviewer": user.display_name,
-                "url": reverse("calls:review_file", args=[application.pk]),
-            },
-        )
+        _notify_staff("review-submitted", assignment.application, reviewer=user)
     return review
 
 
