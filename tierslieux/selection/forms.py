@@ -66,11 +66,12 @@ class ParametersForm(DsfrBaseForm):
         defaults = selectors.default_parameters(wave)
         initial = {k: v for k, v in defaults.items() if k != "envelopes"}
         self.envelope_fields: dict[str, str] = {}
-        for envelope in wave.call.envelopes.all():
+        envelopes = list(wave.call.envelopes.all())
+        for envelope in envelopes:
             initial[f"envelope_{envelope.code}"] = defaults["envelopes"].get(envelope.code)
         kwargs.setdefault("initial", initial)
         super().__init__(*args, **kwargs)
-        for envelope in wave.call.envelopes.all():
+        for envelope in envelopes:
             name = f"envelope_{envelope.code}"
             self.fields[name] = _int(
                 _("Places dans l’enveloppe « %(name)s »") % {"name": envelope.name},
@@ -78,11 +79,10 @@ class ParametersForm(DsfrBaseForm):
                 max_value=100_000,
             )
             self.envelope_fields[envelope.code] = name
-        order = list(self.fields)
-        envelopes = list(self.envelope_fields.values())
-        head = [f for f in order if f not in envelopes]
+        envelope_names = list(self.envelope_fields.values())
+        head = [f for f in self.fields if f not in envelope_names]
         at = head.index("max_laureates") + 1
-        self.order_fields(head[:at] + envelopes + head[at:])
+        self.order_fields(head[:at] + envelope_names + head[at:])
 
     def clean(self):
         data = super().clean()

@@ -87,7 +87,7 @@ def proposals_of_wave(wave: Wave) -> list[ProposedDecision]:
     )
 
 
-def last_runs_finished(wave: Wave) -> QuerySet[Run]:
+def finished_runs_of_wave(wave: Wave) -> QuerySet[Run]:
     return runs_of_wave(wave).filter(status=RunStatus.DONE)
 
 
@@ -239,7 +239,8 @@ def build_problem(wave: Wave, parameters: dict) -> Built:
     envelope_caps = parameters.get("envelopes") or {}
     consumption = review_selectors.envelope_consumption(call)
     envelopes = []
-    for envelope in call.envelopes.all():
+    call_envelopes = list(call.envelopes.all())
+    for envelope in call_envelopes:
         amount_left = consumption[envelope.pk].amount_left
         envelopes.append(
             EnvelopeIn(
@@ -276,7 +277,7 @@ def build_problem(wave: Wave, parameters: dict) -> Built:
     )
     context = {
         "applications": info,
-        "envelopes": {e.code: e.name for e in call.envelopes.all()},
+        "envelopes": {e.code: e.name for e in call_envelopes},
         "targets": {
             code: {"name": name, "lon": lon, "lat": lat, "population": pop}
             for code, lon, lat, pop, name in targets

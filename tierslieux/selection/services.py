@@ -7,6 +7,7 @@ A run is a small state machine (`TRANSITIONS`), every change logged in `RunTrans
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections.abc import Callable
 from time import perf_counter
@@ -82,8 +83,6 @@ def solver_options(parameters: dict) -> SolverOptions:
 
 
 def _tradeoff(problem, chosen: float, time_limit: float, step: Callable[[int, str], None]) -> list[dict]:
-    import dataclasses
-
     points = sorted({*TRADEOFF_LAMBDAS, chosen})
     curve = []
     for k, value in enumerate(points):
@@ -128,8 +127,6 @@ def run_execute(*, run_id: int) -> Run:
         built = selectors.build_problem(run.wave, run.parameters)
         options = solver_options(run.parameters)
         timings["build_s"] = perf_counter() - t0
-        run.inputs = problem_to_json(built.problem)
-        run.options = options_to_json(options)
         _progress(run, 20, "Optimisation exacte (HiGHS)")
         t1 = perf_counter()
         result = optimise(built.problem, options)

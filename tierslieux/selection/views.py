@@ -92,9 +92,7 @@ def wave(request, pk: int):
             "can_write": can_write,
             "form": form,
             "runs": runs,
-            "compare_form": CompareForm(
-                runs=selectors.runs_of_wave(wave).filter(status=RunStatus.DONE).exclude(name="")
-            ),
+            "compare_form": CompareForm(runs=selectors.finished_runs_of_wave(wave).exclude(name="")),
             "saved": saved,
             "candidates": selectors.candidates_count(wave),
             "page_title": f"Proposer une sélection — {wave.name}",
@@ -161,7 +159,8 @@ def run_status(request, pk: int):
     return response
 
 
-def _write_action(request, pk: int, action, success: str):
+def _write_action(request, pk: int, action, success: str, then=lambda run: redirect("selection:run", run.pk)):
+    """Run `action(run)` for the call's team, then answer `then(run)` (by default: the run's page)."""
     run, can_write = _run(request, pk)
     if not can_write:
         return _refuse(request, READ_ONLY)
@@ -170,7 +169,7 @@ def _write_action(request, pk: int, action, success: str):
     except services.SelectionError as error:
         return _refuse(request, str(error), status=400)
     messages.success(request, success)
-    return redirect("selection:run", run.pk)
+    return then(run)
 
 
 @staff_only
@@ -206,16 +205,13 @@ def replay(request, pk: int):
 @require_POST
 def propose(request, pk: int):
     """The call's team only: the scenario's selection becomes the wave's proposed decisions (nothing decided)."""
-    run, _ = _run(request, pk)
-    response = _write_action(
+    return _write_action(
         request,
         pk,
         lambda run: services.scenario_propose(run=run, actor=request.user),
         "La sélection est proposée au comité : chaque dossier reste à décider.",
+        then=lambda run: redirect("calls:committee", run.wave_id),
     )
-    if response.status_code == 302:
-        return redirect("calls:committee", run.wave_id)
-    return response
 
 
 def _export_rows(run: Run):
@@ -261,8 +257,7 @@ def export(request, pk: int, fmt: str):
 def compare(request, pk: int):
     """Programme staff only: two finished runs of the wave side by side (selections, differences, figures)."""
     wave, _can_write = _wave(request, pk)
-    runs = selectors.runs_of_wave(wave).filter(status=RunStatus.DONE)
-    form = CompareForm(request.GET or None, runs=runs)
+    form = CompareForm(request.GET or None, runs=selectors.finished_runs_of_wave(wave))
     context = {"wave": wave, "form": form}
     status = 200
     if form.is_valid():
