@@ -130,6 +130,3 @@ def compute_coverage(
     return build_result(
         communes, settings, nearest_chord, nearest_place, places.ids, host_communes(communes, places), counts
     )
-
-
-# ----------------------------------------------------------------------------- aggregation

@@ -120,6 +120,3 @@ class WhatIf:
     population_gained_by_ring: tuple[float, ...]
     """For each ring, population of the communes with no place within it today, and one tomorrow."""
     communes_leaving_white_zone: tuple[Any, ...]
-
-
-# ----------------------------------------------------------------------------- full computation

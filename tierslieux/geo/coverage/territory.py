@@ -108,6 +108,3 @@ def summarize_by(
         )
         for g, label in enumerate(labels)
     }
-
-
-# ----------------------------------------------------------------------------- incremental index

@@ -117,7 +117,7 @@ _scope = threading.local()
 
 @contextmanager
 def fingerprint_scope() -> Iterator[None]:
-    """Within this block the fingerprints are read from the database once (one request, one computation)."""
+    """Within this block (or decorated function) the fingerprints are read from the database once."""
     if getattr(_scope, "values", None) is not None:
         yield
         return
@@ -161,6 +161,11 @@ def _places_fingerprint() -> str:
 
 def places_fingerprint() -> str:
     return _scoped("places", _places_fingerprint)
+
+
+def coverage_parameters() -> dict[str, Any]:
+    """What a stored run was computed with: the parameters and the communes (compared before reusing it)."""
+    return settings_parameters(coverage_settings()) | {"geography": geography_fingerprint()}
 
 
 def data_fingerprint() -> str:
@@ -211,9 +216,6 @@ class Geography:
     communes: Communes
     parent_of: dict[str, str] = field(default_factory=dict)
     """Municipal arrondissement -> its commune (a place in an arrondissement counts in the city)."""
-
-    def rows_where(self, key: str, code: str) -> np.ndarray:
-        return self.communes.territories[key] == code
 
 
 def _load_geography() -> Geography:

@@ -24,19 +24,19 @@ from tierslieux.geo.coverage import (
 )
 from tierslieux.geo.coverage.compute import host_communes
 from tierslieux.geo.models import Commune, Department, Epci, Region
+from tierslieux.geo.spherical import lonlat_to_xyz
 from tierslieux.places.models import Place
 
 from .inputs import (
     DEFAULT_FILTER,
     PlaceFilter,
+    coverage_parameters,
     coverage_settings,
     data_fingerprint,
     fingerprint_scope,
     geography,
-    geography_fingerprint,
     memoized,
     places_for,
-    settings_parameters,
 )
 from .models import CommuneCoverage, CoverageRun
 
@@ -158,7 +158,7 @@ def _stored_result(fingerprint: str) -> CoverageResult | None:
     last = CoverageRun.objects.order_by("-id").first()
     if last is None:
         return None
-    parameters = settings_parameters(coverage_settings()) | {"geography": geography_fingerprint()}
+    parameters = coverage_parameters()
     places = places_for(DEFAULT_FILTER, fingerprint)
     if last.parameters != parameters or last.fingerprint != places_state_fingerprint(places, parameters):
         return None
@@ -203,12 +203,8 @@ def _stored_result(fingerprint: str) -> CoverageResult | None:
     )
 
 
+@fingerprint_scope()
 def coverage_result(place_filter: PlaceFilter = DEFAULT_FILTER) -> CoverageResult:
-    with fingerprint_scope():
-        return _coverage_result(place_filter)
-
-
-def _coverage_result(place_filter: PlaceFilter = DEFAULT_FILTER) -> CoverageResult:
     fingerprint = data_fingerprint()
 
     def build() -> CoverageResult:
@@ -329,12 +325,8 @@ def _children(territory: Territory, result: CoverageResult) -> tuple[str | None,
     return kind, bars
 
 
+@fingerprint_scope()
 def territory_diagnostic(territory: Territory, place_filter: PlaceFilter = DEFAULT_FILTER) -> Diagnostic:
-    with fingerprint_scope():
-        return _territory_diagnostic(territory, place_filter)
-
-
-def _territory_diagnostic(territory: Territory, place_filter: PlaceFilter = DEFAULT_FILTER) -> Diagnostic:
     fingerprint = data_fingerprint()
 
     def build() -> Diagnostic:
@@ -379,12 +371,8 @@ class CommuneRow:
     white_zone: bool
 
 
+@fingerprint_scope()
 def commune_rows(territory: Territory, place_filter: PlaceFilter = DEFAULT_FILTER) -> list[CommuneRow]:
-    with fingerprint_scope():
-        return _commune_rows(territory, place_filter)
-
-
-def _commune_rows(territory: Territory, place_filter: PlaceFilter = DEFAULT_FILTER) -> list[CommuneRow]:
     """One row per commune of the territory, most populated first."""
     communes = geography().communes
     result = coverage_result(place_filter)
@@ -458,12 +446,8 @@ def map_level(territory: Territory) -> str:
     return "departement" if territory.kind in ("france", "region") else "commune"
 
 
+@fingerprint_scope()
 def choropleth_geojson(territory: Territory, place_filter: PlaceFilter = DEFAULT_FILTER) -> bytes:
-    with fingerprint_scope():
-        return _choropleth_geojson(territory, place_filter)
-
-
-def _choropleth_geojson(territory: Territory, place_filter: PlaceFilter = DEFAULT_FILTER) -> bytes:
     """FeatureCollection (UTF-8) of the map: departments or communes coloured by distance to the nearest place.
 
     Properties: code, name, km (rounded to 0.1, null when no place), class (index of MAP_CLASSES, or the
@@ -557,12 +541,8 @@ class WhatIfPreview:
 WHAT_IF_LIST = 30
 
 
+@fingerprint_scope()
 def what_if(lon: float, lat: float, place_filter: PlaceFilter = DEFAULT_FILTER) -> WhatIfPreview:
-    with fingerprint_scope():
-        return _what_if(lon, lat, place_filter)
-
-
-def _what_if(lon: float, lat: float, place_filter: PlaceFilter = DEFAULT_FILTER) -> WhatIfPreview:
     """Effect of a hypothetical new place at (lon, lat) on the coverage counted by `place_filter`.
 
     Nothing is written. Raises ValueError for coordinates out of range.
@@ -596,12 +576,4 @@ def _what_if(lon: float, lat: float, place_filter: PlaceFilter = DEFAULT_FILTER)
 
 
 def _xyz(lon: float, lat: float) -> np.ndarray:
-    from tierslieux.geo.spherical import lonlat_to_xyz
-
     return lonlat_to_xyz(np.array([lon], dtype=float), np.array([lat], dtype=float)).reshape(3)
-
-
-def commune_point(insee: str) -> tuple[float, float] | None:
-    """(lon, lat) of a commune (its town hall, else its interior point); None when unknown."""
-    commune = Commune.objects.filter(insee=(insee or "").strip().upper()[:5]).first()
-    return commune.point if commune else None

@@ -18,12 +18,11 @@ from tierslieux.places.models import Place
 
 from .inputs import (
     DEFAULT_FILTER,
+    coverage_parameters,
     coverage_settings,
     data_fingerprint,
     geography,
-    geography_fingerprint,
     places_for,
-    settings_parameters,
 )
 from .models import CommuneCoverage, CoveragePlace, CoverageRun
 
@@ -41,12 +40,9 @@ def places_state_fingerprint(places: Places, parameters: dict) -> str:
     digest.update(repr([int(i) for i in places.ids]).encode())
     digest.update(np.asarray(places.lon, dtype=np.float64).tobytes())
     digest.update(np.asarray(places.lat, dtype=np.float64).tobytes())
-    digest.update(repr([str(c) for c in places.commune_ids if places.commune_ids is not None]).encode())
+    commune_ids = [] if places.commune_ids is None else [str(c) for c in places.commune_ids]
+    digest.update(repr(commune_ids).encode())
     return digest.hexdigest()[:32]
-
-
-def _parameters() -> dict:
-    return settings_parameters(coverage_settings()) | {"geography": geography_fingerprint()}
 
 
 def _commune_rows(result: CoverageResult, rows: Iterable[int]) -> list[CommuneCoverage]:
@@ -81,7 +77,7 @@ def coverage_recompute_all(*, progress: bool = False) -> CoverageRun:
     started_at, start = timezone.now(), time.perf_counter()
     geo = geography()
     places = places_for(DEFAULT_FILTER, data_fingerprint())
-    parameters = _parameters()
+    parameters = coverage_parameters()
     index = CoverageIndex(geo.communes, places, coverage_settings())
     result = index.result()
     with transaction.atomic():
@@ -195,7 +191,7 @@ def coverage_update_places(*, place_ids: Iterable[int]) -> CoverageRun | None:
     last = CoverageRun.objects.order_by("-id").first()
     if last is None or not ids:
         return None
-    parameters = _parameters()
+    parameters = coverage_parameters()
     if last.parameters != parameters:
         return coverage_recompute_all()
     with transaction.atomic():

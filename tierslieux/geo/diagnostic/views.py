@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 import gzip
 
 from django.contrib.auth.views import redirect_to_login
@@ -23,17 +22,6 @@ from .inputs import DEFAULT_FILTER, fingerprint_scope
 
 COMMUNES_PER_PAGE = 50
 KINDS = ("region", "departement", "epci", "commune")
-
-
-def _one_fingerprint(view):
-    """The data fingerprints are read once per request."""
-
-    @functools.wraps(view)
-    def wrapped(*args, **kwargs):
-        with fingerprint_scope():
-            return view(*args, **kwargs)
-
-    return wrapped
 
 
 def _territory(kind: str | None, code: str | None) -> selectors.Territory:
@@ -67,7 +55,7 @@ def _table_territory(territory: selectors.Territory) -> selectors.Territory | No
 
 
 @require_GET
-@_one_fingerprint
+@fingerprint_scope()  # the data fingerprints are read once per request
 def territory(request, kind: str | None = None, code: str | None = None):
     """Public: key figures, map, white zones and charts of France or of one territory; GET filters."""
     item = _territory(kind, code)
@@ -141,7 +129,7 @@ def map_data(request, kind: str | None = None, code: str | None = None):
     return response
 
 
-@_one_fingerprint
+@fingerprint_scope()  # the data fingerprints are read once per request
 def _export(request, fmt: str, kind: str | None, code: str | None):
     item = _territory(kind, code)
     place_filter, error = _filter_or_400(request)
