@@ -29,3 +29,12 @@ def done_run(world, params, django_capture_on_commit_callbacks):
     run.refresh_from_db()
     assert run.status == RunStatus.DONE, run.error
     return run
+
+
+@pytest.fixture
+def outsider(db):
+    """Programme staff who is not on the call's team: reads, never writes."""
+    from tests.conftest import _user_with_role
+    from tierslieux.accounts.roles import Role
+
+    return _user_with_role(Role.PROGRAMME_STAFF, email="autre-equipe@example.org")

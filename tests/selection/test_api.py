@@ -7,6 +7,15 @@ pytestmark = pytest.mark.django_db
 
 def test_anonymous_is_401(client_for, world, done_run):
     assert client_for(None).get(f"/api/v1/selection/calculs/{done_run.pk}").status_code == 401
+    assert client_for(None).get(f"/api/v1/selection/vagues/{world.wave.pk}/calculs").status_code == 401
+
+
+@pytest.mark.parametrize("who", ["administrator", "outsider"])
+def test_administrators_and_staff_outside_the_team_read(request, client_for, world, done_run, who):
+    client = client_for(request.getfixturevalue(who))
+    rows = client.get(f"/api/v1/selection/vagues/{world.wave.pk}/calculs").json()
+    assert [r["id"] for r in rows] == [done_run.pk]
+    assert client.get(f"/api/v1/selection/calculs/{done_run.pk}").json()["id"] == done_run.pk
 
 
 @pytest.mark.parametrize("role", ["plain_user", "place_manager", "applicant", "reviewer"])

@@ -6,8 +6,6 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from tests.conftest import _user_with_role
-from tierslieux.accounts.roles import Role
 from tierslieux.calls.models import Status
 from tierslieux.selection import services
 from tierslieux.selection.models import ProposedDecision, Run
@@ -15,12 +13,6 @@ from tierslieux.selection.models import ProposedDecision, Run
 pytestmark = pytest.mark.django_db
 
 ROLES_REFUSED = ["plain_user", "place_manager", "applicant", "reviewer"]
-
-
-@pytest.fixture
-def outsider(db):
-    """Programme staff who is not on the call's team: reads, never writes."""
-    return _user_with_role(Role.PROGRAMME_STAFF, email="autre-equipe@example.org")
 
 
 def form_data(params, **changes):
