@@ -71,3 +71,18 @@ def test_department_page_with_its_map(page, finistere):
     assert page.get_by_role("region", name="Carte du département Finistère").is_visible()
     assert page.locator("table caption", has_text="Communes, par population").is_visible()
     assert_accessible(page)
+
+
+@pytest.mark.parametrize(
+    ("url", "title", "caption"),
+    [
+        ("/territoires/region/53/", "Bretagne", "Départements de la région"),
+        ("/territoires/epci/242900769/", "Concarneau Cornouaille Agglomération", "Communes membres (1)"),
+    ],
+)
+def test_region_and_epci_pages_with_their_map(page, finistere, url, title, caption):
+    page.goto(url)
+    assert page.locator("h1").inner_text() == title
+    page.locator("#carte[data-tl-map-ready]").wait_for()
+    assert page.locator("table caption", has_text=caption).is_visible()
+    assert_accessible(page)
