@@ -82,11 +82,21 @@ def _get(client, page, pk):
 
 @pytest.mark.parametrize("page", PAGES)
 def test_matrix_on_a_draft(
-    client_for, draft, applicant, applicant_b, place_manager, programme_staff, other_staff, page
+    client_for,
+    draft,
+    applicant,
+    applicant_b,
+    place_manager,
+    reviewer,
+    programme_staff,
+    other_staff,
+    administrator,
+    page,
 ):
     assert _get(client_for(applicant), page, draft.pk).status_code == 200
-    # Applicant B, a manager of another place, staff (drafts are private to the applicant): 404.
-    for user in (applicant_b, place_manager, programme_staff, other_staff):
+    # Applicant B, a manager of another place, a reviewer, staff and administrators (drafts are private to the
+    # applicant): 404.
+    for user in (applicant_b, place_manager, reviewer, programme_staff, other_staff, administrator):
         assert _get(client_for(user), page, draft.pk).status_code == 404, user
     assert _get(client_for(None), page, draft.pk).status_code == 302
 

@@ -82,11 +82,10 @@ def _staff_q(user) -> Q | None:
 
 
 def applications_visible_to(user) -> QuerySet[Application]:
-    """Every application `user` may open (applicant side, staff side and the registered clauses)."""
+    """Every application `user` may open (applicant side, staff side and the registered clauses). Drafts stay
+    private to the applicant side, administrators included (they act on submitted dossiers only)."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return Application.objects.none()
-    if is_admin(user):
-        return Application.objects.all()
     query = _applicant_q(user)
     for clause in [_staff_q, *VISIBILITY_CLAUSES]:
         extra = clause(user)
