@@ -48,3 +48,13 @@ def test_open_data_page_links_every_published_dataset(client):
         "/api/v1/docs",
     ]:
         assert f'href="{path}' in content, path
+
+
+def test_every_page_links_the_whole_main_menu_and_footer(client):
+    from django.urls import reverse
+
+    from tierslieux.core.context_processors import FOOTER_LINKS, MAIN_MENU
+
+    content = client.get("/a-propos/").content.decode()
+    for label, name in MAIN_MENU + FOOTER_LINKS:
+        assert label in content and f'href="{reverse(name)}"' in content, name

@@ -1,5 +1,5 @@
 from django.conf import settings
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 
 SITE_CONFIG = {
     "site_title": "Tiers-Lieux",
@@ -11,7 +11,7 @@ SITE_CONFIG = {
     ),
 }
 
-# (label, URL name): an entry shows once its capability is installed.
+# (label, URL name) of every capability mounted in config/urls.py.
 MAIN_MENU = [
     ("Accueil", "core:home"),
     ("Atlas des tiers-lieux", "places:atlas"),
@@ -30,10 +30,7 @@ FOOTER_LINKS = [
 def _links(entries, path: str | None = None) -> list[dict]:
     links = []
     for label, name in entries:
-        try:
-            url = reverse(name)
-        except NoReverseMatch:
-            continue
+        url = reverse(name)
         current = path is not None and (path == url if url == "/" else path.startswith(url))
         links.append({"label": label, "url": url, "current": current})
     return links
