@@ -272,3 +272,15 @@ def test_admin_pages_are_read_only_and_load(client_for, administrator, atlas):
         page = client.get(f"/admin/place_contributions/{name}/{obj.pk}/change/")
         assert page.status_code == 200 and 'name="_save"' not in page.content.decode()
         assert client.get(f"/admin/place_contributions/{name}/add/").status_code == 403
+
+
+def test_a_missing_reason_is_shown_on_the_reason_field(client_for, atlas, programme_staff):
+    report = ErrorReportFactory(place=atlas["port"], kind="other")
+    url = reverse("contributions:moderation_report", args=[report.pk])
+    response = client_for(programme_staff).post(url, {"action": "dismiss"})
+    assert response.status_code == 400
+    form = response.context["form"]
+    assert form.errors["reason"] == ["Indiquez pourquoi ce signalement est écarté."]
+    assert not form.non_field_errors()
+    report.refresh_from_db()
+    assert report.status == "pending"

@@ -33,10 +33,7 @@ def add_service_error(form: forms.Form, error: ValidationError) -> None:
     """Show a ValidationError raised by a service on the form (its field when the form has it)."""
     if hasattr(error, "error_dict"):
         for field, errors in error.error_dict.items():
-            target = field if field in form.fields else None
-            if field == "lat" and "lat" not in form.fields:
-                target = None
-            form.add_error(target, errors)
+            form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, error)
 

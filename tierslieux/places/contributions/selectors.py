@@ -1,11 +1,10 @@
-"""Reads on contributions: the moderation queue, diff rows, the history of a place, permissions."""
+"""Reads on contributions: the moderation queue, diff rows, pending claims, who may moderate."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 from django.db.models import QuerySet
-from django.urls import reverse
 
 from tierslieux.accounts.roles import is_programme_staff
 from tierslieux.places.models import (
@@ -17,19 +16,8 @@ from tierslieux.places.models import (
     PlaceType,
     Service,
 )
-from tierslieux.places.selectors import place_can_edit, place_can_see_history
 
 from .models import Claim, ContactMessage, ErrorReport, Proposal
-
-__all__ = [
-    "DiffRow",
-    "can_moderate",
-    "diff_rows",
-    "moderation_queue",
-    "place_can_edit",
-    "place_can_see_history",
-    "place_page_url",
-]
 
 # Fields never shown in a diff or history (personal data).
 PRIVATE_FIELDS = {"private_contact"}
@@ -45,11 +33,6 @@ _CHOICES = {
 
 def can_moderate(user) -> bool:
     return is_programme_staff(user)
-
-
-def place_page_url(place: Place) -> str:
-    """The public page of a place."""
-    return reverse("places:detail", args=[place.slug])
 
 
 def field_label(field: str) -> str:
@@ -102,10 +85,6 @@ def moderation_queue() -> dict[str, QuerySet]:
         "claims": Claim.objects.filter(status="pending").select_related("place", "author"),
         "contacts": ContactMessage.objects.filter(status="pending").select_related("place"),
     }
-
-
-def moderation_counts() -> dict[str, int]:
-    return {key: queryset.count() for key, queryset in moderation_queue().items()}
 
 
 def pending_claim(place: Place, user) -> Claim | None:

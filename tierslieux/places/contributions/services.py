@@ -186,7 +186,7 @@ def proposal_refuse(*, proposal: Proposal, user, reason: str) -> Proposal:
     """Programme staff refuse the proposal with a reason, sent to its author."""
     _require_staff(user)
     if not reason.strip():
-        raise ValidationError(_("Indiquez le motif du refus."))
+        raise ValidationError({"reason": _("Indiquez le motif du refus.")})
     _transition(proposal, to=ModerationStatus.REFUSED, user=user, reason=reason)
     _proposal_email(proposal, "proposal-refused")
     return proposal
@@ -232,7 +232,7 @@ def report_resolve(*, report: ErrorReport, user, reason: str = "", mark_closed: 
 def report_dismiss(*, report: ErrorReport, user, reason: str) -> ErrorReport:
     _require_staff(user)
     if not reason.strip():
-        raise ValidationError(_("Indiquez pourquoi ce signalement est écarté."))
+        raise ValidationError({"reason": _("Indiquez pourquoi ce signalement est écarté.")})
     _transition(report, to=ReportStatus.DISMISSED, user=user, reason=reason)
     return report
 
@@ -270,7 +270,7 @@ def claim_approve(*, claim: Claim, user, reason: str = "") -> Claim:
 def claim_refuse(*, claim: Claim, user, reason: str) -> Claim:
     _require_staff(user)
     if not reason.strip():
-        raise ValidationError(_("Indiquez le motif du refus."))
+        raise ValidationError({"reason": _("Indiquez le motif du refus.")})
     _transition(claim, to=ClaimStatus.REFUSED, user=user, reason=reason)
     email_send(name="claim-refused", to=[claim.contact_email], context={"claim": claim, "place": claim.place})
     return claim

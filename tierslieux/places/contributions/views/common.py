@@ -11,7 +11,6 @@ from tierslieux.places.models import Place
 
 from .. import ratelimit
 from ..forms import add_service_error, bot_detected
-from ..selectors import place_page_url
 
 RATE_LIMIT_MESSAGE = "Vous avez envoyé beaucoup de messages en peu de temps : réessayez dans une heure."
 
@@ -23,10 +22,7 @@ def get_place(slug: str) -> Place:
 def place_crumbs(place: Place, label: str) -> list[dict]:
     return [
         {"label": "Atlas des tiers-lieux", "url": reverse("places:atlas")},
-        {
-            "label": place.name,
-            "url": place_page_url(place),
-        },
+        {"label": place.name, "url": place.get_absolute_url()},
         {"label": label},
     ]
 
@@ -50,7 +46,7 @@ def form_page(
         "submit_label": submit,
         "intro": intro,
         "place": place,
-        "place_url": place_page_url(place) if place else "",
+        "place_url": place.get_absolute_url() if place else "",
         "honeypot": honeypot,
         "breadcrumb": crumbs or (place_crumbs(place, title) if place else [{"label": title}]),
     } | (extra or {})

@@ -8,9 +8,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect
 from django.views.decorators.http import require_http_methods
 
+from tierslieux.places.selectors import place_can_edit
+
 from .. import services
 from ..forms import EditForm, PlaceDataForm, add_service_error
-from ..selectors import place_can_edit
 from .common import form_page, get_place
 
 

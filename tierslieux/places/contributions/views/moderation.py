@@ -13,9 +13,9 @@ from django.urls import reverse_lazy
 from django.views.decorators.http import require_http_methods
 
 from .. import services
-from ..forms import DecisionForm
+from ..forms import DecisionForm, add_service_error
 from ..models import Claim, ContactMessage, ErrorReport, Proposal
-from ..selectors import can_moderate, diff_rows, moderation_queue, place_page_url
+from ..selectors import can_moderate, diff_rows, moderation_queue
 
 QUEUE_CRUMB = {"label": "Modération", "url": reverse_lazy("contributions:moderation")}
 
@@ -117,7 +117,7 @@ def _decide(request, model, pk: int):
             try:
                 service(obj, request.user, form.cleaned_data["reason"])
             except ValidationError as error:
-                form.add_error("reason" if "motif" in " ".join(error.messages) else None, error)
+                add_service_error(form, error)
             else:
                 messages.success(request, success)
                 return redirect("contributions:moderation")
@@ -129,7 +129,7 @@ def _decide(request, model, pk: int):
         "obj": obj,
         "form": form,
         "place": place,
-        "place_url": place_page_url(place) if place else "",
+        "place_url": place.get_absolute_url() if place else "",
         "diff": diff_rows(obj.diff) if model is Proposal else [],
         "transitions": obj.transitions.select_related("user"),
         "pending": obj.status == "pending",
