@@ -385,7 +385,7 @@ def territory_choices() -> dict[str, list[tuple[str, str]]]:
     """Regions and departments for the filter form (EPCI and communes are typed as codes)."""
     return {
         "regions": list(Region.objects.order_by("name").values_list("code", "name")),
-        "departments": [(d.code, str(d)) for d in Department.objects.order_by("code")],
+        "departments": [(d.code, str(d)) for d in Department.objects.only("code", "name").order_by("code")],
     }
 
 
