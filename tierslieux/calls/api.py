@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from ninja import Router, Schema
 
-from . import eligibility, selectors
+from . import selectors
 from .models import Call
 
 router = Router(tags=["Appels à manifestation d’intérêt"])
@@ -121,13 +121,11 @@ def calls_detail(request, slug: str):
             "name": rule.name,
             "kind": rule.kind,
             "params": rule.params,
-            "description": eligibility.REGISTRY[rule.kind].describe(rule.params)
-            if rule.kind in eligibility.REGISTRY
-            else "",
+            "description": description,
             "envelopes": [e.code for e in rule.envelopes.all()],
             "wave": rule.wave.name if rule.wave_id else None,
         }
-        for rule in call.rules.prefetch_related("envelopes").select_related("wave")
+        for rule, description in selectors.call_rules(call)
     ]
     criteria = [
         {"name": c.name, "description": c.description, "weight": c.weight, "scale_max": c.scale_max}

@@ -451,6 +451,12 @@ REGISTRY: dict[str, ConditionKind] = {
 }
 
 
+def describe(kind: str, params: Mapping[str, Any]) -> str:
+    """The French description of a rule of `kind` ("" for a kind no longer registered)."""
+    condition = REGISTRY.get(kind)
+    return condition.describe(params) if condition else ""
+
+
 def check_rule(facts: Facts, rule: Rule) -> Check:
     kind = REGISTRY.get(rule.kind)
     if kind is None:

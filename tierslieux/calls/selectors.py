@@ -19,8 +19,8 @@ from django.utils import timezone
 
 from tierslieux.accounts.roles import Role, has_role, is_programme_staff
 
-from . import workflow
-from .models import Application, Call, Status, Wave
+from . import eligibility, workflow
+from .models import Application, Call, EligibilityRule, Status, Wave
 
 VISIBILITY_CLAUSES: list[Callable[[object], Q | None]] = []
 
@@ -41,6 +41,14 @@ def calls_open(at=None) -> QuerySet[Call]:
     """Published calls with a wave open now."""
     at = at or timezone.now()
     return calls_public().filter(waves__opens_at__lte=at, waves__closes_at__gt=at).distinct()
+
+
+def call_rules(call: Call) -> list[tuple[EligibilityRule, str]]:
+    """The call's eligibility rules (with their envelopes and wave), each with its French description."""
+    return [
+        (rule, eligibility.describe(rule.kind, rule.params))
+        for rule in call.rules.prefetch_related("envelopes").select_related("wave")
+    ]
 
 
 def calls_managed_by(user) -> QuerySet[Call]:

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from tierslieux.accounts.models import User
 from tierslieux.accounts.roles import Role, is_programme_staff
 
-from .. import eligibility, selectors, services
+from .. import selectors, services
 from ..forms import CallForm, CriterionForm, EnvelopeForm, QuestionForm, RuleForm, StaffForm, WaveForm
 from ..models import Call
 from .common import call_readable, refuse, require_manage
@@ -96,15 +96,7 @@ def call_manage(request, pk: int):
     """Programme staff (read-only outside the call's team): the configuration of a call, with the forms to
     add envelopes, waves, rules, criteria and questions (team only)."""
     call, can_manage = call_readable(request, pk)
-    rules = [
-        (
-            rule,
-            eligibility.REGISTRY[rule.kind].describe(rule.params)
-            if rule.kind in eligibility.REGISTRY
-            else "",
-        )
-        for rule in call.rules.prefetch_related("envelopes").select_related("wave")
-    ]
+    rules = selectors.call_rules(call)
     counts = selectors.wave_counts(call)
     return render(
         request,

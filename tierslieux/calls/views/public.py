@@ -6,7 +6,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from .. import eligibility, selectors
+from .. import selectors
 from ..text import render_markdown
 
 
@@ -31,15 +31,7 @@ def index(request):
 def detail(request, slug: str):
     """Public: a published call (sanitised Markdown description, envelopes, waves, rules, criteria)."""
     call = get_object_or_404(selectors.calls_public(), slug=slug)
-    rules = [
-        (
-            rule,
-            eligibility.REGISTRY[rule.kind].describe(rule.params)
-            if rule.kind in eligibility.REGISTRY
-            else "",
-        )
-        for rule in call.rules.prefetch_related("envelopes").select_related("wave")
-    ]
+    rules = selectors.call_rules(call)
     return render(
         request,
         "calls/detail.html",
