@@ -31,6 +31,25 @@ def test_default_parameters_come_from_the_call_and_the_wave(world):
     assert params["targets"] == "eligibility"
 
 
+def test_default_parameters_leave_out_what_the_call_already_granted(world):
+    from tests.factories.calls import ApplicationFactory
+    from tierslieux.calls.models import Decision, DecisionOutcome
+
+    for reference, envelope, granted in (("OLD-1", world.envelopes[0], 120_000), ("OLD-2", None, 80_000)):
+        application = ApplicationFactory(call=world.call, reference=reference, status=Status.ACCEPTED)
+        Decision.objects.create(
+            application=application,
+            outcome=DecisionOutcome.ACCEPTED,
+            envelope=envelope,
+            granted_total=granted,
+        )
+    refused = ApplicationFactory(call=world.call, reference="OLD-3", status=Status.REFUSED)
+    Decision.objects.create(application=refused, outcome=DecisionOutcome.REFUSED, granted_total=0)
+    params = selectors.default_parameters(world.wave)
+    assert params["total_budget"] == 45_000_000 - 200_000
+    assert params["envelopes"] == {"hors-gcu": 149, "qpv": 120}
+
+
 def test_problem_built_from_the_wave_applications_scores_envelopes_and_territory(world, params):
     built = selectors.build_problem(world.wave, params)
     problem = built.problem

@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
-from django.db.models import QuerySet
+from django.db.models import QuerySet, Sum
 
 from tierslieux.accounts.roles import is_programme_staff
 from tierslieux.calls import selectors as call_selectors
@@ -107,11 +107,8 @@ def candidates_count(wave: Wave) -> int:
 
 
 def _granted(call: Call) -> int:
-    return sum(
-        Decision.objects.filter(application__call=call, outcome=DecisionOutcome.ACCEPTED).values_list(
-            "granted_total", flat=True
-        )
-    )
+    accepted = Decision.objects.filter(application__call=call, outcome=DecisionOutcome.ACCEPTED)
+    return accepted.aggregate(total=Sum("granted_total"))["total"] or 0
 
 
 def default_parameters(wave: Wave) -> dict:
