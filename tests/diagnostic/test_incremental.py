@@ -6,6 +6,8 @@ import random
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from tests.factories.places import PlaceFactory
 from tierslieux.geo.diagnostic import services
@@ -174,3 +176,20 @@ def test_parameters_change_triggers_full_recomputation(
     run = CoverageRun.objects.first()
     assert run.kind == "full" and run.parameters["white_zone_km"] == 20.0
     assert not CommuneCoverage.objects.get(commune_id="29003").white_zone
+
+
+def test_update_queries_do_not_grow_with_the_places_changed(geography):
+    services.coverage_recompute_all()
+
+    def update(points) -> int:
+        ids = [PlaceFactory(commune=geography.communes["56001"], lon=lon, lat=lat).pk for lon, lat in points]
+        with CaptureQueriesContext(connection) as queries:
+            run = services.coverage_update_places(place_ids=ids)
+        assert run.kind == "incremental" and run.changed_communes > 0
+        return len(queries)
+
+    one = update([(-3.0, 47.8)])
+    many = update([(-3.0 + k / 100, 47.8 + k / 100) for k in range(1, 7)])
+    assert many == one
+    incremental, full = recomputed()
+    assert incremental == full

@@ -200,6 +200,8 @@ def coverage_update_places(*, place_ids: Iterable[int]) -> CoverageRun | None:
         current = {p.pk: p for p in Place.objects.filter(pk__in=ids).select_related("commune")}
         snapshot = CoveragePlace.objects.in_bulk(ids)
         parent_of = geography().parent_of
+        dropped: list[int] = []
+        counted_now: list[CoveragePlace] = []
         for pid in ids:
             place = current.get(pid)
             counted = place is not None and DEFAULT_FILTER.accepts(
@@ -210,7 +212,7 @@ def coverage_update_places(*, place_ids: Iterable[int]) -> CoverageRun | None:
                 if pid in index:
                     index.remove_place(pid)
                 if stored is not None:
-                    stored.delete()
+                    dropped.append(pid)
                 continue
             commune = parent_of.get(place.commune_id, place.commune_id)
             if pid not in index:
@@ -223,9 +225,15 @@ def coverage_update_places(*, place_ids: Iterable[int]) -> CoverageRun | None:
                 index.move_place(pid, place.lon, place.lat, commune)
             else:
                 continue
-            CoveragePlace.objects.update_or_create(
-                place_id=pid, defaults={"lon": place.lon, "lat": place.lat, "commune_id": commune}
-            )
+            counted_now.append(CoveragePlace(place_id=pid, lon=place.lon, lat=place.lat, commune_id=commune))
+        CoveragePlace.objects.filter(pk__in=dropped).delete()
+        CoveragePlace.objects.bulk_create(
+            counted_now,
+            update_conflicts=True,
+            unique_fields=["place_id"],
+            update_fields=["lon", "lat", "commune_id"],
+            batch_size=_BATCH,
+        )
         after = index.result()
         rows = _commune_rows(after, _changed_rows(before, after))
         CommuneCoverage.objects.bulk_update(
