@@ -199,3 +199,37 @@ def test_profile_of_an_administrator_links_every_workspace(client_for, administr
     content = client_for(administrator).get(reverse("accounts:profile")).content.decode()
     for label, name, _roles in WORKSPACE:
         assert label in content and reverse(name) in content
+
+
+def test_profile_form_saves_the_person_own_details(client_for, plain_user):
+    client = client_for(plain_user)
+    data = {
+        "first_name": "Camille",
+        "last_name": "Durand",
+        "organisation": "La Boussole",
+        "phone": "0102030405",
+    }
+    response = client.post(reverse("accounts:profile"), data)
+    assert response.status_code == 302 and response["Location"] == reverse("accounts:profile")
+    plain_user.refresh_from_db()
+    assert (plain_user.first_name, plain_user.organisation, plain_user.phone) == (
+        "Camille",
+        "La Boussole",
+        "0102030405",
+    )
+
+
+def test_profile_form_bad_input_keeps_what_was_typed(client_for, plain_user):
+    data = {"first_name": "Dominique", "last_name": "", "organisation": "Tiers-lieu", "phone": "0" * 31}
+    response = client_for(plain_user).post(reverse("accounts:profile"), data)
+    content = response.content.decode()
+    assert "Dominique" in content and "Tiers-lieu" in content
+    assert "au plus 30 caractères" in content
+    plain_user.refresh_from_db()
+    assert plain_user.phone != "0" * 31 and plain_user.first_name != "Dominique"
+
+
+def test_a_forged_confirmation_link_is_refused_in_french(client):
+    response = client.get("/comptes/confirmer/MTIzNDU2/pas-un-jeton/")
+    assert response.status_code == 400
+    assert "Lien invalide" in response.content.decode()
