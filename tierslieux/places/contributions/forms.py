@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from dsfr.forms import DsfrBaseForm
 
+from tierslieux.places.importing import IMPORT_FIELDS
 from tierslieux.places.models import PlaceStatus, PlaceType, Service
 
 from .models import ReportKind
@@ -199,6 +200,18 @@ class MappingForm(DsfrBaseForm):
             self.fields[f"col_{number}"] = forms.ChoiceField(
                 label=_("Colonne « %(name)s »") % {"name": column}, choices=choices, required=False
             )
+
+    def clean(self):
+        cleaned = super().clean()
+        fields = list(self.mapping().values())
+        duplicated = sorted({f for f in fields if fields.count(f) > 1})
+        if duplicated:
+            raise ValidationError(
+                "Chaque champ ne peut recevoir qu’une colonne : "
+                + ", ".join(IMPORT_FIELDS[f] for f in duplicated)
+                + "."
+            )
+        return cleaned
 
     def mapping(self) -> dict[str, str]:
         return {

@@ -117,14 +117,6 @@ def preview(request, token: str):
     status = 200
     if request.method == "POST" and form.is_valid():
         mapping = form.mapping()
-        duplicated = {f for f in mapping.values() if list(mapping.values()).count(f) > 1}
-        if duplicated:
-            form.add_error(
-                None,
-                "Chaque champ ne peut recevoir qu’une colonne : "
-                + ", ".join(IMPORT_FIELDS[f] for f in sorted(duplicated))
-                + ".",
-            )
     report = None
     if not form.errors:
         commit = request.method == "POST" and request.POST.get("action") == "commit"
