@@ -393,6 +393,11 @@ def test_withdraw_page(
     client = client_for(applicant)
     assert client.get(url("withdraw", complete_draft.pk)).status_code == 200
     assert client_for(programme_staff).get(url("withdraw", complete_draft.pk)).status_code == 403
+    too_long = client.post(url("withdraw", complete_draft.pk), {"reason": "Abandon " + "x" * 5000})
+    assert too_long.status_code == 400 and "au plus 5000 caractères" in too_long.content.decode()
+    assert "Abandon xxx" in too_long.content.decode()
+    complete_draft.refresh_from_db()
+    assert complete_draft.status == Status.SUBMITTED
     with django_capture_on_commit_callbacks(execute=True):
         assert client.post(url("withdraw", complete_draft.pk), {"reason": "Abandon"}).status_code == 302
     complete_draft.refresh_from_db()

@@ -584,6 +584,7 @@ def withdraw(request, pk: int):
             "page_title": f"Retirer le dossier {application.reference}",
             "breadcrumb": _crumbs(application, "Retirer"),
         },
+        status=400 if form.errors else 200,
     )
 
 
