@@ -73,10 +73,12 @@ def can_write(user, wave: Wave) -> bool:
     return can_use(user) and call_selectors.can_manage_call(user, wave.call)
 
 
+# The large JSON fields of a run, left unread by lists and status polling.
+RUN_STORED_DATA = ("inputs", "context", "result", "baseline", "tradeoff")
+
+
 def runs_of_wave(wave: Wave) -> QuerySet[Run]:
-    return wave.selection_runs.select_related("created_by", "saved_by").defer(
-        "inputs", "context", "result", "baseline", "tradeoff"
-    )
+    return wave.selection_runs.select_related("created_by", "saved_by").defer(*RUN_STORED_DATA)
 
 
 def proposals_of_wave(wave: Wave) -> list[ProposedDecision]:

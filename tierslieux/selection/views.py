@@ -149,10 +149,7 @@ def run(request, pk: int):
 @require_GET
 def run_status(request, pk: int):
     """Programme staff only: the status fragment polled every second; tells htmx to reload once finished."""
-    run = get_object_or_404(
-        selectors.runs_readable_by(request.user).defer("inputs", "context", "result", "baseline", "tradeoff"),
-        pk=pk,
-    )
+    run = get_object_or_404(selectors.runs_readable_by(request.user).defer(*selectors.RUN_STORED_DATA), pk=pk)
     response = render(request, "selection/_status.html", {"run": run})
     if run.is_finished and request.GET.get("polling"):
         response["HX-Refresh"] = "true"
