@@ -150,7 +150,11 @@ def outlines(request, level: str):
     """Public: GeoJSON outlines of every region ("regions") or department ("departements"), cacheable."""
     if level not in selectors.OUTLINE_LEVELS:
         raise Http404("Contours inconnus.")
-    payload = selectors.outlines_geojson_bytes(level)
+    return geojson_response(request, selectors.outlines_geojson_bytes(level), max_age=3600)
+
+
+def geojson_response(request, payload: bytes, *, max_age: int) -> HttpResponse:
+    """A public, cacheable GeoJSON response, gzipped when the client accepts it."""
     response = HttpResponse(content_type="application/geo+json")
     if "gzip" in request.headers.get("Accept-Encoding", ""):
         response.content = gzip.compress(payload, compresslevel=6, mtime=0)
@@ -158,5 +162,5 @@ def outlines(request, level: str):
     else:
         response.content = payload
     patch_vary_headers(response, ["Accept-Encoding"])
-    patch_cache_control(response, public=True, max_age=3600)
+    patch_cache_control(response, public=True, max_age=max_age)
     return response

@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
-import gzip
-
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_POST
 
 from tierslieux.accounts.roles import is_programme_staff
+from tierslieux.geo.views import geojson_response
 
 from . import charts, exports, selectors
 from .forms import WhatIfForm, place_filter_from
@@ -117,16 +115,7 @@ def map_data(request, kind: str | None = None, code: str | None = None):
     place_filter, error = _filter_or_400(request)
     if error:
         return error
-    payload = selectors.choropleth_geojson(item, place_filter)
-    response = HttpResponse(content_type="application/geo+json")
-    if "gzip" in request.headers.get("Accept-Encoding", ""):
-        response.content = gzip.compress(payload, compresslevel=6, mtime=0)
-        response["Content-Encoding"] = "gzip"
-    else:
-        response.content = payload
-    patch_vary_headers(response, ["Accept-Encoding"])
-    patch_cache_control(response, public=True, max_age=300)
-    return response
+    return geojson_response(request, selectors.choropleth_geojson(item, place_filter), max_age=300)
 
 
 @fingerprint_scope()  # the data fingerprints are read once per request
