@@ -85,6 +85,24 @@ def test_infeasible_settings_are_explained(page, login, programme_staff):
     assert_accessible(page)
 
 
+def test_two_saved_scenarios_compared_side_by_side(page, login, programme_staff):
+    world = selection_world(staff=programme_staff)
+    for name, points in (("Note d’abord", 0.0), ("Couverture d’abord", 10.0)):
+        run = services.run_start(
+            wave=world.wave, actor=programme_staff, parameters={**_defaults(world), "points_per_10k": points}
+        )
+        services.scenario_save(run=Run.objects.get(pk=run.pk), actor=programme_staff, name=name)
+    login(programme_staff)
+    page.goto(reverse("selection:wave", args=[world.wave.pk]))
+    page.get_by_label("Scénario A").select_option(label="Note d’abord")
+    page.get_by_label("Scénario B").select_option(label="Couverture d’abord")
+    page.get_by_role("button", name="Comparer").click()
+    page.locator("#selections").wait_for()
+    selections = page.locator("#selections").inner_text()
+    assert "SEL-001" in selections and "SEL-004" in selections and "différent" in selections
+    assert_accessible(page)
+
+
 def _defaults(world):
     from tierslieux.selection import selectors
 
