@@ -101,6 +101,7 @@ def test_rate_limit_per_visitor(client):
         (None, 302),
         ("plain_user", 403),
         ("place_manager", 403),
+        ("applicant", 403),
         ("reviewer", 403),
         ("programme_staff", 200),
         ("administrator", 200),

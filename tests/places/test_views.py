@@ -120,6 +120,20 @@ def test_revert_permissions(client_for, history_setup, place_manager, plain_user
     assert Place.objects.get(pk=forge.pk).name == "La Forge Numérique"
 
 
+@pytest.mark.parametrize(
+    ("who", "history", "revert"),
+    [("applicant", 403, 403), ("reviewer", 403, 403), ("administrator", 200, 302)],
+)
+def test_history_and_revert_for_the_other_roles(request, client_for, history_setup, who, history, revert):
+    forge, _cowork = history_setup
+    client = client_for(request.getfixturevalue(who))
+    assert client.get(reverse("places:history", args=[forge.slug])).status_code == history
+    version = forge.versions.first()
+    assert client.post(reverse("places:revert", args=[forge.slug, version.pk])).status_code == revert
+    reverted = Place.objects.get(pk=forge.pk).name == "La Forge Numérique"
+    assert reverted is (revert == 302)
+
+
 def test_duplicate_slug_is_never_created(places):
     again = place_create(
         data={
