@@ -12,6 +12,7 @@ from django.utils import timezone
 from tierslieux.core.emails import email_send
 
 from .. import selectors as call_selectors
+from ..eligibility import format_euros
 from ..models import Application, Decision, DecisionOutcome, Envelope, Status, Wave
 from ..services import ServiceError, _applicant_emails, application_transition
 from . import selectors as review_selectors
@@ -23,10 +24,6 @@ TARGETS = {
 }
 
 
-def euros(amount: int) -> str:
-    return f"{amount:,}".replace(",", "\u202f") + " €"
-
-
 def check_amounts(call, amounts: Sequence[int]) -> int:
     """The total of `amounts` (one per year of the call) after checking the funding rules (French errors)."""
     if len(amounts) != call.years:
@@ -36,18 +33,18 @@ def check_amounts(call, amounts: Sequence[int]) -> int:
     for year, amount in enumerate(amounts, start=1):
         if call.max_per_year and amount > call.max_per_year:
             raise ServiceError(
-                f"Année {year} : {euros(amount)} dépasse le plafond annuel de {euros(call.max_per_year)}."
+                f"Année {year} : {format_euros(amount)} dépasse le plafond annuel de {format_euros(call.max_per_year)}."
             )
     total = sum(amounts)
     if total <= 0:
         raise ServiceError("Le montant accordé doit être positif.")
     if call.min_total_amount and total < call.min_total_amount:
         raise ServiceError(
-            f"Le total accordé ({euros(total)}) est inférieur au minimum de {euros(call.min_total_amount)}."
+            f"Le total accordé ({format_euros(total)}) est inférieur au minimum de {format_euros(call.min_total_amount)}."
         )
     if call.max_total_amount and total > call.max_total_amount:
         raise ServiceError(
-            f"Le total accordé ({euros(total)}) dépasse le maximum de {euros(call.max_total_amount)}."
+            f"Le total accordé ({format_euros(total)}) dépasse le maximum de {format_euros(call.max_total_amount)}."
         )
     return total
 
@@ -91,7 +88,7 @@ def decision_make(
             )
         if consumption.amount_left is not None and total > consumption.amount_left:
             raise ServiceError(
-                f"L’enveloppe « {envelope.name} » n’a plus que {euros(consumption.amount_left)} disponibles."
+                f"L’enveloppe « {envelope.name} » n’a plus que {format_euros(consumption.amount_left)} disponibles."
             )
     else:
         envelope = None
@@ -115,8 +112,8 @@ def decision_make(
         context={
             "application": locked,
             "decision": decision,
-            "total": euros(total),
-            "amounts": [euros(a) for a in granted],
+            "total": format_euros(total),
+            "amounts": [format_euros(a) for a in granted],
             "url": reverse("calls:application", args=[locked.pk]),
         },
     )
