@@ -41,6 +41,12 @@ TYPE_COLOURS = {
 }
 
 
+def _labels(choices, codes: list[str]) -> list[str]:
+    """The labels of choice codes (an unknown code is shown as is)."""
+    labels = dict(choices.choices)
+    return [labels.get(code, code) for code in codes]
+
+
 def _legend() -> list[dict]:
     return [{"code": t.value, "label": t.label, "colour": TYPE_COLOURS[t.value]} for t in PlaceType]
 
@@ -163,10 +169,10 @@ def detail(request, slug: str):
         "places/detail.html",
         {
             "place": place,
-            "type_labels": [dict(PlaceType.choices).get(c, c) for c in place.types],
-            "service_labels": [dict(Service.choices).get(c, c) for c in place.services],
-            "label_labels": [dict(Label.choices).get(c, c) for c in place.labels],
-            "accessibility_labels": [dict(Accessibility.choices).get(c, c) for c in place.accessibility],
+            "type_labels": _labels(PlaceType, place.types),
+            "service_labels": _labels(Service, place.services),
+            "label_labels": _labels(Label, place.labels),
+            "accessibility_labels": _labels(Accessibility, place.accessibility),
             "equipment": [
                 (dict(EquipmentCategory.choices).get(e["category"], e["category"]), e["name"])
                 for e in place.equipment
