@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 pytestmark = pytest.mark.django_db
 API = "/api/v1/territoires"
@@ -65,3 +67,14 @@ def test_territory_search_endpoint(france, client):
 def test_openapi_documents_the_router(client):
     schema = client.get("/api/v1/openapi.json").json()
     assert f"{API}/communes/{{insee}}" in schema["paths"]
+
+
+def test_commune_lists_and_search_do_not_read_the_outlines(france, client):
+    with CaptureQueriesContext(connection) as queries:
+        for params in ({"page_size": 100}, {"q": "saint", "page_size": 100}):
+            assert client.get(f"{API}/communes", params).status_code == 200
+        assert client.get(f"{API}/epci/200046977/communes").status_code == 200
+        assert client.get(f"{API}/recherche", {"q": "bretagne"}).json()
+        assert client.get(f"{API}/recherche", {"q": "29"}).json()
+    assert any('FROM "geo_commune"' in q["sql"] for q in queries)
+    assert not [q["sql"] for q in queries if '."outline"' in q["sql"]]

@@ -114,10 +114,10 @@ def communes_list(request, filters: Query[SearchFilters]):
     if filters.q.strip():
         results = selectors.territory_search(filters.q, limit=MAX_SEARCH_RESULTS, kinds=("commune",))
         codes = [r.code for r in results[start : start + filters.page_size]]
-        by_code = Commune.objects.in_bulk(codes)
+        by_code = Commune.objects.defer("outline").in_bulk(codes)
         items, count = [by_code[code] for code in codes], len(results)
     else:
-        queryset = Commune.objects.order_by("insee")
+        queryset = Commune.objects.defer("outline").order_by("insee")
         items, count = list(queryset[start : start + filters.page_size]), queryset.count()
     return {"count": count, "page": filters.page, "page_size": filters.page_size, "results": items}
 
@@ -147,7 +147,7 @@ def commune_at_point(
     insee = lookup.commune_at(lon, lat)
     if insee is None:
         raise HttpError(404, "Aucune commune à cet endroit.")
-    return Commune.objects.get(insee=insee)
+    return Commune.objects.defer("outline").get(insee=insee)
 
 
 @router.get("/epci", response=list[EpciOut], summary="Tous les EPCI")
@@ -168,7 +168,7 @@ def epci_communes(request, siren: str):
     epci = Epci.objects.filter(siren=siren).first()
     if epci is None:
         raise HttpError(404, "EPCI inconnu.")
-    return selectors.epci_communes(epci)
+    return selectors.epci_communes(epci).defer("outline")
 
 
 @router.get("/departements", response=list[DepartmentOut], summary="Tous les départements")

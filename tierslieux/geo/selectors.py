@@ -137,6 +137,7 @@ def territory_search(
         communes = (
             Commune.objects.filter(condition)
             .select_related("department")
+            .defer("outline", "department__outline")
             .order_by(F("population").desc(nulls_last=True), "insee")[:_CANDIDATES]
         )
         for commune in communes:
@@ -175,7 +176,10 @@ def territory_search(
         if kind not in kinds:
             continue
         condition = (_name_filter(query) if query else Q(pk__in=[])) | Q(code=code)
-        for territory in model.objects.filter(condition).annotate(population=_communes_population()):
+        territories = (
+            model.objects.filter(condition).defer("outline").annotate(population=_communes_population())
+        )
+        for territory in territories:
             results.append(
                 SearchResult(
                     kind,
