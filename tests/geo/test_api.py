@@ -78,3 +78,12 @@ def test_commune_lists_and_search_do_not_read_the_outlines(france, client):
         assert client.get(f"{API}/recherche", {"q": "29"}).json()
     assert any('FROM "geo_commune"' in q["sql"] for q in queries)
     assert not [q["sql"] for q in queries if '."outline"' in q["sql"]]
+
+
+def test_commune_detail_reads_no_department_or_region_outline(france, client):
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(f"{API}/communes/29039").status_code == 200
+        assert client.get("/territoires/commune/75101/").status_code == 200
+    sql = " ".join(q["sql"] for q in queries)
+    assert '"geo_commune"."outline"' in sql  # the commune's own outline (the map) is still read
+    assert '"geo_department"."outline"' not in sql and '"geo_region"."outline"' not in sql

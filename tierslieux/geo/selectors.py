@@ -206,8 +206,11 @@ def density(population: int | None, area_km2: float | None) -> float | None:
 
 
 def commune_get(insee: str) -> Commune:
-    return Commune.objects.select_related("department", "region", "epci", "parent", "parent__epci").get(
-        insee=insee
+    """The commune with its territories (their outlines, large and unused here, are not read)."""
+    return (
+        Commune.objects.select_related("department", "region", "epci", "parent", "parent__epci")
+        .defer("department__outline", "region__outline")
+        .get(insee=insee)
     )
 
 

@@ -114,7 +114,12 @@ def territory_get(kind: str, code: str) -> Territory:
             raise TerritoryNotFound(code)
         return Territory("region", region.code, region.name, geo_url=region.get_absolute_url())
     if kind == "departement":
-        dep = Department.objects.select_related("region").filter(code=code).first()
+        dep = (
+            Department.objects.select_related("region")
+            .defer("outline", "region__outline")
+            .filter(code=code)
+            .first()
+        )
         if dep is None:
             raise TerritoryNotFound(code)
         parents = ((dep.region.name, _territory_url("region", dep.region_id)),)
@@ -129,7 +134,12 @@ def territory_get(kind: str, code: str) -> Territory:
             "epci", epci.siren, epci.name, parents, epci.get_absolute_url(), dep.code if dep else None
         )
     if kind == "commune":
-        commune = Commune.objects.select_related("parent", "department", "epci").filter(insee=code).first()
+        commune = (
+            Commune.objects.select_related("department", "epci", "parent__department", "parent__epci")
+            .defer("outline", "department__outline", "parent__outline", "parent__department__outline")
+            .filter(insee=code)
+            .first()
+        )
         if commune is None:
             raise TerritoryNotFound(code)
         commune = commune.parent if commune.parent_id else commune
