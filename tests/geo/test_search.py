@@ -64,3 +64,14 @@ def test_nothing_found_and_empty_query(france):
     assert territory_search("zzzzzz") == []
     assert territory_search("   ") == []
     assert territory_search("") == []
+
+
+def test_an_exact_small_commune_is_not_cut_behind_populous_prefix_matches(monkeypatch):
+    from tests.factories.geo import CommuneFactory
+    from tierslieux.geo import selectors
+
+    monkeypatch.setattr(selectors, "_CANDIDATES", 2)
+    CommuneFactory(insee="29901", name="Zyxville", name_search="zyxville", population=90_000)
+    CommuneFactory(insee="29902", name="Zyx-Grand", name_search="zyx grand", population=80_000)
+    CommuneFactory(insee="29903", name="Zyx", name_search="zyx", population=120)
+    assert first("Zyx", kinds=("commune",)) == ("commune", "29903")

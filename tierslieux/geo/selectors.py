@@ -9,7 +9,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Count, F, Q, QuerySet, Sum
+from django.db.models import Case, Count, F, Q, QuerySet, Sum, Value, When
 
 from .classification import Classification, ClassificationSettings, CommuneFacts, classify
 from .models import Commune, Department, Epci, Region
@@ -138,7 +138,15 @@ def territory_search(
             Commune.objects.filter(condition)
             .select_related("department")
             .defer("outline", "department__outline")
-            .order_by(F("population").desc(nulls_last=True), "insee")[:_CANDIDATES]
+            # Rank in the database before cutting, so an exact name is never lost behind populous prefixes.
+            .annotate(
+                name_rank=Case(
+                    When(name_search=query, then=Value(0)),
+                    When(name_search__startswith=query, then=Value(1)),
+                    default=Value(2),
+                )
+            )
+            .order_by("name_rank", F("population").desc(nulls_last=True), "insee")[:_CANDIDATES]
         )
         for commune in communes:
             exact = commune.insee == code or code in commune.postcodes.split()
