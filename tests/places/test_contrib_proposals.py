@@ -285,3 +285,16 @@ def test_a_missing_reason_is_shown_on_the_reason_field(client_for, atlas, progra
     assert not form.non_field_errors()
     report.refresh_from_db()
     assert report.status == "pending"
+
+
+def test_trial_validation_of_a_proposal_leaves_the_atlas_index_fresh():
+    from tests.factories.places import PlaceFactory
+    from tierslieux.places import index
+
+    place = PlaceFactory(name="Le Lieu Frais")
+    index.get_index()  # built and fresh
+    diff = services.proposal_validate(data={"name": "Le Lieu Renommé"}, place=place)
+    assert diff["name"] == ["Le Lieu Frais", "Le Lieu Renommé"]
+    assert index._state["stale"] is False
+    place.refresh_from_db()
+    assert place.name == "Le Lieu Frais"

@@ -10,6 +10,8 @@ from __future__ import annotations
 import json
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -167,6 +169,18 @@ _state: dict = {"index": None, "checked": 0.0, "stale": True}
 
 def invalidate() -> None:
     _state["stale"] = True
+
+
+@contextmanager
+def staleness_preserved() -> Iterator[None]:
+    """For writes rolled back at once (a trial validation): the index keeps the freshness it had, so a
+    change that never happened does not force a rebuild. A real change elsewhere is still caught by the
+    signature check every CHECK_SECONDS."""
+    stale = _state["stale"]
+    try:
+        yield
+    finally:
+        _state["stale"] = stale
 
 
 def get_index() -> AtlasIndex:

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from tierslieux.accounts.roles import is_programme_staff
 from tierslieux.core.emails import email_send
+from tierslieux.places import index
 from tierslieux.places.models import Place, PlaceStatus
 from tierslieux.places.selectors import place_can_edit, place_is_managed_by
 from tierslieux.places.services import (
@@ -116,7 +117,7 @@ def proposal_validate(*, data: dict, place: Place | None = None) -> dict:
     before = place_snapshot(place) if place else {}
     after: dict = {}
     try:
-        with transaction.atomic():
+        with index.staleness_preserved(), transaction.atomic():
             if place is None:
                 created = place_create(data=data)
                 after = place_snapshot(created)
