@@ -1,6 +1,7 @@
 """Test settings: pytest (see tests/conftest.py for the SMTP server and the browser)."""
 
 import os
+import tempfile
 
 from .base import *  # noqa: F403
 
@@ -10,11 +11,18 @@ DEMO_ACCOUNTS = True
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # Tasks run immediately in tests, still after the transaction commits.
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
-# The SMTP server is a real one started by the tests on loopback; its port is set by tests/conftest.py.
+# The SMTP server is a real one started by the tests on loopback (tests/conftest.py sets EMAIL_PORT to its port).
 EMAIL_HOST = "127.0.0.1"
-EMAIL_PORT = int(os.environ.get("TEST_SMTP_PORT", "2525"))
 MAP_TILES_URL = ""
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+
+# The SQLite test database is a file, as in production, not Django's shared-cache in-memory database: a shared
+# cache refuses a second writer at once ("database table is locked") instead of waiting `timeout` seconds, so
+# browser tests, where the page's autosave and a button's submit may overlap, would fail on SQLite only.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    DATABASES["default"]["TEST"] = {  # noqa: F405
+        "NAME": os.path.join(tempfile.gettempdir(), f"tierslieux-test-{os.getpid()}.sqlite3")
+    }

@@ -31,8 +31,8 @@ def _holds(condition) -> bool:
 
 
 def _autosaved(page, condition) -> None:
-    """Wait for the autosave to reach the database and its response to end: the test database (SQLite in
-    shared-cache memory) refuses concurrent writers instead of waiting, unlike the real database."""
+    """Wait for the autosave to reach the database and its response to end, so that the next step starts from
+    the saved state."""
     _wait_until(page, condition)
     page.wait_for_timeout(500)
 
