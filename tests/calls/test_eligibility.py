@@ -65,6 +65,19 @@ def test_amounts_under_the_minimum_are_explained():
     ]
 
 
+def test_granted_amounts_need_one_positive_amount_per_year_and_say_granted():
+    assert el.funding_problems((50_000, 50_000), FUNDING, granted=True) == [
+        "Indiquez un montant pour chacune des 3 années."
+    ]
+    assert el.funding_problems((20_000, 20_000, 20_000), FUNDING, granted=True) == [
+        "Le total accordé (60\u202f000\u00a0€) est inférieur au minimum de 75\u202f000\u00a0€."
+    ]
+    assert el.funding_problems((0, 0, 0), FUNDING, granted=True)[0] == "Le montant accordé doit être positif."
+    assert el.funding_problems((50_000, 40_000, 30_000), FUNDING, granted=True) == []
+    # An applicant may ask for fewer years than the call's.
+    assert el.funding_problems((50_000, 50_000), FUNDING) == []
+
+
 @pytest.mark.parametrize(
     ("population", "code"),
     [(0, "lt2k"), (1_999, "lt2k"), (2_000, "2k-10k"), (49_999, "10k-50k"), (200_000, "ge200k"), (None, "")],

@@ -342,26 +342,36 @@ def _check_open_for_months(facts: Facts, params: Mapping[str, Any]) -> Check:
     return Check("", False, f"Le lieu n’est ouvert que depuis {facts.months_open} mois ({months} exigés).")
 
 
-def funding_problems(requested_per_year: Sequence[int], funding: FundingRules) -> list[str]:
-    """Every breach of the funding rules by the amounts asked, in French ([] when within the rules)."""
+def funding_problems(
+    amounts_per_year: Sequence[int], funding: FundingRules, *, granted: bool = False
+) -> list[str]:
+    """Every breach of the funding rules by the amounts, in French ([] when within the rules).
+
+    The amounts are those asked by an applicant, or with `granted` those the committee grants: then one amount
+    per year of the call is required and their total must be positive."""
     problems = []
-    total = sum(requested_per_year)
-    if len(requested_per_year) > funding.years:
+    total = sum(amounts_per_year)
+    what = "accordé" if granted else "demandé"
+    if granted and len(amounts_per_year) != funding.years:
+        problems.append(f"Indiquez un montant pour chacune des {funding.years} années.")
+    elif len(amounts_per_year) > funding.years:
         problems.append(f"La demande porte sur plus de {funding.years} années.")
-    for year, amount in enumerate(requested_per_year, start=1):
+    for year, amount in enumerate(amounts_per_year, start=1):
         if amount < 0:
             problems.append(f"Année {year} : le montant ne peut pas être négatif.")
         elif funding.max_per_year and amount > funding.max_per_year:
             problems.append(
                 f"Année {year} : {format_euros(amount)} dépasse le plafond annuel de {format_euros(funding.max_per_year)}."
             )
+    if granted and total <= 0:
+        problems.append("Le montant accordé doit être positif.")
     if funding.max_total and total > funding.max_total:
         problems.append(
-            f"Le total demandé ({format_euros(total)}) dépasse le plafond de {format_euros(funding.max_total)}."
+            f"Le total {what} ({format_euros(total)}) dépasse le plafond de {format_euros(funding.max_total)}."
         )
     if total < funding.min_total:
         problems.append(
-            f"Le total demandé ({format_euros(total)}) est inférieur au minimum de {format_euros(funding.min_total)}."
+            f"Le total {what} ({format_euros(total)}) est inférieur au minimum de {format_euros(funding.min_total)}."
         )
     return problems
 

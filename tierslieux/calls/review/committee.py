@@ -12,7 +12,8 @@ from django.utils import timezone
 from tierslieux.core.emails import email_send
 
 from .. import selectors as call_selectors
-from ..eligibility import format_euros
+from ..eligibility import format_euros, funding_problems
+from ..facts import funding_rules
 from ..models import Application, Decision, DecisionOutcome, Envelope, Status, Wave
 from ..services import ServiceError, _applicant_emails, application_transition
 from . import selectors as review_selectors
@@ -26,27 +27,10 @@ TARGETS = {
 
 def check_amounts(call, amounts: Sequence[int]) -> int:
     """The total of `amounts` (one per year of the call) after checking the funding rules (French errors)."""
-    if len(amounts) != call.years:
-        raise ServiceError(f"Indiquez un montant pour chacune des {call.years} années.")
-    if any(a < 0 for a in amounts):
-        raise ServiceError("Un montant ne peut pas être négatif.")
-    for year, amount in enumerate(amounts, start=1):
-        if call.max_per_year and amount > call.max_per_year:
-            raise ServiceError(
-                f"Année {year} : {format_euros(amount)} dépasse le plafond annuel de {format_euros(call.max_per_year)}."
-            )
-    total = sum(amounts)
-    if total <= 0:
-        raise ServiceError("Le montant accordé doit être positif.")
-    if call.min_total_amount and total < call.min_total_amount:
-        raise ServiceError(
-            f"Le total accordé ({format_euros(total)}) est inférieur au minimum de {format_euros(call.min_total_amount)}."
-        )
-    if call.max_total_amount and total > call.max_total_amount:
-        raise ServiceError(
-            f"Le total accordé ({format_euros(total)}) dépasse le maximum de {format_euros(call.max_total_amount)}."
-        )
-    return total
+    problems = funding_problems(amounts, funding_rules(call), granted=True)
+    if problems:
+        raise ServiceError(" ".join(problems))
+    return sum(amounts)
 
 
 @transaction.atomic
