@@ -132,3 +132,16 @@ def test_commune_found_from_coordinates_when_missing():
     CommuneFactory(insee="29232", name="Quimper", town_hall_lon=-4.10, town_hall_lat=47.99)
     place = place_create(data={"name": "Coworking", "lon": -4.09, "lat": 47.98})
     assert place.commune_id == "29232"
+
+
+def test_fabrique_rows_keeps_only_places_labelled_fabrique():
+    from tests.factories.places import PlaceFactory
+    from tierslieux.places.models import Place
+    from tierslieux.places.selectors import fabrique_rows
+
+    fabrique = PlaceFactory(labels=["fabrique_territoire", "france_services"])
+    numerique = PlaceFactory(labels=["fabrique_numerique"])
+    PlaceFactory(labels=["manufacture_proximite"])
+    PlaceFactory(labels=[])
+    rows = sorted(fabrique_rows(Place.objects.all(), "pk", "name"))
+    assert rows == sorted([(fabrique.pk, fabrique.name), (numerique.pk, numerique.name)])

@@ -9,8 +9,6 @@ from django.utils import timezone
 from . import eligibility
 from .models import Application, Call, Status
 
-LABELS_COUNTED = {"fabrique_territoire", "fabrique_numerique"}
-
 
 def funding_rules(call: Call) -> eligibility.FundingRules:
     return eligibility.FundingRules(
@@ -40,13 +38,13 @@ def _months_between(start: date, end: date) -> int:
 
 def _territory_has_label(application: Application, **lookup) -> bool:
     from tierslieux.places.models import Place
+    from tierslieux.places.selectors import fabrique_rows
 
     places = Place.objects.filter(**lookup)
     if application.place_id:
         places = places.exclude(pk=application.place_id)
-    for labels in places.values_list("labels", flat=True).iterator():
-        if LABELS_COUNTED & set(labels or []):
-            return True
+    if next(fabrique_rows(places, "pk"), None):
+        return True
     accepted = Application.objects.filter(
         status=Status.ACCEPTED, **{f"place__{k}": v for k, v in lookup.items()}
     )

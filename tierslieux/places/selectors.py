@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -178,6 +179,17 @@ def commune_for_text(text: str) -> Commune | None:
             if normalise(commune.name) == wanted:
                 return commune
     return found
+
+
+FABRIQUE_LABELS = frozenset({Label.FABRIQUE.value, Label.FABRIQUE_NUMERIQUE.value})
+
+
+def fabrique_rows(places: QuerySet[Place], *fields: str) -> Iterator[tuple]:
+    """`fields` (a `values_list`) of the places of `places` labelled Fabrique de territoire or Fabrique numérique
+    de territoire. Labels are a JSON list: they are matched here, the same way on SQLite and PostgreSQL."""
+    for *values, labels in places.values_list(*fields, "labels").iterator():
+        if FABRIQUE_LABELS & set(labels or []):
+            yield tuple(values)
 
 
 def places_with_territory() -> QuerySet[Place]:

@@ -17,11 +17,12 @@ from django.db.models import QuerySet, Sum
 from tierslieux.accounts.roles import is_programme_staff
 from tierslieux.calls import selectors as call_selectors
 from tierslieux.calls.eligibility import DENSITY_LEVELS
-from tierslieux.calls.facts import LABELS_COUNTED, application_eligibility, requested_per_year
+from tierslieux.calls.facts import application_eligibility, requested_per_year
 from tierslieux.calls.models import Application, Call, Decision, DecisionOutcome, Status, Wave
 from tierslieux.calls.review import selectors as review_selectors
 from tierslieux.geo.models import Commune
 from tierslieux.places.models import Place, PlaceStatus
+from tierslieux.places.selectors import fabrique_rows
 
 from . import analysis
 from .models import ProposedDecision, Run, RunStatus
@@ -163,10 +164,9 @@ def density_filter(call: Call, targets: str) -> tuple[set[str] | None, set[str]]
     return allowed, excluded
 
 
-def labelled_places() -> list[Place]:
-    """The labelled network (Fabriques de territoire, numériques), not closed, located."""
-    rows = Place.objects.exclude(status=PlaceStatus.CLOSED).values_list("pk", "lon", "lat", "name", "labels")
-    return [row for row in rows if LABELS_COUNTED & set(row[4] or [])]
+def labelled_places() -> list[tuple[int, float, float, str]]:
+    """(pk, lon, lat, name) of the labelled network (Fabriques de territoire, numériques), not closed."""
+    return list(fabrique_rows(Place.objects.exclude(status=PlaceStatus.CLOSED), "pk", "lon", "lat", "name"))
 
 
 @dataclass
@@ -252,7 +252,7 @@ def build_problem(wave: Wave, parameters: dict) -> Built:
     balance = _balance(apps, parameters)
     radius = float(parameters.get("radius_km") or DEFAULT_RADIUS_KM)
     targets = _targets(call, parameters.get("targets", "eligibility"), apps, radius)
-    existing = [ExistingPlace(float(lon), float(lat), name) for _pk, lon, lat, name, _l in labelled_places()]
+    existing = [ExistingPlace(float(lon), float(lat), name) for _pk, lon, lat, name in labelled_places()]
     laureate_places = Place.objects.filter(
         call_applications__call=call, call_applications__status=Status.ACCEPTED
     ).values_list("lon", "lat", "name")
@@ -297,13 +297,10 @@ def _balance(apps: list[Candidate], parameters: dict) -> Balance:
     required: tuple[str, ...] = ()
     if parameters.get("unlabelled_departments"):
         departments = sorted({a.department for a in apps if a.department})
-        labelled = {
-            dep
-            for dep, labels in Place.objects.filter(commune__department_id__in=departments)
-            .exclude(status=PlaceStatus.CLOSED)
-            .values_list("commune__department_id", "labels")
-            if LABELS_COUNTED & set(labels or [])
-        }
+        open_places = Place.objects.filter(commune__department_id__in=departments).exclude(
+            status=PlaceStatus.CLOSED
+        )
+        labelled = {dep for (dep,) in fabrique_rows(open_places, "commune__department_id")}
         required = tuple(d for d in departments if d not in labelled)
     return Balance(
         quotas=tuple(quotas),
