@@ -63,9 +63,6 @@ def qpv_at(lon: float, lat: float) -> str | None:
     return get_index("qpv").locate(lon, lat)
 
 
-def qpvs_at(lons: Sequence[float], lats: Sequence[float]) -> list[str | None]:
-    return get_index("qpv").locate_many(lons, lats)
-
-
 def qpv_perimeters_loaded() -> bool:
+    """Whether the official QPV perimeters are loaded (until then a QPV is known by its communes only)."""
     return len(get_index("qpv")) > 0
