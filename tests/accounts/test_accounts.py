@@ -56,7 +56,7 @@ def test_signup_bad_input_keeps_what_was_typed(client):
             "password2": "autre",
         },
     )
-    assert response.status_code == 200
+    assert response.status_code == 400
     content = response.content.decode()
     assert "Camille" in content and "pas-une-adresse" in content
     assert "Les deux mots de passe ne correspondent pas." in content
@@ -72,8 +72,9 @@ def test_signup_refuses_an_existing_address(client, plain_user):
             "password2": "un-long-mot-de-passe",
         },
     )
-    assert response.status_code == 200
-    assert "Un compte existe déjà" in response.content.decode()
+    assert response.status_code == 400
+    content = response.content.decode()
+    assert "Un compte existe déjà" in content and plain_user.email.upper() in content
 
 
 def test_password_reset_email_arrives_over_smtp(
@@ -118,8 +119,82 @@ def test_login_and_logout(client, plain_user):
 
 def test_wrong_password_gives_french_message(client, plain_user):
     response = client.post(reverse("accounts:login"), {"username": plain_user.email, "password": "faux"})
-    assert response.status_code == 200
-    assert "Adresse électronique ou mot de passe incorrect." in response.content.decode()
+    assert response.status_code == 400
+    content = response.content.decode()
+    assert "Adresse électronique ou mot de passe incorrect." in content
+    assert f'value="{plain_user.email}"' in content  # the address typed is kept, the password is not
+    assert 'value="faux"' not in content
+    assert "_auth_user_id" not in client.session
+
+
+def test_login_of_an_unconfirmed_account_is_refused_in_french(client, plain_user):
+    plain_user.is_active = False
+    plain_user.save(update_fields=["is_active"])
+    response = client.post(
+        reverse("accounts:login"), {"username": plain_user.email, "password": "motdepasse-de-test-1"}
+    )
+    assert response.status_code == 400
+    content = response.content.decode()
+    # Django's backend does not tell an unconfirmed account from a wrong password (nothing is revealed).
+    assert "Adresse électronique ou mot de passe incorrect." in content
+    assert "_auth_user_id" not in client.session
+
+
+def test_login_with_a_malformed_address_keeps_it(client, db):
+    response = client.post(reverse("accounts:login"), {"username": "pas-une-adresse", "password": "x"})
+    assert response.status_code == 400
+    content = response.content.decode()
+    assert "Saisissez une adresse" in content and 'value="pas-une-adresse"' in content
+
+
+def test_password_reset_with_a_malformed_address_keeps_it(
+    client, mailbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("accounts:password_reset"), {"email": "camille@"})
+    assert response.status_code == 400
+    content = response.content.decode()
+    assert "Saisissez une adresse" in content and 'value="camille@"' in content
+    assert mailbox.messages == []
+
+
+def _reset_form_url(client, user) -> str:
+    """The set-password page of a fresh reset link of `user` (Django redirects the link to it)."""
+    from django.contrib.auth.tokens import default_token_generator
+    from django.utils.encoding import force_bytes
+    from django.utils.http import urlsafe_base64_encode
+
+    uid = urlsafe_base64_encode(force_bytes(user.pk))
+    link = reverse("accounts:password_reset_confirm", args=[uid, default_token_generator.make_token(user)])
+    response = client.get(link)
+    assert response.status_code == 302
+    return response["Location"]
+
+
+def test_new_password_bad_input_is_refused_in_french(client, plain_user):
+    url = _reset_form_url(client, plain_user)
+    response = client.post(
+        url, {"new_password1": "nouveau-mot-de-passe-42", "new_password2": "autre-chose-42"}
+    )
+    assert response.status_code == 400
+    assert "Les deux mots de passe ne correspondent pas." in response.content.decode()
+    response = client.post(url, {"new_password1": "1234567890123", "new_password2": "1234567890123"})
+    assert response.status_code == 400
+    assert "entièrement numérique" in response.content.decode()
+    plain_user.refresh_from_db()
+    assert plain_user.check_password("motdepasse-de-test-1")
+
+
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_a_forged_password_reset_link_is_refused_in_french(client, plain_user, method):
+    response = getattr(client, method)(
+        "/comptes/mot-de-passe/MTIzNDU2/pas-un-jeton/",
+        {"new_password1": "nouveau-mot-de-passe-42", "new_password2": "nouveau-mot-de-passe-42"},
+    )
+    assert response.status_code == 400
+    assert "Lien invalide" in response.content.decode()
+    plain_user.refresh_from_db()
+    assert plain_user.check_password("motdepasse-de-test-1")
 
 
 @pytest.mark.parametrize("fixture", [None, "plain_user", "place_manager", "applicant", "reviewer"])
@@ -222,7 +297,9 @@ def test_profile_form_saves_the_person_own_details(client_for, plain_user):
 def test_profile_form_bad_input_keeps_what_was_typed(client_for, plain_user):
     data = {"first_name": "Dominique", "last_name": "", "organisation": "Tiers-lieu", "phone": "0" * 31}
     response = client_for(plain_user).post(reverse("accounts:profile"), data)
+    assert response.status_code == 400
     content = response.content.decode()
+    assert 'value="' + "0" * 31 + '"' in content
     assert "Dominique" in content and "Tiers-lieu" in content
     assert "au plus 30 caractères" in content
     plain_user.refresh_from_db()
@@ -233,3 +310,37 @@ def test_a_forged_confirmation_link_is_refused_in_french(client):
     response = client.get("/comptes/confirmer/MTIzNDU2/pas-un-jeton/")
     assert response.status_code == 400
     assert "Lien invalide" in response.content.decode()
+
+
+def test_profile_service_saves_only_the_profile_fields(plain_user):
+    from tierslieux.accounts.services import user_update_profile
+
+    email = plain_user.email
+    user_update_profile(
+        user=plain_user, first_name=" Camille ", last_name="Durand", organisation="La Boussole", phone=""
+    )
+    plain_user.refresh_from_db()
+    assert (plain_user.first_name, plain_user.last_name, plain_user.organisation, plain_user.phone) == (
+        "Camille",
+        "Durand",
+        "La Boussole",
+        "",
+    )
+    assert plain_user.email == email and plain_user.is_active
+
+
+def test_profile_service_refuses_too_long_values_and_saves_nothing(plain_user):
+    from django.core.exceptions import ValidationError
+
+    from tierslieux.accounts.services import user_update_profile
+
+    before = (plain_user.first_name, plain_user.phone)
+    with pytest.raises(ValidationError) as refused:
+        user_update_profile(
+            user=plain_user, first_name="Dominique", last_name="", organisation="", phone="0" * 31
+        )
+    assert "phone" in refused.value.message_dict
+    assert "au plus 30 caractères" in refused.value.message_dict["phone"][0]
+    assert (plain_user.first_name, plain_user.phone) == before  # nor in memory
+    plain_user.refresh_from_db()
+    assert (plain_user.first_name, plain_user.phone) == before

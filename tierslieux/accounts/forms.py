@@ -10,7 +10,9 @@ from tierslieux.core.emails import email_send
 from .models import User
 
 
-class SignUpForm(DsfrBaseForm):
+class _NameFields(DsfrBaseForm):
+    """The name and organisation fields shared by the sign-up and profile forms."""
+
     first_name = forms.CharField(
         label="Prénom",
         max_length=150,
@@ -29,6 +31,9 @@ class SignUpForm(DsfrBaseForm):
         required=False,
         help_text="Le tiers-lieu, l’association ou la collectivité que vous représentez.",
     )
+
+
+class SignUpForm(_NameFields):
     email = forms.EmailField(
         label="Adresse électronique",
         help_text="Format attendu : nom@domaine.fr",
@@ -99,16 +104,20 @@ class PlatformPasswordResetForm(DsfrBaseForm, PasswordResetForm):
         email_send(name="password-reset", to=[to_email], context=context)
 
 
-class ProfileForm(DsfrBaseForm, forms.ModelForm):
-    class Meta:
-        model = User
-        fields = ["first_name", "last_name", "organisation", "phone"]
-        labels = {
-            "first_name": "Prénom",
-            "last_name": "Nom",
-            "organisation": "Structure",
-            "phone": "Téléphone",
-        }
+class ProfileForm(_NameFields):
+    """The person's own details (not bound to the user: an invalid post changes nothing, even in memory).
+    The email address, which is their login, is not changed here."""
+
+    phone = forms.CharField(
+        label="Téléphone",
+        max_length=30,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "tel", "type": "tel"}),
+    )
+
+    @classmethod
+    def initial_for(cls, user: User) -> dict[str, str]:
+        return {name: getattr(user, name) for name in cls.base_fields}
 
 
 class PlatformSetPasswordForm(DsfrBaseForm, SetPasswordForm):

@@ -1,8 +1,9 @@
-"""Writes on accounts: sign-up, confirmation, roles."""
+"""Writes on accounts: sign-up, confirmation, profile, roles."""
 
 from __future__ import annotations
 
 from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -47,6 +48,34 @@ def user_confirm_email(*, user: User) -> User:
     user.is_active = True
     user.email_confirmed_at = timezone.now()
     user.save(update_fields=["is_active", "email_confirmed_at"])
+    return user
+
+
+PROFILE_FIELDS = ("first_name", "last_name", "organisation", "phone")
+
+
+@transaction.atomic
+def user_update_profile(
+    *, user: User, first_name: str, last_name: str, organisation: str, phone: str
+) -> User:
+    """Save the person's own details (surrounding spaces dropped). Too long a value raises ValidationError
+    (French messages, per field) and saves nothing."""
+    values = {
+        "first_name": first_name,
+        "last_name": last_name,
+        "organisation": organisation,
+        "phone": phone,
+    }
+    previous = {name: getattr(user, name) for name in PROFILE_FIELDS}
+    for name, value in values.items():
+        setattr(user, name, value.strip())
+    try:
+        user.clean_fields(exclude=[f.name for f in User._meta.fields if f.name not in PROFILE_FIELDS])
+    except ValidationError:
+        for name, value in previous.items():
+            setattr(user, name, value)
+        raise
+    user.save(update_fields=list(PROFILE_FIELDS))
     return user
 
 

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils.encoding import force_str
@@ -46,6 +47,7 @@ def signup(request):
         request,
         "accounts/signup.html",
         {"form": form, "page_title": "Créer un compte", "breadcrumb": [{"label": "Créer un compte"}]},
+        status=400 if form.errors else 200,
     )
 
 
@@ -71,12 +73,16 @@ def confirm(request, uidb64: str, token: str):
 @login_required
 @require_http_methods(["GET", "POST"])
 def profile(request):
-    """Signed-in person only: their own profile."""
-    form = ProfileForm(request.POST or None, instance=request.user)
+    """Signed-in person only: their own profile. Bad input: 400, the form with what was typed."""
+    form = ProfileForm(request.POST or None, initial=ProfileForm.initial_for(request.user))
     if request.method == "POST" and form.is_valid():
-        form.save()
-        messages.success(request, "Votre profil est enregistré.")
-        return redirect("accounts:profile")
+        try:
+            services.user_update_profile(user=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, "Votre profil est enregistré.")
+            return redirect("accounts:profile")
     roles = [
         ROLE_LABELS[Role(name)]
         for name in request.user.groups.values_list("name", flat=True)
@@ -92,10 +98,21 @@ def profile(request):
             "page_title": "Mon compte",
             "breadcrumb": [{"label": "Mon compte"}],
         },
+        status=400 if form.errors else 200,
     )
 
 
-class LoginView(auth_views.LoginView):
+class BadInput400Mixin:
+    """Django's auth views re-render an invalid form with 200: bad input answers 400 (the form keeps what
+    was typed, except passwords, with its French messages)."""
+
+    def form_invalid(self, form):
+        response = super().form_invalid(form)
+        response.status_code = 400
+        return response
+
+
+class LoginView(BadInput400Mixin, auth_views.LoginView):
     """Public."""
 
     template_name = "accounts/login.html"
@@ -108,7 +125,7 @@ class LogoutView(auth_views.LogoutView):
     """Signed-in person (POST only)."""
 
 
-class PasswordResetView(auth_views.PasswordResetView):
+class PasswordResetView(BadInput400Mixin, auth_views.PasswordResetView):
     """Public."""
 
     template_name = "accounts/password_reset.html"
@@ -124,13 +141,19 @@ class PasswordResetDoneView(auth_views.PasswordResetDoneView):
     extra_context = {"page_title": "Courriel envoyé"}
 
 
-class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
-    """Public (with a valid one-time link)."""
+class PasswordResetConfirmView(BadInput400Mixin, auth_views.PasswordResetConfirmView):
+    """Public (with a valid one-time link; a used, expired or forged link: 400 with a French message)."""
 
     template_name = "accounts/password_reset_confirm.html"
     form_class = PlatformSetPasswordForm
     success_url = reverse_lazy("accounts:password_reset_complete")
     extra_context = {"page_title": "Nouveau mot de passe"}
+
+    def dispatch(self, *args, **kwargs):
+        response = super().dispatch(*args, **kwargs)
+        if not self.validlink and response.status_code == 200:
+            response.status_code = 400
+        return response
 
 
 class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
