@@ -95,14 +95,18 @@ def finished_runs_of_wave(wave: Wave) -> QuerySet[Run]:
 
 
 # --- Defaults of the parameter form ---------------------------------------------------------------------------
-def candidates(wave: Wave) -> list[review_selectors.RankedApplication]:
-    """The wave's files under review (not yet decided), with their weighted score, by reference."""
-    entries = [
-        entry
-        for ranking in review_selectors.wave_ranking(wave, statuses=(Status.IN_REVIEW,))
-        for entry in ranking.applications
-    ]
-    return sorted(entries, key=lambda e: e.application.reference)
+def candidates(
+    wave: Wave,
+) -> tuple[list[review_selectors.RankedApplication], dict[int, review_selectors.EnvelopeConsumption]]:
+    """The wave's files under review (not yet decided), with their weighted score, by reference; and what the
+    call's accepted decisions already consume of each envelope (computed once, by the ranking)."""
+    rankings = review_selectors.wave_ranking(wave, statuses=(Status.IN_REVIEW,))
+    entries = sorted(
+        (entry for ranking in rankings for entry in ranking.applications),
+        key=lambda e: e.application.reference,
+    )
+    consumption = {ranking.envelope.pk: ranking.consumption for ranking in rankings if ranking.envelope}
+    return entries, consumption
 
 
 def candidates_count(wave: Wave) -> int:
@@ -191,7 +195,7 @@ def build_problem(wave: Wave, parameters: dict) -> Built:
     objective); existing network: labelled places and the places of the call's laureates.
     """
     call = wave.call
-    entries = candidates(wave)
+    entries, consumption = candidates(wave)
     notes: list[str] = []
     apps: list[Candidate] = []
     info: dict[str, dict] = {}
@@ -236,7 +240,6 @@ def build_problem(wave: Wave, parameters: dict) -> Built:
             "requested": int(sum(amounts)),
         }
     envelope_caps = parameters.get("envelopes") or {}
-    consumption = review_selectors.envelope_consumption(call)
     envelopes = []
     call_envelopes = list(call.envelopes.all())
     for envelope in call_envelopes:
