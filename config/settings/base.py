@@ -161,6 +161,14 @@ MAP_TILES_ATTRIBUTION = os.environ.get(
     "fond OpenStreetMap France",
 )
 
+# Territorial diagnostics (docs/coverage.md): a commune is a white zone when no place is within
+# COVERAGE_WHITE_ZONE_KM (straight line); distances × COVERAGE_DETOUR_FACTOR give the approximate road distance.
+COVERAGE_WHITE_ZONE_KM = float(os.environ.get("COVERAGE_WHITE_ZONE_KM", "10"))
+COVERAGE_DETOUR_FACTOR = float(os.environ.get("COVERAGE_DETOUR_FACTOR", "1.3"))
+# Commune classification thresholds (tierslieux/geo/classification.py): a dict of overrides, e.g.
+# {"small_town_from": 2500}; empty keeps the documented defaults.
+GEO_CLASSIFICATION: dict = {}
+
 # Demo accounts are created only by `manage.py load_demo`, which refuses to run unless this is on (dev only).
 DEMO_ACCOUNTS = False
 

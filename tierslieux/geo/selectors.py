@@ -55,7 +55,7 @@ def outlines_geojson_bytes(level: str) -> bytes:
 
 def classification_settings() -> ClassificationSettings:
     """The thresholds, with `settings.GEO_CLASSIFICATION` (a dict of field overrides) applied."""
-    overrides = getattr(settings, "GEO_CLASSIFICATION", None) or {}
+    overrides = settings.GEO_CLASSIFICATION or {}
     return ClassificationSettings(**overrides)
 
 

@@ -26,11 +26,11 @@ T = TypeVar("T")
 
 
 def coverage_settings() -> CoverageSettings:
-    """Parameters: `COVERAGE_WHITE_ZONE_KM` (default 10) and `COVERAGE_DETOUR_FACTOR` (default 1.3)."""
+    """Parameters: settings `COVERAGE_WHITE_ZONE_KM` and `COVERAGE_DETOUR_FACTOR` (docs/environment.md)."""
     return CoverageSettings(
-        white_zone_km=float(getattr(settings, "COVERAGE_WHITE_ZONE_KM", 10.0)),
+        white_zone_km=float(settings.COVERAGE_WHITE_ZONE_KM),
         rings_km=(5.0, 10.0, 20.0),
-        detour_factor=float(getattr(settings, "COVERAGE_DETOUR_FACTOR", 1.3)),
+        detour_factor=float(settings.COVERAGE_DETOUR_FACTOR),
     )
 
 
