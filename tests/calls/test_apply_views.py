@@ -1,5 +1,6 @@
 """Applicant pages: permission matrix per role, autosave and concurrency, bad input (no 500 anywhere)."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -300,6 +301,43 @@ def test_renamed_executable_upload_is_a_clean_400(client_for, draft, applicant):
     assert response.status_code == 400 and "contenu a été vérifié" in response.content.decode()
 
 
+def test_upload_without_a_file_shows_the_step_again_with_the_title_typed(client_for, draft, applicant):
+    response = client_for(applicant).post(url("attachment_upload", draft.pk), {"title": "Statuts signés"})
+    assert response.status_code == 400
+    content = response.content.decode()
+    assert "Joindre une pièce" in content and 'value="Statuts signés"' in content
+    assert "Ce champ est obligatoire." in content
+    assert not draft.attachments.exists()
+
+
+def test_refused_file_keeps_the_title_typed(client_for, draft, applicant):
+    response = client_for(applicant).post(
+        url("attachment_upload", draft.pk),
+        {
+            "title": "Budget prévisionnel",
+            "file": SimpleUploadedFile("budget.pdf", b"MZ\x90\x00" + b"\x00" * 100),
+        },
+    )
+    assert response.status_code == 400
+    content = response.content.decode()
+    assert "contenu a été vérifié" in content and 'value="Budget prévisionnel"' in content
+    assert not draft.attachments.exists()
+
+
+def test_attachments_of_a_submitted_dossier_are_a_409(client_for, complete_draft, applicant):
+    client = client_for(applicant)
+    client.post(url("attachment_upload", complete_draft.pk), {"file": SimpleUploadedFile("a.pdf", PDF)})
+    attachment = complete_draft.attachments.get()
+    services.application_submit(application=complete_draft, user=applicant)
+    upload = client.post(
+        url("attachment_upload", complete_draft.pk), {"file": SimpleUploadedFile("b.pdf", PDF)}
+    )
+    assert upload.status_code == 409 and "plus modifiable" in upload.content.decode()
+    delete = client.post(url("attachment_delete", complete_draft.pk, attachment.pk))
+    assert delete.status_code == 409 and "plus modifiable" in delete.content.decode()
+    assert complete_draft.attachments.count() == 1
+
+
 def test_a_50_mb_upload_is_refused_before_being_read(client_for, draft, applicant):
     client = client_for(applicant)
     response = client.post(
@@ -369,7 +407,8 @@ def test_forged_transitions_get_a_french_4xx(
     # Allowed: staff starts the review; then closing without a reason is refused, with one accepted.
     assert client_for(programme_staff).post(url("transition", pk), {"to": "in_review"}).status_code == 302
     assert client_for(programme_staff).post(url("transition", pk), {"to": "in_review"}).status_code == 409
-    assert client_for(programme_staff).post(url("transition", pk), {"to": "closed"}).status_code == 409
+    no_reason = client_for(programme_staff).post(url("transition", pk), {"to": "closed", "reason": "  "})
+    assert no_reason.status_code == 400 and "demande un motif" in no_reason.content.decode()
     assert (
         client_for(programme_staff)
         .post(url("transition", pk), {"to": "closed", "reason": "Hors champ"})
@@ -463,6 +502,15 @@ def test_messages_page(
     assert exe.status_code == 400 and "contenu a été vérifié" in exe.content.decode()
 
 
+def test_confirming_a_qpv_never_declared_is_a_409(client_for, complete_draft, applicant, programme_staff):
+    services.application_submit(application=complete_draft, user=applicant)
+    response = client_for(programme_staff).post(url("confirm_qpv", complete_draft.pk))
+    assert response.status_code == 409
+    assert "Aucun quartier prioritaire n’est déclaré." in response.content.decode()
+    complete_draft.refresh_from_db()
+    assert complete_draft.qpv_confirmed_at is None
+
+
 def test_qpv_confirmation_view(client_for, complete_draft, applicant, programme_staff):
     from tests.factories.geo import QpvFactory
 
@@ -495,12 +543,25 @@ def test_choose_the_envelope_among_the_eligible_ones(client_for, complete_draft,
     assert response.status_code == 302
     complete_draft.refresh_from_db()
     assert complete_draft.envelope == qpv_envelope
+    hors_gcu = complete_draft.call.envelopes.get(code="hors-gcu")
     stale = client.post(
-        url("application_step", complete_draft.pk, 5),
-        {"envelope": complete_draft.call.envelopes.get(code="hors-gcu").pk, "revision": 1},
-        follow=True,
+        url("application_step", complete_draft.pk, 5), {"envelope": hors_gcu.pk, "revision": 1}
     )
-    assert "modifié entre-temps" in stale.content.decode()
+    assert stale.status_code == 409
+    content = stale.content.decode()
+    assert "modifié entre-temps" in content
+    [checked] = re.findall(r'<input[^>]*name="envelope"[^>]*checked[^>]*>', content)
+    assert f'value="{hors_gcu.pk}"' in checked  # the choice made is kept
+    complete_draft.refresh_from_db()
+    assert complete_draft.envelope == qpv_envelope
+    # An envelope the dossier is not eligible to, or none: 400, the page again with a French message.
+    for data in (
+        {"envelope": 999_999, "revision": complete_draft.revision},
+        {"revision": complete_draft.revision},
+    ):
+        bad = client.post(url("application_step", complete_draft.pk, 5), data)
+        assert bad.status_code == 400
+        assert "Choisissez l’une des enveloppes proposées." in bad.content.decode()
     services.application_submit(application=complete_draft, user=applicant)
     complete_draft.refresh_from_db()
     assert complete_draft.envelope == qpv_envelope

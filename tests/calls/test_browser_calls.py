@@ -287,3 +287,23 @@ def test_expired_session_then_restore_what_was_typed(page, login, applicant, dra
     _wait_until(page, lambda: Application.objects.get(pk=draft.pk).partners == "La mairie et la médiathèque")
     page.goto(step)
     assert not page.get_by_text("Une saisie non enregistrée a été retrouvée").is_visible()
+
+
+def test_upload_without_a_file_shows_the_step_again(page, login, applicant, draft, tmp_path):
+    login(applicant)
+    page.goto(f"/appels/dossiers/{draft.pk}/etape/4/")
+    page.get_by_label("Intitulé de la pièce").fill("Statuts signés")
+    with page.expect_response(lambda response: response.request.method == "POST") as posted:
+        page.get_by_role("button", name="Joindre").click()
+    assert posted.value.status == 400
+    page.wait_for_load_state()
+    assert page.get_by_label("Intitulé de la pièce").input_value() == "Statuts signés"
+    assert page.get_by_text("Ce champ est obligatoire.").is_visible()
+    assert_accessible(page)
+    # The file can then be chosen on the same page (a browser never refills a file input).
+    statuts = tmp_path / "statuts.pdf"
+    statuts.write_bytes(PDF)
+    page.get_by_label("Fichier (PDF, ODT, DOCX, PNG ou JPEG ; 10 Mo au plus)").set_input_files(str(statuts))
+    page.get_by_role("button", name="Joindre").click()
+    page.get_by_role("link", name="statuts.pdf").wait_for()
+    assert draft.attachments.get().title == "Statuts signés"

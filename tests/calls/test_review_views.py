@@ -123,6 +123,17 @@ def test_staff_note_form(world, client_for):
     )
 
 
+def test_withdrawing_an_assignment_whose_review_is_submitted_is_a_409(world, client_for):
+    application = world.application()
+    review = scored(application, world.reviewers[0], [4, 3])
+    url = reverse("calls:review_unassign", args=[review.assignment.pk])
+    response = client_for(world.staff).post(url)
+    assert response.status_code == 409 and "ne peut plus être retirée" in response.content.decode()
+    other = client_for(user_with(Role.PROGRAMME_STAFF)).post(url)
+    assert other.status_code == 403 and "équipe" in other.content.decode()
+    assert ReviewerAssignment.objects.filter(pk=review.assignment.pk).exists()
+
+
 def test_review_file_shows_score_spread_and_disagreement(world, client_for):
     application = world.application()
     scored(application, world.reviewers[0], [5, 3])

@@ -40,6 +40,7 @@ STEPS = (
 )
 # A request body may hold one 10 MB file plus the form fields: anything larger is refused before it is read.
 UPLOAD_LIMIT = filetypes.MAX_SIZE + 512 * 1024
+NOT_EDITABLE = "Ce dossier n’est plus modifiable : il a été déposé."
 
 
 def login_required_autosave(view):
@@ -249,7 +250,7 @@ def application_step(request, pk: int, step: int):
         return refuse(request, "Seul le porteur du dossier peut le remplir.")
     if not application.is_editable and (request.method == "POST" or step != 5):
         if request.method == "POST":
-            return refuse(request, "Ce dossier n’est plus modifiable : il a été déposé.", status=409)
+            return refuse(request, NOT_EDITABLE, status=409)
         return redirect("calls:application", application.pk)
     handler = {1: _step_place, 2: _step_project, 3: _step_budget, 4: _step_attachments, 5: _step_summary}[
         step
@@ -412,8 +413,8 @@ def _step_budget(request, application):
     )
 
 
-def _step_attachments(request, application):
-    form = AttachmentForm(call=application.call)
+def _step_attachments(request, application, form: AttachmentForm | None = None, status: int = 200):
+    form = form or AttachmentForm(call=application.call)
     return render(
         request,
         "calls/step_attachments.html",
@@ -424,21 +425,16 @@ def _step_attachments(request, application):
             attachments=application.attachments.filter(message__isnull=True).select_related("question"),
             file_questions=application.call.questions.filter(kind=QuestionKind.FILE),
         ),
+        status=status,
     )
 
 
 def _step_summary(request, application):
+    """The summary and the envelope choice. A refused choice re-renders the page with the choice kept: 400
+    (bad input) or 409 (the dossier changed meanwhile)."""
     result = application_eligibility(application)
     eligible = application.call.envelopes.filter(code__in=result.eligible_codes)
-    envelope_form = EnvelopeChoiceForm(
-        envelopes=eligible,
-        initial={
-            "envelope": application.envelope_id
-            if application.envelope_id in {e.pk for e in eligible}
-            else (eligible[0].pk if eligible else None),
-            "revision": application.revision,
-        },
-    )
+    error, status = None, 200
     if request.method == "POST":
         envelope_form = EnvelopeChoiceForm(request.POST, envelopes=eligible)
         if envelope_form.is_valid():
@@ -450,14 +446,25 @@ def _step_summary(request, application):
             )
             if saved:
                 return _after_save(request, saved, 5)
-            messages.error(request, str(error))
-            return redirect("calls:application_step", application.pk, 5)
+        else:
+            error, status = "Choisissez l’une des enveloppes proposées.", 400
+    else:
+        envelope_form = EnvelopeChoiceForm(
+            envelopes=eligible,
+            initial={
+                "envelope": application.envelope_id
+                if application.envelope_id in {e.pk for e in eligible}
+                else (eligible[0].pk if eligible else None),
+                "revision": application.revision,
+            },
+        )
     return render(
         request,
         "calls/step_summary.html",
         _step_context(
             application,
             5,
+            error=error,
             eligibility=result,
             problems=services.application_problems(application),
             envelope_form=envelope_form,
@@ -469,6 +476,7 @@ def _step_summary(request, application):
                 if q.kind != QuestionKind.FILE
             ],
         ),
+        status=status,
     )
 
 
@@ -477,7 +485,8 @@ def _step_summary(request, application):
 @require_POST
 def attachment_upload(request, pk: int):
     """The applicant only, on an editable dossier: add a file (≤ 10 MB, type checked by content). A larger
-    request is refused (413) before its body is read."""
+    request is refused (413) before its body is read; a missing or refused file re-renders the step (400) with
+    the title typed (a browser never refills a file input)."""
     if upload_too_large(request, UPLOAD_LIMIT):
         return refuse(
             request,
@@ -488,22 +497,24 @@ def attachment_upload(request, pk: int):
     application, roles = application_for(request, pk)
     if workflow.APPLICANT not in roles:
         return refuse(request, "Seul le porteur du dossier peut y joindre des pièces.")
+    if not application.is_editable:
+        return refuse(request, NOT_EDITABLE, status=409)
     form = AttachmentForm(request.POST, request.FILES, call=application.call)
-    if not form.is_valid():
-        messages.error(request, "Choisissez un fichier à joindre.")
-        return redirect("calls:application_step", application.pk, 4)
-    try:
-        services.attachment_add(
-            application=application,
-            user=request.user,
-            upload=form.cleaned_data["file"],
-            title=form.cleaned_data["title"],
-            question=form.cleaned_data.get("question"),
-        )
-    except services.ServiceError as error:
-        return refuse(request, str(error), status=400, title="Pièce refusée")
-    messages.success(request, "La pièce est jointe au dossier.")
-    return redirect("calls:application_step", application.pk, 4)
+    if form.is_valid():
+        try:
+            services.attachment_add(
+                application=application,
+                user=request.user,
+                upload=form.cleaned_data["file"],
+                title=form.cleaned_data["title"],
+                question=form.cleaned_data.get("question"),
+            )
+        except services.ServiceError as error:
+            form.add_error("file", str(error))
+        else:
+            messages.success(request, "La pièce est jointe au dossier.")
+            return redirect("calls:application_step", application.pk, 4)
+    return _step_attachments(request, application, form, status=400)
 
 
 @login_required
@@ -527,9 +538,11 @@ def attachment_download(request, pk: int, attachment_pk: int):
 @login_required
 @require_POST
 def attachment_delete(request, pk: int, attachment_pk: int):
-    """The applicant only, on an editable dossier: remove one of its files."""
-    application, _roles = application_for(request, pk)
+    """The applicant only, on an editable dossier (submitted: 409): remove one of its files."""
+    application, roles = application_for(request, pk)
     attachment = get_object_or_404(Attachment, pk=attachment_pk, application=application)
+    if workflow.APPLICANT in roles and not attachment.message_id and not application.is_editable:
+        return refuse(request, NOT_EDITABLE, status=409)
     try:
         services.attachment_delete(attachment=attachment, user=request.user)
     except services.ServiceError as error:

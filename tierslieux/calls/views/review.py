@@ -230,7 +230,8 @@ def review_assign(request, pk: int):
 @login_required
 @require_POST
 def review_unassign(request, pk: int):
-    """The call's team only: withdraw an assignment without a submitted review."""
+    """The call's team only (other staff: 403): withdraw an assignment without a submitted review (a review
+    already submitted: 409)."""
     assignment = get_object_or_404(ReviewerAssignment.objects.select_related("application__call"), pk=pk)
     application = assignment.application
     if not selectors.can_staff_read(request.user, application):
@@ -238,7 +239,8 @@ def review_unassign(request, pk: int):
     try:
         services.assignment_delete(assignment=assignment, actor=request.user)
     except ServiceError as error:
-        return refuse(request, str(error))
+        can_manage = call_selectors.can_manage_call(request.user, application.call)
+        return refuse(request, str(error), status=409 if can_manage else 403)
     messages.success(request, "L’affectation est retirée.")
     return redirect("calls:review_file", application.pk)
 

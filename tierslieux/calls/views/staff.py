@@ -47,21 +47,25 @@ def call_applications(request, pk: int):
 @require_POST
 def transition(request, pk: int):
     """The role the workflow names (applicant: withdraw; the call's team: start the review, close) only.
-    A forged or not allowed transition gets a 4xx with a French message."""
+    A forged or not allowed transition gets a 4xx with a French message: 403 (not their role), 400 (a required
+    reason missing), 409 (not from the dossier's current status)."""
     application, roles = application_for(request, pk)
     target = request.POST.get("to", "")
     if target not in GENERIC_TARGETS:
         return refuse(request, "Cette action n’est pas disponible ici.", status=400)
+    reason = request.POST.get("reason", "").strip()
     try:
         services.application_transition(
-            application=application,
-            to_status=target,
-            actor=request.user,
-            reason=request.POST.get("reason", "").strip(),
+            application=application, to_status=target, actor=request.user, reason=reason
         )
     except workflow.TransitionError as error:
         rule = workflow.find(application.status, target)
-        status = 403 if rule is not None and rule.role not in roles else 409
+        if rule is not None and rule.role not in roles:
+            status = 403
+        elif rule is not None and rule.reason_required and not reason:
+            status = 400
+        else:
+            status = 409
         return refuse(request, str(error), status=status)
     messages.success(request, f"Le dossier est maintenant « {workflow.STATE_LABELS[target]} ».")
     return redirect("calls:application", application.pk)
@@ -112,11 +116,11 @@ def request_corrections(request, pk: int):
 @login_required
 @require_POST
 def confirm_qpv(request, pk: int):
-    """The call's team only: confirm the QPV declared by the applicant."""
-    application, _roles = application_for(request, pk)
+    """The call's team only (others: 403): confirm the QPV declared by the applicant (none declared: 409)."""
+    application, roles = application_for(request, pk)
     try:
         services.application_confirm_qpv(application=application, actor=request.user)
     except services.ServiceError as error:
-        return refuse(request, str(error))
+        return refuse(request, str(error), status=409 if workflow.STAFF in roles else 403)
     messages.success(request, "Le quartier prioritaire est confirmé.")
     return redirect("calls:application", application.pk)
