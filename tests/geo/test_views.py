@@ -75,6 +75,8 @@ def test_arrondissement_and_parent_pages(france, client):
     assert 'href="/territoires/commune/75056/"' in html
     paris = client.get(reverse("geo:commune", args=["75056"])).content.decode()
     assert paris.count('href="/territoires/commune/751') == 20
+    assert "codes postaux 75001 75002" in paris
+    assert "code postal 29900" in client.get(reverse("geo:commune", args=["29039"])).content.decode()
 
 
 def test_epci_department_region_pages(france, client):
