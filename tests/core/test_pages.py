@@ -37,6 +37,22 @@ def test_email_helper_sends_after_commit_only(mailbox, django_capture_on_commit_
     assert message.get_body(preferencelist=("html",)) is not None
 
 
+def test_email_text_parts_are_not_html_escaped_but_the_html_part_is():
+    from types import SimpleNamespace
+
+    from tierslieux.core.emails import render_email
+
+    user = SimpleNamespace(first_name="Zoé O'Brien & <Cie>")
+    subject, text, html = render_email(
+        "signup-confirmation", {"user": user, "confirmation_path": "/x/?a=1&b=2"}
+    )
+    assert "Bonjour Zoé O'Brien & <Cie>," in text and "/x/?a=1&b=2" in text
+    assert "O&#x27;Brien &amp; &lt;Cie&gt;" in html and "<Cie>" not in html
+    application = SimpleNamespace(reference="AMI-1 & <2>")
+    subject, _text, _html = render_email("calls-message", {"application": application})
+    assert subject == "Nouveau message — dossier AMI-1 & <2>"
+
+
 def test_open_data_page_links_every_published_dataset(client):
     content = client.get("/donnees/").content.decode()
     for path in [

@@ -12,18 +12,26 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.template.loader import render_to_string
+from django.template import Context
+from django.template.loader import get_template, render_to_string
 
 from .tasks import send_email_task
 
 
 def render_email(name: str, context: Mapping[str, Any]) -> tuple[str, str, str]:
-    """Render the subject (one line), plain-text body and HTML body of email template `name`."""
+    """Render the subject (one line), plain-text body and HTML body of email template `name`.
+
+    The subject and the plain-text body are rendered without HTML escaping (a first name "O'Brien" stays as
+    typed), the HTML body with it."""
     full_context = {"site_url": settings.SITE_URL, **context}
-    subject = " ".join(render_to_string(f"emails/{name}-subject.txt", full_context).split())
-    text = render_to_string(f"emails/{name}-body.txt", full_context)
+    subject = " ".join(_render_plain(f"emails/{name}-subject.txt", full_context).split())
+    text = _render_plain(f"emails/{name}-body.txt", full_context)
     html = render_to_string(f"emails/{name}-body.html", full_context)
     return subject, text, html
+
+
+def _render_plain(template_name: str, context: Mapping[str, Any]) -> str:
+    return get_template(template_name).template.render(Context(dict(context), autoescape=False))
 
 
 def email_send(
