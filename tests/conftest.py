@@ -219,6 +219,15 @@ def page(browser, live_server):
     assert not outside, f"requests outside the platform: {outside}"
 
 
+def submit_status(page, button: str) -> int:
+    """Click the submit button named `button` and return the HTTP status of the POST (a 4xx page is shown by
+    Chromium like any other), once the page it answered is loaded."""
+    with page.expect_response(lambda response: response.request.method == "POST") as posted:
+        page.get_by_role("button", name=button).click()
+    page.wait_for_load_state()
+    return posted.value.status
+
+
 def assert_accessible(page, *, exclude: tuple[str, ...] = ()) -> None:
     """Run axe-core (WCAG 2.x A and AA rules) on the current page and fail on any violation."""
     if not AXE_JS.exists():

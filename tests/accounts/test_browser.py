@@ -2,16 +2,9 @@
 
 import pytest
 
-from tests.conftest import assert_accessible
+from tests.conftest import assert_accessible, submit_status
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def _submit(page, button: str) -> int:
-    with page.expect_response(lambda response: response.request.method == "POST") as posted:
-        page.get_by_role("button", name=button).click()
-    page.wait_for_load_state()
-    return posted.value.status
 
 
 def test_sign_up_bad_input_shows_the_form_again(page):
@@ -20,7 +13,7 @@ def test_sign_up_bad_input_shows_the_form_again(page):
     page.locator("#id_email").fill("aicha@")
     page.locator("#id_password1").fill("un-mot-de-passe-solide")
     page.locator("#id_password2").fill("un-autre-mot-de-passe")
-    assert _submit(page, "Créer mon compte") == 400
+    assert submit_status(page, "Créer mon compte") == 400
     assert page.get_by_label("Prénom").input_value() == "Aïcha"
     assert page.locator("#id_email").input_value() == "aicha@"
     assert page.get_by_text("Les deux mots de passe ne correspondent pas.").is_visible()
@@ -32,7 +25,7 @@ def test_wrong_password_shows_the_form_again(page, plain_user):
     page.goto("/comptes/connexion/")
     page.get_by_label("Adresse électronique").fill(plain_user.email)
     page.get_by_label("Mot de passe").fill("pas-le-bon")
-    assert _submit(page, "Se connecter") == 400
+    assert submit_status(page, "Se connecter") == 400
     assert page.get_by_label("Adresse électronique").input_value() == plain_user.email
     assert page.get_by_text("Adresse électronique ou mot de passe incorrect.").is_visible()
     assert_accessible(page)
@@ -44,7 +37,7 @@ def test_profile_bad_input_shows_the_form_again(page, login, plain_user):
     # Chromium enforces maxlength: remove it, as a client that does not would send the whole value.
     page.get_by_label("Téléphone").evaluate("input => input.removeAttribute('maxlength')")
     page.get_by_label("Téléphone").fill("0" * 31)
-    assert _submit(page, "Enregistrer") == 400
+    assert submit_status(page, "Enregistrer") == 400
     assert page.get_by_label("Prénom").input_value() == "Dominique"
     assert page.get_by_label("Téléphone").input_value() == "0" * 31
     assert page.get_by_text("au plus 30 caractères").is_visible()

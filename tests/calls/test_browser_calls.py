@@ -9,7 +9,7 @@ from django.db import OperationalError
 
 from tests.calls.conftest import BALANCED_BUDGET
 from tests.calls.test_apply_services import PDF
-from tests.conftest import assert_accessible
+from tests.conftest import assert_accessible, submit_status
 from tierslieux.calls.models import Application, Call, Status
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -293,10 +293,7 @@ def test_upload_without_a_file_shows_the_step_again(page, login, applicant, draf
     login(applicant)
     page.goto(f"/appels/dossiers/{draft.pk}/etape/4/")
     page.get_by_label("Intitulé de la pièce").fill("Statuts signés")
-    with page.expect_response(lambda response: response.request.method == "POST") as posted:
-        page.get_by_role("button", name="Joindre").click()
-    assert posted.value.status == 400
-    page.wait_for_load_state()
+    assert submit_status(page, "Joindre") == 400
     assert page.get_by_label("Intitulé de la pièce").input_value() == "Statuts signés"
     assert page.get_by_text("Ce champ est obligatoire.").is_visible()
     assert_accessible(page)
