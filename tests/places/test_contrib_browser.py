@@ -5,8 +5,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import assert_accessible
+from tests.conftest import assert_accessible, submit_status
 from tests.factories.contributions import concarneau, make_place
+from tierslieux.places.importing import MAX_BYTES
 from tierslieux.places.models import Place
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -130,4 +131,19 @@ def test_staff_import_preview_shows_the_rejected_rows_then_imports(page, login, 
     page.get_by_role("button", name="Importer les lignes valides").click()
     page.get_by_role("heading", name="Import terminé").wait_for()
     assert Place.objects.count() == 3
+    assert_accessible(page)
+
+
+def test_staff_import_of_too_large_a_file_is_a_413_with_the_source_kept(
+    page, login, programme_staff, tmp_path
+):
+    login(programme_staff)
+    page.goto("/lieux/import/")
+    big = tmp_path / "gros.csv"
+    big.write_bytes(b"nom\n" + b"x" * MAX_BYTES)
+    page.locator("#id_file").set_input_files(str(big))
+    page.locator("#id_source").fill("reseau-test")
+    assert submit_status(page, "Envoyer et prévisualiser") == 413
+    assert page.locator("#id_source").input_value() == "reseau-test"
+    assert page.get_by_text("la limite est de 5 Mo").is_visible()
     assert_accessible(page)

@@ -57,6 +57,9 @@ def test_claim_approved_makes_a_manager_and_emails_them(
     assert claim.author == plain_user and claim.status == "pending"
     # A second claim while the first waits is not possible.
     assert "déjà en attente" in client.get(url).content.decode()
+    again = client.post(url, {"message": "Je préside toujours l’association."})
+    assert again.status_code == 409 and "déjà en attente" in again.content.decode()
+    assert Claim.objects.count() == 1
     with pytest.raises(ValidationError):
         services.claim_submit(place=place, user=plain_user, message="encore")
     staff = client_for(programme_staff)

@@ -167,9 +167,9 @@ def test_refusal_needs_a_reason_then_emails_the_author(
     assert proposal.status == "refused" and proposal.decision_reason == "Ce lieu existe déjà."
     [message] = mailbox.wait_for(plain_user.email)
     assert "Ce lieu existe déjà." in mailbox.text(message)
-    # The state machine: a decided proposal cannot be decided again.
-    response = staff.post(url, {"action": "accept"})
-    assert response.status_code == 400 and "déjà été traitée" in response.content.decode()
+    # The state machine: a decided proposal cannot be decided again (a conflict: 409).
+    response = staff.post(url, {"action": "accept", "reason": "Motif gardé"})
+    assert response.status_code == 409 and "déjà été traitée" in response.content.decode()
     assert not PlaceVersion.objects.filter(reason__startswith="Proposition").exists()
 
 

@@ -88,17 +88,29 @@ def test_mapping_errors_keep_the_choices(client_for, programme_staff):
 
 
 @pytest.mark.parametrize(
-    ("name", "content", "message"),
+    ("name", "content", "status", "message"),
     [
-        ("casse.csv", None, "caractères binaires"),
-        ("lieux.pdf", b"%PDF", "Format non reconnu"),
-        ("gros.csv", b"nom\n" + b"x" * importing.MAX_BYTES, "la limite est de 5 Mo"),
+        ("casse.csv", None, 400, "caractères binaires"),
+        ("lieux.pdf", b"%PDF", 400, "Format non reconnu"),
+        ("gros.csv", b"nom\n" + b"x" * importing.MAX_BYTES, 413, "la limite est de 5 Mo"),
     ],
 )
-def test_bad_files_get_a_french_message(client_for, programme_staff, name, content, message):
+def test_bad_files_get_a_french_message(client_for, programme_staff, name, content, status, message):
     response = upload(client_for(programme_staff), name, content)
-    assert response.status_code == 400 and message in response.content.decode()
+    assert response.status_code == status and message in response.content.decode()
     assert 'value="reseau-test"' in response.content.decode()  # what was typed is kept
+
+
+def test_upload_without_a_file_or_with_a_bad_source_keeps_what_was_typed(client_for, programme_staff):
+    client = client_for(programme_staff)
+    response = client.post(UPLOAD, {"source": "reseau-bretagne"})
+    assert response.status_code == 400
+    content = response.content.decode()
+    assert "Ce champ est obligatoire." in content and 'value="reseau-bretagne"' in content
+    response = upload(client, source="réseau breton")
+    assert response.status_code == 400
+    assert 'value="réseau breton"' in response.content.decode()
+    assert "Ce champ ne doit contenir que des lettres" in response.content.decode()
 
 
 def test_unknown_or_forged_tokens_are_404(client_for, programme_staff):

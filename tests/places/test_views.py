@@ -120,6 +120,16 @@ def test_revert_permissions(client_for, history_setup, place_manager, plain_user
     assert Place.objects.get(pk=forge.pk).name == "La Forge Numérique"
 
 
+def test_reverting_a_creation_is_a_409_with_the_reason(client_for, history_setup, programme_staff):
+    forge, _cowork = history_setup
+    creation = forge.versions.order_by("pk").first()
+    response = client_for(programme_staff).post(reverse("places:revert", args=[forge.slug, creation.pk]))
+    assert response.status_code == 409
+    content = response.content.decode()
+    assert "La création d’un lieu ne peut pas être annulée ainsi." in content and "Nom vandalisé" in content
+    assert Place.objects.get(pk=forge.pk).name == "Nom vandalisé"
+
+
 @pytest.mark.parametrize(
     ("who", "history", "revert"),
     [("applicant", 403, 403), ("reviewer", 403, 403), ("administrator", 200, 302)],

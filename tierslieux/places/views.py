@@ -202,6 +202,10 @@ def history(request, slug: str):
     place = get_object_or_404(Place, slug=slug)
     if not selectors.place_can_see_history(place, request.user):
         raise PermissionDenied
+    return _history_page(request, place)
+
+
+def _history_page(request, place: Place, status: int = 200):
     return render(
         request,
         "places/history.html",
@@ -216,13 +220,15 @@ def history(request, slug: str):
                 {"label": "Historique"},
             ],
         },
+        status=status,
     )
 
 
 @login_required
 @require_POST
 def revert(request, slug: str, version_id: int):
-    """Programme staff only: undo one change of the place."""
+    """Programme staff only: undo one change of the place. A change that cannot be undone: 409, the history
+    again with the reason."""
     version = get_object_or_404(PlaceVersion.objects.select_related("place"), pk=version_id, place__slug=slug)
     if not selectors.place_can_revert(request.user):
         raise PermissionDenied
@@ -230,8 +236,8 @@ def revert(request, slug: str, version_id: int):
         services.place_revert(version=version, user=request.user)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, "La modification a été annulée.")
+        return _history_page(request, version.place, status=409)
+    messages.success(request, "La modification a été annulée.")
     return redirect("places:history", slug=slug)
 
 

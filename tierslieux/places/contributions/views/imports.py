@@ -65,10 +65,12 @@ def _forget(token: str) -> None:
 @staff_only
 @require_http_methods(["GET", "POST"])
 def upload(request):
-    """Programme staff only: upload a file to import."""
+    """Programme staff only: upload a file to import. Bad input: 400 (too large a file: 413), the form again
+    with the source typed."""
     form = ImportUploadForm(request.POST or None, request.FILES or None)
     status = 200
     if request.method == "POST":
+        status = 400
         if form.is_valid():
             upload = form.cleaned_data["file"]
             if upload.size > MAX_BYTES:
@@ -77,6 +79,7 @@ def upload(request):
                     f"Le fichier pèse {upload.size / 1024 / 1024:.1f} Mo : la limite est de "
                     f"{MAX_BYTES // 1024 // 1024} Mo.",
                 )
+                status = 413
             else:
                 content = upload.read()
                 try:
@@ -91,7 +94,6 @@ def upload(request):
                         json.dumps({"name": upload.name, "source": form.cleaned_data["source"]})
                     )
                     return redirect("contributions:import_preview", token=token)
-        status = 400
     return render(
         request,
         "contributions/import/upload.html",

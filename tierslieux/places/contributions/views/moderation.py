@@ -109,6 +109,7 @@ def _decide(request, model, pk: int):
     form = DecisionForm(request.POST or None)
     status = 200
     if request.method == "POST":
+        status = 400
         action = ACTIONS[model].get(request.POST.get("action", ""))
         if action is None:
             form.add_error(None, "Action inconnue.")
@@ -122,7 +123,8 @@ def _decide(request, model, pk: int):
                 messages.success(request, success)
                 return redirect("contributions:moderation")
         obj.refresh_from_db()
-        status = 400
+        if action is not None and obj.status != "pending":
+            status = 409  # already decided (perhaps by someone else meanwhile): a conflict
     title = TITLES[model].format(pk=obj.pk)
     place = getattr(obj, "place", None)
     context = {

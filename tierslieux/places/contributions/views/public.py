@@ -139,14 +139,15 @@ def contact(request, slug: str):
 @login_required
 @require_http_methods(["GET", "POST"])
 def claim(request, slug: str):
-    """Signed-in people: ask to manage a place (programme staff approve)."""
+    """Signed-in people: ask to manage a place (programme staff approve). Posting again while a request waits:
+    409."""
     place = get_place(slug)
     if place_is_managed_by(place, request.user):
         messages.info(request, "Vous gérez déjà ce lieu.")
         return redirect("contributions:edit", slug=place.slug)
     pending = pending_claim(place, request.user)
     form = ClaimForm(request.POST or None)
-    status = 200
+    status = 409 if request.method == "POST" and pending else 200
     if request.method == "POST" and pending is None:
         if form.is_valid():
             try:
