@@ -75,6 +75,21 @@ def test_staff_outside_the_team_cannot_write(client_for, world, params, done_run
     assert Run.objects.count() == 1 and not ProposedDecision.objects.exists()
 
 
+def test_replaying_or_proposing_a_run_not_ready_is_a_409(
+    client_for, world, params, done_run, programme_staff
+):
+    client = client_for(programme_staff)
+    unsaved = client.post(f"/selection/calcul/{done_run.pk}/proposer/")
+    assert unsaved.status_code == 409 and "Enregistrez d’abord le calcul" in unsaved.content.decode()
+    pending = Run.objects.create(wave=world.wave, parameters=params, created_by=world.staff)
+    unfinished = client.post(f"/selection/calcul/{pending.pk}/rejouer/")
+    assert (
+        unfinished.status_code == 409
+        and "Seul un calcul terminé peut être rejoué." in unfinished.content.decode()
+    )
+    assert not ProposedDecision.objects.exists()
+
+
 def test_unknown_wave_or_run_is_404(client_for, world, programme_staff):
     client = client_for(programme_staff)
     assert client.get("/selection/vague/999999/").status_code == 404

@@ -157,14 +157,15 @@ def run_status(request, pk: int):
 
 
 def _write_action(request, pk: int, action, success: str, then=lambda run: redirect("selection:run", run.pk)):
-    """Run `action(run)` for the call's team, then answer `then(run)` (by default: the run's page)."""
+    """Run `action(run)` for the call's team, then answer `then(run)` (by default: the run's page). The action
+    refused (the run is not in a state that allows it: unfinished, unsaved, without a selection): 409."""
     run, can_write = _run(request, pk)
     if not can_write:
         return _refuse(request, READ_ONLY)
     try:
         action(run)
     except services.SelectionError as error:
-        return _refuse(request, str(error), status=400)
+        return _refuse(request, str(error), status=409)
     messages.success(request, success)
     return then(run)
 
