@@ -61,7 +61,8 @@ def test_start_refused_when_no_wave_is_open(client_for, call, applicant):
         opens_at=timezone.now() + timedelta(days=1), closes_at=timezone.now() + timedelta(days=2)
     )
     response = client_for(applicant).post(url("apply", "fabriques"))
-    assert response.status_code == 400 and "Aucune vague" in response.content.decode()
+    assert response.status_code == 409 and "Aucune vague" in response.content.decode()
+    assert not Application.objects.exists()
 
 
 # --- Permission matrix ---------------------------------------------------------------------------------------

@@ -94,13 +94,14 @@ def my_applications(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def apply(request, slug: str):
-    """Logged-in users: start a dossier on a published call whose wave is open ("Déposer un dossier")."""
+    """Logged-in users: start a dossier on a published call whose wave is open ("Déposer un dossier"; no wave
+    open: 409)."""
     call = get_object_or_404(selectors.calls_public(), slug=slug)
     if request.method == "POST":
         try:
             application = services.application_start(call=call, user=request.user)
         except services.ServiceError as error:
-            return refuse(request, str(error), status=400)
+            return refuse(request, str(error), status=409)
         return redirect("calls:application_step", application.pk, 1)
     drafts = selectors.applications_of_applicant(request.user).filter(call=call)
     return render(
