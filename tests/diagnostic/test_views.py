@@ -220,3 +220,16 @@ def test_pages_work_before_any_data_is_loaded(client, client_for, programme_staf
         response.status_code == 200
         and "Aucune commune ne sortirait de la zone blanche." in response.content.decode()
     )
+
+
+def test_what_if_bad_input_without_javascript_keeps_what_was_typed(client_for, programme_staff, geography):
+    client = client_for(programme_staff)
+    response = client.post(WHAT_IF, {"commune": "Atlantide"})
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "<h1>Simulation d’un nouveau tiers-lieu</h1>" in html
+    assert "Aucune commune ne correspond à « Atlantide »." in html and 'value="Atlantide"' in html
+    response = client.post(WHAT_IF, {"commune": "Plouzen", "filtrer": "1", "statut": "inconnu"})
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "Filtre invalide : cochez au moins un statut connu." in html and 'value="Plouzen"' in html
