@@ -18,7 +18,7 @@ def test_commune_search_paginated(france, client):
     assert {c["insee"] for c in second["results"]}.isdisjoint(c["insee"] for c in data["results"])
     everything = client.get(f"{API}/communes", {"page_size": 2}).json()
     assert everything["count"] == 34_920 and [c["insee"] for c in everything["results"]] == ["01001", "01002"]
-    assert client.get(f"{API}/communes", {"page_size": 1000}).status_code == 422
+    assert client.get(f"{API}/communes", {"page_size": 1000}).status_code == 400
 
 
 def test_commune_detail_with_classification(france, client):
@@ -38,7 +38,7 @@ def test_commune_detail_with_classification(france, client):
 def test_point_lookup(france, client):
     assert client.get(f"{API}/point", {"lon": 2.3522, "lat": 48.8566}).json()["insee"] == "75056"
     assert client.get(f"{API}/point", {"lon": -30, "lat": 40}).status_code == 404
-    assert client.get(f"{API}/point", {"lon": 500, "lat": 40}).status_code == 422
+    assert client.get(f"{API}/point", {"lon": 500, "lat": 40}).status_code == 400
 
 
 def test_epci_departments_regions(france, client):
@@ -61,7 +61,7 @@ def test_epci_departments_regions(france, client):
 def test_territory_search_endpoint(france, client):
     data = client.get(f"{API}/recherche", {"q": "finistere"}).json()
     assert data[0]["kind"] == "department" and data[0]["url"] == "/territoires/departement/29/"
-    assert client.get(f"{API}/recherche").status_code == 422
+    assert client.get(f"{API}/recherche").status_code == 400
 
 
 def test_openapi_documents_the_router(client):

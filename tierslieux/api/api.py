@@ -3,7 +3,9 @@
 Each capability defines its own `ninja.Router` in `tierslieux/<app>/api.py`; it is mounted here.
 """
 
+from django.utils.translation import gettext as _
 from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, ValidationError
 
 api = NinjaAPI(
     title="API Tiers-Lieux",
@@ -22,3 +24,56 @@ api.add_router("/laureats", "tierslieux.calls.api_review.laureates_router")
 api.add_router("/dossiers", "tierslieux.calls.api_review.applications_router")
 api.add_router("/coverage", "tierslieux.geo.diagnostic.api.router")
 api.add_router("/selection", "tierslieux.selection.api.router")
+
+
+def _error_message(error: dict) -> str:
+    """One pydantic error of a request parameter, said in French."""
+    kind, ctx = error.get("type", ""), error.get("ctx") or {}
+    messages = {
+        "missing": _("Paramètre obligatoire."),
+        "int_parsing": _("Nombre entier attendu."),
+        "int_from_float": _("Nombre entier attendu."),
+        "float_parsing": _("Nombre attendu."),
+        "bool_parsing": _("Booléen attendu (true ou false)."),
+        "date_from_datetime_parsing": _("Date attendue (AAAA-MM-JJ)."),
+        "date_parsing": _("Date attendue (AAAA-MM-JJ)."),
+        "finite_number": _("Nombre fini attendu."),
+    }
+    if kind in messages:
+        return messages[kind]
+    bounds = {
+        "less_than_equal": _("Doit être inférieur ou égal à %(value)s."),
+        "less_than": _("Doit être strictement inférieur à %(value)s."),
+        "greater_than_equal": _("Doit être supérieur ou égal à %(value)s."),
+        "greater_than": _("Doit être strictement supérieur à %(value)s."),
+    }
+    if kind in bounds:
+        value = next(iter(ctx.values()), "")
+        return bounds[kind] % {"value": value}
+    if kind in {"string_too_long", "too_long"}:
+        return _("Trop long (%(max)s au plus).") % {"max": ctx.get("max_length", "")}
+    if kind in {"literal_error", "enum"}:
+        return _("Valeur non reconnue (valeurs possibles : %(expected)s).") % {
+            "expected": ctx.get("expected", "")
+        }
+    return _("Valeur invalide.")
+
+
+@api.exception_handler(ValidationError)
+def invalid_parameters(request, exc: ValidationError):
+    """Bad parameters: 400 with a French message per parameter (not django-ninja's 422 in English)."""
+    errors = [
+        {
+            "parameter": ".".join(str(part) for part in error.get("loc", ())[1:]) or None,
+            "in": (error.get("loc") or ("",))[0],
+            "type": error.get("type", ""),
+            "message": _error_message(error),
+        }
+        for error in exc.errors
+    ]
+    return api.create_response(request, {"detail": _("Paramètres invalides."), "errors": errors}, status=400)
+
+
+@api.exception_handler(AuthenticationError)
+def unauthenticated(request, exc: AuthenticationError):
+    return api.create_response(request, {"detail": _("Authentification requise.")}, status=401)
