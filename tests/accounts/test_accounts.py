@@ -301,7 +301,7 @@ def test_profile_form_bad_input_keeps_what_was_typed(client_for, plain_user):
     content = response.content.decode()
     assert 'value="' + "0" * 31 + '"' in content
     assert "Dominique" in content and "Tiers-lieu" in content
-    assert "au plus 30 caractères" in content
+    assert "au plus 30 caractères" in content and "Le formulaire contient des erreurs" in content
     plain_user.refresh_from_db()
     assert plain_user.phone != "0" * 31 and plain_user.first_name != "Dominique"
 
