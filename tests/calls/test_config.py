@@ -249,3 +249,17 @@ def test_team_is_chosen_among_programme_staff(client_for, call, programme_staff,
     assert client_for(other_staff).get(url("call_edit", call.pk)).status_code == 200
     refused = client.post(url("call_staff", call.pk), {"staff": [applicant.pk]})
     assert refused.status_code == 400 and set(call.staff.all()) == {programme_staff, other_staff}
+
+
+def test_public_call_page_states_the_amounts_and_the_targets_in_whole_sentences(client, call):
+    content = " ".join(client.get("/appels/fabriques/").content.decode().split()).replace("\u202f", " ")
+    assert "Par lauréat : de 75 000 € à 150 000 € sur 3 ans. Au plus 50 000 € par an." in content
+    assert "(30 lauréats visés)" in content
+    call.max_total_amount, call.max_per_year, call.years = 0, 0, 1
+    call.save()
+    wave = call.waves.get()
+    wave.target_laureates = 1
+    wave.save()
+    content = " ".join(client.get("/appels/fabriques/").content.decode().split()).replace("\u202f", " ")
+    assert "Par lauréat : au moins 75 000 € sur 1 an, sans plafond total." in content
+    assert "Au plus" not in content and "(1 lauréat visé)" in content
