@@ -3,6 +3,8 @@ from __future__ import annotations
 from django import forms
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, SetPasswordForm
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from dsfr.forms import DsfrBaseForm
 
 from tierslieux.core.emails import email_send
@@ -14,39 +16,39 @@ class _NameFields(DsfrBaseForm):
     """The name and organisation fields shared by the sign-up and profile forms."""
 
     first_name = forms.CharField(
-        label="Prénom",
+        label=gettext_lazy("Prénom"),
         max_length=150,
         required=False,
         widget=forms.TextInput(attrs={"autocomplete": "given-name"}),
     )
     last_name = forms.CharField(
-        label="Nom",
+        label=gettext_lazy("Nom"),
         max_length=150,
         required=False,
         widget=forms.TextInput(attrs={"autocomplete": "family-name"}),
     )
     organisation = forms.CharField(
-        label="Structure",
+        label=gettext_lazy("Structure"),
         max_length=200,
         required=False,
-        help_text="Le tiers-lieu, l’association ou la collectivité que vous représentez.",
+        help_text=gettext_lazy("Le tiers-lieu, l’association ou la collectivité que vous représentez."),
     )
 
 
 class SignUpForm(_NameFields):
     email = forms.EmailField(
-        label="Adresse électronique",
-        help_text="Format attendu : nom@domaine.fr",
+        label=gettext_lazy("Adresse électronique"),
+        help_text=gettext_lazy("Format attendu : nom@domaine.fr"),
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
     password1 = forms.CharField(
-        label="Mot de passe",
+        label=gettext_lazy("Mot de passe"),
         strip=False,
-        help_text="Au moins 10 caractères, pas uniquement des chiffres.",
+        help_text=gettext_lazy("Au moins 10 caractères, pas uniquement des chiffres."),
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
     password2 = forms.CharField(
-        label="Confirmation du mot de passe",
+        label=gettext_lazy("Confirmation du mot de passe"),
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
@@ -55,7 +57,9 @@ class SignUpForm(_NameFields):
         email = self.cleaned_data["email"].strip().lower()
         if User.objects.filter(email__iexact=email).exists():
             raise forms.ValidationError(
-                "Un compte existe déjà avec cette adresse. Connectez-vous ou réinitialisez votre mot de passe."
+                _(
+                    "Un compte existe déjà avec cette adresse. Connectez-vous ou réinitialisez votre mot de passe."
+                )
             )
         return email
 
@@ -63,7 +67,7 @@ class SignUpForm(_NameFields):
         cleaned = super().clean()
         p1, p2 = cleaned.get("password1"), cleaned.get("password2")
         if p1 and p2 and p1 != p2:
-            self.add_error("password2", "Les deux mots de passe ne correspondent pas.")
+            self.add_error("password2", _("Les deux mots de passe ne correspondent pas."))
         if p1:
             candidate = User(
                 email=cleaned.get("email", ""),
@@ -79,12 +83,14 @@ class SignUpForm(_NameFields):
 
 class EmailAuthenticationForm(DsfrBaseForm, AuthenticationForm):
     username = forms.EmailField(
-        label="Adresse électronique",
+        label=gettext_lazy("Adresse électronique"),
         widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"}),
     )
     error_messages = {
-        "invalid_login": "Adresse électronique ou mot de passe incorrect.",
-        "inactive": "Ce compte n’est pas encore activé : cliquez sur le lien reçu par courriel.",
+        "invalid_login": gettext_lazy("Adresse électronique ou mot de passe incorrect."),
+        "inactive": gettext_lazy(
+            "Ce compte n’est pas encore activé : cliquez sur le lien reçu par courriel."
+        ),
     }
 
 
@@ -109,7 +115,7 @@ class ProfileForm(_NameFields):
     The email address, which is their login, is not changed here."""
 
     phone = forms.CharField(
-        label="Téléphone",
+        label=gettext_lazy("Téléphone"),
         max_length=30,
         required=False,
         widget=forms.TextInput(attrs={"autocomplete": "tel", "type": "tel"}),

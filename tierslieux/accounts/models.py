@@ -10,7 +10,7 @@ class UserManager(BaseUserManager):
 
     def _create_user(self, email: str, password: str | None, **extra):
         if not email:
-            raise ValueError("Une adresse électronique est obligatoire.")
+            raise ValueError(_("Une adresse électronique est obligatoire."))
         user = self.model(email=self.normalize_email(email).lower(), **extra)
         user.set_password(password)
         user.save(using=self._db)

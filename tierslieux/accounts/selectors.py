@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from .roles import Role, has_role
 
@@ -15,15 +17,19 @@ class Link:
     url: str
 
 
-# (label, URL name, roles that see it; None = every signed-in person)
+# (label, URL name, roles that see it; None = every signed-in person); labels translated at use
 WORKSPACE = [
-    ("Mes dossiers de candidature", "calls:my_applications", None),
-    ("Proposer un nouveau tiers-lieu", "contributions:propose", None),
-    ("Dossiers à instruire", "calls:reviewer_home", (Role.REVIEWER,)),
-    ("Gestion des appels à manifestation d’intérêt", "calls:manage_index", (Role.PROGRAMME_STAFF,)),
-    ("Instructeurs et instructrices", "calls:reviewers", (Role.PROGRAMME_STAFF,)),
-    ("File de modération de l’atlas", "contributions:moderation", (Role.PROGRAMME_STAFF,)),
-    ("Importer des tiers-lieux", "contributions:import", (Role.PROGRAMME_STAFF,)),
+    (gettext_noop("Mes dossiers de candidature"), "calls:my_applications", None),
+    (gettext_noop("Proposer un nouveau tiers-lieu"), "contributions:propose", None),
+    (gettext_noop("Dossiers à instruire"), "calls:reviewer_home", (Role.REVIEWER,)),
+    (
+        gettext_noop("Gestion des appels à manifestation d’intérêt"),
+        "calls:manage_index",
+        (Role.PROGRAMME_STAFF,),
+    ),
+    (gettext_noop("Instructeurs et instructrices"), "calls:reviewers", (Role.PROGRAMME_STAFF,)),
+    (gettext_noop("File de modération de l’atlas"), "contributions:moderation", (Role.PROGRAMME_STAFF,)),
+    (gettext_noop("Importer des tiers-lieux"), "contributions:import", (Role.PROGRAMME_STAFF,)),
 ]
 
 
@@ -33,7 +39,7 @@ def workspace_links(user) -> list[Link]:
     for label, name, roles in WORKSPACE:
         if roles is not None and not has_role(user, *roles):
             continue
-        links.append(Link(label, reverse(name)))
+        links.append(Link(_(label), reverse(name)))
     for place in user.managed_places.order_by("name").only("name", "slug"):
-        links.append(Link(f"Ma fiche : {place.name}", place.get_absolute_url()))
+        links.append(Link(_("Ma fiche : %(place)s") % {"place": place.name}, place.get_absolute_url()))
     return links

@@ -11,6 +11,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils.encoding import force_str
 from django.utils.http import urlsafe_base64_decode
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from . import services
@@ -46,14 +48,14 @@ def signup(request):
     return render(
         request,
         "accounts/signup.html",
-        {"form": form, "page_title": "Créer un compte", "breadcrumb": [{"label": "Créer un compte"}]},
+        {"form": form, "page_title": _("Créer un compte"), "breadcrumb": [{"label": _("Créer un compte")}]},
         status=400 if form.errors else 200,
     )
 
 
 def signup_done(request):
     """Public."""
-    return render(request, "accounts/signup_done.html", {"page_title": "Confirmez votre adresse"})
+    return render(request, "accounts/signup_done.html", {"page_title": _("Confirmez votre adresse")})
 
 
 def confirm(request, uidb64: str, token: str):
@@ -63,10 +65,12 @@ def confirm(request, uidb64: str, token: str):
     except (User.DoesNotExist, ValueError, TypeError, OverflowError):
         user = None
     if user is None or not email_confirmation_token.check_token(user, token):
-        return render(request, "accounts/confirm_invalid.html", {"page_title": "Lien invalide"}, status=400)
+        return render(
+            request, "accounts/confirm_invalid.html", {"page_title": _("Lien invalide")}, status=400
+        )
     services.user_confirm_email(user=user)
     login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-    messages.success(request, "Votre adresse est confirmée : bienvenue !")
+    messages.success(request, _("Votre adresse est confirmée : bienvenue !"))
     return redirect("accounts:profile")
 
 
@@ -81,7 +85,7 @@ def profile(request):
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            messages.success(request, "Votre profil est enregistré.")
+            messages.success(request, _("Votre profil est enregistré."))
             return redirect("accounts:profile")
     roles = [
         ROLE_LABELS[Role(name)]
@@ -95,8 +99,8 @@ def profile(request):
             "form": form,
             "roles": roles,
             "workspace": workspace_links(request.user),
-            "page_title": "Mon compte",
-            "breadcrumb": [{"label": "Mon compte"}],
+            "page_title": _("Mon compte"),
+            "breadcrumb": [{"label": _("Mon compte")}],
         },
         status=400 if form.errors else 200,
     )
@@ -118,7 +122,10 @@ class LoginView(BadInput400Mixin, auth_views.LoginView):
     template_name = "accounts/login.html"
     authentication_form = EmailAuthenticationForm
     redirect_authenticated_user = True
-    extra_context = {"page_title": "Se connecter", "breadcrumb": [{"label": "Se connecter"}]}
+    extra_context = {
+        "page_title": gettext_lazy("Se connecter"),
+        "breadcrumb": [{"label": gettext_lazy("Se connecter")}],
+    }
 
 
 class LogoutView(auth_views.LogoutView):
@@ -131,14 +138,17 @@ class PasswordResetView(BadInput400Mixin, auth_views.PasswordResetView):
     template_name = "accounts/password_reset.html"
     form_class = PlatformPasswordResetForm
     success_url = reverse_lazy("accounts:password_reset_done")
-    extra_context = {"page_title": "Mot de passe oublié", "breadcrumb": [{"label": "Mot de passe oublié"}]}
+    extra_context = {
+        "page_title": gettext_lazy("Mot de passe oublié"),
+        "breadcrumb": [{"label": gettext_lazy("Mot de passe oublié")}],
+    }
 
 
 class PasswordResetDoneView(auth_views.PasswordResetDoneView):
     """Public."""
 
     template_name = "accounts/password_reset_done.html"
-    extra_context = {"page_title": "Courriel envoyé"}
+    extra_context = {"page_title": gettext_lazy("Courriel envoyé")}
 
 
 class PasswordResetConfirmView(BadInput400Mixin, auth_views.PasswordResetConfirmView):
@@ -147,7 +157,7 @@ class PasswordResetConfirmView(BadInput400Mixin, auth_views.PasswordResetConfirm
     template_name = "accounts/password_reset_confirm.html"
     form_class = PlatformSetPasswordForm
     success_url = reverse_lazy("accounts:password_reset_complete")
-    extra_context = {"page_title": "Nouveau mot de passe"}
+    extra_context = {"page_title": gettext_lazy("Nouveau mot de passe")}
 
     def dispatch(self, *args, **kwargs):
         response = super().dispatch(*args, **kwargs)
@@ -160,4 +170,4 @@ class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
     """Public."""
 
     template_name = "accounts/password_reset_complete.html"
-    extra_context = {"page_title": "Mot de passe modifié"}
+    extra_context = {"page_title": gettext_lazy("Mot de passe modifié")}
