@@ -1,29 +1,31 @@
 from django.conf import settings
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, gettext_noop
 
 SITE_CONFIG = {
     "site_title": "Tiers-Lieux",
-    "site_tagline": "L’atlas et le programme des tiers-lieux de France",
+    "site_tagline": gettext_lazy("L’atlas et le programme des tiers-lieux de France"),
     "footer_brand_html": "République<br>française",
-    "footer_description": (
+    "footer_description": gettext_lazy(
         "Tiers-Lieux recense les tiers-lieux de France, mesure leur accessibilité dans les territoires et "
         "conduit l’appel à manifestation d’intérêt « Fabriques de territoire »."
     ),
 }
 
-# (label, URL name) of every capability mounted in config/urls.py.
+# (label, URL name) of every capability mounted in config/urls.py; labels translated at use.
 MAIN_MENU = [
-    ("Accueil", "core:home"),
-    ("Atlas des tiers-lieux", "places:atlas"),
-    ("Territoires", "geo:index"),
-    ("Diagnostic territorial", "diagnostic:france"),
-    ("Appels à manifestation d’intérêt", "calls:index"),
+    (gettext_noop("Accueil"), "core:home"),
+    (gettext_noop("Atlas des tiers-lieux"), "places:atlas"),
+    (gettext_noop("Territoires"), "geo:index"),
+    (gettext_noop("Diagnostic territorial"), "diagnostic:france"),
+    (gettext_noop("Appels à manifestation d’intérêt"), "calls:index"),
 ]
 FOOTER_LINKS = [
-    ("Lauréats des Fabriques de territoire", "calls:laureates"),
-    ("Proposer un tiers-lieu", "contributions:propose"),
-    ("Données ouvertes", "core:open_data"),
-    ("À propos", "core:about"),
+    (gettext_noop("Lauréats des Fabriques de territoire"), "calls:laureates"),
+    (gettext_noop("Proposer un tiers-lieu"), "contributions:propose"),
+    (gettext_noop("Données ouvertes"), "core:open_data"),
+    (gettext_noop("À propos"), "core:about"),
 ]
 
 
@@ -32,7 +34,7 @@ def _links(entries, path: str | None = None) -> list[dict]:
     for label, name in entries:
         url = reverse(name)
         current = path is not None and (path == url if url == "/" else path.startswith(url))
-        links.append({"label": label, "url": url, "current": current})
+        links.append({"label": _(label), "url": url, "current": current})
     return links
 
 

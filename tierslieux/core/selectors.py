@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from django.db.models import Sum
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from tierslieux.geo.models import Commune, Department, Epci, Qpv, Region
 from tierslieux.places.models import Place
@@ -25,12 +26,12 @@ def home_figures() -> list[Figure]:
     communes = Commune.objects.filter(kind=Commune.Kind.COMMUNE)
     population = communes.aggregate(total=Sum("population"))["total"] or 0
     return [
-        Figure(Place.objects.count(), "tiers-lieux", reverse("places:atlas")),
-        Figure(communes.count(), "communes"),
-        Figure(population, "habitants"),
-        Figure(Epci.objects.count(), "EPCI"),
-        Figure(Department.objects.count(), "départements"),
-        Figure(Region.objects.count(), "régions"),
-        Figure(Qpv.objects.count(), "quartiers prioritaires (QPV)"),
-        Figure(open_calls_count(), "appels ouverts", reverse("calls:index")),
+        Figure(Place.objects.count(), _("tiers-lieux"), reverse("places:atlas")),
+        Figure(communes.count(), _("communes")),
+        Figure(population, _("habitants")),
+        Figure(Epci.objects.count(), _("EPCI")),
+        Figure(Department.objects.count(), _("départements")),
+        Figure(Region.objects.count(), _("régions")),
+        Figure(Qpv.objects.count(), _("quartiers prioritaires (QPV)")),
+        Figure(open_calls_count(), _("appels ouverts"), reverse("calls:index")),
     ]

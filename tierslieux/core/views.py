@@ -1,6 +1,7 @@
 """Platform-wide pages. Every view here is public."""
 
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from . import selectors
@@ -16,7 +17,7 @@ def home(request):
 def about(request):
     """Public."""
     return render(
-        request, "core/about.html", {"page_title": "À propos", "breadcrumb": [{"label": "À propos"}]}
+        request, "core/about.html", {"page_title": _("À propos"), "breadcrumb": [{"label": _("À propos")}]}
     )
 
 
@@ -26,7 +27,7 @@ def accessibility(request):
     return render(
         request,
         "core/accessibility.html",
-        {"page_title": "Déclaration d’accessibilité", "breadcrumb": [{"label": "Accessibilité"}]},
+        {"page_title": _("Déclaration d’accessibilité"), "breadcrumb": [{"label": _("Accessibilité")}]},
     )
 
 
@@ -36,7 +37,7 @@ def legal(request):
     return render(
         request,
         "core/legal.html",
-        {"page_title": "Mentions légales", "breadcrumb": [{"label": "Mentions légales"}]},
+        {"page_title": _("Mentions légales"), "breadcrumb": [{"label": _("Mentions légales")}]},
     )
 
 
@@ -46,7 +47,7 @@ def open_data(request):
     return render(
         request,
         "core/open_data.html",
-        {"page_title": "Données ouvertes", "breadcrumb": [{"label": "Données ouvertes"}]},
+        {"page_title": _("Données ouvertes"), "breadcrumb": [{"label": _("Données ouvertes")}]},
     )
 
 
