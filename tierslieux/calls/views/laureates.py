@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 
 from ..review import exports, selectors
 
@@ -17,8 +18,8 @@ def laureates(request):
         {
             "rows": rows,
             "total": sum(r["amount"] for r in rows),
-            "page_title": "Lauréats",
-            "breadcrumb": [{"label": "Appels", "url": "/appels/"}, {"label": "Lauréats"}],
+            "page_title": _("Lauréats"),
+            "breadcrumb": [{"label": _("Appels"), "url": "/appels/"}, {"label": _("Lauréats")}],
         },
     )
 

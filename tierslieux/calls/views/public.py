@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from .. import selectors
@@ -21,8 +22,8 @@ def index(request):
         {
             "calls": calls,
             "now": now,
-            "page_title": "Appels à manifestation d’intérêt",
-            "breadcrumb": [{"label": "Appels à manifestation d’intérêt"}],
+            "page_title": _("Appels à manifestation d’intérêt"),
+            "breadcrumb": [{"label": _("Appels à manifestation d’intérêt")}],
         },
     )
 
@@ -44,7 +45,7 @@ def detail(request, slug: str):
             "now": timezone.now(),
             "page_title": call.title,
             "breadcrumb": [
-                {"label": "Appels à manifestation d’intérêt", "url": "/appels/"},
+                {"label": _("Appels à manifestation d’intérêt"), "url": "/appels/"},
                 {"label": call.title},
             ],
         },

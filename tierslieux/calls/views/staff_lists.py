@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from ..review import exports, selectors
 from ..review.forms import StaffFilterForm
@@ -33,7 +34,7 @@ def staff_list(request, pk: int, export: str | None = None):
     exactly the filtered files. Invalid filters: 400 with the form's messages."""
     call, can_manage = call_readable(request, pk)
     if export not in (None, "csv", "xlsx"):
-        raise Http404("Format d’export inconnu.")
+        raise Http404(_("Format d’export inconnu."))
     form = StaffFilterForm(request.GET or None, call=call, reviewers=selectors.call_reviewers(call))
     if request.GET and not form.is_valid():
         rows, status = [], 400
@@ -65,11 +66,11 @@ def staff_list(request, pk: int, export: str | None = None):
             "rows": rows,
             "query": query,
             "waves": call.waves.all(),
-            "page_title": f"Instruction — {call.title}",
+            "page_title": _("Instruction — %(call)s") % {"call": call.title},
             "breadcrumb": [
-                {"label": "Gestion des appels", "url": reverse("calls:manage_index")},
+                {"label": _("Gestion des appels"), "url": reverse("calls:manage_index")},
                 {"label": call.title, "url": reverse("calls:call_manage", args=[call.pk])},
-                {"label": "Instruction"},
+                {"label": _("Instruction")},
             ],
         },
         status=status,
@@ -86,11 +87,11 @@ def wave_statistics(request, pk: int):
         {
             "wave": wave,
             "stats": selectors.wave_statistics(wave),
-            "page_title": f"Statistiques — {wave.name}",
+            "page_title": _("Statistiques — %(wave)s") % {"wave": wave.name},
             "breadcrumb": [
-                {"label": "Gestion des appels", "url": reverse("calls:manage_index")},
+                {"label": _("Gestion des appels"), "url": reverse("calls:manage_index")},
                 {"label": wave.call.title, "url": reverse("calls:staff_list", args=[wave.call.pk])},
-                {"label": f"Statistiques — {wave.name}"},
+                {"label": _("Statistiques — %(wave)s") % {"wave": wave.name}},
             ],
         },
     )
