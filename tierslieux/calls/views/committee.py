@@ -7,6 +7,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from ..review import committee as committee_services
@@ -17,11 +19,15 @@ from .common import refuse
 from .review import staff_application, staff_wave
 
 
+def _committee_title(wave) -> str:
+    return _("Comité — %(wave)s") % {"wave": wave.name}
+
+
 def _committee_crumbs(wave, label=None):
     crumbs = [
-        {"label": "Gestion des appels", "url": reverse("calls:manage_index")},
+        {"label": _("Gestion des appels"), "url": reverse("calls:manage_index")},
         {"label": wave.call.title, "url": reverse("calls:staff_list", args=[wave.call.pk])},
-        {"label": f"Comité — {wave.name}", "url": reverse("calls:committee", args=[wave.pk])},
+        {"label": _committee_title(wave), "url": reverse("calls:committee", args=[wave.pk])},
     ]
     if label:
         crumbs.append({"label": label})
@@ -47,8 +53,8 @@ def committee(request, pk: int):
             "can_manage": can_manage,
             "rankings": rankings,
             "unpublished": unpublished,
-            "page_title": f"Comité — {wave.name}",
-            "breadcrumb": _committee_crumbs(wave)[:-1] + [{"label": f"Comité — {wave.name}"}],
+            "page_title": _committee_title(wave),
+            "breadcrumb": _committee_crumbs(wave)[:-1] + [{"label": _committee_title(wave)}],
         },
     )
 
@@ -60,10 +66,10 @@ def decision(request, pk: int):
     refuse with a motivation, or close the file; the applicant is told by email."""
     application, can_manage = staff_application(request, pk)
     if not can_manage:
-        return refuse(request, "Seule l’équipe de cet appel peut décider.")
+        return refuse(request, _("Seule l’équipe de cet appel peut décider."))
     call = application.call
     if request.method == "POST" and hasattr(application, "decision"):
-        return refuse(request, "Ce dossier a déjà fait l’objet d’une décision.", status=409)
+        return refuse(request, _("Ce dossier a déjà fait l’objet d’une décision."), status=409)
     initial = {"envelope": application.envelope_id}
     form = DecisionForm(request.POST or None, call=call, initial=initial)
     status = 200
@@ -83,19 +89,18 @@ def decision(request, pk: int):
             else:
                 messages.success(
                     request,
-                    f"La décision sur {application.reference} est enregistrée ; "
-                    "le porteur en est informé par courriel.",
+                    _(
+                        "La décision sur %(reference)s est enregistrée ; le porteur en est informé par courriel."
+                    )
+                    % {"reference": application.reference},
                 )
                 if application.wave_id:
                     return redirect("calls:committee", application.wave_id)
                 return redirect("calls:review_file", application.pk)
         status = 400
     summary = selectors.review_summary(application)
-    crumbs = (
-        _committee_crumbs(application.wave, f"Décision — {application.reference}")
-        if application.wave_id
-        else [{"label": f"Décision — {application.reference}"}]
-    )
+    title = _("Décision — %(reference)s") % {"reference": application.reference}
+    crumbs = _committee_crumbs(application.wave, title) if application.wave_id else [{"label": title}]
     return render(
         request,
         "calls/committee/decision.html",
@@ -105,7 +110,7 @@ def decision(request, pk: int):
             "summary": summary,
             "decision": getattr(application, "decision", None),
             "consumption": selectors.envelope_consumption(call).values(),
-            "page_title": f"Décision — {application.reference}",
+            "page_title": title,
             "breadcrumb": crumbs,
         },
         status=status,
@@ -118,7 +123,13 @@ def publish(request, pk: int):
     """The call's team only: publish the wave's laureates (public list, CSV, API)."""
     wave, can_manage = staff_wave(request, pk)
     if not can_manage:
-        return refuse(request, "Seule l’équipe de cet appel peut publier les lauréats.")
+        return refuse(request, _("Seule l’équipe de cet appel peut publier les lauréats."))
     count = committee_services.laureates_publish(wave=wave, actor=request.user)
-    messages.success(request, f"{count} lauréat(s) publié(s).")
+    # The French text keeps "(s)" for any count (the wording the interface always had); ngettext lets a
+    # translation give real singular and plural forms.
+    messages.success(
+        request,
+        ngettext("%(count)s lauréat(s) publié(s).", "%(count)s lauréat(s) publié(s).", count)
+        % {"count": count},
+    )
     return redirect("calls:committee", wave.pk)

@@ -12,6 +12,8 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from tierslieux.accounts.roles import is_programme_staff
@@ -50,10 +52,14 @@ def staff_wave(request, pk: int) -> tuple[Wave, bool]:
     return wave, call_selectors.can_manage_call(request.user, wave.call)
 
 
+def _file_title(application) -> str:
+    return _("Instruction du dossier %(reference)s") % {"reference": application.reference}
+
+
 def _file_crumbs(application, label=None):
     call = application.call
     crumbs = [
-        {"label": "Gestion des appels", "url": reverse("calls:manage_index")},
+        {"label": _("Gestion des appels"), "url": reverse("calls:manage_index")},
         {"label": call.title, "url": reverse("calls:staff_list", args=[call.pk])},
         {"label": application.reference, "url": reverse("calls:review_file", args=[application.pk])},
     ]
@@ -71,8 +77,8 @@ def reviewer_home(request):
         "calls/review/home.html",
         {
             "assignments": selectors.assignments_of_reviewer(request.user),
-            "page_title": "Mes dossiers à instruire",
-            "breadcrumb": [{"label": "Mes dossiers à instruire"}],
+            "page_title": _("Mes dossiers à instruire"),
+            "breadcrumb": [{"label": _("Mes dossiers à instruire")}],
         },
     )
 
@@ -91,9 +97,9 @@ def review_assignment(request, pk: int):
         "application": application,
         "conflict": conflict,
         "review": review,
-        "page_title": f"Instruction du dossier {application.reference}",
+        "page_title": _file_title(application),
         "breadcrumb": [
-            {"label": "Mes dossiers à instruire", "url": reverse("calls:reviewer_home")},
+            {"label": _("Mes dossiers à instruire"), "url": reverse("calls:reviewer_home")},
             {"label": application.reference},
         ],
     }
@@ -112,7 +118,7 @@ def review_assignment(request, pk: int):
                 except ServiceError as error:
                     form.add_error(None, str(error))
                 else:
-                    messages.success(request, "Votre déclaration est enregistrée.")
+                    messages.success(request, _("Votre déclaration est enregistrée."))
                     return redirect("calls:review_assignment", assignment.pk)
             status = 400
         return render(request, "calls/review/declare.html", {**context, "form": form}, status=status)
@@ -128,7 +134,7 @@ def review_assignment(request, pk: int):
     form = ReviewForm(request.POST or None, criteria=criteria, initial=initial)
     if request.method == "POST":
         if not editable:
-            return refuse(request, "Cette évaluation n’est plus modifiable.", status=409)
+            return refuse(request, _("Cette évaluation n’est plus modifiable."), status=409)
         if form.is_valid():
             submit = "rendre" in request.POST
             try:
@@ -144,9 +150,9 @@ def review_assignment(request, pk: int):
             else:
                 messages.success(
                     request,
-                    "Votre évaluation est rendue."
+                    _("Votre évaluation est rendue.")
                     if submit
-                    else "Votre évaluation est enregistrée (brouillon).",
+                    else _("Votre évaluation est enregistrée (brouillon)."),
                 )
                 return redirect("calls:review_assignment", assignment.pk)
         status = 400
@@ -181,7 +187,7 @@ def review_file(request, pk: int):
             "assign_form": assign_form,
             "note_form": StaffNoteForm(),
             "can_assign": can_manage and application.status in services.ASSIGNABLE,
-            "page_title": f"Instruction du dossier {application.reference}",
+            "page_title": _file_title(application),
             "breadcrumb": _file_crumbs(application),
         },
     )
@@ -196,9 +202,9 @@ def _back_to_file(request, application, form, error=None):
         {
             "form": form,
             "application": application,
-            "submit_label": "Réessayer",
-            "page_title": f"Instruction du dossier {application.reference}",
-            "breadcrumb": _file_crumbs(application, "Correction"),
+            "submit_label": _("Réessayer"),
+            "page_title": _file_title(application),
+            "breadcrumb": _file_crumbs(application, _("Correction")),
         },
         status=400,
     )
@@ -210,7 +216,7 @@ def review_assign(request, pk: int):
     """The call's team only: assign a reviewer to the file (the reviewer is told by email)."""
     application, can_manage = staff_application(request, pk)
     if not can_manage:
-        return refuse(request, "Seule l’équipe de cet appel peut affecter des instructeur·rices.")
+        return refuse(request, _("Seule l’équipe de cet appel peut affecter des instructeur·rices."))
     form = AssignForm(request.POST, reviewers=selectors.reviewers_available())
     if not form.is_valid():
         return _back_to_file(request, application, form)
@@ -223,7 +229,9 @@ def review_assign(request, pk: int):
         )
     except ServiceError as error:
         return _back_to_file(request, application, form, str(error))
-    messages.success(request, f"{assignment.reviewer.display_name} instruira ce dossier.")
+    messages.success(
+        request, _("%(reviewer)s instruira ce dossier.") % {"reviewer": assignment.reviewer.display_name}
+    )
     return redirect("calls:review_file", application.pk)
 
 
@@ -235,13 +243,13 @@ def review_unassign(request, pk: int):
     assignment = get_object_or_404(ReviewerAssignment.objects.select_related("application__call"), pk=pk)
     application = assignment.application
     if not selectors.can_staff_read(request.user, application):
-        return refuse(request, "Affectation introuvable.", status=404, title="Page introuvable")
+        return refuse(request, _("Affectation introuvable."), status=404, title=_("Page introuvable"))
     try:
         services.assignment_delete(assignment=assignment, actor=request.user)
     except ServiceError as error:
         can_manage = call_selectors.can_manage_call(request.user, application.call)
         return refuse(request, str(error), status=409 if can_manage else 403)
-    messages.success(request, "L’affectation est retirée.")
+    messages.success(request, _("L’affectation est retirée."))
     return redirect("calls:review_file", application.pk)
 
 
@@ -251,12 +259,12 @@ def staff_note(request, pk: int):
     """The call's team only: add a private note to the file."""
     application, can_manage = staff_application(request, pk)
     if not can_manage:
-        return refuse(request, "Seule l’équipe de cet appel peut annoter ses dossiers.")
+        return refuse(request, _("Seule l’équipe de cet appel peut annoter ses dossiers."))
     form = StaffNoteForm(request.POST)
     if not form.is_valid():
         return _back_to_file(request, application, form)
     services.staff_note_add(application=application, author=request.user, body=form.cleaned_data["body"])
-    messages.success(request, "La note est enregistrée.")
+    messages.success(request, _("La note est enregistrée."))
     return redirect("calls:review_file", application.pk)
 
 
@@ -271,7 +279,7 @@ def wave_assignments(request, pk: int):
     status = 200
     if request.method == "POST":
         if not can_manage:
-            return refuse(request, "Seule l’équipe de cet appel peut affecter des instructeur·rices.")
+            return refuse(request, _("Seule l’équipe de cet appel peut affecter des instructeur·rices."))
         if form.is_valid():
             try:
                 created = services.assignments_apply_proposal(
@@ -283,7 +291,13 @@ def wave_assignments(request, pk: int):
             except ServiceError as error:
                 form.add_error(None, str(error))
             else:
-                messages.success(request, f"{created} affectation(s) créée(s).")
+                # The French text keeps "(s)" for any number (the wording the interface always had); ngettext lets
+                # a translation give real singular and plural forms.
+                messages.success(
+                    request,
+                    ngettext("%(n)s affectation(s) créée(s).", "%(n)s affectation(s) créée(s).", created)
+                    % {"n": created},
+                )
                 return redirect("calls:wave_assignments", wave.pk)
         status = 400
     applications = list(
@@ -308,11 +322,11 @@ def wave_assignments(request, pk: int):
             "can_manage": can_manage,
             "form": form,
             "rows": rows,
-            "page_title": f"Affectations — {wave.name}",
+            "page_title": _("Affectations — %(wave)s") % {"wave": wave.name},
             "breadcrumb": [
-                {"label": "Gestion des appels", "url": reverse("calls:manage_index")},
+                {"label": _("Gestion des appels"), "url": reverse("calls:manage_index")},
                 {"label": wave.call.title, "url": reverse("calls:staff_list", args=[wave.call.pk])},
-                {"label": f"Affectations — {wave.name}"},
+                {"label": _("Affectations — %(wave)s") % {"wave": wave.name}},
             ],
         },
         status=status,
@@ -334,7 +348,7 @@ def reviewers(request):
             services.reviewer_set_department(
                 user=form.cleaned_data["reviewer"], department=form.cleaned_data["department"]
             )
-            messages.success(request, "Le département est enregistré.")
+            messages.success(request, _("Le département est enregistré."))
             return redirect("calls:reviewers")
         status = 400
     people = list(pool)
@@ -353,10 +367,10 @@ def reviewers(request):
         {
             "rows": rows,
             "form": form,
-            "page_title": "Instructeur·rices",
+            "page_title": _("Instructeur·rices"),
             "breadcrumb": [
-                {"label": "Gestion des appels", "url": reverse("calls:manage_index")},
-                {"label": "Instructeur·rices"},
+                {"label": _("Gestion des appels"), "url": reverse("calls:manage_index")},
+                {"label": _("Instructeur·rices")},
             ],
         },
         status=status,

@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from .. import selectors, services, workflow
@@ -33,11 +34,11 @@ def call_applications(request, pk: int):
             "call": call,
             "can_manage": can_manage,
             "applications": selectors.applications_for_call(call),
-            "page_title": f"Dossiers — {call.title}",
+            "page_title": _("Dossiers — %(call)s") % {"call": call.title},
             "breadcrumb": [
-                {"label": "Gestion des appels", "url": reverse("calls:manage_index")},
+                {"label": _("Gestion des appels"), "url": reverse("calls:manage_index")},
                 {"label": call.title, "url": reverse("calls:call_manage", args=[call.pk])},
-                {"label": "Dossiers"},
+                {"label": _("Dossiers")},
             ],
         },
     )
@@ -52,7 +53,7 @@ def transition(request, pk: int):
     application, roles = application_for(request, pk)
     target = request.POST.get("to", "")
     if target not in GENERIC_TARGETS:
-        return refuse(request, "Cette action n’est pas disponible ici.", status=400)
+        return refuse(request, _("Cette action n’est pas disponible ici."), status=400)
     reason = request.POST.get("reason", "").strip()
     try:
         services.application_transition(
@@ -67,7 +68,9 @@ def transition(request, pk: int):
         else:
             status = 409
         return refuse(request, str(error), status=status)
-    messages.success(request, f"Le dossier est maintenant « {workflow.STATE_LABELS[target]} ».")
+    messages.success(
+        request, _("Le dossier est maintenant « %(status)s ».") % {"status": Status(target).label}
+    )
     return redirect("calls:application", application.pk)
 
 
@@ -78,7 +81,7 @@ def request_corrections(request, pk: int):
     deadline; the applicant is told by email."""
     application, roles = application_for(request, pk)
     if workflow.STAFF not in roles:
-        return refuse(request, "Seule l’équipe de l’appel peut demander des corrections.")
+        return refuse(request, _("Seule l’équipe de l’appel peut demander des corrections."))
     form = CorrectionsForm(request.POST or None)
     status = 200
     if request.method == "POST":
@@ -93,7 +96,7 @@ def request_corrections(request, pk: int):
             except (services.ServiceError, workflow.TransitionError) as error:
                 form.add_error(None, str(error))
             else:
-                messages.success(request, "Les corrections sont demandées au porteur.")
+                messages.success(request, _("Les corrections sont demandées au porteur."))
                 return redirect("calls:application", application.pk)
         status = 400
     return render(
@@ -101,12 +104,13 @@ def request_corrections(request, pk: int):
         "calls/form_page.html",
         {
             "form": form,
-            "submit_label": "Demander les corrections",
+            "submit_label": _("Demander les corrections"),
             "application": application,
-            "page_title": f"Demander des corrections — {application.reference}",
+            "page_title": _("Demander des corrections — %(reference)s")
+            % {"reference": application.reference},
             "breadcrumb": [
                 {"label": application.reference, "url": reverse("calls:application", args=[application.pk])},
-                {"label": "Corrections"},
+                {"label": _("Corrections")},
             ],
         },
         status=status,
@@ -122,5 +126,5 @@ def confirm_qpv(request, pk: int):
         services.application_confirm_qpv(application=application, actor=request.user)
     except services.ServiceError as error:
         return refuse(request, str(error), status=409 if workflow.STAFF in roles else 403)
-    messages.success(request, "Le quartier prioritaire est confirmé.")
+    messages.success(request, _("Le quartier prioritaire est confirmé."))
     return redirect("calls:application", application.pk)
