@@ -12,6 +12,8 @@ from django.contrib.auth.views import redirect_to_login
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from tierslieux.places.models import Place
@@ -32,15 +34,15 @@ from ..models import Attachment, QuestionKind
 from .common import application_for, refuse, upload_too_large
 
 STEPS = (
-    (1, "Le tiers-lieu"),
-    (2, "Le projet"),
-    (3, "Le budget"),
-    (4, "Les pièces jointes"),
-    (5, "Récapitulatif et dépôt"),
+    (1, gettext_lazy("Le tiers-lieu")),
+    (2, gettext_lazy("Le projet")),
+    (3, gettext_lazy("Le budget")),
+    (4, gettext_lazy("Les pièces jointes")),
+    (5, gettext_lazy("Récapitulatif et dépôt")),
 )
 # A request body may hold one 10 MB file plus the form fields: anything larger is refused before it is read.
 UPLOAD_LIMIT = filetypes.MAX_SIZE + 512 * 1024
-NOT_EDITABLE = "Ce dossier n’est plus modifiable : il a été déposé."
+NOT_EDITABLE = gettext_lazy("Ce dossier n’est plus modifiable : il a été déposé.")
 
 
 def login_required_autosave(view):
@@ -57,8 +59,10 @@ def login_required_autosave(view):
                 "calls/_alert.html",
                 {
                     "level": "warning",
-                    "message": "Votre session a expiré : rien n’a été enregistré. Votre saisie reste dans cette page ; "
-                    "reconnectez-vous dans un autre onglet puis modifiez un champ pour enregistrer.",
+                    "message": _(
+                        "Votre session a expiré : rien n’a été enregistré. Votre saisie reste dans cette page ; "
+                        "reconnectez-vous dans un autre onglet puis modifiez un champ pour enregistrer."
+                    ),
                 },
             )
         return redirect_to_login(request.get_full_path())
@@ -68,7 +72,7 @@ def login_required_autosave(view):
 
 def _crumbs(application, label: str | None = None) -> list[dict]:
     crumbs = [
-        {"label": "Mes dossiers", "url": reverse("calls:my_applications")},
+        {"label": _("Mes dossiers"), "url": reverse("calls:my_applications")},
         {"label": application.reference, "url": reverse("calls:application", args=[application.pk])},
     ]
     if label:
@@ -85,8 +89,8 @@ def my_applications(request):
         {
             "applications": selectors.applications_of_applicant(request.user),
             "open_calls": selectors.calls_open(),
-            "page_title": "Mes dossiers",
-            "breadcrumb": [{"label": "Mes dossiers"}],
+            "page_title": _("Mes dossiers"),
+            "breadcrumb": [{"label": _("Mes dossiers")}],
         },
     )
 
@@ -111,11 +115,11 @@ def apply(request, slug: str):
             "call": call,
             "open_wave": call.open_wave(),
             "drafts": drafts,
-            "page_title": f"Déposer un dossier — {call.title}",
+            "page_title": _("Déposer un dossier — %(call)s") % {"call": call.title},
             "breadcrumb": [
-                {"label": "Appels", "url": reverse("calls:index")},
+                {"label": _("Appels"), "url": reverse("calls:index")},
                 {"label": call.title, "url": call.get_absolute_url()},
-                {"label": "Déposer un dossier"},
+                {"label": _("Déposer un dossier")},
             ],
         },
     )
@@ -146,7 +150,7 @@ def application(request, pk: int):
             "eligibility": application_eligibility(application),
             "budget": _budget_table(application.budget, application.call),
             "steps": STEPS,
-            "page_title": f"Dossier {application.reference}",
+            "page_title": _("Dossier %(reference)s") % {"reference": application.reference},
             "breadcrumb": _crumbs(application),
         },
     )
@@ -189,7 +193,8 @@ def _step_context(application, step: int, **extra) -> dict:
         "steps": STEPS,
         "next_step": step + 1 if step < 5 else None,
         "previous_step": step - 1 if step > 1 else None,
-        "page_title": f"{label} — dossier {application.reference}",
+        "page_title": _("%(step)s — dossier %(reference)s")
+        % {"step": label, "reference": application.reference},
         "breadcrumb": _crumbs(application, label),
         **extra,
     }
@@ -248,7 +253,7 @@ def application_step(request, pk: int, step: int):
     if step not in dict(STEPS):
         raise Http404
     if workflow.APPLICANT not in roles:
-        return refuse(request, "Seul le porteur du dossier peut le remplir.")
+        return refuse(request, _("Seul le porteur du dossier peut le remplir."))
     if not application.is_editable and (request.method == "POST" or step != 5):
         if request.method == "POST":
             return refuse(request, NOT_EDITABLE, status=409)
@@ -274,7 +279,7 @@ def _revision(request) -> int | None:
 def _after_save(request, application, step):
     if request.POST.get("go") == "next" and step < 5:
         return redirect("calls:application_step", application.pk, step + 1)
-    messages.success(request, "Vos modifications sont enregistrées.")
+    messages.success(request, _("Vos modifications sont enregistrées."))
     return redirect("calls:application_step", application.pk, step)
 
 
@@ -352,7 +357,7 @@ def _step_project(request, application):
             if saved:
                 return _after_save(request, saved, 2)
         else:
-            error, status = "Le formulaire contient des erreurs : corrigez les champs signalés.", 400
+            error, status = _("Le formulaire contient des erreurs : corrigez les champs signalés."), 400
             if request.htmx:
                 return _saved_fragment(request, application, 2, error, status)
         return render(
@@ -375,9 +380,9 @@ def _step_budget(request, application):
         budget, errors = budget_module.parse(request.POST, call.years)
         revision = _revision(request)
         if revision is None:
-            return refuse(request, "Formulaire incomplet : rechargez la page.", status=400)
+            return refuse(request, _("Formulaire incomplet : rechargez la page."), status=400)
         if errors:
-            error, status = "Le budget contient des erreurs : corrigez les montants signalés.", 400
+            error, status = _("Le budget contient des erreurs : corrigez les montants signalés."), 400
         else:
             saved, error, status = _save(request, application, {"budget": budget}, revision=revision)
             if saved and not request.htmx:
@@ -448,7 +453,7 @@ def _step_summary(request, application):
             if saved:
                 return _after_save(request, saved, 5)
         else:
-            error, status = "Choisissez l’une des enveloppes proposées.", 400
+            error, status = _("Choisissez l’une des enveloppes proposées."), 400
     else:
         envelope_form = EnvelopeChoiceForm(
             envelopes=eligible,
@@ -491,13 +496,13 @@ def attachment_upload(request, pk: int):
     if upload_too_large(request, UPLOAD_LIMIT):
         return refuse(
             request,
-            "Le fichier dépasse 10 Mo : il n’a pas été envoyé.",
+            _("Le fichier dépasse 10 Mo : il n’a pas été envoyé."),
             status=413,
-            title="Fichier trop volumineux",
+            title=_("Fichier trop volumineux"),
         )
     application, roles = application_for(request, pk)
     if workflow.APPLICANT not in roles:
-        return refuse(request, "Seul le porteur du dossier peut y joindre des pièces.")
+        return refuse(request, _("Seul le porteur du dossier peut y joindre des pièces."))
     if not application.is_editable:
         return refuse(request, NOT_EDITABLE, status=409)
     form = AttachmentForm(request.POST, request.FILES, call=application.call)
@@ -513,7 +518,7 @@ def attachment_upload(request, pk: int):
         except services.ServiceError as error:
             form.add_error("file", str(error))
         else:
-            messages.success(request, "La pièce est jointe au dossier.")
+            messages.success(request, _("La pièce est jointe au dossier."))
             return redirect("calls:application_step", application.pk, 4)
     return _step_attachments(request, application, form, status=400)
 
@@ -548,7 +553,7 @@ def attachment_delete(request, pk: int, attachment_pk: int):
         services.attachment_delete(attachment=attachment, user=request.user)
     except services.ServiceError as error:
         return refuse(request, str(error))
-    messages.success(request, "La pièce a été supprimée.")
+    messages.success(request, _("La pièce a été supprimée."))
     return redirect("calls:application_step", application.pk, 4)
 
 
@@ -563,9 +568,9 @@ def submit(request, pk: int):
     except workflow.TransitionError as error:
         return refuse(request, str(error), status=403 if workflow.APPLICANT not in roles else 409)
     except services.ServiceError as error:
-        return refuse(request, str(error), status=400, title="Dépôt refusé")
+        return refuse(request, str(error), status=400, title=_("Dépôt refusé"))
     messages.success(
-        request, "Votre dossier est déposé : un accusé de réception vous a été envoyé par courriel."
+        request, _("Votre dossier est déposé : un accusé de réception vous a été envoyé par courriel.")
     )
     return redirect("calls:application", application.pk)
 
@@ -576,7 +581,7 @@ def withdraw(request, pk: int):
     """The applicant only: withdraw the dossier (with an optional reason)."""
     application, roles = application_for(request, pk)
     if workflow.APPLICANT not in roles:
-        return refuse(request, "Seul le porteur du dossier peut le retirer.")
+        return refuse(request, _("Seul le porteur du dossier peut le retirer."))
     form = ReasonForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -585,18 +590,18 @@ def withdraw(request, pk: int):
             )
         except workflow.TransitionError as error:
             return refuse(request, str(error), status=409)
-        messages.success(request, "Le dossier est retiré.")
+        messages.success(request, _("Le dossier est retiré."))
         return redirect("calls:application", application.pk)
     return render(
         request,
         "calls/form_page.html",
         {
             "form": form,
-            "submit_label": "Retirer le dossier",
+            "submit_label": _("Retirer le dossier"),
             "application": application,
-            "intro": "Le retrait est définitif : le dossier ne pourra plus être déposé.",
-            "page_title": f"Retirer le dossier {application.reference}",
-            "breadcrumb": _crumbs(application, "Retirer"),
+            "intro": _("Le retrait est définitif : le dossier ne pourra plus être déposé."),
+            "page_title": _("Retirer le dossier %(reference)s") % {"reference": application.reference},
+            "breadcrumb": _crumbs(application, _("Retirer")),
         },
         status=400 if form.errors else 200,
     )
@@ -611,21 +616,21 @@ def application_messages(request, pk: int):
     if request.method == "POST" and upload_too_large(request, UPLOAD_LIMIT):
         return refuse(
             request,
-            "La pièce jointe dépasse 10 Mo : le message n’a pas été envoyé.",
+            _("La pièce jointe dépasse 10 Mo : le message n’a pas été envoyé."),
             status=413,
-            title="Fichier trop volumineux",
+            title=_("Fichier trop volumineux"),
         )
     application, roles = application_for(request, pk)
     if not roles:
         return refuse(
-            request, "La messagerie du dossier est réservée à son porteur et à l’équipe du programme."
+            request, _("La messagerie du dossier est réservée à son porteur et à l’équipe du programme.")
         )
     can_write = bool(roles & {workflow.APPLICANT, workflow.STAFF})
     form = MessageForm(request.POST or None, request.FILES or None)
     status = 200
     if request.method == "POST":
         if not can_write:
-            return refuse(request, "Vous ne pouvez pas écrire sur ce dossier (accès en lecture).")
+            return refuse(request, _("Vous ne pouvez pas écrire sur ce dossier (accès en lecture)."))
         if form.is_valid():
             files = [form.cleaned_data["files"]] if form.cleaned_data.get("files") else []
             try:
@@ -636,7 +641,7 @@ def application_messages(request, pk: int):
                 form.add_error(None, str(error))
                 status = 400
             else:
-                messages.success(request, "Votre message est envoyé.")
+                messages.success(request, _("Votre message est envoyé."))
                 return redirect("calls:application_messages", application.pk)
         else:
             status = 400
@@ -648,8 +653,8 @@ def application_messages(request, pk: int):
             "form": form,
             "can_write": can_write,
             "conversation": application.messages.select_related("author").prefetch_related("attachments"),
-            "page_title": f"Messages — dossier {application.reference}",
-            "breadcrumb": _crumbs(application, "Messages"),
+            "page_title": _("Messages — dossier %(reference)s") % {"reference": application.reference},
+            "breadcrumb": _crumbs(application, _("Messages")),
         },
         status=status,
     )

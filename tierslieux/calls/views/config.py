@@ -12,6 +12,8 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from tierslieux.accounts.models import User
@@ -22,17 +24,41 @@ from ..forms import CallForm, CriterionForm, EnvelopeForm, QuestionForm, RuleFor
 from ..models import Call
 from .common import call_readable, refuse, require_manage
 
-# kind in the URL → (related name on Call, form, save service, French label)
+# kind in the URL → (related name on Call, form, save service, argument, titles: (add, edit))
 ITEMS = {
-    "enveloppes": ("envelopes", EnvelopeForm, services.envelope_save, "envelope", "une enveloppe"),
-    "vagues": ("waves", WaveForm, services.wave_save, "wave", "une vague"),
-    "criteres": ("criteria", CriterionForm, services.criterion_save, "criterion", "un critère"),
-    "questions": ("questions", QuestionForm, services.question_save, "question", "une question"),
+    "enveloppes": (
+        "envelopes",
+        EnvelopeForm,
+        services.envelope_save,
+        "envelope",
+        (gettext_lazy("Ajouter une enveloppe"), gettext_lazy("Modifier une enveloppe")),
+    ),
+    "vagues": (
+        "waves",
+        WaveForm,
+        services.wave_save,
+        "wave",
+        (gettext_lazy("Ajouter une vague"), gettext_lazy("Modifier une vague")),
+    ),
+    "criteres": (
+        "criteria",
+        CriterionForm,
+        services.criterion_save,
+        "criterion",
+        (gettext_lazy("Ajouter un critère"), gettext_lazy("Modifier un critère")),
+    ),
+    "questions": (
+        "questions",
+        QuestionForm,
+        services.question_save,
+        "question",
+        (gettext_lazy("Ajouter une question"), gettext_lazy("Modifier une question")),
+    ),
 }
 
 
 def _crumbs(call: Call | None = None, label: str | None = None) -> list[dict]:
-    crumbs = [{"label": "Gestion des appels", "url": reverse("calls:manage_index")}]
+    crumbs = [{"label": _("Gestion des appels"), "url": reverse("calls:manage_index")}]
     if call is not None:
         crumbs.append({"label": call.title, "url": reverse("calls:call_manage", args=[call.pk])})
     if label:
@@ -56,7 +82,7 @@ def manage_index(request):
         "calls/manage_index.html",
         {
             "calls": [(call, call.pk in managed) for call in calls],
-            "page_title": "Gestion des appels",
+            "page_title": _("Gestion des appels"),
             "breadcrumb": _crumbs(),
         },
     )
@@ -75,7 +101,7 @@ def call_create(request):
             form.add_error(None, str(error))
         else:
             messages.success(
-                request, "L’appel est créé : ajoutez ses enveloppes, vagues, règles et critères."
+                request, _("L’appel est créé : ajoutez ses enveloppes, vagues, règles et critères.")
             )
             return redirect("calls:call_manage", call.pk)
     return render(
@@ -83,9 +109,9 @@ def call_create(request):
         "calls/form_page.html",
         {
             "form": form,
-            "submit_label": "Créer l’appel",
-            "page_title": "Nouvel appel",
-            "breadcrumb": _crumbs(None, "Nouvel appel"),
+            "submit_label": _("Créer l’appel"),
+            "page_title": _("Nouvel appel"),
+            "breadcrumb": _crumbs(None, _("Nouvel appel")),
         },
         status=400 if form.errors else 200,
     )
@@ -108,7 +134,7 @@ def call_manage(request, pk: int):
             "waves": [(wave, sum(counts.get(wave.pk, {}).values())) for wave in call.waves.all()],
             "team": call.staff.all(),
             "applications_count": selectors.applications_for_call(call).count(),
-            "page_title": f"Gestion — {call.title}",
+            "page_title": _("Gestion — %(call)s") % {"call": call.title},
             "breadcrumb": _crumbs(call),
         },
     )
@@ -128,16 +154,16 @@ def call_edit(request, pk: int):
         except services.ServiceError as error:
             form.add_error(None, str(error))
         else:
-            messages.success(request, "L’appel est enregistré.")
+            messages.success(request, _("L’appel est enregistré."))
             return redirect("calls:call_manage", call.pk)
     return render(
         request,
         "calls/form_page.html",
         {
             "form": form,
-            "submit_label": "Enregistrer",
-            "page_title": f"Modifier — {call.title}",
-            "breadcrumb": _crumbs(call, "Modifier"),
+            "submit_label": _("Enregistrer"),
+            "page_title": _("Modifier — %(call)s") % {"call": call.title},
+            "breadcrumb": _crumbs(call, _("Modifier")),
         },
         status=400 if form.errors else 200,
     )
@@ -156,16 +182,16 @@ def call_staff(request, pk: int):
     form = StaffForm(request.POST or None, queryset=queryset, initial={"staff": call.staff.all()})
     if request.method == "POST" and form.is_valid():
         services.call_set_staff(call=call, users=form.cleaned_data["staff"])
-        messages.success(request, "L’équipe de l’appel est enregistrée.")
+        messages.success(request, _("L’équipe de l’appel est enregistrée."))
         return redirect("calls:call_manage", call.pk)
     return render(
         request,
         "calls/form_page.html",
         {
             "form": form,
-            "submit_label": "Enregistrer l’équipe",
-            "page_title": f"Équipe — {call.title}",
-            "breadcrumb": _crumbs(call, "Équipe"),
+            "submit_label": _("Enregistrer l’équipe"),
+            "page_title": _("Équipe — %(call)s") % {"call": call.title},
+            "breadcrumb": _crumbs(call, _("Équipe")),
         },
         status=400 if form.errors else 200,
     )
@@ -180,7 +206,7 @@ def item_edit(request, pk: int, kind: str, item_pk: int | None = None):
     call, can_manage = call_readable(request, pk)
     if denied := require_manage(request, call, can_manage):
         return denied
-    related, form_class, save, argument, label = ITEMS[kind]
+    related, form_class, save, argument, (add_title, edit_title) = ITEMS[kind]
     item = get_object_or_404(getattr(call, related), pk=item_pk) if item_pk else None
     form = form_class(request.POST or None, instance=item, prefix=kind)
     if request.method == "POST" and form.is_valid():
@@ -192,15 +218,15 @@ def item_edit(request, pk: int, kind: str, item_pk: int | None = None):
         except services.ServiceError as error:
             form.add_error(None, str(error))
         else:
-            messages.success(request, "C’est enregistré.")
+            messages.success(request, _("C’est enregistré."))
             return redirect(reverse("calls:call_manage", args=[call.pk]) + f"#{kind}")
-    title = f"Modifier {label}" if item else f"Ajouter {label}"
+    title = str(edit_title if item else add_title)
     return render(
         request,
         "calls/form_page.html",
         {
             "form": form,
-            "submit_label": "Enregistrer",
+            "submit_label": _("Enregistrer"),
             "page_title": f"{title} — {call.title}",
             "breadcrumb": _crumbs(call, title),
         },
@@ -230,7 +256,7 @@ def rule_add(request, pk: int):
         except services.ServiceError as error:
             form.add_error(None, str(error))
         else:
-            messages.success(request, "La règle est ajoutée.")
+            messages.success(request, _("La règle est ajoutée."))
             return redirect(reverse("calls:call_manage", args=[call.pk]) + "#regles")
     return render(
         request,
@@ -238,8 +264,8 @@ def rule_add(request, pk: int):
         {
             "form": form,
             "call": call,
-            "page_title": f"Ajouter une règle — {call.title}",
-            "breadcrumb": _crumbs(call, "Ajouter une règle"),
+            "page_title": _("Ajouter une règle — %(call)s") % {"call": call.title},
+            "breadcrumb": _crumbs(call, _("Ajouter une règle")),
         },
         status=400 if form.errors else 200,
     )
@@ -260,5 +286,5 @@ def item_delete(request, pk: int, kind: str, item_pk: int):
         services.config_item_delete(item=item)
     except services.ServiceError as error:
         return refuse(request, str(error), status=409)
-    messages.success(request, "C’est supprimé.")
+    messages.success(request, _("C’est supprimé."))
     return redirect(reverse("calls:call_manage", args=[call.pk]) + f"#{kind}")
