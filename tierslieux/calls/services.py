@@ -20,6 +20,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from tierslieux.accounts.roles import Role, has_role
 from tierslieux.accounts.services import user_grant_role
@@ -47,10 +49,11 @@ from .workflow import TransitionError
 
 PROJECT_FIELDS = ("project_title", "summary", "project_description", "activities", "partners", "governance")
 SAVABLE_FIELDS = (*PROJECT_FIELDS, "answers", "budget", "qpv", "place", "envelope")
+# The problem reported when a required field of step 2 is empty.
 REQUIRED_PROJECT_FIELDS = {
-    "project_title": "le titre du projet",
-    "summary": "le résumé du projet",
-    "project_description": "la description du projet",
+    "project_title": gettext_lazy("Étape 2 : renseignez le titre du projet."),
+    "summary": gettext_lazy("Étape 2 : renseignez le résumé du projet."),
+    "project_description": gettext_lazy("Étape 2 : renseignez la description du projet."),
 }
 
 
@@ -63,7 +66,8 @@ class StaleRevision(ServiceError):
 
 
 def local(moment: datetime) -> str:
-    return date_format(timezone.localtime(moment), "j F Y à H:i:s")
+    # Translators: a date format (https://docs.djangoproject.com/en/5.2/ref/templates/builtins/#date).
+    return date_format(timezone.localtime(moment), _("j F Y à H:i:s"))
 
 
 # --- Configuration -------------------------------------------------------------------------------------------
@@ -81,7 +85,7 @@ def _unique_slug(title: str, *, exclude_pk: int | None = None) -> str:
 
 def _check_funding(data: dict[str, Any]) -> None:
     if data.get("max_total_amount") and data.get("min_total_amount", 0) > data["max_total_amount"]:
-        raise ServiceError("Le montant minimal par lauréat dépasse le montant maximal.")
+        raise ServiceError(_("Le montant minimal par lauréat dépasse le montant maximal."))
 
 
 @transaction.atomic
@@ -116,7 +120,9 @@ def envelope_save(*, call: Call, data: dict[str, Any], envelope: Envelope | None
     if not envelope.code:
         envelope.code = slugify(envelope.name)[:60] or "enveloppe"
     if call.envelopes.filter(code=envelope.code).exclude(pk=envelope.pk).exists():
-        raise ServiceError(f"Une autre enveloppe de cet appel utilise déjà le code « {envelope.code} ».")
+        raise ServiceError(
+            _("Une autre enveloppe de cet appel utilise déjà le code « %(code)s ».") % {"code": envelope.code}
+        )
     envelope.save()
     return envelope
 
@@ -127,7 +133,7 @@ def wave_save(*, call: Call, data: dict[str, Any], wave: Wave | None = None) -> 
     for name, value in data.items():
         setattr(wave, name, value)
     if wave.closes_at <= wave.opens_at:
-        raise ServiceError("La clôture de la vague doit suivre son ouverture.")
+        raise ServiceError(_("La clôture de la vague doit suivre son ouverture."))
     wave.save()
     return wave
 
@@ -145,14 +151,14 @@ def rule_create(
     """Add an eligibility rule (a condition of `eligibility.REGISTRY` with validated parameters)."""
     condition = eligibility.REGISTRY.get(kind)
     if condition is None:
-        raise ServiceError("Cette condition n’existe pas.")
+        raise ServiceError(_("Cette condition n’existe pas."))
     try:
         cleaned = condition.clean_params(params)
     except ValueError as error:
         raise ServiceError(str(error)) from None
     envelopes = list(envelopes)
     if any(envelope.call_id != call.pk for envelope in envelopes) or (wave and wave.call_id != call.pk):
-        raise ServiceError("Enveloppe ou vague d’un autre appel.")
+        raise ServiceError(_("Enveloppe ou vague d’un autre appel."))
     position = call.rules.count()
     rule = EligibilityRule.objects.create(
         call=call,
@@ -181,7 +187,7 @@ def question_save(*, call: Call, data: dict[str, Any], question: Question | None
     for name, value in data.items():
         setattr(question, name, value)
     if question.kind == QuestionKind.CHOICE and len(question.choices or []) < 2:
-        raise ServiceError("Une question à choix propose au moins deux choix.")
+        raise ServiceError(_("Une question à choix propose au moins deux choix."))
     question.save()
     return question
 
@@ -192,7 +198,9 @@ def config_item_delete(*, item) -> None:
         with transaction.atomic():
             item.delete()
     except ProtectedError:
-        raise ServiceError("Des dossiers ou des évaluations en dépendent : suppression impossible.") from None
+        raise ServiceError(
+            _("Des dossiers ou des évaluations en dépendent : suppression impossible.")
+        ) from None
 
 
 # --- Applications: drafting ----------------------------------------------------------------------------------
@@ -201,10 +209,10 @@ def application_start(*, call: Call, user, now: datetime | None = None) -> Appli
     """Open a new draft in the wave open now."""
     now = now or timezone.now()
     if not call.is_published:
-        raise ServiceError("Cet appel n’est pas publié.")
+        raise ServiceError(_("Cet appel n’est pas publié."))
     wave = call.open_wave(now)
     if wave is None:
-        raise ServiceError("Aucune vague de cet appel n’est ouverte actuellement.")
+        raise ServiceError(_("Aucune vague de cet appel n’est ouverte actuellement."))
     application = Application.objects.create(
         call=call, wave=wave, applicant=user, reference=f"tmp-{now.timestamp()}-{user.pk}"
     )
@@ -227,9 +235,9 @@ def application_save(
     """
     unknown = set(values) - set(SAVABLE_FIELDS)
     if unknown:
-        raise ServiceError("Champs inconnus : " + ", ".join(sorted(unknown)))
+        raise ServiceError(_("Champs inconnus : %(fields)s") % {"fields": ", ".join(sorted(unknown))})
     if workflow.APPLICANT not in selectors.application_roles(user, application):
-        raise ServiceError("Seul le porteur du dossier peut le modifier.")
+        raise ServiceError(_("Seul le porteur du dossier peut le modifier."))
     values = dict(values)
     if "budget" in values:
         values["requested_total"] = budget_module.totals(
@@ -248,14 +256,16 @@ def application_save(
         current = Application.objects.select_related("call", "wave", "place__commune").get(pk=application.pk)
     if not updated:
         if not current.is_editable:
-            raise ServiceError("Ce dossier n’est plus modifiable : il a été déposé.")
+            raise ServiceError(_("Ce dossier n’est plus modifiable : il a été déposé."))
         if _same_values(current, values):
             # The dossier already holds exactly this (e.g. two tabs sent the same text).
             return current
         raise StaleRevision(
-            "Ce dossier a été modifié entre-temps (dans un autre onglet ou par une autre personne) : "
-            "votre saisie n’a pas été enregistrée. Elle est conservée ci-dessous ; rechargez la page pour voir "
-            "la dernière version, puis reportez-y vos modifications."
+            _(
+                "Ce dossier a été modifié entre-temps (dans un autre onglet ou par une autre personne) : "
+                "votre saisie n’a pas été enregistrée. Elle est conservée ci-dessous ; rechargez la page pour "
+                "voir la dernière version, puis reportez-y vos modifications."
+            )
         )
     return current
 
@@ -282,7 +292,8 @@ def application_create_project_place(
                 data={**data, "status": "project"},
                 user=user,
                 source="ami",
-                reason=f"Création par le porteur du dossier {application.reference}",
+                reason=_("Création par le porteur du dossier %(reference)s")
+                % {"reference": application.reference},
             )
         except ValidationError as error:
             raise ServiceError(" ".join(error.messages)) from None
@@ -297,10 +308,10 @@ def application_problems(application: Application) -> list[str]:
     """Everything that prevents submitting the dossier, in French ([] when it may be submitted)."""
     problems = []
     if application.place_id is None:
-        problems.append("Étape 1 : choisissez ou créez le tiers-lieu porteur du projet.")
-    for field, label in REQUIRED_PROJECT_FIELDS.items():
+        problems.append(_("Étape 1 : choisissez ou créez le tiers-lieu porteur du projet."))
+    for field, problem in REQUIRED_PROJECT_FIELDS.items():
         if not getattr(application, field).strip():
-            problems.append(f"Étape 2 : renseignez {label}.")
+            problems.append(str(problem))
     answers = application.answers or {}
     attached_questions = set(
         application.attachments.filter(message__isnull=True).values_list("question_id", flat=True)
@@ -310,17 +321,21 @@ def application_problems(application: Application) -> list[str]:
             continue
         if question.kind == QuestionKind.FILE:
             if question.pk not in attached_questions:
-                problems.append(f"Étape 4 : joignez « {question.label} ».")
+                problems.append(_("Étape 4 : joignez « %(question)s ».") % {"question": question.label})
         elif str(answers.get(str(question.pk), "")).strip() == "":
-            problems.append(f"Étape 2 : répondez à « {question.label} ».")
+            problems.append(_("Étape 2 : répondez à « %(question)s ».") % {"question": question.label})
     problems.extend(
-        f"Étape 3 : {p}" for p in budget_module.problems(application.budget, funding_rules(application.call))
+        _("Étape 3 : %(problem)s") % {"problem": problem}
+        for problem in budget_module.problems(application.budget, funding_rules(application.call))
     )
     result = application_eligibility(application)
     if application.place_id and not result.any_eligible:
-        problems.append("Le dossier n’entre dans aucune enveloppe de l’appel (voir l’éligibilité).")
+        problems.append(_("Le dossier n’entre dans aucune enveloppe de l’appel (voir l’éligibilité)."))
     elif application.envelope_id and application.envelope.code not in result.eligible_codes:
-        problems.append(f"Le dossier n’est pas éligible à l’enveloppe « {application.envelope.name} ».")
+        problems.append(
+            _("Le dossier n’est pas éligible à l’enveloppe « %(envelope)s ».")
+            % {"envelope": application.envelope.name}
+        )
     return problems
 
 
@@ -390,7 +405,7 @@ def application_transition(
     roles = selectors.application_roles(actor, locked) - {"reader"}
     rule = workflow.allowed(locked.status, to_status, roles)
     if rule.reason_required and not reason.strip():
-        raise TransitionError(f"L’action « {rule.label} » demande un motif.")
+        raise TransitionError(_("L’action « %(action)s » demande un motif.") % {"action": rule.label})
     source = locked.status
     locked.status = to_status
     locked.save(update_fields=["status", "updated_at"])
@@ -429,16 +444,28 @@ def application_submit(*, application: Application, user, now: datetime | None =
             wave = locked.call.open_wave(now)
             if wave is None:
                 closed = locked.wave
-                when = f" le {local(closed.closes_at)}" if closed and closed.closes_at <= now else ""
-                raise ServiceError(
-                    f"Le dépôt est clos{when} : aucune vague n’est ouverte. Votre brouillon est conservé."
-                )
+                if closed and closed.closes_at <= now:
+                    refusal = _(
+                        "Le dépôt est clos le %(closed_at)s : aucune vague n’est ouverte. "
+                        "Votre brouillon est conservé."
+                    ) % {"closed_at": local(closed.closes_at)}
+                else:
+                    refusal = _(
+                        "Le dépôt est clos : aucune vague n’est ouverte. Votre brouillon est conservé."
+                    )
+                raise ServiceError(refusal)
             locked.wave = wave
         elif locked.corrections_deadline and now > locked.corrections_deadline:
-            raise ServiceError(f"Le délai des corrections a expiré le {local(locked.corrections_deadline)}.")
+            raise ServiceError(
+                _("Le délai des corrections a expiré le %(deadline)s.")
+                % {"deadline": local(locked.corrections_deadline)}
+            )
         problems = application_problems(locked)
         if problems:
-            raise ServiceError("Le dossier ne peut pas encore être déposé : " + " ".join(problems))
+            raise ServiceError(
+                _("Le dossier ne peut pas encore être déposé : %(problems)s")
+                % {"problems": " ".join(problems)}
+            )
         result = application_eligibility(locked)
         if locked.envelope_id is None or locked.envelope.code not in result.eligible_codes:
             locked.envelope = locked.call.envelopes.get(code=result.eligible_codes[0])
@@ -457,7 +484,7 @@ def application_submit(*, application: Application, user, now: datetime | None =
             application=locked,
             to_status=target,
             actor=user,
-            reason="Nouveau dépôt après corrections" if number > 1 else "",
+            reason=_("Nouveau dépôt après corrections") if number > 1 else "",
         )
         locked.refresh_from_db()
         email_send(
@@ -479,7 +506,7 @@ def application_request_corrections(
 ) -> Application:
     """Staff send the dossier back to the applicant ("en construction") with a message and a deadline."""
     if deadline is not None and deadline <= timezone.now():
-        raise ServiceError("La date limite des corrections doit être dans le futur.")
+        raise ServiceError(_("La date limite des corrections doit être dans le futur."))
     locked = application_transition(
         application=application, to_status=Status.CORRECTIONS, actor=actor, reason=message
     )
@@ -521,9 +548,9 @@ def application_withdraw(*, application: Application, actor, reason: str = "") -
 def application_confirm_qpv(*, application: Application, actor) -> Application:
     """Staff confirm the QPV declared by the applicant."""
     if workflow.STAFF not in selectors.application_roles(actor, application):
-        raise ServiceError("Seule l’équipe de l’appel peut confirmer le quartier prioritaire.")
+        raise ServiceError(_("Seule l’équipe de l’appel peut confirmer le quartier prioritaire."))
     if application.qpv_id is None:
-        raise ServiceError("Aucun quartier prioritaire n’est déclaré.")
+        raise ServiceError(_("Aucun quartier prioritaire n’est déclaré."))
     Application.objects.filter(pk=application.pk).update(
         qpv_confirmed_by=actor, qpv_confirmed_at=timezone.now()
     )
@@ -534,12 +561,15 @@ def application_confirm_qpv(*, application: Application, actor) -> Application:
 # --- Attachments and messages --------------------------------------------------------------------------------
 def _store(*, application: Application, user, upload: UploadedFile, **fields) -> Attachment:
     if upload.size > filetypes.MAX_SIZE:
-        raise ServiceError(f"« {upload.name} » dépasse 10 Mo.")
+        raise ServiceError(_("« %(name)s » dépasse 10 Mo.") % {"name": upload.name})
     kind = filetypes.sniff(upload.file)
     if kind is None:
         raise ServiceError(
-            f"« {upload.name} » n’est pas un fichier accepté ({filetypes.ACCEPTED_LABEL}) : "
-            "son contenu a été vérifié."
+            _(
+                "« %(name)s » n’est pas un fichier accepté (PDF, ODT, DOCX, PNG ou JPEG) : "
+                "son contenu a été vérifié."
+            )
+            % {"name": upload.name}
         )
     digest = hashlib.sha256()
     for chunk in upload.chunks():
@@ -567,13 +597,13 @@ def attachment_add(
 ) -> Attachment:
     """Attach a file to an editable dossier (type checked by content, ≤ 10 MB, private storage)."""
     if workflow.APPLICANT not in selectors.application_roles(user, application):
-        raise ServiceError("Seul le porteur du dossier peut y joindre des pièces.")
+        raise ServiceError(_("Seul le porteur du dossier peut y joindre des pièces."))
     if not application.is_editable:
-        raise ServiceError("Ce dossier n’est plus modifiable : il a été déposé.")
+        raise ServiceError(_("Ce dossier n’est plus modifiable : il a été déposé."))
     if question is not None and (
         question.call_id != application.call_id or question.kind != QuestionKind.FILE
     ):
-        raise ServiceError("Cette question n’attend pas de fichier.")
+        raise ServiceError(_("Cette question n’attend pas de fichier."))
     return _store(application=application, user=user, upload=upload, title=title[:200], question=question)
 
 
@@ -581,9 +611,9 @@ def attachment_add(
 def attachment_delete(*, attachment: Attachment, user) -> None:
     application = attachment.application
     if attachment.message_id or workflow.APPLICANT not in selectors.application_roles(user, application):
-        raise ServiceError("Vous ne pouvez pas supprimer cette pièce.")
+        raise ServiceError(_("Vous ne pouvez pas supprimer cette pièce."))
     if not application.is_editable:
-        raise ServiceError("Ce dossier n’est plus modifiable : il a été déposé.")
+        raise ServiceError(_("Ce dossier n’est plus modifiable : il a été déposé."))
     stored = attachment.file.name
     attachment.delete()
     transaction.on_commit(lambda: attachment.file.storage.delete(stored))
@@ -597,10 +627,10 @@ def message_send(
     roles = selectors.application_roles(author, application)
     from_staff = workflow.STAFF in roles
     if not from_staff and workflow.APPLICANT not in roles:
-        raise ServiceError("Vous ne pouvez pas écrire sur ce dossier.")
+        raise ServiceError(_("Vous ne pouvez pas écrire sur ce dossier."))
     body = body.strip()
     if not body:
-        raise ServiceError("Le message est vide.")
+        raise ServiceError(_("Le message est vide."))
     message = Message.objects.create(application=application, author=author, from_staff=from_staff, body=body)
     for upload in files:
         _store(application=application, user=author, upload=upload, message=message)
