@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from tierslieux.core.emails import email_send
 
@@ -50,36 +51,41 @@ def decision_make(
         .get(pk=application.pk)
     )
     if not call_selectors.can_manage_call(actor, locked.call) or locked.status == Status.DRAFT:
-        raise ServiceError("Seule l’équipe de l’appel peut décider.")
+        raise ServiceError(_("Seule l’équipe de l’appel peut décider."))
     if outcome not in TARGETS:
-        raise ServiceError("Cette décision n’existe pas.")
+        raise ServiceError(_("Cette décision n’existe pas."))
     if Decision.objects.filter(application=locked).exists():
-        raise ServiceError("Ce dossier a déjà fait l’objet d’une décision.")
+        raise ServiceError(_("Ce dossier a déjà fait l’objet d’une décision."))
     if locked.status != Status.IN_REVIEW:
-        raise ServiceError("Seul un dossier en instruction peut passer en comité.")
+        raise ServiceError(_("Seul un dossier en instruction peut passer en comité."))
     motivation = motivation.strip()
     total, granted = 0, []
     if outcome == DecisionOutcome.ACCEPTED:
         envelope = envelope or locked.envelope
         if envelope is None or envelope.call_id != locked.call_id:
-            raise ServiceError("Choisissez l’enveloppe de cet appel sur laquelle le dossier est retenu.")
+            raise ServiceError(_("Choisissez l’enveloppe de cet appel sur laquelle le dossier est retenu."))
         granted = [int(a) for a in amounts]
         total = check_amounts(locked.call, granted)
         consumption = review_selectors.envelope_consumption(locked.call)[envelope.pk]
         if consumption.laureates_left is not None and consumption.laureates_left <= 0:
             raise ServiceError(
-                f"L’enveloppe « {envelope.name} » est complète ({envelope.max_laureates} lauréats)."
+                _("L’enveloppe « %(envelope)s » est complète (%(max)s lauréats).")
+                % {"envelope": envelope.name, "max": envelope.max_laureates}
             )
         if consumption.amount_left is not None and total > consumption.amount_left:
             raise ServiceError(
-                f"L’enveloppe « {envelope.name} » n’a plus que {format_euros(consumption.amount_left)} disponibles."
+                _("L’enveloppe « %(envelope)s » n’a plus que %(amount)s disponibles.")
+                % {"envelope": envelope.name, "amount": format_euros(consumption.amount_left)}
             )
     else:
         envelope = None
         if not motivation:
-            raise ServiceError("Motivez la décision : le porteur la recevra.")
+            raise ServiceError(_("Motivez la décision : le porteur la recevra."))
     application_transition(
-        application=locked, to_status=TARGETS[outcome], actor=actor, reason=motivation or "Décision du comité"
+        application=locked,
+        to_status=TARGETS[outcome],
+        actor=actor,
+        reason=motivation or _("Décision du comité"),
     )
     decision = Decision.objects.create(
         application=locked,
@@ -109,7 +115,7 @@ def decision_make(
 def laureates_publish(*, wave: Wave, actor) -> int:
     """Publish the accepted, not yet published decisions of `wave`; returns how many were published."""
     if not call_selectors.can_manage_call(actor, wave.call):
-        raise ServiceError("Seule l’équipe de l’appel peut publier les lauréats.")
+        raise ServiceError(_("Seule l’équipe de l’appel peut publier les lauréats."))
     return Decision.objects.filter(
         application__wave=wave, outcome=DecisionOutcome.ACCEPTED, published_at__isnull=True
     ).update(published_at=timezone.now())

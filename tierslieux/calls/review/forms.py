@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from dsfr.forms import DsfrBaseForm
 
@@ -83,7 +84,8 @@ class ReviewForm(DsfrBaseForm):
         for criterion in self.criteria:
             choices = [("", "—")] + [(str(v), str(v)) for v in range(criterion.scale_max + 1)]
             self.fields[f"score_{criterion.pk}"] = forms.TypedChoiceField(
-                label=f"{criterion.name} — note (0 à {criterion.scale_max}, poids {criterion.weight})",
+                label=gettext("%(criterion)s — note (0 à %(max)s, poids %(weight)s)")
+                % {"criterion": criterion.name, "max": criterion.scale_max, "weight": criterion.weight},
                 help_text=criterion.description,
                 choices=choices,
                 coerce=int,
@@ -92,7 +94,7 @@ class ReviewForm(DsfrBaseForm):
                 error_messages={"invalid_choice": _("Choisissez une note de la liste.")},
             )
             self.fields[f"comment_{criterion.pk}"] = forms.CharField(
-                label=f"{criterion.name} — commentaire",
+                label=gettext("%(criterion)s — commentaire") % {"criterion": criterion.name},
                 required=False,
                 max_length=5000,
                 widget=forms.Textarea(attrs={"rows": 2}),
@@ -142,7 +144,7 @@ class DecisionForm(DsfrBaseForm):
         self.fields["envelope"].queryset = call.envelopes.all()
         for year in range(1, call.years + 1):
             self.fields[f"amount_{year}"] = forms.IntegerField(
-                label=f"Montant accordé, année {year} (€)",
+                label=gettext("Montant accordé, année %(year)s (€)") % {"year": year},
                 required=False,
                 min_value=0,
                 max_value=call.max_per_year or None,

@@ -14,6 +14,7 @@ from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from tierslieux.accounts.models import User
 from tierslieux.accounts.roles import Role
@@ -377,7 +378,7 @@ def wave_statistics(wave: Wave) -> WaveStatistics:
     for envelope in wave.call.envelopes.all():
         envelopes.append((envelope.name, counted.get(envelope.pk, 0), accepted.get(envelope.pk, 0)))
     if counted.get(None):
-        envelopes.append(("Sans enveloppe", counted[None], accepted.get(None, 0)))
+        envelopes.append((_("Sans enveloppe"), counted[None], accepted.get(None, 0)))
     return WaveStatistics(
         wave=wave,
         drafts=by_status.get(Status.DRAFT, 0),
@@ -385,7 +386,7 @@ def wave_statistics(wave: Wave) -> WaveStatistics:
         in_review=by_status.get(Status.IN_REVIEW, 0),
         decided=sum(by_status.get(s, 0) for s in DECIDED),
         by_status=by_status,
-        by_region=[(name or "Région inconnue", n) for name, n in regions],
+        by_region=[(name or _("Région inconnue"), n) for name, n in regions],
         by_envelope=envelopes,
     )
 

@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from tierslieux.accounts.roles import Role, has_role
 from tierslieux.core.emails import email_send
@@ -48,7 +49,7 @@ def _notify_staff(name: str, application: Application, *, reviewer) -> None:
 
 def _require_manager(actor, application: Application) -> None:
     if not review_selectors.can_staff_manage(actor, application):
-        raise ServiceError("Seule l’équipe de l’appel peut faire cela.")
+        raise ServiceError(_("Seule l’équipe de l’appel peut faire cela."))
 
 
 def _is_applicant_side(user, application: Application) -> bool:
@@ -70,26 +71,33 @@ def assignment_create(
     )
     _require_manager(actor, application)
     if application.status not in ASSIGNABLE:
-        raise ServiceError("Seul un dossier déposé ou en instruction peut recevoir des instructeur·rices.")
+        raise ServiceError(_("Seul un dossier déposé ou en instruction peut recevoir des instructeur·rices."))
     if not has_role(reviewer, Role.REVIEWER):
-        raise ServiceError(f"{reviewer.display_name} n’a pas le rôle d’instructeur·rice.")
+        raise ServiceError(
+            _("%(reviewer)s n’a pas le rôle d’instructeur·rice.") % {"reviewer": reviewer.display_name}
+        )
     if _is_applicant_side(reviewer, application):
-        raise ServiceError(f"{reviewer.display_name} porte ce dossier : il ou elle ne peut pas l’instruire.")
+        raise ServiceError(
+            _("%(reviewer)s porte ce dossier : il ou elle ne peut pas l’instruire.")
+            % {"reviewer": reviewer.display_name}
+        )
     if due_at is not None and due_at <= timezone.now():
-        raise ServiceError("La date de rendu doit être dans le futur.")
+        raise ServiceError(_("La date de rendu doit être dans le futur."))
     try:
         with transaction.atomic():
             assignment = ReviewerAssignment.objects.create(
                 application=application, reviewer=reviewer, assigned_by=actor, due_at=due_at
             )
     except IntegrityError:
-        raise ServiceError(f"{reviewer.display_name} instruit déjà ce dossier.") from None
+        raise ServiceError(
+            _("%(reviewer)s instruit déjà ce dossier.") % {"reviewer": reviewer.display_name}
+        ) from None
     if application.status == Status.SUBMITTED:
         application_transition(
             application=application,
             to_status=Status.IN_REVIEW,
             actor=actor,
-            reason="Affectation des instructeur·rices",
+            reason=_("Affectation des instructeur·rices"),
         )
     if notify:
         email_send(
@@ -111,7 +119,7 @@ def assignment_delete(*, assignment: ReviewerAssignment, actor) -> None:
     _require_manager(actor, assignment.application)
     review = getattr(assignment, "review", None)
     if review is not None and review.submitted_at:
-        raise ServiceError("Cette évaluation est rendue : l’affectation ne peut plus être retirée.")
+        raise ServiceError(_("Cette évaluation est rendue : l’affectation ne peut plus être retirée."))
     assignment.delete()
 
 
@@ -157,7 +165,7 @@ def assignments_apply_proposal(
         wave.applications.filter(status__in=ASSIGNABLE).select_related("call", "place__commune")
     )
     if applications and not call_selectors.can_manage_call(actor, wave.call):
-        raise ServiceError("Seule l’équipe de l’appel peut affecter des instructeur·rices.")
+        raise ServiceError(_("Seule l’équipe de l’appel peut affecter des instructeur·rices."))
     proposal = assignment_proposal(applications=applications, avoid_same_department=avoid_same_department)
     created = 0
     with transaction.atomic():
@@ -169,14 +177,16 @@ def assignments_apply_proposal(
 
 
 def reviewer_set_department(*, user, department) -> ReviewerProfile:
-    profile, _ = ReviewerProfile.objects.update_or_create(user=user, defaults={"department": department})
+    profile, _created = ReviewerProfile.objects.update_or_create(
+        user=user, defaults={"department": department}
+    )
     return profile
 
 
 # --- Reviewer side -------------------------------------------------------------------------------------------
 def _own(assignment: ReviewerAssignment, user) -> None:
     if assignment.reviewer_id != getattr(user, "pk", None):
-        raise ServiceError("Cette instruction ne vous est pas confiée.")
+        raise ServiceError(_("Cette instruction ne vous est pas confiée."))
 
 
 @transaction.atomic
@@ -187,7 +197,7 @@ def conflict_declare(
     them and staff are told by email so they can assign someone else."""
     _own(assignment, user)
     if ConflictOfInterest.objects.filter(assignment=assignment).exists():
-        raise ServiceError("Vous avez déjà fait votre déclaration d’intérêts pour ce dossier.")
+        raise ServiceError(_("Vous avez déjà fait votre déclaration d’intérêts pour ce dossier."))
     declaration = ConflictOfInterest.objects.create(
         assignment=assignment, has_conflict=has_conflict, details=details.strip()
     )
@@ -217,18 +227,20 @@ def review_save(
     _own(assignment, user)
     conflict = ConflictOfInterest.objects.filter(assignment=assignment).first()
     if conflict is None:
-        raise ServiceError("Déclarez d’abord l’absence de conflit d’intérêts.")
+        raise ServiceError(_("Déclarez d’abord l’absence de conflit d’intérêts."))
     if conflict.has_conflict:
-        raise ServiceError("Vous avez déclaré un conflit d’intérêts : vous ne pouvez pas évaluer ce dossier.")
+        raise ServiceError(
+            _("Vous avez déclaré un conflit d’intérêts : vous ne pouvez pas évaluer ce dossier.")
+        )
     if assignment.application.status != Status.IN_REVIEW:
-        raise ServiceError("Ce dossier n’est plus en instruction : l’évaluation est close.")
-    review, _ = Review.objects.get_or_create(assignment=assignment)
+        raise ServiceError(_("Ce dossier n’est plus en instruction : l’évaluation est close."))
+    review, _created = Review.objects.get_or_create(assignment=assignment)
     if review.submitted_at:
-        raise ServiceError("Votre évaluation est déjà rendue : elle n’est plus modifiable.")
+        raise ServiceError(_("Votre évaluation est déjà rendue : elle n’est plus modifiable."))
     criteria = {c.pk: c for c in assignment.application.call.criteria.all()}
     unknown = set(scores) - set(criteria)
     if unknown:
-        raise ServiceError("Critère inconnu pour cet appel.")
+        raise ServiceError(_("Critère inconnu pour cet appel."))
     missing = []
     for criterion_id, criterion in criteria.items():
         value, text = scores.get(criterion_id, (None, ""))
@@ -237,7 +249,10 @@ def review_save(
             missing.append(criterion.name)
             continue
         if not 0 <= value <= criterion.scale_max:
-            raise ServiceError(f"« {criterion.name} » : la note va de 0 à {criterion.scale_max}.")
+            raise ServiceError(
+                _("« %(criterion)s » : la note va de 0 à %(max)s.")
+                % {"criterion": criterion.name, "max": criterion.scale_max}
+            )
         Score.objects.update_or_create(
             review=review, criterion=criterion, defaults={"value": value, "comment": (text or "").strip()}
         )
@@ -245,7 +260,8 @@ def review_save(
     if submit:
         if missing:
             raise ServiceError(
-                "Notez chaque critère avant de rendre l’évaluation : " + ", ".join(missing) + "."
+                _("Notez chaque critère avant de rendre l’évaluation : %(criteria)s.")
+                % {"criteria": ", ".join(missing)}
             )
         review.submitted_at = timezone.now()
     review.save()
@@ -260,7 +276,7 @@ def staff_note_add(*, application: Application, author, body: str) -> StaffNote:
     _require_manager(author, application)
     body = body.strip()
     if not body:
-        raise ServiceError("La note est vide.")
+        raise ServiceError(_("La note est vide."))
     return StaffNote.objects.create(application=application, author=author, body=body)
 
 
