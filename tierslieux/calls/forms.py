@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from dsfr.forms import DsfrBaseForm
 
@@ -263,9 +264,11 @@ class ProjectForm(RevisionMixin, DsfrBaseForm):
                 field = forms.CharField(
                     label=label, required=False, max_length=10000, widget=forms.Textarea(attrs={"rows": 3})
                 )
-            field.help_text = question.help_text + (
-                " (obligatoire pour déposer)" if question.required else ""
-            )
+            field.help_text = question.help_text
+            if question.required:
+                field.help_text = gettext("%(help_text)s (obligatoire pour déposer)") % {
+                    "help_text": question.help_text
+                }
             self.fields[name] = field
 
     def values(self) -> dict:

@@ -8,6 +8,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.validators import MaxValueValidator
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from .application import Application
@@ -55,7 +56,9 @@ class ConflictOfInterest(models.Model):
         verbose_name_plural = _("déclarations de conflits d’intérêts")
 
     def __str__(self) -> str:
-        return f"{self.assignment}: {'conflit' if self.has_conflict else 'aucun conflit'}"
+        if self.has_conflict:
+            return gettext("%(assignment)s: conflit") % {"assignment": self.assignment}
+        return gettext("%(assignment)s: aucun conflit") % {"assignment": self.assignment}
 
 
 class Review(models.Model):
@@ -72,7 +75,7 @@ class Review(models.Model):
         verbose_name_plural = _("évaluations")
 
     def __str__(self) -> str:
-        return f"Évaluation — {self.assignment}"
+        return gettext("Évaluation — %(assignment)s") % {"assignment": self.assignment}
 
 
 class Score(models.Model):
@@ -108,7 +111,7 @@ class StaffNote(models.Model):
         verbose_name_plural = _("notes internes")
 
     def __str__(self) -> str:
-        return f"Note — {self.application.reference}"
+        return gettext("Note — %(reference)s") % {"reference": self.application.reference}
 
 
 class DecisionOutcome(models.TextChoices):
