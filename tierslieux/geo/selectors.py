@@ -10,6 +10,7 @@ from typing import Any
 from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Case, Count, F, Q, QuerySet, Sum, Value, When
+from django.utils.translation import gettext_lazy
 
 from .classification import Classification, ClassificationSettings, CommuneFacts, classify
 from .models import Commune, Department, Epci, Region
@@ -85,7 +86,12 @@ def commune_classification(commune: Commune | str) -> Classification:
 
 # ------------------------------------------------------------------------------------------- search
 
-KIND_LABELS = {"region": "Région", "department": "Département", "epci": "EPCI", "commune": "Commune"}
+KIND_LABELS = {
+    "region": gettext_lazy("Région"),
+    "department": gettext_lazy("Département"),
+    "epci": gettext_lazy("EPCI"),
+    "commune": gettext_lazy("Commune"),
+}
 _KIND_ORDER = {"commune": 0, "epci": 1, "department": 2, "region": 3}  # ties: the commune first
 _CANDIDATES = 200
 

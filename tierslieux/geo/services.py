@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from django.db import models, transaction
+from django.utils.translation import gettext as _
 from tqdm import tqdm
 
 from . import sources
@@ -33,7 +34,11 @@ class Counts:
         )
 
     def __str__(self) -> str:
-        return f"{self.created} créés, {self.updated} mis à jour, {self.unchanged} inchangés"
+        return _("%(created)s créés, %(updated)s mis à jour, %(unchanged)s inchangés") % {
+            "created": self.created,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+        }
 
 
 @dataclass
@@ -55,9 +60,15 @@ class LoadReport:
         return bool(total.created or total.updated or self.links_added or self.links_removed)
 
     def lines(self) -> list[str]:
-        lines = [f"{label} : {counts}" for label, counts in self.counts.items()]
-        lines.append(f"Communes des QPV : {self.links_added} liens ajoutés, {self.links_removed} retirés")
-        lines.append(f"Total : {self.total}")
+        lines = [
+            _("%(label)s : %(counts)s") % {"label": label, "counts": counts}
+            for label, counts in self.counts.items()
+        ]
+        lines.append(
+            _("Communes des QPV : %(added)s liens ajoutés, %(removed)s retirés")
+            % {"added": self.links_added, "removed": self.links_removed}
+        )
+        lines.append(_("Total : %(counts)s") % {"counts": self.total})
         return lines
 
 
@@ -170,31 +181,34 @@ def geo_load(
     """
     data = sources.read_all(Path(data_dir), progress=step)
     report = LoadReport()
-    step("écriture en base")
+    step(_("écriture en base"))
     with transaction.atomic():
-        report.counts["Régions"] = _upsert(
+        label = _("Régions")
+        report.counts[label] = _upsert(
             Region,
             data.regions.values(),
             ["name", "name_search", "outline"],
-            label="Régions",
+            label=label,
             progress=progress,
         )
-        report.counts["Départements"] = _upsert(
+        label = _("Départements")
+        report.counts[label] = _upsert(
             Department,
             data.departments.values(),
             ["name", "name_search", "region_id", "outline"],
-            label="Départements",
+            label=label,
             progress=progress,
         )
-        report.counts["EPCI"] = _upsert(
-            Epci, data.epcis.values(), ["name", "name_search", "kind"], label="EPCI", progress=progress
+        label = _("EPCI")
+        report.counts[label] = _upsert(
+            Epci, data.epcis.values(), ["name", "name_search", "kind"], label=label, progress=progress
         )
         ordered = sorted(data.communes.values(), key=lambda c: (c["kind"] != "COM", c["insee"]))
-        report.counts["Communes"] = _upsert(
-            Commune, ordered, COMMUNE_FIELDS, label="Communes", progress=progress
-        )
-        report.counts["QPV"] = _upsert(
-            Qpv, data.qpvs.values(), ["name", "name_search"], label="QPV", progress=progress
+        label = _("Communes")
+        report.counts[label] = _upsert(Commune, ordered, COMMUNE_FIELDS, label=label, progress=progress)
+        label = _("QPV")
+        report.counts[label] = _upsert(
+            Qpv, data.qpvs.values(), ["name", "name_search"], label=label, progress=progress
         )
         report.links_added, report.links_removed = _qpv_links(data.qpvs)
         transaction.on_commit(_after_commit)
@@ -214,14 +228,19 @@ class PerimeterReport:
 
     def lines(self) -> list[str]:
         lines = [
-            f"Périmètres : {len(self.created)} créés, {self.updated} mis à jour, {self.unchanged} inchangés"
+            _("Périmètres : %(created)s créés, %(updated)s mis à jour, %(unchanged)s inchangés")
+            % {"created": len(self.created), "updated": self.updated, "unchanged": self.unchanged}
         ]
         if self.created:
             lines.append(
-                f"{len(self.created)} code(s) absent(s) de la liste des QPV, ajouté(s) : {', '.join(self.created)}"
+                _("%(n)s code(s) absent(s) de la liste des QPV, ajouté(s) : %(codes)s")
+                % {"n": len(self.created), "codes": ", ".join(self.created)}
             )
         if self.unknown_communes:
-            lines.append(f"Communes inconnues ignorées : {', '.join(self.unknown_communes)}")
+            lines.append(
+                _("Communes inconnues ignorées : %(communes)s")
+                % {"communes": ", ".join(self.unknown_communes)}
+            )
         return lines
 
 
@@ -250,15 +269,21 @@ def qpv_perimeters_load(
         features = sources.read_feature_collection(path)
     else:
         if not path.exists():
-            raise SourceError([Problem(path.name, None, "fichier introuvable")])
+            raise SourceError([Problem(path.name, None, _("fichier introuvable"))])
         try:
             data = json.loads(path.read_bytes())
         except (json.JSONDecodeError, UnicodeDecodeError) as exc:
             raise SourceError(
-                [Problem(path.name, getattr(exc, "lineno", None), f"GeoJSON invalide ({exc})")]
+                [
+                    Problem(
+                        path.name,
+                        getattr(exc, "lineno", None),
+                        _("GeoJSON invalide (%(error)s)") % {"error": exc},
+                    )
+                ]
             ) from exc
         if not isinstance(data, dict) or data.get("type") != "FeatureCollection":
-            raise SourceError([Problem(path.name, 1, "une FeatureCollection GeoJSON est attendue")])
+            raise SourceError([Problem(path.name, 1, _("une FeatureCollection GeoJSON est attendue"))])
         features = data.get("features") or []
     collector = sources.Collector()
     perimeters: dict[str, dict] = {}
@@ -266,24 +291,38 @@ def qpv_perimeters_load(
         properties = (feature or {}).get("properties") or {}
         code = str(properties.get(code_field) or "").strip()
         if not code or len(code) > 10:
-            problem = f"code « {code} » invalide" if code else f"code absent (propriété « {code_field} »)"
-            collector.add(path.name, number, problem, "entité")
+            problem = (
+                _("code « %(code)s » invalide") % {"code": code}
+                if code
+                else _("code absent (propriété « %(field)s »)") % {"field": code_field}
+            )
+            collector.add(path.name, number, problem, _("entité"))
             continue
         geometry = (feature or {}).get("geometry")
         if not sources._valid_geometry(geometry):
-            collector.add(path.name, number, f"{code} : géométrie Polygon ou MultiPolygon attendue", "entité")
+            collector.add(
+                path.name,
+                number,
+                _("%(code)s : géométrie Polygon ou MultiPolygon attendue") % {"code": code},
+                _("entité"),
+            )
             continue
         try:
             shape = shapely.from_geojson(json.dumps(geometry))
         except shapely.errors.GEOSException as exc:
-            collector.add(path.name, number, f"{code} : géométrie illisible ({exc})", "entité")
+            collector.add(
+                path.name,
+                number,
+                _("%(code)s : géométrie illisible (%(error)s)") % {"code": code, "error": exc},
+                _("entité"),
+            )
             continue
         if not shape.is_valid:
             shape = shapely.make_valid(shape)
         entry = perimeters.setdefault(code, {"shapes": [], "properties": properties, "line": number})
         entry["shapes"].append(shape)
     if not features:
-        collector.add(path.name, None, "aucune entité")
+        collector.add(path.name, None, _("aucune entité"))
     collector.raise_if_any()
 
     report = PerimeterReport()

@@ -10,6 +10,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from . import selectors
@@ -21,7 +22,7 @@ COMMUNES_PER_PAGE = 50
 
 
 def _crumbs(*items: tuple[str, str | None]) -> list[dict]:
-    return [{"label": "Territoires", "url": reverse("geo:index")}] + [
+    return [{"label": _("Territoires"), "url": reverse("geo:index")}] + [
         {"label": label, "url": url} for label, url in items
     ]
 
@@ -33,8 +34,8 @@ def index(request):
         request,
         "geo/index.html",
         {
-            "page_title": "Territoires",
-            "breadcrumb": [{"label": "Territoires"}],
+            "page_title": _("Territoires"),
+            "breadcrumb": [{"label": _("Territoires")}],
             "regions": selectors.regions_with_departments(),
         },
     )
@@ -53,8 +54,8 @@ def search(request):
         request,
         "geo/search.html",
         {
-            "page_title": f"Recherche « {q} »" if q else "Rechercher un territoire",
-            "breadcrumb": _crumbs(("Recherche", None)),
+            "page_title": _("Recherche « %(q)s »") % {"q": q} if q else _("Rechercher un territoire"),
+            "breadcrumb": _crumbs((_("Recherche"), None)),
             "q": q,
             "results": results[:SEARCH_PAGE_SIZE],
             "truncated": len(results) > SEARCH_PAGE_SIZE,
@@ -76,7 +77,7 @@ def commune(request, insee: str):
     try:
         item = selectors.commune_get(insee)
     except Commune.DoesNotExist as exc:
-        raise Http404("Commune inconnue.") from exc
+        raise Http404(_("Commune inconnue.")) from exc
     context = {
         "page_title": f"{item.name} ({item.insee})",
         "breadcrumb": _crumbs(
@@ -149,7 +150,7 @@ def region(request, code: str):
 def outlines(request, level: str):
     """Public: GeoJSON outlines of every region ("regions") or department ("departements"), cacheable."""
     if level not in selectors.OUTLINE_LEVELS:
-        raise Http404("Contours inconnus.")
+        raise Http404(_("Contours inconnus."))
     return geojson_response(request, selectors.outlines_geojson_bytes(level), max_age=3600)
 
 

@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 from django.urls import reverse
+from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import gettext as _
 
 from tierslieux.geo.coverage import (
     CoverageIndex,
@@ -41,11 +43,11 @@ from .inputs import (
 from .models import CommuneCoverage, CoverageRun
 
 KIND_LABELS = {
-    "france": "France",
-    "region": "Région",
-    "departement": "Département",
-    "epci": "Intercommunalité (EPCI)",
-    "commune": "Commune",
+    "france": gettext_lazy("France"),
+    "region": gettext_lazy("Région"),
+    "departement": gettext_lazy("Département"),
+    "epci": gettext_lazy("Intercommunalité (EPCI)"),
+    "commune": gettext_lazy("Commune"),
 }
 WHITE_ZONE_LIMIT = 50
 # Distance classes of the map and of the histogram (km); the last class is "no place at all".
@@ -269,7 +271,7 @@ def _histogram(result: CoverageResult, mask: np.ndarray, population: np.ndarray)
     bars = []
     for low, high in zip(HISTOGRAM_BINS[:-1], HISTOGRAM_BINS[1:], strict=True):
         inside = (km >= low) & (km < high)
-        label = f"{low:g} à {high:g} km" if math.isfinite(high) else f"{low:g} km et plus"
+        label = _distance_label(low, high)
         count = int(inside.sum())
         bars.append(
             Bar(label, count, f"{count:,}".replace(",", " "), extra={"population": float(pop[inside].sum())})
@@ -279,7 +281,7 @@ def _histogram(result: CoverageResult, mask: np.ndarray, population: np.ndarray)
         count = int(none.sum())
         bars.append(
             Bar(
-                "aucun lieu compté",
+                _("aucun lieu compté"),
                 count,
                 f"{count:,}".replace(",", " "),
                 extra={"population": float(pop[none].sum())},
@@ -358,7 +360,8 @@ def territory_diagnostic(territory: Territory, place_filter: PlaceFilter = DEFAU
             fingerprint=fingerprint,
         )
 
-    return memoized(("diagnostic", territory, place_filter.key, fingerprint), build)
+    # the texts (histogram labels) are in the active language
+    return memoized(("diagnostic", territory, place_filter.key, fingerprint, get_language()), build)
 
 
 # ------------------------------------------------------------------------------------------- per-commune table
@@ -438,16 +441,18 @@ def distance_class(km: float | None) -> int:
     return len(MAP_CLASSES) - 1
 
 
+def _distance_label(low: float, high: float) -> str:
+    if not math.isfinite(high):
+        return _("%(low)s km et plus") % {"low": f"{low:g}"}
+    return _("%(low)s à %(high)s km") % {"low": f"{low:g}", "high": f"{high:g}"}
+
+
 def map_legend() -> list[dict]:
     items = []
     for k, (low, high) in enumerate(MAP_CLASSES):
-        label = (
-            f"moins de {high:g} km"
-            if low == 0
-            else (f"{low:g} à {high:g} km" if math.isfinite(high) else f"{low:g} km et plus")
-        )
+        label = _("moins de %(high)s km") % {"high": f"{high:g}"} if low == 0 else _distance_label(low, high)
         items.append({"colour": MAP_COLOURS[k], "label": label})
-    items.append({"colour": MAP_COLOURS[-1], "label": "aucun tiers-lieu compté"})
+    items.append({"colour": MAP_COLOURS[-1], "label": _("aucun tiers-lieu compté")})
     return items
 
 
@@ -512,7 +517,7 @@ def choropleth_geojson(territory: Territory, place_filter: PlaceFilter = DEFAULT
                 "km": None if km is None else round(km, 1),
                 "class": k,
                 "colour": MAP_COLOURS[k],
-                "label": "aucun tiers-lieu" if km is None else f"{km:.1f} km".replace(".", ","),
+                "label": _("aucun tiers-lieu") if km is None else f"{km:.1f} km".replace(".", ","),
             }
             features.append(
                 '{"type":"Feature","properties":'
@@ -523,7 +528,8 @@ def choropleth_geojson(territory: Territory, place_filter: PlaceFilter = DEFAULT
             )
         return ('{"type":"FeatureCollection","features":[' + ",".join(features) + "]}").encode()
 
-    return memoized(("geojson", territory, place_filter.key, fingerprint), build)
+    # the texts (labels) are in the active language
+    return memoized(("geojson", territory, place_filter.key, fingerprint, get_language()), build)
 
 
 # ------------------------------------------------------------------------------------------- what-if

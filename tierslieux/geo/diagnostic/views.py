@@ -9,6 +9,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from tierslieux.accounts.roles import is_programme_staff
@@ -26,20 +27,20 @@ def _territory(kind: str | None, code: str | None) -> selectors.Territory:
     if kind is None:
         return selectors.FRANCE
     if kind not in KINDS:
-        raise Http404("Type de territoire inconnu.")
+        raise Http404(_("Type de territoire inconnu."))
     try:
         return selectors.territory_get(kind, code or "")
     except selectors.TerritoryNotFound as exc:
-        raise Http404("Territoire inconnu.") from exc
+        raise Http404(_("Territoire inconnu.")) from exc
 
 
 def _crumbs(territory: selectors.Territory) -> list[dict]:
-    items = [{"label": "Diagnostic territorial", "url": reverse("diagnostic:france")}]
+    items = [{"label": _("Diagnostic territorial"), "url": reverse("diagnostic:france")}]
     items += [{"label": label, "url": url} for label, url in territory.parents]
     if territory.kind != "france":
         items.append({"label": territory.title})
     else:
-        items[-1] = {"label": "Diagnostic territorial"}
+        items[-1] = {"label": _("Diagnostic territorial")}
     return items
 
 
@@ -59,7 +60,7 @@ def territory(request, kind: str | None = None, code: str | None = None):
     item = _territory(kind, code)
     form, place_filter = place_filter_from(request.GET)
     context = {
-        "page_title": f"Diagnostic territorial — {item.title}",
+        "page_title": _("Diagnostic territorial — %(territory)s") % {"territory": item.title},
         "breadcrumb": _crumbs(item),
         "territory": item,
         "form": form,
@@ -75,12 +76,12 @@ def territory(request, kind: str | None = None, code: str | None = None):
         diagnostic=diagnostic,
         query=query,
         histogram_svg=charts.bar_chart(
-            diagnostic.histogram, title="Nombre de communes par distance au tiers-lieu le plus proche"
+            diagnostic.histogram, title=_("Nombre de communes par distance au tiers-lieu le plus proche")
         ),
         children_svg=charts.bar_chart(
             diagnostic.children,
-            title="Part de la population à moins de "
-            f"{diagnostic.summary.white_zone_km:g} km d’un tiers-lieu, par subdivision",
+            title=_("Part de la population à moins de %(km)s km d’un tiers-lieu, par subdivision")
+            % {"km": f"{diagnostic.summary.white_zone_km:g}"},
             max_value=1.0,
         ),
         map_url=item.url("map") + (f"?{query}" if query else ""),
@@ -101,7 +102,7 @@ def _filter_or_400(request):
     _form, place_filter = place_filter_from(request.GET)
     if place_filter is None:
         return None, HttpResponse(
-            "Filtre invalide : cochez au moins un statut connu.",
+            _("Filtre invalide : cochez au moins un statut connu."),
             status=400,
             content_type="text/plain; charset=utf-8",
         )
@@ -158,13 +159,13 @@ def what_if(request):
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
     if not is_programme_staff(request.user):
-        raise PermissionDenied("Réservé à l’équipe du programme.")
+        raise PermissionDenied(_("Réservé à l’équipe du programme."))
     _form, place_filter = place_filter_from(request.POST)
     form = WhatIfForm(request.POST)
     context = {"what_if_form": form, "place_filter": place_filter or DEFAULT_FILTER}
     status = 200
     if place_filter is None:
-        context["error"] = "Filtre invalide : cochez au moins un statut connu."
+        context["error"] = _("Filtre invalide : cochez au moins un statut connu.")
         status = 400
     elif not form.is_valid():
         status = 400
@@ -175,10 +176,10 @@ def what_if(request):
     template = "diagnostic/_what_if_result.html" if request.htmx else "diagnostic/what_if.html"
     if not request.htmx:
         context.update(
-            page_title="Simulation d’un nouveau tiers-lieu",
+            page_title=_("Simulation d’un nouveau tiers-lieu"),
             breadcrumb=[
-                {"label": "Diagnostic territorial", "url": reverse("diagnostic:france")},
-                {"label": "Simulation"},
+                {"label": _("Diagnostic territorial"), "url": reverse("diagnostic:france")},
+                {"label": _("Simulation")},
             ],
         )
     return render(request, template, context, status=status)
