@@ -125,6 +125,12 @@ def test_matrix_on_a_submitted_dossier(
         url("application_step", pk, 2), {"revision": 3, "project_title": "x"}
     )
     assert response.status_code == 409
+    # An autosave from a page left open elsewhere says it where the page shows its saves (htmx swaps a 200).
+    autosave = client_for(applicant).post(
+        url("application_step", pk, 2), {"revision": 3, "project_title": "x"}, headers={"HX-Request": "true"}
+    )
+    assert autosave.status_code == 200 and "plus modifiable" in autosave.content.decode()
+    assert "Enregistré à" not in autosave.content.decode()
     # Staff cannot fill the applicant's steps.
     assert client_for(programme_staff).get(url("application_step", pk, 2)).status_code == 403
 

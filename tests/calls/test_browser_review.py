@@ -88,7 +88,7 @@ def test_assign_score_decide_publish(page, login, mailbox):
     assert "retenu" in decision_email["Subject"]
     assert "135" in mailbox.text(decision_email)
     page.get_by_role("button", name="Publier les lauréats").click()
-    page.get_by_text("1 lauréat(s) publié(s).").wait_for()
+    page.get_by_text("1 lauréat publié.").wait_for()
     assert_accessible(page)
 
     # Anyone sees the laureate in the public list.
@@ -118,7 +118,7 @@ def test_staff_side_pages_are_accessible(page, login):
     page.get_by_role("button", name="Recalculer la proposition").click()
     assert_accessible(page)
     page.get_by_role("button", name="Appliquer la proposition").click()
-    page.get_by_text("4 affectation(s) créée(s).").wait_for()
+    page.get_by_text("4 affectations créées.").wait_for()
     assert_accessible(page)
     page.goto(reverse("calls:review_file", args=[reviewed.pk]))
     assert page.locator("#disagreement").is_visible()

@@ -255,6 +255,9 @@ def application_step(request, pk: int, step: int):
     if workflow.APPLICANT not in roles:
         return refuse(request, _("Seul le porteur du dossier peut le remplir."))
     if not application.is_editable and (request.method == "POST" or step != 5):
+        if request.method == "POST" and request.htmx:
+            # An autosave after the dossier was submitted (from another tab): say it where the page shows saves.
+            return _saved_fragment(request, application, step, error=NOT_EDITABLE, status=409)
         if request.method == "POST":
             return refuse(request, NOT_EDITABLE, status=409)
         return redirect("calls:application", application.pk)

@@ -125,11 +125,8 @@ def publish(request, pk: int):
     if not can_manage:
         return refuse(request, _("Seule l’équipe de cet appel peut publier les lauréats."))
     count = committee_services.laureates_publish(wave=wave, actor=request.user)
-    # The French text keeps "(s)" for any count (the wording the interface always had); ngettext lets a
-    # translation give real singular and plural forms.
     messages.success(
         request,
-        ngettext("%(count)s lauréat(s) publié(s).", "%(count)s lauréat(s) publié(s).", count)
-        % {"count": count},
+        ngettext("%(count)s lauréat publié.", "%(count)s lauréats publiés.", count) % {"count": count},
     )
     return redirect("calls:committee", wave.pk)

@@ -291,11 +291,9 @@ def wave_assignments(request, pk: int):
             except ServiceError as error:
                 form.add_error(None, str(error))
             else:
-                # The French text keeps "(s)" for any number (the wording the interface always had); ngettext lets
-                # a translation give real singular and plural forms.
                 messages.success(
                     request,
-                    ngettext("%(n)s affectation(s) créée(s).", "%(n)s affectation(s) créée(s).", created)
+                    ngettext("%(n)s affectation créée.", "%(n)s affectations créées.", created)
                     % {"n": created},
                 )
                 return redirect("calls:wave_assignments", wave.pk)
