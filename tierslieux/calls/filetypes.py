@@ -9,7 +9,6 @@ import zipfile
 from typing import BinaryIO
 
 MAX_SIZE = 10 * 1024 * 1024
-ACCEPTED_LABEL = "PDF, ODT, DOCX, PNG ou JPEG"
 ODT_MIMETYPE = b"application/vnd.oasis.opendocument.text"
 
 KINDS = {

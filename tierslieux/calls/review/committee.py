@@ -9,6 +9,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from tierslieux.core.emails import email_send
 
@@ -69,7 +70,11 @@ def decision_make(
         consumption = review_selectors.envelope_consumption(locked.call)[envelope.pk]
         if consumption.laureates_left is not None and consumption.laureates_left <= 0:
             raise ServiceError(
-                _("L’enveloppe « %(envelope)s » est complète (%(max)s lauréats).")
+                ngettext(
+                    "L’enveloppe « %(envelope)s » est complète (%(max)s lauréat).",
+                    "L’enveloppe « %(envelope)s » est complète (%(max)s lauréats).",
+                    envelope.max_laureates,
+                )
                 % {"envelope": envelope.name, "max": envelope.max_laureates}
             )
         if consumption.amount_left is not None and total > consumption.amount_left:
