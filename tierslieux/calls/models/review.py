@@ -57,8 +57,8 @@ class ConflictOfInterest(models.Model):
 
     def __str__(self) -> str:
         if self.has_conflict:
-            return gettext("%(assignment)s: conflit") % {"assignment": self.assignment}
-        return gettext("%(assignment)s: aucun conflit") % {"assignment": self.assignment}
+            return gettext("%(assignment)s : conflit") % {"assignment": self.assignment}
+        return gettext("%(assignment)s : aucun conflit") % {"assignment": self.assignment}
 
 
 class Review(models.Model):
