@@ -15,6 +15,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from . import exports, selectors, services
@@ -82,11 +84,12 @@ _FORM_LOCK = threading.Lock()
 
 def _filter_form_html(request) -> str:
     """The filter form, rendered once per distinct query (DSFR widgets are slow to render; the form only
-    depends on the query string and on the list of regions and departments)."""
+    depends on the query string, on the list of regions and departments and on the active language)."""
     choices = selectors.territory_choices()
     key = (
         tuple(sorted((k, tuple(request.GET.getlist(k))) for k in request.GET if k != "page")),
         hash((tuple(choices["regions"]), tuple(choices["departments"]))),
+        get_language(),
     )
     with _FORM_LOCK:
         html = _FORM_CACHE.get(key)
@@ -117,8 +120,8 @@ def atlas(request):
         "legend": _legend(),
         "type_colours": TYPE_COLOURS,
         "type_codes": TYPE_CODES,
-        "page_title": "Atlas des tiers-lieux",
-        "breadcrumb": [{"label": "Atlas des tiers-lieux"}],
+        "page_title": _("Atlas des tiers-lieux"),
+        "breadcrumb": [{"label": _("Atlas des tiers-lieux")}],
     }
     return render(request, "places/atlas.html", context)
 
@@ -188,7 +191,7 @@ def detail(request, slug: str):
             "can_edit": selectors.place_can_edit(place, request.user),
             "page_title": place.name,
             "breadcrumb": [
-                {"label": "Atlas des tiers-lieux", "url": reverse("places:atlas")},
+                {"label": _("Atlas des tiers-lieux"), "url": reverse("places:atlas")},
                 {"label": place.name},
             ],
         },
@@ -213,11 +216,11 @@ def _history_page(request, place: Place, status: int = 200):
             "place": place,
             "versions": selectors.place_versions(place),
             "can_revert": selectors.place_can_revert(request.user),
-            "page_title": f"Historique — {place.name}",
+            "page_title": _("Historique — %(place)s") % {"place": place.name},
             "breadcrumb": [
-                {"label": "Atlas des tiers-lieux", "url": reverse("places:atlas")},
+                {"label": _("Atlas des tiers-lieux"), "url": reverse("places:atlas")},
                 {"label": place.name, "url": place.get_absolute_url()},
-                {"label": "Historique"},
+                {"label": _("Historique")},
             ],
         },
         status=status,
@@ -237,7 +240,7 @@ def revert(request, slug: str, version_id: int):
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return _history_page(request, version.place, status=409)
-    messages.success(request, "La modification a été annulée.")
+    messages.success(request, _("La modification a été annulée."))
     return redirect("places:history", slug=slug)
 
 

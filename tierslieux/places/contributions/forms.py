@@ -207,9 +207,8 @@ class MappingForm(DsfrBaseForm):
         duplicated = sorted({f for f in fields if fields.count(f) > 1})
         if duplicated:
             raise ValidationError(
-                "Chaque champ ne peut recevoir qu’une colonne : "
-                + ", ".join(IMPORT_FIELDS[f] for f in duplicated)
-                + "."
+                _("Chaque champ ne peut recevoir qu’une colonne : %(fields)s.")
+                % {"fields": ", ".join(str(IMPORT_FIELDS[f]) for f in duplicated)}
             )
         return cleaned
 

@@ -6,13 +6,17 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from tierslieux.places.models import Place
 
 from .. import ratelimit
 from ..forms import add_service_error, bot_detected
 
-RATE_LIMIT_MESSAGE = "Vous avez envoyé beaucoup de messages en peu de temps : réessayez dans une heure."
+RATE_LIMIT_MESSAGE = gettext_lazy(
+    "Vous avez envoyé beaucoup de messages en peu de temps : réessayez dans une heure."
+)
 
 
 def get_place(slug: str) -> Place:
@@ -21,7 +25,7 @@ def get_place(slug: str) -> Place:
 
 def place_crumbs(place: Place, label: str) -> list[dict]:
     return [
-        {"label": "Atlas des tiers-lieux", "url": reverse("places:atlas")},
+        {"label": _("Atlas des tiers-lieux"), "url": reverse("places:atlas")},
         {"label": place.name, "url": place.get_absolute_url()},
         {"label": label},
     ]

@@ -14,6 +14,8 @@ from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from tierslieux.places.importing import (
@@ -29,7 +31,7 @@ from ..forms import ImportUploadForm, MappingForm
 from .moderation import staff_only
 
 TOKEN_RE = re.compile(r"^[0-9a-f]{32}$")
-CRUMB = {"label": "Importer des lieux", "url": reverse_lazy("contributions:import")}
+CRUMB = {"label": gettext_lazy("Importer des lieux"), "url": reverse_lazy("contributions:import")}
 
 
 def _folder() -> Path:
@@ -76,8 +78,8 @@ def upload(request):
             if upload.size > MAX_BYTES:
                 form.add_error(
                     "file",
-                    f"Le fichier pèse {upload.size / 1024 / 1024:.1f} Mo : la limite est de "
-                    f"{MAX_BYTES // 1024 // 1024} Mo.",
+                    _("Le fichier pèse %(size)s Mo : la limite est de %(limit)s Mo.")
+                    % {"size": f"{upload.size / 1024 / 1024:.1f}", "limit": MAX_BYTES // 1024 // 1024},
                 )
                 status = 413
             else:
@@ -99,8 +101,8 @@ def upload(request):
         "contributions/import/upload.html",
         {
             "form": form,
-            "page_title": "Importer des lieux",
-            "breadcrumb": [{"label": "Importer des lieux"}],
+            "page_title": _("Importer des lieux"),
+            "breadcrumb": [{"label": _("Importer des lieux")}],
         },
         status=status,
     )
@@ -111,7 +113,7 @@ def upload(request):
 def preview(request, token: str):
     """Programme staff only: map the columns, preview every row, then import (one transaction)."""
     meta, table = _load(token)
-    choices = [("", "— ignorer —")] + list(IMPORT_FIELDS.items())
+    choices = [("", _("— ignorer —"))] + list(IMPORT_FIELDS.items())
     guessed = guess_mapping(table.columns)
     initial = {f"col_{n}": guessed.get(column, "") for n, column in enumerate(table.columns)}
     form = MappingForm(request.POST or None, columns=table.columns, choices=choices, initial=initial)
@@ -129,15 +131,15 @@ def preview(request, token: str):
         else:
             if commit:
                 _forget(token)
-                messages.success(request, "Import terminé : " + report.summary() + ".")
+                messages.success(request, _("Import terminé : %(summary)s.") % {"summary": report.summary()})
                 return render(
                     request,
                     "contributions/import/done.html",
                     {
                         "report": report,
                         "meta": meta,
-                        "page_title": "Import terminé",
-                        "breadcrumb": [CRUMB, {"label": "Import terminé"}],
+                        "page_title": _("Import terminé"),
+                        "breadcrumb": [CRUMB, {"label": _("Import terminé")}],
                     },
                 )
     if form.errors:
@@ -151,8 +153,8 @@ def preview(request, token: str):
             "meta": meta,
             "table": table,
             "token": token,
-            "page_title": "Aperçu de l’import",
-            "breadcrumb": [CRUMB, {"label": "Aperçu"}],
+            "page_title": _("Aperçu de l’import"),
+            "breadcrumb": [CRUMB, {"label": _("Aperçu")}],
         },
         status=status,
     )

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from tierslieux.places.selectors import place_can_edit
@@ -22,7 +23,7 @@ def edit(request, slug: str):
     place = get_place(slug)
     if not place_can_edit(place, request.user):
         raise PermissionDenied(
-            "Seuls les gestionnaires de ce lieu et l’équipe du programme peuvent le modifier."
+            _("Seuls les gestionnaires de ce lieu et l’équipe du programme peuvent le modifier.")
         )
     form = EditForm(request.POST or None, initial=PlaceDataForm.initial_for(place))
     status = 200
@@ -35,14 +36,14 @@ def edit(request, slug: str):
             except ValidationError as error:
                 add_service_error(form, error)
             else:
-                messages.success(request, "La fiche du lieu est enregistrée.")
+                messages.success(request, _("La fiche du lieu est enregistrée."))
                 return redirect("places:history", slug=place.slug)
         status = 400
     return form_page(
         request,
         form=form,
-        title=f"Modifier {place.name}",
-        submit="Enregistrer",
+        title=_("Modifier %(place)s") % {"place": place.name},
+        submit=_("Enregistrer"),
         place=place,
         status=status,
         honeypot=False,

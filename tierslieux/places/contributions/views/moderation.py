@@ -10,6 +10,8 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from .. import services
@@ -17,7 +19,7 @@ from ..forms import DecisionForm, add_service_error
 from ..models import Claim, ContactMessage, ErrorReport, Proposal
 from ..selectors import can_moderate, diff_rows, moderation_queue
 
-QUEUE_CRUMB = {"label": "Modération", "url": reverse_lazy("contributions:moderation")}
+QUEUE_CRUMB = {"label": gettext_lazy("Modération"), "url": reverse_lazy("contributions:moderation")}
 
 
 def staff_only(view):
@@ -25,7 +27,7 @@ def staff_only(view):
     @login_required
     def wrapper(request, *args, **kwargs):
         if not can_moderate(request.user):
-            raise PermissionDenied("Réservé à l’équipe du programme.")
+            raise PermissionDenied(_("Réservé à l’équipe du programme."))
         return view(request, *args, **kwargs)
 
     return wrapper
@@ -39,8 +41,8 @@ def queue(request):
         "contributions/moderation/queue.html",
         {
             "queue": moderation_queue(),
-            "page_title": "Modération des contributions",
-            "breadcrumb": [{"label": "Modération"}],
+            "page_title": _("Modération des contributions"),
+            "breadcrumb": [{"label": _("Modération")}],
         },
     )
 
@@ -50,51 +52,51 @@ ACTIONS = {
     Proposal: {
         "accept": (
             lambda obj, user, reason: services.proposal_accept(proposal=obj, user=user, reason=reason),
-            "Proposition acceptée : la fiche est à jour et l’auteur·rice est prévenu·e.",
+            gettext_lazy("Proposition acceptée : la fiche est à jour et l’auteur·rice est prévenu·e."),
         ),
         "refuse": (
             lambda obj, user, reason: services.proposal_refuse(proposal=obj, user=user, reason=reason),
-            "Proposition refusée : l’auteur·rice est prévenu·e.",
+            gettext_lazy("Proposition refusée : l’auteur·rice est prévenu·e."),
         ),
     },
     ErrorReport: {
         "resolve": (
             lambda obj, user, reason: services.report_resolve(report=obj, user=user, reason=reason),
-            "Signalement traité.",
+            gettext_lazy("Signalement traité."),
         ),
         "resolve_close": (
             lambda obj, user, reason: services.report_resolve(
                 report=obj, user=user, reason=reason, mark_closed=True
             ),
-            "Signalement traité : le lieu est indiqué fermé.",
+            gettext_lazy("Signalement traité : le lieu est indiqué fermé."),
         ),
         "dismiss": (
             lambda obj, user, reason: services.report_dismiss(report=obj, user=user, reason=reason),
-            "Signalement écarté.",
+            gettext_lazy("Signalement écarté."),
         ),
     },
     Claim: {
         "approve": (
             lambda obj, user, reason: services.claim_approve(claim=obj, user=user, reason=reason),
-            "Demande approuvée : la personne gère désormais ce lieu.",
+            gettext_lazy("Demande approuvée : la personne gère désormais ce lieu."),
         ),
         "refuse": (
             lambda obj, user, reason: services.claim_refuse(claim=obj, user=user, reason=reason),
-            "Demande refusée : la personne est prévenue.",
+            gettext_lazy("Demande refusée : la personne est prévenue."),
         ),
     },
     ContactMessage: {
         "close": (
             lambda obj, user, reason: services.contact_close(contact=obj, user=user, reason=reason),
-            "Message marqué comme traité.",
+            gettext_lazy("Message marqué comme traité."),
         ),
     },
 }
 TITLES = {
-    Proposal: "Proposition n° {pk}",
-    ErrorReport: "Signalement n° {pk}",
-    Claim: "Demande de gestion n° {pk}",
-    ContactMessage: "Message n° {pk}",
+    Proposal: gettext_lazy("Proposition n° %(pk)s"),
+    ErrorReport: gettext_lazy("Signalement n° %(pk)s"),
+    Claim: gettext_lazy("Demande de gestion n° %(pk)s"),
+    ContactMessage: gettext_lazy("Message n° %(pk)s"),
 }
 TEMPLATES = {
     Proposal: "contributions/moderation/proposal.html",
@@ -112,7 +114,7 @@ def _decide(request, model, pk: int):
         status = 400
         action = ACTIONS[model].get(request.POST.get("action", ""))
         if action is None:
-            form.add_error(None, "Action inconnue.")
+            form.add_error(None, _("Action inconnue."))
         elif form.is_valid():
             service, success = action
             try:
@@ -125,7 +127,7 @@ def _decide(request, model, pk: int):
         obj.refresh_from_db()
         if action is not None and obj.status != "pending":
             status = 409  # already decided (perhaps by someone else meanwhile): a conflict
-    title = TITLES[model].format(pk=obj.pk)
+    title = TITLES[model] % {"pk": obj.pk}
     place = getattr(obj, "place", None)
     context = {
         "obj": obj,

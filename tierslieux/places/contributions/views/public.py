@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from tierslieux.places.selectors import place_is_managed_by
@@ -21,7 +22,9 @@ from .common import form_page, get_place, submit_public_form
 def thanks(request):
     """Public: after a contribution."""
     return render(
-        request, "contributions/thanks.html", {"page_title": "Merci !", "breadcrumb": [{"label": "Merci"}]}
+        request,
+        "contributions/thanks.html",
+        {"page_title": _("Merci !"), "breadcrumb": [{"label": _("Merci")}]},
     )
 
 
@@ -42,13 +45,17 @@ def _propose(request, place=None):
                 author_email=data.get("author_email") or "",
                 comment=data["comment"],
             ),
-            "Merci ! Votre proposition sera relue par l’équipe du programme.",
+            _("Merci ! Votre proposition sera relue par l’équipe du programme."),
         )
         if isinstance(result, HttpResponse):
             return result
         status = result
-    title = f"Proposer une modification : {place.name}" if place else "Proposer un tiers-lieu"
-    intro = (
+    title = (
+        _("Proposer une modification : %(place)s") % {"place": place.name}
+        if place
+        else _("Proposer un tiers-lieu")
+    )
+    intro = _(
         "Votre proposition sera relue par l’équipe du programme avant publication."
         " Les gestionnaires d’un lieu peuvent le modifier directement après l’avoir revendiqué."
     )
@@ -56,7 +63,7 @@ def _propose(request, place=None):
         request,
         form=form,
         title=title,
-        submit="Envoyer la proposition",
+        submit=_("Envoyer la proposition"),
         place=place,
         intro=intro,
         status=status,
@@ -93,7 +100,7 @@ def report(request, slug: str):
                 author=request.user,
                 author_email=data.get("author_email") or "",
             ),
-            "Merci ! Votre signalement sera examiné par l’équipe du programme.",
+            _("Merci ! Votre signalement sera examiné par l’équipe du programme."),
         )
         if isinstance(result, HttpResponse):
             return result
@@ -101,8 +108,8 @@ def report(request, slug: str):
     return form_page(
         request,
         form=form,
-        title=f"Signaler une erreur : {place.name}",
-        submit="Envoyer le signalement",
+        title=_("Signaler une erreur : %(place)s") % {"place": place.name},
+        submit=_("Envoyer le signalement"),
         place=place,
         status=status,
     )
@@ -120,7 +127,7 @@ def contact(request, slug: str):
             "contact",
             form,
             lambda data: services.contact_send(place=place, author=request.user, **data),
-            "Votre message est transmis. Le lieu vous répondra directement.",
+            _("Votre message est transmis. Le lieu vous répondra directement."),
         )
         if isinstance(result, HttpResponse):
             return result
@@ -128,10 +135,10 @@ def contact(request, slug: str):
     return form_page(
         request,
         form=form,
-        title=f"Contacter {place.name}",
-        submit="Envoyer le message",
+        title=_("Contacter %(place)s") % {"place": place.name},
+        submit=_("Envoyer le message"),
         place=place,
-        intro="Votre message est transmis au lieu par courriel ; son adresse n’est jamais affichée.",
+        intro=_("Votre message est transmis au lieu par courriel ; son adresse n’est jamais affichée."),
         status=status,
     )
 
@@ -143,7 +150,7 @@ def claim(request, slug: str):
     409."""
     place = get_place(slug)
     if place_is_managed_by(place, request.user):
-        messages.info(request, "Vous gérez déjà ce lieu.")
+        messages.info(request, _("Vous gérez déjà ce lieu."))
         return redirect("contributions:edit", slug=place.slug)
     pending = pending_claim(place, request.user)
     form = ClaimForm(request.POST or None)
@@ -156,20 +163,23 @@ def claim(request, slug: str):
                 add_service_error(form, error)
             else:
                 messages.success(
-                    request, "Votre demande est envoyée : l’équipe du programme vous répondra par courriel."
+                    request,
+                    _("Votre demande est envoyée : l’équipe du programme vous répondra par courriel."),
                 )
                 return redirect("contributions:thanks")
         status = 400
     intro = (
-        "Votre demande est déjà en attente : l’équipe du programme vous répondra par courriel."
+        _("Votre demande est déjà en attente : l’équipe du programme vous répondra par courriel.")
         if pending
-        else "Une fois votre demande approuvée par l’équipe du programme, vous pourrez modifier la fiche du lieu."
+        else _(
+            "Une fois votre demande approuvée par l’équipe du programme, vous pourrez modifier la fiche du lieu."
+        )
     )
     return form_page(
         request,
         form=None if pending else form,
-        title=f"Vous gérez ce lieu ? {place.name}",
-        submit="Envoyer ma demande",
+        title=_("Vous gérez ce lieu ? %(place)s") % {"place": place.name},
+        submit=_("Envoyer ma demande"),
         place=place,
         intro=intro,
         status=status,
