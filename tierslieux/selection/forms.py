@@ -86,13 +86,13 @@ class ParametersForm(DsfrBaseForm):
 
     def clean(self):
         data = super().clean()
-        for scope, label in (("region", "région"), ("department", "département")):
+        for scope, message in (
+            ("region", _("Le minimum par région dépasse le maximum.")),
+            ("department", _("Le minimum par département dépasse le maximum.")),
+        ):
             low, high = data.get(f"min_per_{scope}"), data.get(f"max_per_{scope}")
             if low is not None and high is not None and low > high:
-                self.add_error(
-                    f"min_per_{scope}",
-                    _("Le minimum par %(scope)s dépasse le maximum.") % {"scope": label},
-                )
+                self.add_error(f"min_per_{scope}", message)
         return data
 
     def parameters(self) -> dict:

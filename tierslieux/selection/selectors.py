@@ -13,6 +13,8 @@ import math
 from dataclasses import dataclass, field
 
 from django.db.models import QuerySet, Sum
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from tierslieux.accounts.roles import is_programme_staff
 from tierslieux.calls import selectors as call_selectors
@@ -45,9 +47,9 @@ from .optimiser import (
 
 LARGE_URBAN = DENSITY_LEVELS[0]  # "Grands centres urbains"
 TARGET_CHOICES = (
-    ("eligibility", "Communes de l’éligibilité de l’appel (par défaut)"),
-    ("outside_large_urban", "Communes hors « Grands centres urbains »"),
-    ("all", "Toutes les communes"),
+    ("eligibility", gettext_lazy("Communes de l’éligibilité de l’appel (par défaut)")),
+    ("outside_large_urban", gettext_lazy("Communes hors « Grands centres urbains »")),
+    ("all", gettext_lazy("Toutes les communes")),
 )
 DEFAULT_TIME_LIMIT_S = 30
 
@@ -211,7 +213,10 @@ def build_problem(wave: Wave, parameters: dict) -> Built:
             )
         codes = tuple(application_eligibility(application).eligible_codes) if place else ()
         if entry.score is None:
-            notes.append(f"{application.reference} : aucune évaluation rendue, note comptée 0.")
+            notes.append(
+                _("%(reference)s : aucune évaluation rendue, note comptée 0.")
+                % {"reference": application.reference}
+            )
         apps.append(
             Candidate(
                 id=application.reference,

@@ -14,6 +14,7 @@ from time import perf_counter
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from tierslieux.calls.models import Application, Status, Wave
 
@@ -46,7 +47,10 @@ class SelectionError(Exception):
 
 def run_transition(*, run: Run, to_status: str, actor=None, reason: str = "") -> Run:
     if to_status not in TRANSITIONS[RunStatus(run.status)]:
-        raise SelectionError(f"Passage impossible de « {run.get_status_display()} » à « {to_status} ».")
+        raise SelectionError(
+            _("Passage impossible de « %(from_status)s » à « %(to_status)s ».")
+            % {"from_status": run.get_status_display(), "to_status": to_status}
+        )
     RunTransition.objects.create(
         run=run, from_status=run.status, to_status=to_status, actor=actor, reason=reason[:300]
     )
@@ -56,7 +60,9 @@ def run_transition(*, run: Run, to_status: str, actor=None, reason: str = "") ->
 
 def _require_write(actor, wave: Wave) -> None:
     if not selectors.can_write(actor, wave):
-        raise SelectionError("Seule l’équipe de cet appel peut lancer, enregistrer ou proposer un scénario.")
+        raise SelectionError(
+            _("Seule l’équipe de cet appel peut lancer, enregistrer ou proposer un scénario.")
+        )
 
 
 @transaction.atomic
@@ -65,9 +71,11 @@ def run_start(*, wave: Wave, actor, parameters: dict) -> Run:
     _require_write(actor, wave)
     json.dumps(parameters)  # parameters must be stored as typed
     run = Run.objects.create(
-        wave=wave, parameters=parameters, created_by=actor, progress_label="En attente de traitement"
+        wave=wave, parameters=parameters, created_by=actor, progress_label=_("En attente de traitement")
     )
-    RunTransition.objects.create(run=run, to_status=RunStatus.PENDING, actor=actor, reason="Calcul demandé")
+    RunTransition.objects.create(
+        run=run, to_status=RunStatus.PENDING, actor=actor, reason=_("Calcul demandé")
+    )
     from .tasks import run_scenario_task
 
     transaction.on_commit(lambda: run_scenario_task.enqueue(run_id=run.pk))
@@ -86,7 +94,11 @@ def _tradeoff(problem, chosen: float, time_limit: float, step: Callable[[int, st
     points = sorted({*TRADEOFF_LAMBDAS, chosen})
     curve = []
     for k, value in enumerate(points):
-        step(70 + int(25 * k / len(points)), f"Courbe d’arbitrage : λ = {value:g} ({k + 1}/{len(points)})")
+        step(
+            70 + int(25 * k / len(points)),
+            _("Courbe d’arbitrage : λ = %(value)s (%(step)s/%(steps)s)")
+            % {"value": f"{value:g}", "step": k + 1, "steps": len(points)},
+        )
         variant = dataclasses.replace(
             problem, coverage=dataclasses.replace(problem.coverage, points_per_10k=value)
         )
@@ -117,9 +129,9 @@ def run_execute(*, run_id: int) -> Run:
         run = Run.objects.select_for_update().select_related("wave__call").get(pk=run_id)
         if run.status != RunStatus.PENDING:
             return run
-        run_transition(run=run, to_status=RunStatus.RUNNING, reason="Calcul en arrière-plan")
+        run_transition(run=run, to_status=RunStatus.RUNNING, reason=_("Calcul en arrière-plan"))
         run.started_at = timezone.now()
-        run.progress, run.progress_label = 5, "Préparation des données de la vague"
+        run.progress, run.progress_label = 5, _("Préparation des données de la vague")
         run.save(update_fields=["status", "started_at", "progress", "progress_label"])
     timings: dict[str, float] = {}
     try:
@@ -127,11 +139,11 @@ def run_execute(*, run_id: int) -> Run:
         built = selectors.build_problem(run.wave, run.parameters)
         options = solver_options(run.parameters)
         timings["build_s"] = perf_counter() - t0
-        _progress(run, 20, "Optimisation exacte (HiGHS)")
+        _progress(run, 20, _("Optimisation exacte (HiGHS)"))
         t1 = perf_counter()
         result = optimise(built.problem, options)
         timings["optimise_s"] = perf_counter() - t1
-        _progress(run, 55, "Classement par note sur les mêmes données")
+        _progress(run, 55, _("Classement par note sur les mêmes données"))
         t2 = perf_counter()
         baseline = rank_by_score(built.problem)
         timings["baseline_s"] = perf_counter() - t2
@@ -160,7 +172,7 @@ def run_execute(*, run_id: int) -> Run:
             run.tradeoff = curve
             run.solver_version = result.solver or solver_version()
             run.timings = timings
-            run.progress, run.progress_label = 100, "Terminé"
+            run.progress, run.progress_label = 100, _("Terminé")
             run.finished_at = timezone.now()
             run_transition(run=run, to_status=RunStatus.DONE, reason=result.status_label)
             run.save()
@@ -169,7 +181,7 @@ def run_execute(*, run_id: int) -> Run:
             run = Run.objects.select_for_update().get(pk=run.pk)
             run.error = f"{type(exc).__name__} : {exc}"
             run.finished_at = timezone.now()
-            run.progress_label = "Échec du calcul"
+            run.progress_label = _("Échec du calcul")
             run_transition(run=run, to_status=RunStatus.FAILED, reason=run.error)
             run.save()
     return run
@@ -179,7 +191,7 @@ def run_replay(*, run: Run, actor) -> Run:
     """Re-run the optimiser from the stored inputs and options; record whether the result is identical."""
     _require_write(actor, run.wave)
     if run.status != RunStatus.DONE or not run.inputs:
-        raise SelectionError("Seul un calcul terminé peut être rejoué.")
+        raise SelectionError(_("Seul un calcul terminé peut être rejoué."))
     problem = problem_from_json(run.inputs)
     replayed = result_to_json(optimise(problem, options_from_json(run.options)))
     before, after = fingerprint(run.result), fingerprint(replayed)
@@ -188,18 +200,23 @@ def run_replay(*, run: Run, actor) -> Run:
     run.replay_identical = not differences
     if differences:
         labels = ", ".join(differences)
-        note = (
-            " Le premier calcul s’était arrêté sur la limite de temps : le résultat dépend alors de la "
-            "vitesse de la machine."
-            if "time_limit" in (run.result.get("status"), replayed.get("status"))
-            else ""
-        )
-        run.replay_report = f"Résultat différent ({labels}).{note}"
+        if "time_limit" in (run.result.get("status"), replayed.get("status")):
+            report = _(
+                "Résultat différent (%(labels)s). Le premier calcul s’était arrêté sur la limite de temps : "
+                "le résultat dépend alors de la vitesse de la machine."
+            )
+        else:
+            report = _("Résultat différent (%(labels)s).")
+        run.replay_report = report % {"labels": labels}
     else:
-        run.replay_report = (
-            f"Résultat identique : même sélection ({len(replayed['assignment'])} dossiers), même objectif "
-            f"({replayed['objective']:.6f}), mêmes motifs ({replayed.get('solver', '')})."
-        )
+        run.replay_report = _(
+            "Résultat identique : même sélection (%(count)s dossiers), même objectif (%(objective)s), "
+            "mêmes motifs (%(solver)s)."
+        ) % {
+            "count": len(replayed["assignment"]),
+            "objective": f"{replayed['objective']:.6f}",
+            "solver": replayed.get("solver", ""),
+        }
     run.save(update_fields=["replayed_at", "replay_identical", "replay_report"])
     return run
 
@@ -208,11 +225,11 @@ def scenario_save(*, run: Run, actor, name: str) -> Run:
     _require_write(actor, run.wave)
     name = name.strip()
     if not name:
-        raise SelectionError("Donnez un nom au scénario.")
+        raise SelectionError(_("Donnez un nom au scénario."))
     if run.status != RunStatus.DONE:
-        raise SelectionError("Seul un calcul terminé peut être enregistré comme scénario.")
+        raise SelectionError(_("Seul un calcul terminé peut être enregistré comme scénario."))
     if Run.objects.filter(wave=run.wave, name__iexact=name).exclude(pk=run.pk).exists():
-        raise SelectionError(f"Un scénario « {name} » existe déjà pour cette vague.")
+        raise SelectionError(_("Un scénario « %(name)s » existe déjà pour cette vague.") % {"name": name})
     run.name, run.saved_by, run.saved_at = name, actor, timezone.now()
     run.save(update_fields=["name", "saved_by", "saved_at"])
     return run
@@ -226,10 +243,10 @@ def scenario_propose(*, run: Run, actor) -> list[ProposedDecision]:
     _require_write(actor, run.wave)
     if run.status != RunStatus.DONE or not (run.result or {}).get("assignment"):
         raise SelectionError(
-            "Ce scénario ne propose aucune sélection (calcul inachevé ou réglages incompatibles)."
+            _("Ce scénario ne propose aucune sélection (calcul inachevé ou réglages incompatibles).")
         )
     if not run.name:
-        raise SelectionError("Enregistrez d’abord le calcul comme scénario (donnez-lui un nom).")
+        raise SelectionError(_("Enregistrez d’abord le calcul comme scénario (donnez-lui un nom)."))
     assignment: dict[str, str] = run.result["assignment"]
     applications = {
         a.reference: a

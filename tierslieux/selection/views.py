@@ -12,6 +12,8 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from . import charts, exports, report, selectors, services
@@ -25,7 +27,7 @@ def _refuse(request, message: str, status: int = 403) -> HttpResponse:
     return render(
         request,
         "selection/refused.html",
-        {"page_title": "Accès refusé" if status == 403 else "Action impossible", "message": message},
+        {"page_title": _("Accès refusé") if status == 403 else _("Action impossible"), "message": message},
         status=status,
     )
 
@@ -35,7 +37,7 @@ def staff_only(view):
     @wraps(view)
     def wrapped(request, *args, **kwargs):
         if not selectors.can_use(request.user):
-            return _refuse(request, "Les scénarios de sélection sont réservés à l’équipe du programme.")
+            return _refuse(request, _("Les scénarios de sélection sont réservés à l’équipe du programme."))
         return view(request, *args, **kwargs)
 
     return wrapped
@@ -53,19 +55,24 @@ def _run(request, pk: int) -> tuple[Run, bool]:
 
 def _crumbs(wave, label: str | None = None) -> list[dict]:
     crumbs = [
-        {"label": "Gestion des appels", "url": reverse("calls:manage_index")},
+        {"label": _("Gestion des appels"), "url": reverse("calls:manage_index")},
         {"label": wave.call.title, "url": reverse("calls:staff_list", args=[wave.call.pk])},
-        {"label": f"Comité — {wave.name}", "url": reverse("calls:committee", args=[wave.pk])},
-        {"label": "Proposer une sélection", "url": reverse("selection:wave", args=[wave.pk])},
+        {
+            "label": _("Comité — %(wave)s") % {"wave": wave.name},
+            "url": reverse("calls:committee", args=[wave.pk]),
+        },
+        {"label": _("Proposer une sélection"), "url": reverse("selection:wave", args=[wave.pk])},
     ]
     if label:
         crumbs.append({"label": label})
     else:
-        crumbs[-1] = {"label": "Proposer une sélection"}
+        crumbs[-1] = {"label": _("Proposer une sélection")}
     return crumbs
 
 
-READ_ONLY = "Seule l’équipe de cet appel peut lancer, enregistrer, rejouer ou proposer un scénario."
+READ_ONLY = gettext_lazy(
+    "Seule l’équipe de cet appel peut lancer, enregistrer, rejouer ou proposer un scénario."
+)
 
 
 @staff_only
@@ -95,7 +102,7 @@ def wave(request, pk: int):
             "compare_form": CompareForm(runs=selectors.finished_runs_of_wave(wave).exclude(name="")),
             "saved": saved,
             "candidates": selectors.candidates_count(wave),
-            "page_title": f"Proposer une sélection — {wave.name}",
+            "page_title": _("Proposer une sélection — %(wave)s") % {"wave": wave.name},
             "breadcrumb": _crumbs(wave),
         },
         status=status,
@@ -113,7 +120,7 @@ def _run_context(run: Run) -> dict:
         context["comparison"] = report.compare(result, baseline)
         context["chart"] = charts.tradeoff_chart(
             run.tradeoff,
-            title="Note totale selon la population nouvellement couverte, pour plusieurs valeurs de λ",
+            title=_("Note totale selon la population nouvellement couverte, pour plusieurs valeurs de λ"),
         )
         context["zones"] = report.white_zone_counts(result, run.context, run.inputs)
         context["geojson"] = report.map_geojson(result, run.context, run.inputs)
@@ -184,7 +191,7 @@ def save(request, pk: int):
         except services.SelectionError as error:
             form.add_error("name", str(error))
         else:
-            messages.success(request, "Scénario enregistré.")
+            messages.success(request, _("Scénario enregistré."))
             return redirect("selection:run", run.pk)
     run.refresh_from_db()
     return _run_page(request, run, can_write, save_form=form, status=400)
@@ -195,7 +202,7 @@ def save(request, pk: int):
 def replay(request, pk: int):
     """The call's team only: re-run the optimiser from the stored inputs and check the result is identical."""
     return _write_action(
-        request, pk, lambda run: services.run_replay(run=run, actor=request.user), "Calcul rejoué."
+        request, pk, lambda run: services.run_replay(run=run, actor=request.user), _("Calcul rejoué.")
     )
 
 
@@ -207,7 +214,7 @@ def propose(request, pk: int):
         request,
         pk,
         lambda run: services.scenario_propose(run=run, actor=request.user),
-        "La sélection est proposée au comité : chaque dossier reste à décider.",
+        _("La sélection est proposée au comité : chaque dossier reste à décider."),
         then=lambda run: redirect("calls:committee", run.wave_id),
     )
 
@@ -225,7 +232,7 @@ def export(request, pk: int, fmt: str):
     run, _can_write = _run(request, pk)
     rows = _export_rows(run)
     if rows is None:
-        return _refuse(request, "Le calcul n’est pas terminé : rien à exporter.", status=409)
+        return _refuse(request, _("Le calcul n’est pas terminé : rien à exporter."), status=409)
     filename = f"scenario-{run.wave_id}-{run.pk}"
     if fmt == "csv":
         response = HttpResponse(exports.to_csv(rows), content_type="text/csv; charset=utf-8")
@@ -287,8 +294,8 @@ def compare(request, pk: int):
         status = 400
     context.update(
         {
-            "page_title": f"Comparer deux scénarios — {wave.name}",
-            "breadcrumb": _crumbs(wave, "Comparer deux scénarios"),
+            "page_title": _("Comparer deux scénarios — %(wave)s") % {"wave": wave.name},
+            "breadcrumb": _crumbs(wave, _("Comparer deux scénarios")),
         }
     )
     return render(request, "selection/compare.html", context, status=status)
