@@ -24,6 +24,7 @@ PY_FUNCTIONS = {
     "_": "gettext",
     "gettext": "gettext",
     "gettext_lazy": "gettext",
+    "gettext_noop": "gettext",
     "pgettext": "pgettext",
     "pgettext_lazy": "pgettext",
     "ngettext": "ngettext",

@@ -81,7 +81,7 @@ def test_mapping_errors_keep_the_choices(client_for, programme_staff):
     mapping = {f"col_{n}": "" for n in range(9)} | {"col_0": "name", "col_1": "name"}
     response = client.post(location, mapping | {"action": "preview"})
     assert response.status_code == 400
-    assert "Chaque champ ne peut recevoir qu’une colonne" in response.content.decode()
+    assert "Chaque champ ne peut recevoir qu’une colonne : Nom." in response.content.decode()
     response = client.post(location, {f"col_{n}": "" for n in range(9)} | {"action": "commit"})
     assert response.status_code == 400 and "Aucune colonne n’est associée au nom" in response.content.decode()
     assert not Place.objects.exists()

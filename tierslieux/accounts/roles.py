@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from django.utils.translation import gettext_lazy
+
 
 class Role(StrEnum):
     PLACE_MANAGER = "place_manager"
@@ -14,15 +16,15 @@ class Role(StrEnum):
 
     @property
     def label(self) -> str:
-        return ROLE_LABELS[self]
+        return str(ROLE_LABELS[self])
 
 
 ROLE_LABELS = {
-    Role.PLACE_MANAGER: "Gestionnaire de lieu",
-    Role.APPLICANT: "Porteur de projet",
-    Role.REVIEWER: "Instructeur·rice",
-    Role.PROGRAMME_STAFF: "Équipe du programme",
-    Role.ADMINISTRATOR: "Administrateur·rice",
+    Role.PLACE_MANAGER: gettext_lazy("Gestionnaire de lieu"),
+    Role.APPLICANT: gettext_lazy("Porteur de projet"),
+    Role.REVIEWER: gettext_lazy("Instructeur·rice"),
+    Role.PROGRAMME_STAFF: gettext_lazy("Équipe du programme"),
+    Role.ADMINISTRATOR: gettext_lazy("Administrateur·rice"),
 }
 
 

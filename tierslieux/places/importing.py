@@ -21,6 +21,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from .locating import commune_for
 from .models import Accessibility, Label, LegalForm, Place, PlaceSourceRecord, PlaceStatus, PlaceType, Service
@@ -38,29 +39,29 @@ EXTENSIONS = {
     ".json": "geojson",
 }
 
-# The fields a column may fill, with their label.
+# The fields a column may fill, with their label (French, also accepted as a column header; translated when shown).
 IMPORT_FIELDS: dict[str, str] = {
-    "source_id": "Identifiant dans la source",
-    "slug": "Identifiant d’URL",
-    "name": "Nom",
-    "types": "Types",
-    "short_description": "Description courte",
-    "description": "Description",
-    "address": "Adresse",
-    "postcode": "Code postal",
-    "commune": "Code INSEE de la commune",
-    "lon": "Longitude",
-    "lat": "Latitude",
-    "status": "Statut",
-    "legal_form": "Forme juridique",
-    "siret": "SIRET",
-    "rna": "Numéro RNA",
-    "opening_date": "Date d’ouverture",
-    "labels": "Labels",
-    "services": "Services",
-    "accessibility": "Accessibilité",
-    "website": "Site web",
-    "surface_m2": "Surface (m²)",
+    "source_id": gettext_noop("Identifiant dans la source"),
+    "slug": gettext_noop("Identifiant d’URL"),
+    "name": gettext_noop("Nom"),
+    "types": gettext_noop("Types"),
+    "short_description": gettext_noop("Description courte"),
+    "description": gettext_noop("Description"),
+    "address": gettext_noop("Adresse"),
+    "postcode": gettext_noop("Code postal"),
+    "commune": gettext_noop("Code INSEE de la commune"),
+    "lon": gettext_noop("Longitude"),
+    "lat": gettext_noop("Latitude"),
+    "status": gettext_noop("Statut"),
+    "legal_form": gettext_noop("Forme juridique"),
+    "siret": gettext_noop("SIRET"),
+    "rna": gettext_noop("Numéro RNA"),
+    "opening_date": gettext_noop("Date d’ouverture"),
+    "labels": gettext_noop("Labels"),
+    "services": gettext_noop("Services"),
+    "accessibility": gettext_noop("Accessibilité"),
+    "website": gettext_noop("Site web"),
+    "surface_m2": gettext_noop("Surface (m²)"),
 }
 LIST_FIELDS = {"types": PlaceType, "labels": Label, "services": Service, "accessibility": Accessibility}
 CHOICE_FIELDS = {"status": PlaceStatus, "legal_form": LegalForm}
@@ -399,7 +400,7 @@ class _DryRun(Exception):
 def _messages(error: ValidationError) -> list[str]:
     if hasattr(error, "error_dict"):
         return [
-            f"{IMPORT_FIELDS.get(f, f) if f != '__all__' else ''}{' : ' if f != '__all__' else ''}{m}"
+            f"{_(IMPORT_FIELDS.get(f, f)) if f != '__all__' else ''}{' : ' if f != '__all__' else ''}{m}"
             for f, errors in error.error_dict.items()
             for e in errors
             for m in e.messages

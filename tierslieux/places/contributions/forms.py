@@ -208,7 +208,7 @@ class MappingForm(DsfrBaseForm):
         if duplicated:
             raise ValidationError(
                 _("Chaque champ ne peut recevoir qu’une colonne : %(fields)s.")
-                % {"fields": ", ".join(str(IMPORT_FIELDS[f]) for f in duplicated)}
+                % {"fields": ", ".join(str(_(IMPORT_FIELDS[f])) for f in duplicated)}
             )
         return cleaned
 

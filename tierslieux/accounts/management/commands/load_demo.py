@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from tierslieux.accounts.models import User
-from tierslieux.accounts.roles import ROLE_LABELS, Role
+from tierslieux.accounts.roles import Role
 from tierslieux.accounts.services import user_grant_role
 
 DEMO_PASSWORD = "demo-tiers-lieux"
@@ -41,4 +41,4 @@ class Command(BaseCommand):
             user_grant_role(user=user, role=role)
         self.stdout.write(f"Comptes de démonstration (mot de passe « {DEMO_PASSWORD} ») :")
         for role, email, _first, _last in DEMO_ACCOUNTS:
-            self.stdout.write(f"  {ROLE_LABELS[role]:<24} {email}")
+            self.stdout.write(f"  {role.label:<24} {email}")

@@ -113,7 +113,7 @@ def upload(request):
 def preview(request, token: str):
     """Programme staff only: map the columns, preview every row, then import (one transaction)."""
     meta, table = _load(token)
-    choices = [("", _("— ignorer —"))] + list(IMPORT_FIELDS.items())
+    choices = [("", _("— ignorer —"))] + [(field, _(label)) for field, label in IMPORT_FIELDS.items()]
     guessed = guess_mapping(table.columns)
     initial = {f"col_{n}": guessed.get(column, "") for n, column in enumerate(table.columns)}
     form = MappingForm(request.POST or None, columns=table.columns, choices=choices, initial=initial)
