@@ -5,3 +5,11 @@ class CoreConfig(AppConfig):
     name = "tierslieux.core"
     label = "core"
     verbose_name = "Socle"
+
+    def ready(self) -> None:
+        from django.utils import translation
+
+        from . import i18n
+
+        # The pure modules (no Django import) translate through tierslieux.core.i18n: plug Django in.
+        i18n.install(gettext=translation.gettext, ngettext=translation.ngettext)
