@@ -5,7 +5,10 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
+from tests.factories.accounts import UserFactory
 from tests.factories.contributions import (  # noqa: F401 (fixtures)
+    ClaimFactory,
+    ContactMessageFactory,
     ErrorReportFactory,
     ProposalFactory,
     atlas_fixture,
@@ -111,17 +114,30 @@ def test_moderation_pages_are_for_programme_staff_only(request, client_for, atla
     user = request.getfixturevalue(who) if who else None
     proposal = ProposalFactory()
     report = ErrorReportFactory(place=atlas["port"])
+    claim = ClaimFactory(place=atlas["port"], author=UserFactory())
+    contact = ContactMessageFactory(place=atlas["atelier"], status="pending")
     client = client_for(user)
     for url in (
         reverse("contributions:moderation"),
         reverse("contributions:moderation_proposal", args=[proposal.pk]),
         reverse("contributions:moderation_report", args=[report.pk]),
+        reverse("contributions:moderation_claim", args=[claim.pk]),
+        reverse("contributions:moderation_contact", args=[contact.pk]),
     ):
         assert client.get(url).status_code == expected, url
-    response = client.post(
-        reverse("contributions:moderation_proposal", args=[proposal.pk]), {"action": "accept"}
-    )
-    assert response.status_code == (302 if who in ("programme_staff", "administrator") else expected)
+    staff = who in ("programme_staff", "administrator")
+    for name, pk, action in [
+        ("moderation_proposal", proposal.pk, "accept"),
+        ("moderation_claim", claim.pk, "refuse"),
+        ("moderation_contact", contact.pk, "close"),
+    ]:
+        response = client.post(
+            reverse(f"contributions:{name}", args=[pk]), {"action": action, "reason": "Non."}
+        )
+        assert response.status_code == (302 if staff else expected), name
+    claim.refresh_from_db()
+    contact.refresh_from_db()
+    assert (claim.status != "pending") == staff and (contact.status != "pending") == staff
 
 
 def test_staff_accepts_a_new_place_versioned_and_author_emailed(
