@@ -263,3 +263,17 @@ def test_public_call_page_states_the_amounts_and_the_targets_in_whole_sentences(
     content = " ".join(client.get("/appels/fabriques/").content.decode().split()).replace("\u202f", " ")
     assert "Par lauréat : au moins 75 000 € sur 1 an, sans plafond total." in content
     assert "Au plus" not in content and "(1 lauréat visé)" in content
+
+
+def test_call_management_counts_submitted_dossiers_not_drafts(
+    client_for, programme_staff, call, applicant, place
+):
+    from tests.factories.calls import ApplicationFactory
+    from tierslieux.calls.models import Status
+
+    wave = call.waves.get()
+    ApplicationFactory(call=call, wave=wave, applicant=applicant, place=place)  # a draft
+    for status in (Status.SUBMITTED, Status.IN_REVIEW):
+        ApplicationFactory(call=call, wave=wave, applicant=applicant, place=place, status=status)
+    page = client_for(programme_staff).get(url("call_manage", call.pk)).content.decode()
+    assert "Dossiers déposés (2)" in page

@@ -21,7 +21,7 @@ from tierslieux.accounts.roles import Role, is_programme_staff
 
 from .. import selectors, services
 from ..forms import CallForm, CriterionForm, EnvelopeForm, QuestionForm, RuleForm, StaffForm, WaveForm
-from ..models import Call
+from ..models import Call, Status
 from .common import call_readable, refuse, require_manage
 
 # kind in the URL → (related name on Call, form, save service, argument, titles: (add, edit))
@@ -133,7 +133,13 @@ def call_manage(request, pk: int):
             "rules": rules,
             "waves": [(wave, sum(counts.get(wave.pk, {}).values())) for wave in call.waves.all()],
             "team": call.staff.all(),
-            "applications_count": selectors.applications_for_call(call).count(),
+            # Submitted dossiers (drafts are the applicant's), from the counts already read.
+            "applications_count": sum(
+                number
+                for statuses in counts.values()
+                for status, number in statuses.items()
+                if status != Status.DRAFT
+            ),
             "page_title": _("Gestion — %(call)s") % {"call": call.title},
             "breadcrumb": _crumbs(call),
         },
