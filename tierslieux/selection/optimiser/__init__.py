@@ -20,6 +20,9 @@ from time import perf_counter
 
 import numpy as np
 
+from tierslieux.core.i18n import gettext as _
+from tierslieux.core.i18n import gettext_noop
+
 from .baselines import greedy_pairs, rank_by_score_pairs
 from .infeasibility import explain_infeasibility, precheck
 from .instance import Prepared, prepare
@@ -68,20 +71,23 @@ __all__ = [
 ]
 
 STATUS_LABELS = {
-    "optimal": "optimum prouvé",
-    "time_limit": "limite de temps atteinte : meilleure sélection trouvée, écart d'optimalité indiqué",
-    "heuristic": "heuristique, sans garantie d'optimalité",
-    "infeasible": "réglages incompatibles : aucune sélection possible",
-    "invalid": "données invalides",
-    "error": "erreur interne de l'optimiseur",
+    "optimal": gettext_noop("optimum prouvé"),
+    "time_limit": gettext_noop(
+        "limite de temps atteinte : meilleure sélection trouvée, écart d'optimalité indiqué"
+    ),
+    "heuristic": gettext_noop("heuristique, sans garantie d'optimalité"),
+    "infeasible": gettext_noop("réglages incompatibles : aucune sélection possible"),
+    "invalid": gettext_noop("données invalides"),
+    "error": gettext_noop("erreur interne de l'optimiseur"),
 }
+"""Marked only (evaluated at import): translated with `_()` when a result is built."""
 
 
 def _empty(method: str, status: str, t0: float, **extra: object) -> SelectionResult:
     return SelectionResult(
         method,
         status,
-        STATUS_LABELS[status],
+        _(STATUS_LABELS[status]),
         {},
         run_time_s=perf_counter() - t0,  # type: ignore[arg-type]
         solver=solver_version() if method == "optimiser" else "",
@@ -103,7 +109,7 @@ def _result(
     return SelectionResult(
         method=method,  # type: ignore[arg-type]
         status=status,  # type: ignore[arg-type]
-        status_label=STATUS_LABELS[status],
+        status_label=_(STATUS_LABELS[status]),
         assignment=dict(sorted(assignment.items())),
         objective=evaluation.objective,
         score_total=evaluation.score_total,
@@ -124,7 +130,11 @@ def _result(
 
 def _infeasible(method: str, prep: Prepared, t0: float, report: Infeasibility) -> SelectionResult:
     reasons = {
-        app_id: Reason(app_id, "infeasible_problem", "Aucune sélection possible. " + report.summary)
+        app_id: Reason(
+            app_id,
+            "infeasible_problem",
+            _("Aucune sélection possible. %(summary)s") % {"summary": report.summary},
+        )
         for app_id in prep.ids
     }
     return _empty(
@@ -137,7 +147,14 @@ def _guard(method: str, run: Callable[[float], SelectionResult]) -> SelectionRes
     try:
         return run(t0)
     except Exception as exc:  # noqa: BLE001 - never leak an exception to the caller
-        return _empty(method, "error", t0, messages=(f"erreur interne : {type(exc).__name__} : {exc}",))
+        return _empty(
+            method,
+            "error",
+            t0,
+            messages=(
+                _("erreur interne : %(kind)s : %(error)s") % {"kind": type(exc).__name__, "error": exc},
+            ),
+        )
 
 
 def optimise(problem: SelectionProblem, options: SolverOptions | None = None) -> SelectionResult:
@@ -151,7 +168,7 @@ def _optimise(problem: SelectionProblem, options: SolverOptions, t0: float) -> S
         return _empty("optimiser", "invalid", t0, messages=tuple(prep.errors))
     conflicts = precheck(prep)
     if conflicts:
-        summary = "Réglages incompatibles : " + " ; ".join(conflicts) + "."
+        summary = _("Réglages incompatibles : %(conflicts)s.") % {"conflicts": " ; ".join(conflicts)}
         return _infeasible("optimiser", prep, t0, Infeasibility(summary, tuple(conflicts)))
     start = warm_start(prep, options, greedy_pairs(prep)) if options.warm_start else None
     outcome = build_and_solve(
@@ -164,14 +181,14 @@ def _optimise(problem: SelectionProblem, options: SolverOptions, t0: float) -> S
     version = solver_version()
     if outcome.status == "infeasible":
         if not options.explain_infeasibility:
-            return _infeasible("optimiser", prep, t0, Infeasibility("Réglages incompatibles.", ()))
+            return _infeasible("optimiser", prep, t0, Infeasibility(_("Réglages incompatibles."), ()))
         return _infeasible("optimiser", prep, t0, explain_infeasibility(prep, options.time_limit_s))
     if outcome.chosen is None:
         status = "time_limit" if outcome.status == "limit" else "error"
         message = (
-            "aucune sélection trouvée dans le temps imparti"
+            _("aucune sélection trouvée dans le temps imparti")
             if status == "time_limit"
-            else f"le solveur a échoué : {outcome.detail}"
+            else _("le solveur a échoué : %(detail)s") % {"detail": outcome.detail}
         )
         return _empty("optimiser", status, t0, solve_time_s=outcome.time_s, messages=(message,))
     evaluation = evaluate(prep, outcome.chosen)
@@ -247,7 +264,8 @@ def evaluate_selection(problem: SelectionProblem, assignment: Mapping[str, str])
         result = _result("manual", "heuristic", prep, evaluation, t0, explain(prep, evaluation))
         if unknown:
             extra = tuple(
-                f"affectation impossible (candidature ou enveloppe inconnue, ou non éligible) : {u}"
+                _("affectation impossible (candidature ou enveloppe inconnue, ou non éligible) : %(pair)s")
+                % {"pair": u}
                 for u in unknown
             )
             return dataclasses.replace(result, violations=result.violations + extra)

@@ -6,6 +6,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from tierslieux.core.i18n import gettext as _
+
 from .instance import TOL, Prepared
 from .model import ConstraintStatus
 from .text import fr_euros, fr_int
@@ -48,10 +50,13 @@ def evaluate(prep: Prepared, chosen: np.ndarray) -> Evaluation:
     violations = []
     for r, row in enumerate(prep.rows):
         if activity[r] > prep.upper[r] + TOL or activity[r] < prep.lower[r] - TOL:
-            violations.append(f"{row.label} : {_amount(row.money, activity[r])} obtenu(s)")
+            violations.append(
+                _("%(constraint)s : %(amount)s obtenu(s)")
+                % {"constraint": row.label, "amount": _amount(row.money, activity[r])}
+            )
     apps = prep.pair_app[chosen]
     if len(np.unique(apps)) != len(apps):
-        violations.append("une candidature compte dans plusieurs enveloppes")
+        violations.append(_("une candidature compte dans plusieurs enveloppes"))
     return Evaluation(
         chosen=chosen,
         activity=activity,
@@ -108,7 +113,12 @@ def constraint_statuses(prep: Prepared, evaluation: Evaluation) -> tuple[Constra
     if epci_limit:
         statuses.append(
             ConstraintStatus(
-                "epci", "une seule candidature retenue par EPCI", "max", epci_used, epci_limit, epci_binding
+                "epci",
+                _("une seule candidature retenue par EPCI"),
+                "max",
+                epci_used,
+                epci_limit,
+                epci_binding,
             )
         )
     return tuple(statuses)
