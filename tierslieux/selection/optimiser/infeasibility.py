@@ -16,10 +16,13 @@ from time import perf_counter
 
 import numpy as np
 
+from tierslieux.core.i18n import gettext as _
+from tierslieux.core.i18n import ngettext
+
 from .instance import TOL, Prepared
 from .mip import build_and_solve
 from .model import Infeasibility
-from .text import fr_euros, fr_int, plural
+from .text import fr_euros, fr_int, plural_number
 
 MAX_FILTER_SOLVES = 60
 
@@ -58,36 +61,41 @@ def precheck(prep: Prepared) -> list[str]:
         need = int(row.limit)
         by_family.setdefault(row.key.split(":")[1], []).append(r)
         if len(apps) < need:
-            found = (
-                "aucune candidature éligible" if not len(apps) else plural(len(apps), "candidature éligible")
-            )
-            conflicts.append(f"« {row.label} » est impossible : {found} dans {row.subject}")
+            conflicts.append(_too_few_text(row.label, row.subject, len(apps)))
             continue
-        if epci_rows and len({epci_of[a] for a in apps}) < need:
+        epcis = len({epci_of[a] for a in apps})
+        if epci_rows and epcis < need:
             conflicts.append(
-                f"« {row.label} » et « une seule candidature par EPCI » sont incompatibles : "
-                f"les candidatures de {row.subject} ne couvrent que "
-                f"{plural(len({epci_of[a] for a in apps}), 'EPCI')}"
+                ngettext(
+                    "« %(constraint)s » et « une seule candidature par EPCI » sont incompatibles : "
+                    "les candidatures de %(where)s ne couvrent que %(count)s EPCI",
+                    "« %(constraint)s » et « une seule candidature par EPCI » sont incompatibles : "
+                    "les candidatures de %(where)s ne couvrent que %(count)s EPCIs",
+                    plural_number(epcis),
+                )
+                % {"constraint": row.label, "where": row.subject, "count": fr_int(epcis)}
             )
         reachable = sum(caps[k] for k in np.unique(prep.pair_env[np.isin(prep.pair_app, apps)]))
         if reachable < need:
             conflicts.append(
-                f"« {row.label} » dépasse les places des enveloppes ouvertes à ces candidatures "
-                f"({fr_int(reachable)})"
+                _(
+                    "« %(constraint)s » dépasse les places des enveloppes ouvertes à ces candidatures (%(seats)s)"
+                )
+                % {"constraint": row.label, "seats": fr_int(reachable)}
             )
         for other in prep.rows:
             if other.kind == "quota_max" and other.subject == row.subject and other.limit < row.limit:
-                conflicts.append(f"« {row.label} » contredit « {other.label} »")
+                conflicts.append(
+                    _("« %(constraint)s » contredit « %(other)s »")
+                    % {"constraint": row.label, "other": other.label}
+                )
     budget_rows = [
         (r, row) for r, row in enumerate(prep.rows) if row.kind in ("total_budget", "yearly_budget")
     ]
     for family, rows in sorted(by_family.items()):
         need = sum(int(prep.rows[r].limit) for r in rows)
         if need > seats:
-            conflicts.append(
-                f"les minimums par {_family_word(family)} demandent {plural(need, 'lauréat')} "
-                f"pour {plural(int(seats), 'place')} en tout"
-            )
+            conflicts.append(_minimums_seats_text(family, need, int(seats)))
         for b, brow in budget_rows:
             column = (
                 prep.total if brow.kind == "total_budget" else prep.yearly[:, int(brow.key.split(":")[1]) - 1]
@@ -96,15 +104,61 @@ def precheck(prep: Prepared) -> list[str]:
                 float(np.sort(column[_row_apps(prep, r)])[: int(prep.rows[r].limit)].sum()) for r in rows
             )
             if cheapest > prep.upper[b] + TOL:
-                conflicts.append(
-                    f"le {brow.label} ne suffit pas à financer les minimums par {_family_word(family)} "
-                    f"(au moins {fr_euros(cheapest)} avec les dossiers les moins chers)"
-                )
+                conflicts.append(_minimums_budget_text(family, brow.label, cheapest))
     return conflicts
 
 
-def _family_word(family: str) -> str:
-    return {"region": "région", "department": "département"}.get(family, family)
+def _too_few_text(constraint: str, where: str, found: int) -> str:
+    values = {"constraint": constraint, "where": where, "count": fr_int(found)}
+    if not found:
+        return _("« %(constraint)s » est impossible : aucune candidature éligible dans %(where)s") % values
+    return (
+        ngettext(
+            "« %(constraint)s » est impossible : %(count)s candidature éligible dans %(where)s",
+            "« %(constraint)s » est impossible : %(count)s candidature éligibles dans %(where)s",
+            plural_number(found),
+        )
+        % values
+    )
+
+
+def _minimums_seats_text(family: str, need: int, seats: int) -> str:
+    """The minimums of one family (region or department) need more laureates than there are seats."""
+    places = ngettext("%(count)s place", "%(count)s places", plural_number(seats)) % {"count": fr_int(seats)}
+    values = {"count": fr_int(need), "places": places}
+    if family == "department":
+        text = ngettext(
+            "les minimums par département demandent %(count)s lauréat pour %(places)s en tout",
+            "les minimums par département demandent %(count)s lauréats pour %(places)s en tout",
+            plural_number(need),
+        )
+    else:
+        text = ngettext(
+            "les minimums par région demandent %(count)s lauréat pour %(places)s en tout",
+            "les minimums par région demandent %(count)s lauréats pour %(places)s en tout",
+            plural_number(need),
+        )
+    return text % values
+
+
+def _minimums_budget_text(family: str, budget: str, cheapest: float) -> str:
+    """A budget cannot pay for the minimums of one family (region or department), even with the cheapest."""
+    values = {"budget": budget, "amount": fr_euros(cheapest)}
+    if family == "department":
+        return (
+            _(
+                "le %(budget)s ne suffit pas à financer les minimums par département "
+                "(au moins %(amount)s avec les dossiers les moins chers)"
+            )
+            % values
+        )
+    return (
+        _(
+            "le %(budget)s ne suffit pas à financer les minimums par région "
+            "(au moins %(amount)s avec les dossiers les moins chers)"
+        )
+        % values
+    )
 
 
 def _groups_mask(prep: Prepared, groups: set[str]) -> np.ndarray:
@@ -126,10 +180,30 @@ def _is_infeasible(prep: Prepared, groups: set[str], time_limit_s: float) -> boo
 
 def _relaxation_text(prep: Prepared, r: int, amount: float) -> str:
     row = prep.rows[r]
-    quantity = fr_euros(amount) if row.money else plural(round(amount), "lauréat")
+    if row.money:
+        values = {"constraint": row.label, "amount": fr_euros(amount)}
+        if row.sense == "max":
+            return _("%(constraint)s : dépasser de %(amount)s") % values
+        return _("%(constraint)s : accepter %(amount)s de moins") % values
+    count = round(amount)
+    values = {"constraint": row.label, "count": fr_int(count)}
     if row.sense == "max":
-        return f"{row.label} : dépasser de {quantity}"
-    return f"{row.label} : accepter {quantity} de moins"
+        return (
+            ngettext(
+                "%(constraint)s : dépasser de %(count)s lauréat",
+                "%(constraint)s : dépasser de %(count)s lauréats",
+                plural_number(count),
+            )
+            % values
+        )
+    return (
+        ngettext(
+            "%(constraint)s : accepter %(count)s lauréat de moins",
+            "%(constraint)s : accepter %(count)s lauréats de moins",
+            plural_number(count),
+        )
+        % values
+    )
 
 
 def explain_infeasibility(prep: Prepared, time_limit_s: float = 30.0) -> Infeasibility:
@@ -166,12 +240,18 @@ def explain_infeasibility(prep: Prepared, time_limit_s: float = 30.0) -> Infeasi
             current.discard(group)
     labels = [next(row.label for row in prep.rows if row.group == group) for group in sorted(current)]
     if not labels:
-        summary = "Aucune sélection ne respecte les règles de base (une enveloppe par candidature)."
+        summary = _("Aucune sélection ne respecte les règles de base (une enveloppe par candidature).")
+    elif complete:
+        summary = _("Ces contraintes ne peuvent pas être respectées ensemble : %(constraints)s.") % {
+            "constraints": " ; ".join(labels)
+        }
     else:
-        lead = "Ces contraintes ne peuvent pas être respectées ensemble"
-        if not complete:
-            lead += " (liste non réduite au minimum faute de temps)"
-        summary = f"{lead} : " + " ; ".join(labels) + "."
+        summary = _(
+            "Ces contraintes ne peuvent pas être respectées ensemble "
+            "(liste non réduite au minimum faute de temps) : %(constraints)s."
+        ) % {"constraints": " ; ".join(labels)}
     if relaxations:
-        summary += " Il suffirait par exemple de : " + " ; ".join(relaxations) + "."
+        summary += " " + _("Il suffirait par exemple de : %(relaxations)s.") % {
+            "relaxations": " ; ".join(relaxations)
+        }
     return Infeasibility(summary, tuple(labels), tuple(relaxations))

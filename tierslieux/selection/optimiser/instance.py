@@ -17,10 +17,12 @@ import numpy as np
 import scipy.sparse as sp
 from scipy.spatial import cKDTree
 
+from tierslieux.core.i18n import gettext as _
+from tierslieux.core.i18n import ngettext
 from tierslieux.geo.spherical import km_to_chord, lonlat_to_xyz
 
 from .model import Application, SelectionProblem
-from .text import fr_euros, fr_int, plural
+from .text import fr_euros, fr_int, plural_number
 
 TOL = 1e-6
 
@@ -133,47 +135,60 @@ def _validate(problem: SelectionProblem) -> list[str]:
     seen: set[str] = set()
     for app in problem.applications:
         if app.id in seen:
-            errors.append(f"identifiant de candidature en double : « {app.id} »")
+            errors.append(_("identifiant de candidature en double : « %(id)s »") % {"id": app.id})
         seen.add(app.id)
         if not _finite(app.score) or app.score < 0:
             errors.append(
-                f"candidature « {app.id} » : note invalide ({app.score!r}), attendue positive ou nulle"
+                _("candidature « %(id)s » : note invalide (%(score)s), attendue positive ou nulle")
+                % {"id": app.id, "score": repr(app.score)}
             )
         if any(not _finite(a) or a < 0 for a in app.yearly_amounts):
             errors.append(
-                f"candidature « {app.id} » : montants annuels invalides ({list(app.yearly_amounts)!r})"
+                _("candidature « %(id)s » : montants annuels invalides (%(amounts)s)")
+                % {"id": app.id, "amounts": repr(list(app.yearly_amounts))}
             )
     codes = [e.code for e in problem.envelopes]
     if len(set(codes)) != len(codes):
-        errors.append("code d'enveloppe en double")
+        errors.append(_("code d'enveloppe en double"))
     for env in problem.envelopes:
         if env.max_laureates is not None and env.max_laureates < 0:
-            errors.append(f"enveloppe « {env.code} » : nombre maximal de lauréats négatif")
+            errors.append(
+                _("enveloppe « %(code)s » : nombre maximal de lauréats négatif") % {"code": env.code}
+            )
         if env.max_budget is not None and (not _finite(env.max_budget) or env.max_budget < 0):
-            errors.append(f"enveloppe « {env.code} » : budget invalide")
+            errors.append(_("enveloppe « %(code)s » : budget invalide") % {"code": env.code})
     budgets = [problem.total_budget]
     yearly = problem.yearly_budget
     budgets += list(yearly) if isinstance(yearly, list | tuple) else [yearly]  # type: ignore[list-item]
     if any(b is not None and (not _finite(b) or b < 0) for b in budgets):
-        errors.append("budget total ou annuel invalide (attendu un montant positif)")
+        errors.append(_("budget total ou annuel invalide (attendu un montant positif)"))
     if problem.max_laureates is not None and problem.max_laureates < 0:
-        errors.append("nombre maximal de lauréats négatif")
+        errors.append(_("nombre maximal de lauréats négatif"))
     balance = problem.balance
     for quota in balance.quotas:
         if quota.scope not in ("region", "department"):
-            errors.append(f"quota : portée inconnue « {quota.scope} » (attendu region ou department)")
+            errors.append(
+                _("quota : portée inconnue « %(scope)s » (attendu region ou department)")
+                % {"scope": quota.scope}
+            )
         if quota.minimum < 0 or (quota.maximum is not None and quota.maximum < 0):
-            errors.append(f"quota {quota.scope} {quota.code} : bornes négatives")
+            errors.append(
+                _("quota %(scope)s %(code)s : bornes négatives") % {"scope": quota.scope, "code": quota.code}
+            )
     for cap in (balance.max_per_region, balance.max_per_department):
         if cap is not None and cap < 0:
-            errors.append("plafond par région ou par département négatif")
+            errors.append(_("plafond par région ou par département négatif"))
     coverage = problem.coverage
     if not _finite(coverage.radius_km) or coverage.radius_km <= 0:
-        errors.append(f"rayon de couverture invalide ({coverage.radius_km!r} km)")
+        errors.append(
+            _("rayon de couverture invalide (%(radius)s km)") % {"radius": repr(coverage.radius_km)}
+        )
     if not _finite(coverage.points_per_10k) or coverage.points_per_10k < 0:
-        errors.append(f"poids de la couverture invalide ({coverage.points_per_10k!r})")
+        errors.append(
+            _("poids de la couverture invalide (%(weight)s)") % {"weight": repr(coverage.points_per_10k)}
+        )
     if any(not _finite(t.population) or t.population < 0 for t in coverage.targets):
-        errors.append("population de commune cible invalide")
+        errors.append(_("population de commune cible invalide"))
     return errors
 
 
@@ -193,9 +208,12 @@ def _yearly_limits(problem: SelectionProblem, n_years: int) -> np.ndarray:
 def _territory(scope: str, code: str, labels: dict[tuple[str, str], str]) -> str:
     if labels.get((scope, code)):
         return labels[(scope, code)]
-    return {"region": f"la région {code}", "department": f"le département {code}", "epci": f"l'EPCI {code}"}[
-        scope
-    ]
+    texts = {
+        "region": _("la région %(code)s"),
+        "department": _("le département %(code)s"),
+        "epci": _("l'EPCI %(code)s"),
+    }
+    return texts[scope] % {"code": code}
 
 
 class _RowBuilder:
@@ -233,21 +251,27 @@ def _eligible_pairs(
         known = sorted({env_index[c] for c in app.envelopes if c in env_index})
         open_envs = [k for k in known if envs[k].max_laureates != 0]
         if not open_envs:
-            asked = ", ".join(f"« {c} »" for c in app.envelopes) or "aucune"
+            asked = ", ".join(f"« {c} »" for c in app.envelopes)
             unusable[i] = (
                 "ineligible",
-                f"non éligible à une enveloppe ouverte (enveloppes visées : {asked})",
+                _("non éligible à une enveloppe ouverte (enveloppes visées : %(envelopes)s)")
+                % {"envelopes": asked}
+                if asked
+                else _("non éligible à une enveloppe ouverte (enveloppes visées : aucune)"),
             )
             continue
         too_much = []
         for t in np.flatnonzero(yearly[i] > yearly_limits + TOL):
             too_much.append(
-                f"montant demandé pour l'année {t + 1} ({fr_euros(yearly[i, t])}) supérieur au "
-                f"budget annuel ({fr_euros(yearly_limits[t])})"
+                _(
+                    "montant demandé pour l'année %(year)s (%(amount)s) supérieur au budget annuel (%(budget)s)"
+                )
+                % {"year": t + 1, "amount": fr_euros(yearly[i, t]), "budget": fr_euros(yearly_limits[t])}
             )
         if total[i] > total_budget + TOL:
             too_much.append(
-                f"montant demandé ({fr_euros(total[i])}) supérieur au budget total ({fr_euros(total_budget)})"
+                _("montant demandé (%(amount)s) supérieur au budget total (%(budget)s)")
+                % {"amount": fr_euros(total[i]), "budget": fr_euros(total_budget)}
             )
         fitting = [k for k in open_envs if envs[k].max_budget is None or total[i] <= envs[k].max_budget + TOL]
         if not fitting and not too_much:
@@ -255,7 +279,8 @@ def _eligible_pairs(
                 f"« {envs[k].label or envs[k].code} » {fr_euros(envs[k].max_budget or 0)}" for k in open_envs
             )
             too_much.append(
-                f"montant demandé ({fr_euros(total[i])}) supérieur au budget de l'enveloppe ({budgets})"
+                _("montant demandé (%(amount)s) supérieur au budget de l'enveloppe (%(budgets)s)")
+                % {"amount": fr_euros(total[i]), "budgets": budgets}
             )
         if too_much:
             unusable[i] = ("amount", " ; ".join(too_much))
@@ -280,7 +305,11 @@ def _build_rows(
         name = env.label or env.code
         cols = all_pairs[pair_env == k]
         if env.max_laureates is not None and env.max_laureates < len(cols):
-            label = f"enveloppe « {name} » : {plural(env.max_laureates, 'lauréat')} au plus"
+            label = ngettext(
+                "enveloppe « %(name)s » : %(count)s lauréat au plus",
+                "enveloppe « %(name)s » : %(count)s lauréats au plus",
+                plural_number(env.max_laureates),
+            ) % {"name": name, "count": fr_int(env.max_laureates)}
             row = Row(
                 f"envelope_count:{env.code}",
                 f"envelope_count:{env.code}",
@@ -292,7 +321,10 @@ def _build_rows(
             )
             builder.add(row, cols, np.ones(len(cols)))
         if env.max_budget is not None and total[pair_app[cols]].sum() > env.max_budget + TOL:
-            label = f"budget de l'enveloppe « {name} » ({fr_euros(env.max_budget)})"
+            label = _("budget de l'enveloppe « %(name)s » (%(budget)s)") % {
+                "name": name,
+                "budget": fr_euros(env.max_budget),
+            }
             row = Row(
                 f"envelope_budget:{env.code}",
                 f"envelope_budget:{env.code}",
@@ -305,7 +337,7 @@ def _build_rows(
             )
             builder.add(row, cols, total[pair_app[cols]])
     if problem.total_budget is not None and total[pair_app].sum() > problem.total_budget + TOL:
-        label = f"budget total ({fr_euros(problem.total_budget)})"
+        label = _("budget total (%(budget)s)") % {"budget": fr_euros(problem.total_budget)}
         row = Row(
             "total_budget",
             "total_budget",
@@ -313,13 +345,13 @@ def _build_rows(
             "max",
             float(problem.total_budget),
             label,
-            "budget total",
+            _("budget total"),
             money=True,
         )
         builder.add(row, all_pairs, total[pair_app])
     for t, limit in enumerate(yearly_limits):
         if math.isfinite(limit) and yearly[pair_app, t].sum() > limit + TOL:
-            label = f"budget de l'année {t + 1} ({fr_euros(limit)})"
+            label = _("budget de l'année %(year)s (%(budget)s)") % {"year": t + 1, "budget": fr_euros(limit)}
             row = Row(
                 f"yearly_budget:{t + 1}",
                 f"yearly_budget:{t + 1}",
@@ -327,12 +359,12 @@ def _build_rows(
                 "max",
                 float(limit),
                 label,
-                f"budget de l'année {t + 1}",
+                _("budget de l'année %(year)s") % {"year": t + 1},
                 money=True,
             )
             builder.add(row, all_pairs, yearly[pair_app, t])
     if problem.max_laureates is not None:
-        label = f"nombre total de lauréats ({problem.max_laureates} au plus)"
+        label = _("nombre total de lauréats (%(count)s au plus)") % {"count": problem.max_laureates}
         row = Row(
             "max_laureates",
             "max_laureates",
@@ -340,7 +372,7 @@ def _build_rows(
             "max",
             float(problem.max_laureates),
             label,
-            "lauréats",
+            _("lauréats"),
         )
         builder.add(row, all_pairs, np.ones(len(all_pairs)))
     _build_balance_rows(builder, problem, apps, pair_app)
@@ -380,7 +412,12 @@ def _build_balance_rows(
                     "quota_max",
                     "max",
                     high,
-                    f"au plus {plural(int(high), 'lauréat')} dans {where}",
+                    ngettext(
+                        "au plus %(count)s lauréat dans %(where)s",
+                        "au plus %(count)s lauréats dans %(where)s",
+                        plural_number(int(high)),
+                    )
+                    % {"count": fr_int(int(high)), "where": where},
                     where,
                 )
                 builder.add(row, cols, np.ones(len(cols)))
@@ -391,7 +428,12 @@ def _build_balance_rows(
                     "quota_min",
                     "min",
                     low,
-                    f"au moins {plural(int(low), 'lauréat')} dans {where}",
+                    ngettext(
+                        "au moins %(count)s lauréat dans %(where)s",
+                        "au moins %(count)s lauréats dans %(where)s",
+                        plural_number(int(low)),
+                    )
+                    % {"count": fr_int(int(low)), "where": where},
                     where,
                 )
                 builder.add(row, cols, np.ones(len(cols)))
@@ -407,8 +449,8 @@ def _build_balance_rows(
                     "epci",
                     "max",
                     1.0,
-                    "une seule candidature retenue par EPCI",
-                    f"l'EPCI {code}",
+                    _("une seule candidature retenue par EPCI"),
+                    _("l'EPCI %(code)s") % {"code": code},
                 )
                 builder.add(row, cols, np.ones(len(cols)))
 
@@ -424,8 +466,14 @@ def _coverage(
     t_pop = np.asarray([t.population for t in targets], dtype=float)
     ok = np.isfinite(t_lon) & np.isfinite(t_lat) & (t_pop > 0)
     if (~(np.isfinite(t_lon) & np.isfinite(t_lat))).any():
+        unplaced = int((~np.isfinite(t_lon + t_lat)).sum())
         warnings.append(
-            f"{plural(int((~np.isfinite(t_lon + t_lat)).sum()), 'commune cible')} sans coordonnées ignorée(s)"
+            ngettext(
+                "%(count)s commune cible sans coordonnées ignorée(s)",
+                "%(count)s commune cibles sans coordonnées ignorée(s)",
+                plural_number(unplaced),
+            )
+            % {"count": fr_int(unplaced)}
         )
     target_population = int(t_pop[ok].sum())
     empty = sp.csr_matrix((0, n))
@@ -449,7 +497,14 @@ def _coverage(
     located = np.isfinite(a_lon) & np.isfinite(a_lat)
     missing = int((usable & ~located).sum())
     if missing:
-        warnings.append(f"{plural(missing, 'candidature')} sans coordonnées : aucune couverture comptée")
+        warnings.append(
+            ngettext(
+                "%(count)s candidature sans coordonnées : aucune couverture comptée",
+                "%(count)s candidatures sans coordonnées : aucune couverture comptée",
+                plural_number(missing),
+            )
+            % {"count": fr_int(missing)}
+        )
     idx = np.flatnonzero(usable & located)
     open_targets = np.flatnonzero(~covered)
     if not idx.size or not open_targets.size:

@@ -25,6 +25,8 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.sparse as sp
 
+from tierslieux.core.i18n import gettext as _
+
 from .instance import TOL, Prepared
 from .mip import build_and_solve
 from .model import Reason, SolverOptions
@@ -76,18 +78,27 @@ def _blocking_text(
     chosen_apps: np.ndarray,
     chosen: np.ndarray,
 ) -> str:
+    counts = {"where": subject, "used": fr_int(used), "limit": fr_int(limit)}
     if kind == "envelope_count":
-        return f"enveloppe « {subject} » complète ({fr_int(used)}/{fr_int(limit)})"
+        return _("enveloppe « %(where)s » complète (%(used)s/%(limit)s)") % counts
     if kind in ("envelope_budget", "total_budget", "yearly_budget"):
-        what = f"budget de l'enveloppe « {subject} »" if kind == "envelope_budget" else subject
-        return f"{what} épuisé (reste {fr_euros(max(limit - used, 0))} pour {fr_euros(coef)} demandés)"
+        money = {"budget": subject, "rest": fr_euros(max(limit - used, 0)), "asked": fr_euros(coef)}
+        if kind == "envelope_budget":
+            return (
+                _("budget de l'enveloppe « %(budget)s » épuisé (reste %(rest)s pour %(asked)s demandés)")
+                % money
+            )
+        return _("%(budget)s épuisé (reste %(rest)s pour %(asked)s demandés)") % money
     if kind == "max_laureates":
-        return f"nombre maximal de lauréats atteint ({fr_int(used)}/{fr_int(limit)})"
+        return _("nombre maximal de lauréats atteint (%(used)s/%(limit)s)") % counts
     if kind == "quota_max":
-        return f"maximum atteint dans {subject} ({fr_int(used)}/{fr_int(limit)})"
+        return _("maximum atteint dans %(where)s (%(used)s/%(limit)s)") % counts
     members = set(prep.matrix.indices[prep.matrix.indptr[r] : prep.matrix.indptr[r + 1]].tolist())
     holder = [prep.ids[prep.pair_app[p]] for p in chosen if p in members]
-    return f"{subject} déjà représenté par « {holder[0] if holder else '?'} »"
+    return _("%(where)s déjà représenté par « %(holder)s »") % {
+        "where": subject,
+        "holder": holder[0] if holder else "?",
+    }
 
 
 def best_swaps(prep: Prepared, evaluation: Evaluation, candidate: np.ndarray) -> dict[int, _Swap]:
@@ -160,10 +171,10 @@ def explain(
         app_id = prep.ids[app]
         if not keys:
             gain = prep.score[app] + prep.weight * fresh_gain[app]
-            message = (
-                f"pourrait être ajouté sans enfreindre aucune contrainte : l'objectif gagnerait "
-                f"{fr_points(gain)} point(s) (sélection non prouvée optimale)"
-            )
+            message = _(
+                "pourrait être ajouté sans enfreindre aucune contrainte : l'objectif gagnerait "
+                "%(points)s point(s) (sélection non prouvée optimale)"
+            ) % {"points": fr_points(gain)}
             reasons[app_id] = Reason(app_id, "addable", message, cost=-float(gain))
             continue
         blocked = " ; ".join(texts)
@@ -177,19 +188,23 @@ def explain(
         elif app in swaps:
             reasons[app_id] = _swap_reason(prep, app, blocked, keys, swaps[app], gap_abs)
         else:
-            message = (
-                f"{blocked} : aucun échange avec un seul lauréat ne respecte toutes les contraintes "
+            message = _(
+                "%(blocked)s : aucun échange avec un seul lauréat ne respecte toutes les contraintes "
                 "(il faudrait en retirer plusieurs)"
-            )
+            ) % {"blocked": blocked}
             reasons[app_id] = Reason(app_id, "outranked", message, blocking=tuple(keys))
     return dict(sorted(reasons.items()))
 
 
 def _cost_words(cost: float, gap_abs: float) -> str:
+    """The effect of a change on the objective, as a clause of the reason's sentence."""
     if cost < -TOL:
-        return f"améliorerait l'objectif de {fr_points(-cost)} point(s)"
-    words = f"coûterait {fr_points(cost)} point(s)"
-    return words + (" (quasi ex aequo, sous la tolérance de l'optimiseur)" if cost <= gap_abs + TOL else "")
+        return _("améliorerait l'objectif de %(points)s point(s)") % {"points": fr_points(-cost)}
+    if cost <= gap_abs + TOL:
+        return _("coûterait %(points)s point(s) (quasi ex aequo, sous la tolérance de l'optimiseur)") % {
+            "points": fr_points(cost)
+        }
+    return _("coûterait %(points)s point(s)") % {"points": fr_points(cost)}
 
 
 def _swap_reason(
@@ -197,11 +212,18 @@ def _swap_reason(
 ) -> Reason:
     out = prep.ids[swap.out_app]
     envelope = prep.env_labels[prep.pair_env[swap.in_pair]]
-    message = (
-        f"{blocked} : le retenir (enveloppe « {envelope} ») à la place de « {out} » (note "
-        f"{fr_points(prep.score[swap.out_app])}) {_cost_words(swap.cost, gap_abs)} — note "
-        f"{fr_signed_points(swap.d_score)}, population nouvellement couverte {fr_signed_int(swap.d_pop)} hab."
-    )
+    message = _(
+        "%(blocked)s : le retenir (enveloppe « %(envelope)s ») à la place de « %(out)s » (note %(score)s) "
+        "%(cost)s — note %(d_score)s, population nouvellement couverte %(d_pop)s hab."
+    ) % {
+        "blocked": blocked,
+        "envelope": envelope,
+        "out": out,
+        "score": fr_points(prep.score[swap.out_app]),
+        "cost": _cost_words(swap.cost, gap_abs),
+        "d_score": fr_signed_points(swap.d_score),
+        "d_pop": fr_signed_int(swap.d_pop),
+    }
     return Reason(
         prep.ids[app],
         "outranked",
@@ -260,15 +282,37 @@ def _forced_reason(
 ) -> Reason:
     app_id = prep.ids[app]
     if forced.status == "infeasible" or forced.cost is None:
-        message = f"{blocked} : impossible à retenir sans enfreindre une contrainte, même en changeant toute la sélection"
+        message = _(
+            "%(blocked)s : impossible à retenir sans enfreindre une contrainte, même en changeant toute la sélection"
+        ) % {"blocked": blocked}
         return Reason(app_id, "incompatible", message, blocking=tuple(keys))
-    out = ", ".join(f"« {r} »" for r in forced.removed) or "aucun lauréat"
     exact = forced.status == "optimal"
-    qualifier = "au mieux" if exact else "au plus (recherche interrompue)"
-    message = (
-        f"{blocked} : le retenir {_cost_words(forced.cost, gap_abs)} {qualifier}, en retirant {out} "
-        "(réoptimisation avec ce dossier imposé)"
-    )
+    values = {
+        "blocked": blocked,
+        "cost": _cost_words(forced.cost, gap_abs),
+        "removed": ", ".join(f"« {r} »" for r in forced.removed),
+    }
+    if forced.removed and exact:
+        text = _(
+            "%(blocked)s : le retenir %(cost)s au mieux, en retirant %(removed)s "
+            "(réoptimisation avec ce dossier imposé)"
+        )
+    elif forced.removed:
+        text = _(
+            "%(blocked)s : le retenir %(cost)s au plus (recherche interrompue), en retirant %(removed)s "
+            "(réoptimisation avec ce dossier imposé)"
+        )
+    elif exact:
+        text = _(
+            "%(blocked)s : le retenir %(cost)s au mieux, en retirant aucun lauréat "
+            "(réoptimisation avec ce dossier imposé)"
+        )
+    else:
+        text = _(
+            "%(blocked)s : le retenir %(cost)s au plus (recherche interrompue), en retirant aucun lauréat "
+            "(réoptimisation avec ce dossier imposé)"
+        )
+    message = text % values
     return Reason(
         app_id,
         "outranked",

@@ -30,6 +30,7 @@ def fr_signed_int(value: float) -> str:
     return f"{sign}{fr_int(abs(rounded))}"
 
 
-def plural(count: int, singular: str, plural_form: str | None = None) -> str:
-    word = singular if abs(count) <= 1 else (plural_form or singular + "s")
-    return f"{fr_int(count)} {word}"
+def plural_number(count: int) -> int:
+    """The number to give `ngettext` for `count`: French puts 0 and 1 in the singular, while gettext without a
+    French catalogue (the msgids are French) only does so for 1."""
+    return 1 if abs(count) <= 1 else count
