@@ -474,3 +474,14 @@ def test_coverage_changes_the_choice() -> None:
         problem, coverage=dataclasses.replace(coverage, existing=(ExistingPlace(2.0, 46.0),))
     )
     assert dict(optimise(covered, EXACT).assignment) == {"far": "A"}  # already covered: nothing to gain
+
+
+def test_too_few_candidates_text_agrees_in_number() -> None:
+    from tierslieux.selection.optimiser.infeasibility import _too_few_text
+
+    constraint, where = "au moins 3 lauréats dans le département 29", "le département 29"
+    assert _too_few_text(constraint, where, 2).endswith(": 2 candidatures éligibles dans le département 29")
+    assert _too_few_text(constraint, where, 1).endswith(": 1 candidature éligible dans le département 29")
+    assert _too_few_text(constraint, where, 0).endswith(
+        ": aucune candidature éligible dans le département 29"
+    )

@@ -68,9 +68,9 @@ def precheck(prep: Prepared) -> list[str]:
             conflicts.append(
                 ngettext(
                     "« %(constraint)s » et « une seule candidature par EPCI » sont incompatibles : "
-                    "les candidatures de %(where)s ne couvrent que %(count)s EPCI",
+                    "dans %(where)s, les candidatures ne couvrent que %(count)s EPCI",
                     "« %(constraint)s » et « une seule candidature par EPCI » sont incompatibles : "
-                    "les candidatures de %(where)s ne couvrent que %(count)s EPCIs",
+                    "dans %(where)s, les candidatures ne couvrent que %(count)s EPCI",
                     plural_number(epcis),
                 )
                 % {"constraint": row.label, "where": row.subject, "count": fr_int(epcis)}
@@ -115,7 +115,7 @@ def _too_few_text(constraint: str, where: str, found: int) -> str:
     return (
         ngettext(
             "« %(constraint)s » est impossible : %(count)s candidature éligible dans %(where)s",
-            "« %(constraint)s » est impossible : %(count)s candidature éligibles dans %(where)s",
+            "« %(constraint)s » est impossible : %(count)s candidatures éligibles dans %(where)s",
             plural_number(found),
         )
         % values

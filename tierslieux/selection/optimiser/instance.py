@@ -469,8 +469,8 @@ def _coverage(
         unplaced = int((~np.isfinite(t_lon + t_lat)).sum())
         warnings.append(
             ngettext(
-                "%(count)s commune cible sans coordonnées ignorée(s)",
-                "%(count)s commune cibles sans coordonnées ignorée(s)",
+                "%(count)s commune cible sans coordonnées ignorée",
+                "%(count)s communes cibles sans coordonnées ignorées",
                 plural_number(unplaced),
             )
             % {"count": fr_int(unplaced)}
