@@ -21,6 +21,7 @@ from pathlib import Path
 import pytest
 from aiosmtpd.controller import Controller
 from django.conf import settings
+from playwright.sync_api import Error as PlaywrightError
 
 from tests.factories.accounts import UserFactory
 from tierslieux.accounts.roles import Role
@@ -228,16 +229,33 @@ def submit_status(page, button: str) -> int:
     return posted.value.status
 
 
+NAVIGATION_ERRORS = (
+    "Execution context was destroyed",
+    "reading 'appendChild'",
+    "navigation",
+    "axe is not defined",
+)
+
+
 def assert_accessible(page, *, exclude: tuple[str, ...] = ()) -> None:
     """Run axe-core (WCAG 2.x A and AA rules) on the current page and fail on any violation."""
     if not AXE_JS.exists():
         pytest.fail("axe-core est absent : lancez « npm ci » (make install).")
-    page.add_script_tag(path=str(AXE_JS))
-    result = page.evaluate(
-        """async (exclude) => await axe.run({include: [document], exclude: exclude.map(s => [s])},
-             {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})""",
-        list(exclude),
-    )
+    for attempt in range(5):
+        # A click may have started a navigation: check the page it leads to, once it is loaded.
+        page.wait_for_load_state("load")
+        try:
+            page.add_script_tag(path=str(AXE_JS))
+            result = page.evaluate(
+                """async (exclude) => await axe.run({include: [document], exclude: exclude.map(s => [s])},
+                     {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})""",
+                list(exclude),
+            )
+            break
+        except PlaywrightError as error:  # the document was replaced while axe was being injected or run
+            if attempt == 4 or not any(sign in str(error) for sign in NAVIGATION_ERRORS):
+                raise
+            page.wait_for_timeout(200)
     violations = [
         f"{v['id']} ({v['impact']}): {v['help']} — " + "; ".join(n["target"][0] for n in v["nodes"][:5])
         for v in result["violations"]

@@ -116,6 +116,7 @@ def test_staff_side_pages_are_accessible(page, login):
     assert_accessible(page)
     page.locator("label[for=id_avoid_same_department]").click()
     page.get_by_role("button", name="Recalculer la proposition").click()
+    page.wait_for_url("**avoid_same_department=on**")
     assert_accessible(page)
     page.get_by_role("button", name="Appliquer la proposition").click()
     page.get_by_text("4 affectations créées.").wait_for()
