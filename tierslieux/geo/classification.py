@@ -18,6 +18,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from tierslieux.core.i18n import gettext as _
+from tierslieux.core.i18n import gettext_noop
+
 
 class SizeClass(StrEnum):
     RURAL = "rural"
@@ -28,26 +31,28 @@ class SizeClass(StrEnum):
 
     @property
     def label(self) -> str:
-        return SIZE_LABELS[self]
+        """The label of the size class in the active language."""
+        return _(SIZE_LABELS[self])
 
 
 SIZE_LABELS = {
-    SizeClass.RURAL: "Commune rurale",
-    SizeClass.SMALL_TOWN: "Petite ville",
-    SizeClass.MEDIUM_TOWN: "Ville moyenne",
-    SizeClass.LARGE_CITY: "Grande ville",
-    SizeClass.UNKNOWN: "Taille inconnue",
+    SizeClass.RURAL: gettext_noop("Commune rurale"),
+    SizeClass.SMALL_TOWN: gettext_noop("Petite ville"),
+    SizeClass.MEDIUM_TOWN: gettext_noop("Ville moyenne"),
+    SizeClass.LARGE_CITY: gettext_noop("Grande ville"),
+    SizeClass.UNKNOWN: gettext_noop("Taille inconnue"),
 }
 
-# The seven levels of the INSEE communal density grid, from the densest.
+# The seven levels of the INSEE communal density grid, from the densest: INSEE's names, stored as they are in
+# `Commune.density_level` (marked for translation where shown).
 DENSITY_LEVELS = (
-    "Grands centres urbains",
-    "Centres urbains intermédiaires",
-    "Ceintures urbaines",
-    "Petites villes",
-    "Bourgs ruraux",
-    "Rural à habitat dispersé",
-    "Rural à habitat très dispersé",
+    gettext_noop("Grands centres urbains"),
+    gettext_noop("Centres urbains intermédiaires"),
+    gettext_noop("Ceintures urbaines"),
+    gettext_noop("Petites villes"),
+    gettext_noop("Bourgs ruraux"),
+    gettext_noop("Rural à habitat dispersé"),
+    gettext_noop("Rural à habitat très dispersé"),
 )
 
 
