@@ -5,15 +5,18 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from tierslieux.core.i18n import gettext as _
+from tierslieux.core.i18n import gettext_noop
+
 DAYS = ("mo", "tu", "we", "th", "fr", "sa", "su")
 DAY_LABELS = {
-    "mo": "Lundi",
-    "tu": "Mardi",
-    "we": "Mercredi",
-    "th": "Jeudi",
-    "fr": "Vendredi",
-    "sa": "Samedi",
-    "su": "Dimanche",
+    "mo": gettext_noop("Lundi"),
+    "tu": gettext_noop("Mardi"),
+    "we": gettext_noop("Mercredi"),
+    "th": gettext_noop("Jeudi"),
+    "fr": gettext_noop("Vendredi"),
+    "sa": gettext_noop("Samedi"),
+    "su": gettext_noop("Dimanche"),
 }
 _RULE = re.compile(
     r"^\s*([A-Za-z]{2}(?:\s*[-,]\s*[A-Za-z]{2})*)\s+(\d{1,2}:\d{2}\s*-\s*\d{1,2}:\d{2}"
@@ -69,5 +72,6 @@ def is_open(hours: dict, exceptions: list, moment: dt.datetime) -> bool:
 def week_table(hours: dict) -> list[tuple[str, str]]:
     """[("Lundi", "09:00–12:00, 14:00–17:00"), …, ("Dimanche", "Fermé")]."""
     return [
-        (DAY_LABELS[day], ", ".join(f"{s}–{e}" for s, e in hours.get(day, [])) or "Fermé") for day in DAYS
+        (_(DAY_LABELS[day]), ", ".join(f"{s}–{e}" for s, e in hours.get(day, [])) or _("Fermé"))
+        for day in DAYS
     ]
