@@ -15,6 +15,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from tierslieux.core.i18n import gettext as _
+from tierslieux.core.i18n import gettext_noop
+
 DRAFT = "draft"
 SUBMITTED = "submitted"
 CORRECTIONS = "corrections"
@@ -33,47 +36,71 @@ STAFF = "staff"
 ROLES = (APPLICANT, STAFF)
 
 STATE_LABELS = {
-    DRAFT: "Brouillon",
-    SUBMITTED: "Déposé",
-    CORRECTIONS: "En construction (corrections demandées)",
-    IN_REVIEW: "En instruction",
-    ACCEPTED: "Accepté",
-    REFUSED: "Refusé",
-    CLOSED: "Classé sans suite",
-    WITHDRAWN: "Retiré",
+    DRAFT: gettext_noop("Brouillon"),
+    SUBMITTED: gettext_noop("Déposé"),
+    CORRECTIONS: gettext_noop("En construction (corrections demandées)"),
+    IN_REVIEW: gettext_noop("En instruction"),
+    ACCEPTED: gettext_noop("Accepté"),
+    REFUSED: gettext_noop("Refusé"),
+    CLOSED: gettext_noop("Classé sans suite"),
+    WITHDRAWN: gettext_noop("Retiré"),
 }
 
 
 @dataclass(frozen=True)
 class TransitionRule:
     name: str
-    label: str  # the French label of the action
+    label_text: str  # the French label of the action, marked with gettext_noop (`label` translates it)
     source: str
     target: str
     role: str
     reason_required: bool = False
 
+    @property
+    def label(self) -> str:
+        """The label of the action in the active language."""
+        return _(self.label_text)
+
 
 TRANSITIONS: tuple[TransitionRule, ...] = (
-    TransitionRule("submit", "Déposer le dossier", DRAFT, SUBMITTED, APPLICANT),
-    TransitionRule("resubmit", "Déposer le dossier corrigé", CORRECTIONS, SUBMITTED, APPLICANT),
-    TransitionRule("withdraw", "Retirer le dossier", DRAFT, WITHDRAWN, APPLICANT),
-    TransitionRule("withdraw", "Retirer le dossier", SUBMITTED, WITHDRAWN, APPLICANT),
-    TransitionRule("withdraw", "Retirer le dossier", CORRECTIONS, WITHDRAWN, APPLICANT),
-    TransitionRule("withdraw", "Retirer le dossier", IN_REVIEW, WITHDRAWN, APPLICANT),
-    TransitionRule("start_review", "Passer en instruction", SUBMITTED, IN_REVIEW, STAFF),
+    TransitionRule("submit", gettext_noop("Déposer le dossier"), DRAFT, SUBMITTED, APPLICANT),
+    TransitionRule("resubmit", gettext_noop("Déposer le dossier corrigé"), CORRECTIONS, SUBMITTED, APPLICANT),
+    TransitionRule("withdraw", gettext_noop("Retirer le dossier"), DRAFT, WITHDRAWN, APPLICANT),
+    TransitionRule("withdraw", gettext_noop("Retirer le dossier"), SUBMITTED, WITHDRAWN, APPLICANT),
+    TransitionRule("withdraw", gettext_noop("Retirer le dossier"), CORRECTIONS, WITHDRAWN, APPLICANT),
+    TransitionRule("withdraw", gettext_noop("Retirer le dossier"), IN_REVIEW, WITHDRAWN, APPLICANT),
+    TransitionRule("start_review", gettext_noop("Passer en instruction"), SUBMITTED, IN_REVIEW, STAFF),
     TransitionRule(
-        "request_corrections", "Demander des corrections", SUBMITTED, CORRECTIONS, STAFF, reason_required=True
+        "request_corrections",
+        gettext_noop("Demander des corrections"),
+        SUBMITTED,
+        CORRECTIONS,
+        STAFF,
+        reason_required=True,
     ),
     TransitionRule(
-        "request_corrections", "Demander des corrections", IN_REVIEW, CORRECTIONS, STAFF, reason_required=True
+        "request_corrections",
+        gettext_noop("Demander des corrections"),
+        IN_REVIEW,
+        CORRECTIONS,
+        STAFF,
+        reason_required=True,
     ),
-    TransitionRule("close", "Classer sans suite", SUBMITTED, CLOSED, STAFF, reason_required=True),
-    TransitionRule("close", "Classer sans suite", IN_REVIEW, CLOSED, STAFF, reason_required=True),
-    TransitionRule("accept", "Accepter", IN_REVIEW, ACCEPTED, STAFF),
-    TransitionRule("refuse", "Refuser", IN_REVIEW, REFUSED, STAFF, reason_required=True),
+    TransitionRule(
+        "close", gettext_noop("Classer sans suite"), SUBMITTED, CLOSED, STAFF, reason_required=True
+    ),
+    TransitionRule(
+        "close", gettext_noop("Classer sans suite"), IN_REVIEW, CLOSED, STAFF, reason_required=True
+    ),
+    TransitionRule("accept", gettext_noop("Accepter"), IN_REVIEW, ACCEPTED, STAFF),
+    TransitionRule("refuse", gettext_noop("Refuser"), IN_REVIEW, REFUSED, STAFF, reason_required=True),
 )
 _BY_EDGE = {(rule.source, rule.target): rule for rule in TRANSITIONS}
+
+
+def _state_label(state: str) -> str:
+    """The label of `state` in the active language (the code itself when unknown)."""
+    return _(STATE_LABELS[state]) if state in STATE_LABELS else state
 
 
 class TransitionError(Exception):
@@ -87,16 +114,19 @@ def find(source: str, target: str) -> TransitionRule | None:
 def allowed(source: str, target: str, roles: Iterable[str]) -> TransitionRule:
     """The rule of `source → target` when one of `roles` may fire it; raises TransitionError otherwise."""
     if target not in STATES:
-        raise TransitionError("Ce statut n’existe pas.")
+        raise TransitionError(_("Ce statut n’existe pas."))
     rule = find(source, target)
     if rule is None:
         raise TransitionError(
-            f"Impossible de passer un dossier « {STATE_LABELS.get(source, source)} » "
-            f"au statut « {STATE_LABELS[target]} »."
+            _("Impossible de passer un dossier « %(source)s » au statut « %(target)s ».")
+            % {"source": _state_label(source), "target": _state_label(target)}
         )
     if rule.role not in set(roles):
-        who = "au porteur du dossier" if rule.role == APPLICANT else "à l’équipe de l’appel"
-        raise TransitionError(f"L’action « {rule.label} » est réservée {who}.")
+        if rule.role == APPLICANT:
+            message = _("L’action « %(action)s » est réservée au porteur du dossier.")
+        else:
+            message = _("L’action « %(action)s » est réservée à l’équipe de l’appel.")
+        raise TransitionError(message % {"action": rule.label})
     return rule
 
 
