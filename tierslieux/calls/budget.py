@@ -9,21 +9,28 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from tierslieux.core.i18n import gettext as _
+from tierslieux.core.i18n import gettext_noop
+
 from .eligibility import FundingRules, format_euros, funding_problems
 
+# Labels marked with gettext_noop: translate them (`gettext(label)`) where they are shown.
 EXPENSE_LINES = (
-    ("staff", "Dépenses de personnel"),
-    ("operations", "Fonctionnement"),
-    ("investment", "Investissement"),
-    ("other", "Autres dépenses"),
+    ("staff", gettext_noop("Dépenses de personnel")),
+    ("operations", gettext_noop("Fonctionnement")),
+    ("investment", gettext_noop("Investissement")),
+    ("other", gettext_noop("Autres dépenses")),
 )
 RESOURCE_LINES = (
-    ("requested", "Subvention demandée au programme"),
-    ("public", "Autres financements publics"),
-    ("own", "Recettes propres"),
-    ("other", "Autres ressources"),
+    ("requested", gettext_noop("Subvention demandée au programme")),
+    ("public", gettext_noop("Autres financements publics")),
+    ("own", gettext_noop("Recettes propres")),
+    ("other", gettext_noop("Autres ressources")),
 )
-SECTIONS = (("expenses", "Dépenses", EXPENSE_LINES), ("resources", "Ressources", RESOURCE_LINES))
+SECTIONS = (
+    ("expenses", gettext_noop("Dépenses"), EXPENSE_LINES),
+    ("resources", gettext_noop("Ressources"), RESOURCE_LINES),
+)
 MAX_AMOUNT = 100_000_000
 
 
@@ -49,13 +56,16 @@ def parse(values: Mapping[str, str], years: int) -> tuple[dict, dict[str, str]]:
                 try:
                     amount = int(raw)
                 except ValueError:
-                    errors[name] = f"{label}, année {year} : saisissez un montant entier en euros."
+                    errors[name] = _("%(line)s, année %(year)s : saisissez un montant entier en euros.") % {
+                        "line": _(label),
+                        "year": year,
+                    }
                     amounts.append(0)
                     continue
                 if amount < 0 or amount > MAX_AMOUNT:
-                    errors[name] = (
-                        f"{label}, année {year} : le montant doit être compris entre 0 et 100 millions €."
-                    )
+                    errors[name] = _(
+                        "%(line)s, année %(year)s : le montant doit être compris entre 0 et 100 millions €."
+                    ) % {"line": _(label), "year": year}
                     amount = 0
                 amounts.append(amount)
             budget[section][code] = amounts
@@ -106,12 +116,14 @@ def problems(budget: Mapping, funding: FundingRules) -> list[str]:
     result = totals(budget, funding.years)
     found = []
     if result.expenses_total == 0:
-        found.append("Le budget ne comporte aucune dépense.")
+        found.append(_("Le budget ne comporte aucune dépense."))
     for year, (spent, raised) in enumerate(zip(result.expenses, result.resources, strict=True), start=1):
         if spent != raised:
             found.append(
-                f"Année {year} : le budget n’est pas équilibré (dépenses {format_euros(spent)}, "
-                f"ressources {format_euros(raised)})."
+                _(
+                    "Année %(year)s : le budget n’est pas équilibré (dépenses %(spent)s, ressources %(raised)s)."
+                )
+                % {"year": year, "spent": format_euros(spent), "raised": format_euros(raised)}
             )
     found.extend(funding_problems(result.requested, funding))
     return found

@@ -12,34 +12,31 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-DENSITY_LEVELS = (
-    "Grands centres urbains",
-    "Centres urbains intermédiaires",
-    "Ceintures urbaines",
-    "Petites villes",
-    "Bourgs ruraux",
-    "Rural à habitat dispersé",
-    "Rural à habitat très dispersé",
-)
+from tierslieux.core.i18n import gettext as _
+from tierslieux.core.i18n import gettext_noop
+from tierslieux.geo.classification import DENSITY_LEVELS
+
+# The labels of these tables (and the INSEE density levels, `DENSITY_LEVELS`, kept in
+# `tierslieux.geo.classification`) are marked with gettext_noop: translated (`gettext(label)`) where shown.
 
 # Size classes of communes by municipal population: (code, label, lower bound inclusive, upper bound exclusive).
 SIZE_CLASSES = (
-    ("lt2k", "moins de 2 000 habitants", 0, 2_000),
-    ("2k-10k", "de 2 000 à 9 999 habitants", 2_000, 10_000),
-    ("10k-50k", "de 10 000 à 49 999 habitants", 10_000, 50_000),
-    ("50k-200k", "de 50 000 à 199 999 habitants", 50_000, 200_000),
-    ("ge200k", "200 000 habitants ou plus", 200_000, None),
+    ("lt2k", gettext_noop("moins de 2 000 habitants"), 0, 2_000),
+    ("2k-10k", gettext_noop("de 2 000 à 9 999 habitants"), 2_000, 10_000),
+    ("10k-50k", gettext_noop("de 10 000 à 49 999 habitants"), 10_000, 50_000),
+    ("50k-200k", gettext_noop("de 50 000 à 199 999 habitants"), 50_000, 200_000),
+    ("ge200k", gettext_noop("200 000 habitants ou plus"), 200_000, None),
 )
 SIZE_CLASS_LABELS = {code: label for code, label, _low, _high in SIZE_CLASSES}
 
 LEGAL_FORMS = {
-    "association": "Association",
-    "scic": "SCIC",
-    "scop": "SCOP",
-    "company": "Entreprise",
-    "local_authority": "Collectivité territoriale",
-    "public_body": "Établissement public",
-    "other": "Autre",
+    "association": gettext_noop("Association"),
+    "scic": gettext_noop("SCIC"),
+    "scop": gettext_noop("SCOP"),
+    "company": gettext_noop("Entreprise"),
+    "local_authority": gettext_noop("Collectivité territoriale"),
+    "public_body": gettext_noop("Établissement public"),
+    "other": gettext_noop("Autre"),
 }
 
 
@@ -162,17 +159,32 @@ class EligibilityResult:
 @dataclass(frozen=True)
 class Param:
     name: str
-    label: str
+    label_text: str  # marked with gettext_noop; `label` translates it
     type: str  # "choices" (several among `choices`), "bool", "int", "choice" (one among `choices`)
-    choices: tuple[tuple[str, str], ...] = ()
+    choice_texts: tuple[tuple[str, str], ...] = ()  # (code, label marked with gettext_noop); see `choices`
+
+    @property
+    def label(self) -> str:
+        """The label of the parameter in the active language."""
+        return _(self.label_text)
+
+    @property
+    def choices(self) -> tuple[tuple[str, str], ...]:
+        """(code, label in the active language) of each value the parameter may take."""
+        return tuple((code, _(label)) for code, label in self.choice_texts)
 
 
 @dataclass(frozen=True)
 class ConditionKind:
     code: str
-    label: str
+    label_text: str  # marked with gettext_noop; `label` translates it
     params: tuple[Param, ...]
     check: Callable[[Facts, Mapping[str, Any]], Check]
+
+    @property
+    def label(self) -> str:
+        """The label of the condition in the active language."""
+        return _(self.label_text)
 
     def clean_params(self, raw: Mapping[str, Any]) -> dict[str, Any]:
         """Validated parameters from `raw` (form values); raises ValueError with a French message."""
@@ -183,13 +195,18 @@ class ConditionKind:
                 values = (
                     [value] if isinstance(value, str) else value if isinstance(value, list | tuple) else None
                 )
-                allowed = {code for code, _label in param.choices}
+                allowed = {code for code, _label in param.choice_texts}
                 if not values or any(not isinstance(v, str) or v not in allowed for v in values):
-                    raise ValueError(f"« {param.label} » : choisissez au moins une valeur de la liste.")
+                    raise ValueError(
+                        _("« %(param)s » : choisissez au moins une valeur de la liste.")
+                        % {"param": param.label}
+                    )
                 cleaned[param.name] = list(values)
             elif param.type == "choice":
-                if not isinstance(value, str) or value not in {code for code, _label in param.choices}:
-                    raise ValueError(f"« {param.label} » : choisissez une valeur de la liste.")
+                if not isinstance(value, str) or value not in {code for code, _label in param.choice_texts}:
+                    raise ValueError(
+                        _("« %(param)s » : choisissez une valeur de la liste.") % {"param": param.label}
+                    )
                 cleaned[param.name] = value
             elif param.type == "bool":
                 cleaned[param.name] = value in (True, "true", "on", "1", 1, "oui")
@@ -197,9 +214,13 @@ class ConditionKind:
                 try:
                     number = int(value)
                 except (TypeError, ValueError, OverflowError):
-                    raise ValueError(f"« {param.label} » : saisissez un nombre entier.") from None
+                    raise ValueError(
+                        _("« %(param)s » : saisissez un nombre entier.") % {"param": param.label}
+                    ) from None
                 if number < 0 or number > 1200:
-                    raise ValueError(f"« {param.label} » : saisissez un nombre entre 0 et 1200.")
+                    raise ValueError(
+                        _("« %(param)s » : saisissez un nombre entre 0 et 1200.") % {"param": param.label}
+                    )
                 cleaned[param.name] = number
         return cleaned
 
@@ -214,33 +235,50 @@ class ConditionKind:
             elif param.type == "choice":
                 shown = labels.get(value, str(value))
             elif param.type == "bool":
-                shown = "oui" if value else "non"
+                shown = _yes_no(value)
             else:
                 shown = str(value)
-            parts.append(f"{param.label} : {shown}")
-        return self.label + (f" ({'; '.join(parts)})" if parts else "")
+            parts.append(_("%(param)s : %(value)s") % {"param": param.label, "value": shown})
+        if not parts:
+            return self.label
+        return _("%(condition)s (%(params)s)") % {"condition": self.label, "params": "; ".join(parts)}
 
 
 def _yes_no(value: bool) -> str:
-    return "oui" if value else "non"
+    return _("oui") if value else _("non")
 
 
 def _density(facts: Facts, params: Mapping[str, Any], *, negate: bool) -> Check:
     levels = list(params.get("levels") or [])
     level = facts.density_level
     if not level:
-        return Check("", False, "Le niveau de densité de la commune est inconnu.")
+        return Check("", False, _("Le niveau de densité de la commune est inconnu."))
     inside = level in levels
     ok = not inside if negate else inside
-    where = (
-        f"la commune {facts.commune_name} est classée « {level} »" if facts.commune_name else f"« {level} »"
-    )
+    values = {"commune": facts.commune_name, "level": _(level)}
     if ok:
-        return Check("", True, f"{where[0].upper()}{where[1:]} dans la grille communale de densité.")
-    wanted = "hors de" if negate else "parmi"
-    return Check(
-        "", False, f"{where[0].upper()}{where[1:]} ; niveaux demandés ({wanted}) : {', '.join(levels)}."
-    )
+        if facts.commune_name:
+            message = _(
+                "La commune %(commune)s est classée « %(level)s » dans la grille communale de densité."
+            )
+        else:
+            message = _("« %(level)s » dans la grille communale de densité.")
+        return Check("", True, message % values)
+    values["levels"] = ", ".join(_(v) for v in levels)
+    if facts.commune_name:
+        if negate:
+            message = _(
+                "La commune %(commune)s est classée « %(level)s » ; niveaux demandés (hors de) : %(levels)s."
+            )
+        else:
+            message = _(
+                "La commune %(commune)s est classée « %(level)s » ; niveaux demandés (parmi) : %(levels)s."
+            )
+    elif negate:
+        message = _("« %(level)s » ; niveaux demandés (hors de) : %(levels)s.")
+    else:
+        message = _("« %(level)s » ; niveaux demandés (parmi) : %(levels)s.")
+    return Check("", False, message % values)
 
 
 def _check_density_in(facts: Facts, params: Mapping[str, Any]) -> Check:
@@ -255,29 +293,47 @@ def _check_size_class_in(facts: Facts, params: Mapping[str, Any]) -> Check:
     classes = list(params.get("classes") or [])
     code = facts.size_class
     if not code:
-        return Check("", False, "La population de la commune est inconnue.")
-    label = SIZE_CLASS_LABELS[code]
+        return Check("", False, _("La population de la commune est inconnue."))
+    label = _(SIZE_CLASS_LABELS[code])
     if code in classes:
-        return Check("", True, f"La commune compte {label}.")
-    wanted = ", ".join(SIZE_CLASS_LABELS.get(c, c) for c in classes)
-    return Check("", False, f"La commune compte {label} ; tailles admises : {wanted}.")
+        return Check("", True, _("La commune compte %(size)s.") % {"size": label})
+    wanted = ", ".join(_(SIZE_CLASS_LABELS[c]) if c in SIZE_CLASS_LABELS else c for c in classes)
+    return Check(
+        "",
+        False,
+        _("La commune compte %(size)s ; tailles admises : %(sizes)s.") % {"size": label, "sizes": wanted},
+    )
 
 
 def _check_metropole_member(facts: Facts, params: Mapping[str, Any]) -> Check:
     wanted = bool(params.get("member"))
     ok = facts.metropole_member == wanted
-    state = "est membre d’une métropole" if facts.metropole_member else "n’est pas membre d’une métropole"
-    return Check("", ok, f"La commune {state}" + ("." if ok else " : condition non remplie."))
+    if facts.metropole_member:
+        message = (
+            _("La commune est membre d’une métropole.")
+            if ok
+            else _("La commune est membre d’une métropole : condition non remplie.")
+        )
+    else:
+        message = (
+            _("La commune n’est pas membre d’une métropole.")
+            if ok
+            else _("La commune n’est pas membre d’une métropole : condition non remplie.")
+        )
+    return Check("", ok, message)
 
 
 def _check_flag(label: str, attribute: str) -> Callable[[Facts, Mapping[str, Any]], Check]:
+    """The check of a yes/no fact; `label` is marked with gettext_noop."""
+
     def check(facts: Facts, params: Mapping[str, Any]) -> Check:
         wanted = bool(params.get("value", True))
         value = bool(getattr(facts, attribute))
         ok = value == wanted
-        return Check(
-            "", ok, f"{label} : {_yes_no(value)}" + ("." if ok else f" (attendu : {_yes_no(wanted)}).")
-        )
+        values = {"condition": _(label), "value": _yes_no(value), "wanted": _yes_no(wanted)}
+        if ok:
+            return Check("", ok, _("%(condition)s : %(value)s.") % values)
+        return Check("", ok, _("%(condition)s : %(value)s (attendu : %(wanted)s).") % values)
 
     return check
 
@@ -287,59 +343,89 @@ def _check_in_qpv(facts: Facts, params: Mapping[str, Any]) -> Check:
     inside = bool(facts.qpv_name)
     if inside != wanted:
         if wanted:
-            return Check("", False, "Aucun quartier prioritaire (QPV) n’est déclaré pour le projet.")
-        return Check("", False, f"Le projet est déclaré dans le QPV « {facts.qpv_name} ».")
+            return Check("", False, _("Aucun quartier prioritaire (QPV) n’est déclaré pour le projet."))
+        return Check("", False, _("Le projet est déclaré dans le QPV « %(qpv)s ».") % {"qpv": facts.qpv_name})
     if not inside:
-        return Check("", True, "Le projet n’est pas situé dans un quartier prioritaire.")
+        return Check("", True, _("Le projet n’est pas situé dans un quartier prioritaire."))
     if facts.qpv_confirmed:
         return Check(
-            "", True, f"Le projet est situé dans le QPV « {facts.qpv_name} » (confirmé par l’équipe)."
+            "",
+            True,
+            _("Le projet est situé dans le QPV « %(qpv)s » (confirmé par l’équipe).")
+            % {"qpv": facts.qpv_name},
         )
     return Check(
         "",
         True,
-        f"Le projet est déclaré dans le QPV « {facts.qpv_name} » (à confirmer par l’équipe).",
+        _("Le projet est déclaré dans le QPV « %(qpv)s » (à confirmer par l’équipe).")
+        % {"qpv": facts.qpv_name},
         pending=True,
     )
 
 
+# (scope, the territory already has a labelled place, its name is known): the whole sentence.
+_TERRITORY_SENTENCES = {
+    ("department", True, True): gettext_noop("Le département %(name)s compte déjà un tiers-lieu labellisé."),
+    ("department", True, False): gettext_noop("Le département compte déjà un tiers-lieu labellisé."),
+    ("department", False, True): gettext_noop(
+        "Le département %(name)s ne compte encore aucun tiers-lieu labellisé."
+    ),
+    ("department", False, False): gettext_noop("Le département ne compte encore aucun tiers-lieu labellisé."),
+    ("epci", True, True): gettext_noop("L’intercommunalité %(name)s compte déjà un tiers-lieu labellisé."),
+    ("epci", True, False): gettext_noop("L’intercommunalité compte déjà un tiers-lieu labellisé."),
+    ("epci", False, True): gettext_noop(
+        "L’intercommunalité %(name)s ne compte encore aucun tiers-lieu labellisé."
+    ),
+    ("epci", False, False): gettext_noop("L’intercommunalité ne compte encore aucun tiers-lieu labellisé."),
+}
+
+
 def _check_territory_without_label(facts: Facts, params: Mapping[str, Any]) -> Check:
-    scope = params.get("scope", "epci")
-    if scope == "department":
-        has, name, kind = facts.department_has_labelled_place, facts.department_name, "le département"
+    if params.get("scope", "epci") == "department":
+        scope, has, name = "department", facts.department_has_labelled_place, facts.department_name
     else:
-        has, name, kind = facts.epci_has_labelled_place, facts.epci_name, "l’intercommunalité"
-    named = f"{kind} {name}".strip() if name else kind
-    if has:
-        return Check("", False, f"{named[0].upper()}{named[1:]} compte déjà un tiers-lieu labellisé.")
-    return Check("", True, f"{named[0].upper()}{named[1:]} ne compte encore aucun tiers-lieu labellisé.")
+        scope, has, name = "epci", facts.epci_has_labelled_place, facts.epci_name
+    name = (name or "").rstrip()
+    sentence = _TERRITORY_SENTENCES[(scope, bool(has), bool(name))]
+    return Check("", not has, _(sentence) % {"name": name})
 
 
 def _check_legal_form_in(facts: Facts, params: Mapping[str, Any]) -> Check:
     forms = list(params.get("forms") or [])
     if not facts.legal_form:
-        return Check("", False, "La forme juridique de la structure n’est pas renseignée.")
-    label = LEGAL_FORMS.get(facts.legal_form, facts.legal_form)
+        return Check("", False, _("La forme juridique de la structure n’est pas renseignée."))
+    label = _legal_form_label(facts.legal_form)
     if facts.legal_form in forms:
-        return Check("", True, f"Forme juridique admise : {label}.")
-    wanted = ", ".join(LEGAL_FORMS.get(f, f) for f in forms)
-    return Check("", False, f"Forme juridique « {label} » non admise (admises : {wanted}).")
+        return Check("", True, _("Forme juridique admise : %(form)s.") % {"form": label})
+    wanted = ", ".join(_legal_form_label(f) for f in forms)
+    return Check(
+        "",
+        False,
+        _("Forme juridique « %(form)s » non admise (admises : %(forms)s).")
+        % {"form": label, "forms": wanted},
+    )
+
+
+def _legal_form_label(code: str) -> str:
+    return _(LEGAL_FORMS[code]) if code in LEGAL_FORMS else code
 
 
 def _check_open_for_months(facts: Facts, params: Mapping[str, Any]) -> Check:
     months = int(params.get("months") or 0)
+    values = {"open": facts.months_open, "months": months}
     if facts.months_open is None:
+        if months == 0:
+            return Check("", True, _("Le lieu n’est pas encore ouvert."))
         return Check(
             "",
-            months == 0,
-            "Le lieu n’est pas encore ouvert"
-            + ("." if months == 0 else f" (ouverture depuis {months} mois exigée)."),
+            False,
+            _("Le lieu n’est pas encore ouvert (ouverture depuis %(months)s mois exigée).") % values,
         )
     if facts.months_open >= months:
         return Check(
-            "", True, f"Le lieu est ouvert depuis {facts.months_open} mois (au moins {months} exigés)."
+            "", True, _("Le lieu est ouvert depuis %(open)s mois (au moins %(months)s exigés).") % values
         )
-    return Check("", False, f"Le lieu n’est ouvert que depuis {facts.months_open} mois ({months} exigés).")
+    return Check("", False, _("Le lieu n’est ouvert que depuis %(open)s mois (%(months)s exigés).") % values)
 
 
 def funding_problems(
@@ -351,27 +437,46 @@ def funding_problems(
     per year of the call is required and their total must be positive."""
     problems = []
     total = sum(amounts_per_year)
-    what = "accordé" if granted else "demandé"
     if granted and len(amounts_per_year) != funding.years:
-        problems.append(f"Indiquez un montant pour chacune des {funding.years} années.")
+        problems.append(
+            _("Indiquez un montant pour chacune des %(years)s années.") % {"years": funding.years}
+        )
     elif len(amounts_per_year) > funding.years:
-        problems.append(f"La demande porte sur plus de {funding.years} années.")
+        problems.append(_("La demande porte sur plus de %(years)s années.") % {"years": funding.years})
     for year, amount in enumerate(amounts_per_year, start=1):
         if amount < 0:
-            problems.append(f"Année {year} : le montant ne peut pas être négatif.")
+            problems.append(_("Année %(year)s : le montant ne peut pas être négatif.") % {"year": year})
         elif funding.max_per_year and amount > funding.max_per_year:
             problems.append(
-                f"Année {year} : {format_euros(amount)} dépasse le plafond annuel de {format_euros(funding.max_per_year)}."
+                _("Année %(year)s : %(amount)s dépasse le plafond annuel de %(ceiling)s.")
+                % {
+                    "year": year,
+                    "amount": format_euros(amount),
+                    "ceiling": format_euros(funding.max_per_year),
+                }
             )
     if granted and total <= 0:
-        problems.append("Le montant accordé doit être positif.")
+        problems.append(_("Le montant accordé doit être positif."))
+    values = {"total": format_euros(total)}
     if funding.max_total and total > funding.max_total:
+        values["ceiling"] = format_euros(funding.max_total)
         problems.append(
-            f"Le total {what} ({format_euros(total)}) dépasse le plafond de {format_euros(funding.max_total)}."
+            (
+                _("Le total accordé (%(total)s) dépasse le plafond de %(ceiling)s.")
+                if granted
+                else _("Le total demandé (%(total)s) dépasse le plafond de %(ceiling)s.")
+            )
+            % values
         )
     if total < funding.min_total:
+        values["minimum"] = format_euros(funding.min_total)
         problems.append(
-            f"Le total {what} ({format_euros(total)}) est inférieur au minimum de {format_euros(funding.min_total)}."
+            (
+                _("Le total accordé (%(total)s) est inférieur au minimum de %(minimum)s.")
+                if granted
+                else _("Le total demandé (%(total)s) est inférieur au minimum de %(minimum)s.")
+            )
+            % values
         )
     return problems
 
@@ -383,7 +488,8 @@ def _check_amounts(facts: Facts, params: Mapping[str, Any]) -> Check:
     return Check(
         "",
         True,
-        f"Le montant demandé ({format_euros(facts.requested_total)}) respecte les règles de financement.",
+        _("Le montant demandé (%(amount)s) respecte les règles de financement.")
+        % {"amount": format_euros(facts.requested_total)},
     )
 
 
@@ -396,66 +502,76 @@ REGISTRY: dict[str, ConditionKind] = {
     for kind in (
         ConditionKind(
             "density_in",
-            "Niveau de densité de la commune parmi",
-            (Param("levels", "niveaux", "choices", _DENSITY_CHOICES),),
+            gettext_noop("Niveau de densité de la commune parmi"),
+            (Param("levels", gettext_noop("niveaux"), "choices", _DENSITY_CHOICES),),
             _check_density_in,
         ),
         ConditionKind(
             "density_not_in",
-            "Niveau de densité de la commune hors de",
-            (Param("levels", "niveaux", "choices", _DENSITY_CHOICES),),
+            gettext_noop("Niveau de densité de la commune hors de"),
+            (Param("levels", gettext_noop("niveaux"), "choices", _DENSITY_CHOICES),),
             _check_density_not_in,
         ),
         ConditionKind(
             "size_class_in",
-            "Taille de la commune parmi",
-            (Param("classes", "tailles", "choices", _SIZE_CHOICES),),
+            gettext_noop("Taille de la commune parmi"),
+            (Param("classes", gettext_noop("tailles"), "choices", _SIZE_CHOICES),),
             _check_size_class_in,
         ),
         ConditionKind(
             "metropole_member",
-            "Commune membre d’une métropole",
-            (Param("member", "membre", "bool"),),
+            gettext_noop("Commune membre d’une métropole"),
+            (Param("member", gettext_noop("membre"), "bool"),),
             _check_metropole_member,
         ),
         ConditionKind(
             "petite_ville_de_demain",
-            "Commune « Petite ville de demain »",
-            (Param("value", "Petite ville de demain", "bool"),),
-            _check_flag("Commune « Petite ville de demain »", "petite_ville_de_demain"),
+            gettext_noop("Commune « Petite ville de demain »"),
+            (Param("value", gettext_noop("Petite ville de demain"), "bool"),),
+            _check_flag(gettext_noop("Commune « Petite ville de demain »"), "petite_ville_de_demain"),
         ),
         ConditionKind(
             "coeur_de_ville",
-            "Commune « Action cœur de ville »",
-            (Param("value", "Action cœur de ville", "bool"),),
-            _check_flag("Commune « Action cœur de ville »", "coeur_de_ville"),
+            gettext_noop("Commune « Action cœur de ville »"),
+            (Param("value", gettext_noop("Action cœur de ville"), "bool"),),
+            _check_flag(gettext_noop("Commune « Action cœur de ville »"), "coeur_de_ville"),
         ),
         ConditionKind(
             "in_qpv",
-            "Projet situé dans un quartier prioritaire (QPV)",
-            (Param("value", "dans un QPV", "bool"),),
+            gettext_noop("Projet situé dans un quartier prioritaire (QPV)"),
+            (Param("value", gettext_noop("dans un QPV"), "bool"),),
             _check_in_qpv,
         ),
         ConditionKind(
             "territory_without_label",
-            "Territoire sans tiers-lieu labellisé",
-            (Param("scope", "territoire", "choice", (("epci", "EPCI"), ("department", "département"))),),
+            gettext_noop("Territoire sans tiers-lieu labellisé"),
+            (
+                Param(
+                    "scope",
+                    gettext_noop("territoire"),
+                    "choice",
+                    (("epci", "EPCI"), ("department", gettext_noop("département"))),
+                ),
+            ),
             _check_territory_without_label,
         ),
         ConditionKind(
             "legal_form_in",
-            "Forme juridique parmi",
-            (Param("forms", "formes", "choices", _LEGAL_CHOICES),),
+            gettext_noop("Forme juridique parmi"),
+            (Param("forms", gettext_noop("formes"), "choices", _LEGAL_CHOICES),),
             _check_legal_form_in,
         ),
         ConditionKind(
             "open_for_months",
-            "Lieu ouvert depuis au moins N mois",
-            (Param("months", "nombre de mois", "int"),),
+            gettext_noop("Lieu ouvert depuis au moins N mois"),
+            (Param("months", gettext_noop("nombre de mois"), "int"),),
             _check_open_for_months,
         ),
         ConditionKind(
-            "amounts_within_rules", "Montants conformes aux règles de financement", (), _check_amounts
+            "amounts_within_rules",
+            gettext_noop("Montants conformes aux règles de financement"),
+            (),
+            _check_amounts,
         ),
     )
 }
@@ -470,11 +586,17 @@ def describe(kind: str, params: Mapping[str, Any]) -> str:
 def check_rule(facts: Facts, rule: Rule) -> Check:
     kind = REGISTRY.get(rule.kind)
     if kind is None:
-        return Check(rule.name, False, f"Condition inconnue « {rule.kind} » : à corriger par l’équipe.")
+        return Check(
+            rule.name,
+            False,
+            _("Condition inconnue « %(kind)s » : à corriger par l’équipe.") % {"kind": rule.kind},
+        )
     try:
         result = kind.check(facts, rule.params)
     except (TypeError, ValueError, KeyError, AttributeError, OverflowError):
-        return Check(rule.name, False, f"Paramètres invalides pour la règle « {rule.name} ».")
+        return Check(
+            rule.name, False, _("Paramètres invalides pour la règle « %(rule)s ».") % {"rule": rule.name}
+        )
     return Check(rule.name, result.ok, result.explanation, result.pending)
 
 

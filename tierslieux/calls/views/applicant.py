@@ -173,8 +173,8 @@ def _budget_table(budget: dict, call, errors: dict | None = None, posted=None) -
                     else budget_module.cell(budget, section, code, year)
                 )
                 cells.append({"name": name, "value": value, "error": errors.get(name), "year": year})
-            rows.append({"code": code, "label": label, "cells": cells})
-        sections.append({"code": section, "title": title, "rows": rows})
+            rows.append({"code": code, "label": _(label), "cells": cells})
+        sections.append({"code": section, "title": _(title), "rows": rows})
     totals = budget_module.totals(budget, call.years)
     return {
         "years": list(years),
