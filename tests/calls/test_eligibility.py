@@ -145,6 +145,26 @@ def test_clean_params_validates_in_french():
     assert "Petites villes" in kind.describe({"levels": ["Petites villes"]})
 
 
+def test_explanations_agree_in_number_and_name_the_commune():
+    open_for = el.REGISTRY["open_for_months"].check
+    assert open_for(facts(months_open=3), {"months": 1}).explanation == (
+        "Le lieu est ouvert depuis 3 mois (au moins 1 exigé)."
+    )
+    assert open_for(facts(months_open=3), {"months": 12}).explanation == (
+        "Le lieu n’est ouvert que depuis 3 mois (12 exigés)."
+    )
+    density = el.REGISTRY["density_in"].check
+    refused = density(facts(commune_name=""), {"levels": ["Grands centres urbains"]})
+    assert refused.explanation == (
+        "La commune est classée « Petites villes » ; niveaux acceptés : Grands centres urbains."
+    )
+    one_year = el.FundingRules(min_total=0, max_total=0, max_per_year=0, years=1)
+    assert el.funding_problems((1, 1), one_year) == ["La demande porte sur plus d’une année."]
+    assert el.funding_problems((1, 1), one_year, granted=True) == [
+        "Indiquez un montant pour l’année du financement."
+    ]
+
+
 def test_budget_parse_totals_and_problems():
     values = {
         "budget-expenses-staff-1": "60 000",

@@ -1,9 +1,10 @@
 """Texts a person reads that come from Python (messages, form labels and errors, menu entries, services'
-refusals, model labels) go through Django's gettext, like the templates' texts (see test_i18n.py).
+refusals, model labels, eligibility explanations, optimiser reasons) go through gettext, like the templates'
+texts (see test_i18n.py): Django's in the interface layer, `tierslieux.core.i18n` in the pure modules.
 
-The interface layer is checked: views, forms, services, selectors, models, context processors and template
-tags. Not checked, on purpose: the pure algorithm modules (no Django import, so no gettext: eligibility,
-budget, workflow, optimiser, coverage), data loaders and management commands (operator output), export column
+Checked: views, forms, services, selectors, models, context processors, template tags, and the pure modules
+that write texts (calls eligibility, budget and workflow, geo classification, opening hours, the selection
+optimiser). Not checked, on purpose: data loaders and management commands (operator output), export column
 names (a published schema) and API descriptions (documentation for developers)."""
 
 import ast
@@ -17,6 +18,8 @@ PACKAGE = ROOT / "tierslieux"
 INTERFACE = re.compile(
     r"/(views|forms|services|selectors|models|context_processors|committee)\.py$"
     r"|/(views|services|models|templatetags)/[^/]+\.py$"
+    r"|/calls/(eligibility|budget|workflow)\.py$|/geo/classification\.py$|/places/hours\.py$"
+    r"|/selection/optimiser/[^/]+\.py$"
 )
 MODULES = sorted(
     path

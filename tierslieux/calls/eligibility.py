@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from tierslieux.core.i18n import gettext as _
-from tierslieux.core.i18n import gettext_noop
+from tierslieux.core.i18n import gettext_noop, ngettext
 from tierslieux.geo.classification import DENSITY_LEVELS
 
 # The labels of these tables (and the INSEE density levels, `DENSITY_LEVELS`, kept in
@@ -262,22 +262,18 @@ def _density(facts: Facts, params: Mapping[str, Any], *, negate: bool) -> Check:
                 "La commune %(commune)s est classée « %(level)s » dans la grille communale de densité."
             )
         else:
-            message = _("« %(level)s » dans la grille communale de densité.")
+            message = _("La commune est classée « %(level)s » dans la grille communale de densité.")
         return Check("", True, message % values)
     values["levels"] = ", ".join(_(v) for v in levels)
     if facts.commune_name:
         if negate:
-            message = _(
-                "La commune %(commune)s est classée « %(level)s » ; niveaux demandés (hors de) : %(levels)s."
-            )
+            message = _("La commune %(commune)s est classée « %(level)s » ; niveaux exclus : %(levels)s.")
         else:
-            message = _(
-                "La commune %(commune)s est classée « %(level)s » ; niveaux demandés (parmi) : %(levels)s."
-            )
+            message = _("La commune %(commune)s est classée « %(level)s » ; niveaux acceptés : %(levels)s.")
     elif negate:
-        message = _("« %(level)s » ; niveaux demandés (hors de) : %(levels)s.")
+        message = _("La commune est classée « %(level)s » ; niveaux exclus : %(levels)s.")
     else:
-        message = _("« %(level)s » ; niveaux demandés (parmi) : %(levels)s.")
+        message = _("La commune est classée « %(level)s » ; niveaux acceptés : %(levels)s.")
     return Check("", False, message % values)
 
 
@@ -423,9 +419,25 @@ def _check_open_for_months(facts: Facts, params: Mapping[str, Any]) -> Check:
         )
     if facts.months_open >= months:
         return Check(
-            "", True, _("Le lieu est ouvert depuis %(open)s mois (au moins %(months)s exigés).") % values
+            "",
+            True,
+            ngettext(
+                "Le lieu est ouvert depuis %(open)s mois (au moins %(months)s exigé).",
+                "Le lieu est ouvert depuis %(open)s mois (au moins %(months)s exigés).",
+                months,
+            )
+            % values,
         )
-    return Check("", False, _("Le lieu n’est ouvert que depuis %(open)s mois (%(months)s exigés).") % values)
+    return Check(
+        "",
+        False,
+        ngettext(
+            "Le lieu n’est ouvert que depuis %(open)s mois (%(months)s exigé).",
+            "Le lieu n’est ouvert que depuis %(open)s mois (%(months)s exigés).",
+            months,
+        )
+        % values,
+    )
 
 
 def funding_problems(
@@ -439,10 +451,22 @@ def funding_problems(
     total = sum(amounts_per_year)
     if granted and len(amounts_per_year) != funding.years:
         problems.append(
-            _("Indiquez un montant pour chacune des %(years)s années.") % {"years": funding.years}
+            ngettext(
+                "Indiquez un montant pour l’année du financement.",
+                "Indiquez un montant pour chacune des %(years)s années.",
+                funding.years,
+            )
+            % {"years": funding.years}
         )
     elif len(amounts_per_year) > funding.years:
-        problems.append(_("La demande porte sur plus de %(years)s années.") % {"years": funding.years})
+        problems.append(
+            ngettext(
+                "La demande porte sur plus d’une année.",
+                "La demande porte sur plus de %(years)s années.",
+                funding.years,
+            )
+            % {"years": funding.years}
+        )
     for year, amount in enumerate(amounts_per_year, start=1):
         if amount < 0:
             problems.append(_("Année %(year)s : le montant ne peut pas être négatif.") % {"year": year})
