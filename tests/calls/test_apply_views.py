@@ -587,3 +587,41 @@ def test_messages_are_reserved_to_the_applicant_side_and_staff(
         assert client_for(reviewer).get(url("application_messages", complete_draft.pk)).status_code == 403
     finally:
         selectors.VISIBILITY_CLAUSES.remove(clause)
+
+
+def test_step_one_shows_the_eligibility_of_the_place_being_picked_before_saving(
+    client_for, complete_draft, applicant, applicant_b, programme_staff
+):
+    from tests.factories.geo import CommuneFactory
+
+    draft = complete_draft
+
+    brest = CommuneFactory(
+        insee="29019", name="Brest", population=140_000, density_level="Grands centres urbains"
+    )
+    city_place = PlaceFactory(name="Le Hub de Brest", commune=brest, managers=[applicant])
+    stranger = PlaceFactory(name="Ailleurs", managers=[applicant_b])
+    preview = url("application_eligibility_preview", draft.pk)
+    client = client_for(applicant)
+
+    saved = client.get(preview, {"place": draft.place_id}).content.decode()
+    assert "Hors grands centres urbains : le dossier peut concourir" in saved
+    picked = client.get(preview, {"place": city_place.pk}, headers={"HX-Request": "true"}).content.decode()
+    assert "Hors grands centres urbains : le dossier ne peut pas concourir" in picked
+    assert "Grands centres urbains" in picked
+    draft.refresh_from_db()
+    assert draft.place_id != city_place.pk  # nothing saved
+    assert "Choisissez le lieu porteur" in client.get(preview, {"place": ""}).content.decode()
+    # Bad input: a place the applicant does not manage, or garbage.
+    for value in (stranger.pk, "abc"):
+        response = client.get(preview, {"place": value})
+        assert (
+            response.status_code == 400 and "Choisissez un lieu que vous gérez" in response.content.decode()
+        )
+    # Others: anonymous to the login page; another applicant and staff (a draft is the applicant's) 404.
+    assert client_for(None).get(preview).status_code == 302
+    assert client_for(applicant_b).get(preview).status_code == 404
+    assert client_for(programme_staff).get(preview, {"place": draft.place_id}).status_code == 404
+    # A submitted dossier is read-only.
+    Application.objects.filter(pk=draft.pk).update(status=Status.SUBMITTED)
+    assert client.get(preview, {"place": draft.place_id}).status_code == 409

@@ -111,7 +111,13 @@ def test_applicant_fills_leaves_comes_back_uploads_and_submits(
     assert_accessible(page)
     application = Application.objects.get(applicant=applicant)
 
+    live = page.locator("#eligibility-live")
+    assert "Choisissez le lieu porteur" in live.inner_text()
     page.get_by_label("Tiers-lieu porteur du projet").select_option(label="La Fabrique du port")
+    # Live feedback, before anything is saved.
+    live.get_by_text("La commune Concarneau est classée « Petites villes »", exact=False).first.wait_for()
+    assert Application.objects.get(pk=application.pk).place_id is None
+    assert_accessible(page)
     page.get_by_role("button", name="Enregistrer et continuer").first.click()
     page.wait_for_url(re.compile(r"/etape/2/$"))
     assert_accessible(page)

@@ -14,6 +14,11 @@ applicant_urls = [
     path("mes-dossiers/", applicant.my_applications, name="my_applications"),
     path("dossiers/<int:pk>/", applicant.application, name="application"),
     path("dossiers/<int:pk>/etape/<int:step>/", applicant.application_step, name="application_step"),
+    path(
+        "dossiers/<int:pk>/eligibilite/",
+        applicant.application_eligibility_preview,
+        name="application_eligibility_preview",
+    ),
     path("dossiers/<int:pk>/pieces/", applicant.attachment_upload, name="attachment_upload"),
     path("dossiers/<int:pk>/pieces/<int:attachment_pk>/", applicant.attachment_download, name="attachment"),
     path(

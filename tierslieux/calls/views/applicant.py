@@ -30,7 +30,7 @@ from ..forms import (
     ProjectPlaceForm,
     ReasonForm,
 )
-from ..models import Attachment, QuestionKind
+from ..models import Application, Attachment, QuestionKind
 from .common import application_for, refuse, upload_too_large
 
 STEPS = (
@@ -200,17 +200,23 @@ def _step_context(application, step: int, **extra) -> dict:
     }
 
 
-def _place_forms(request, application, data=None, which: str = ""):
+def _choosable_places(request, application):
+    """The places the applicant may carry the project with: those they manage, and the one already chosen."""
     places = Place.objects.filter(managers=request.user)
     if application.place_id:
         places = places | Place.objects.filter(pk=application.place_id)
+    return places.distinct()
+
+
+def _place_forms(request, application, data=None, which: str = ""):
+    places = _choosable_places(request, application)
     place = application.place
     qpvs = place.commune.qpvs.all() if place else Place.objects.none()
     choice_data = data if which == "choice" else None
     create_data = data if which == "create" else None
     choice = PlaceChoiceForm(
         choice_data,
-        places=places.distinct(),
+        places=places,
         qpvs=qpvs if place else qpvs.none(),
         initial={"place": application.place_id, "qpv": application.qpv_id, "revision": application.revision},
     )
@@ -265,6 +271,36 @@ def application_step(request, pk: int, step: int):
         step
     ]
     return handler(request, application)
+
+
+@login_required
+@require_http_methods(["GET"])
+def application_eligibility_preview(request, pk: int):
+    """The applicant (and the place's managers) only: the eligibility the dossier would have with the place (and
+    QPV) being picked on step 1, before anything is saved (htmx fragment). Others: 404 or 403."""
+    application, roles = application_for(request, pk)
+    if workflow.APPLICANT not in roles:
+        return refuse(request, _("Seul le porteur du dossier peut le remplir."))
+    if not application.is_editable:
+        return refuse(request, NOT_EDITABLE, status=409)
+    context = {"application": application, "eligibility": None}
+    place_id = request.GET.get("place", "")
+    if place_id:
+        place = (
+            _choosable_places(request, application).filter(pk=place_id if place_id.isdigit() else 0).first()
+        )
+        if place is None:
+            return refuse(request, _("Choisissez un lieu que vous gérez."), status=400)
+        qpv = None
+        if place.pk == application.place_id and request.GET.get("qpv"):
+            qpv = place.commune.qpvs.filter(pk=request.GET["qpv"]).first()
+        # An unsaved copy: the eligibility of the dossier as it would be with this place.
+        preview = Application.objects.select_related("call", "wave").get(pk=application.pk)
+        preview.place, preview.qpv = place, qpv
+        if qpv is None or qpv.pk != application.qpv_id:
+            preview.qpv_confirmed_at = None
+        context["eligibility"] = application_eligibility(preview)
+    return render(request, "calls/_eligibility_live.html", context)
 
 
 def _new_tab() -> str:
