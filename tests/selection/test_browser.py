@@ -53,6 +53,14 @@ def test_set_parameters_run_read_results_save_and_propose(page, login, programme
     assert_accessible(page)
     page.get_by_role("button", name="Rejouer").click()
     page.get_by_text("Résultat identique").wait_for()
+    # A replay still queued: the page says so and polls until the background task has written its report.
+    Run.objects.filter(pk=run.pk).update(replay_requested_at=run.created_at, replayed_at=None)
+    page.reload()
+    page.get_by_text("Rejeu demandé le").wait_for()
+    assert page.get_by_role("button", name="Rejouer").count() == 0
+    assert_accessible(page)
+    services.run_replay_execute(run_id=run.pk)
+    page.get_by_text("Résultat identique").wait_for(timeout=15_000)
     page.get_by_role("button", name="Proposer au comité").click()
     page.wait_for_url(f"**{reverse('calls:committee', args=[world.wave.pk])}")
     proposals = page.locator("#propositions").inner_text()

@@ -21,6 +21,16 @@ def start(world, parameters, capture, actor=None) -> Run:
     return run
 
 
+def replay(world, run, capture) -> Run:
+    """Ask for a replay; the background task runs once the transaction commits."""
+    with capture(execute=True):
+        asked = services.run_replay(run=run, actor=world.staff)
+        assert asked.replay_requested_at is not None and asked.replayed_at is None
+    run.refresh_from_db()
+    assert run.replay_requested_at is None and run.replayed_at is not None
+    return run
+
+
 def test_default_parameters_come_from_the_call_and_the_wave(world):
     params = selectors.default_parameters(world.wave)
     assert params["points_per_10k"] == 0.1
@@ -123,7 +133,7 @@ def test_replay_from_stored_inputs_is_identical(world, params, django_capture_on
     # The wave changes afterwards: the replay uses the stored inputs, not the database.
     world.applications["SEL-003"].status = Status.REFUSED
     world.applications["SEL-003"].save()
-    run = services.run_replay(run=run, actor=world.staff)
+    run = replay(world, run, django_capture_on_commit_callbacks)
     assert run.replay_identical is True, run.replay_report
     assert run.replay_report.startswith("Résultat identique")
 
@@ -132,7 +142,7 @@ def test_replay_detects_a_tampered_result(world, params, django_capture_on_commi
     run = start(world, params, django_capture_on_commit_callbacks)
     run.result["assignment"] = {"SEL-005": "qpv"}
     run.save()
-    run = services.run_replay(run=run, actor=world.staff)
+    run = replay(world, run, django_capture_on_commit_callbacks)
     assert run.replay_identical is False
     assert "assignment" in run.replay_report
 
@@ -230,6 +240,6 @@ def test_replay_of_a_time_limited_run_says_why_it_may_differ(
     run = start(world, params, django_capture_on_commit_callbacks)
     run.result["status"] = "time_limit"
     run.save()
-    run = services.run_replay(run=run, actor=world.staff)
+    run = replay(world, run, django_capture_on_commit_callbacks)
     assert run.replay_identical is False
     assert "limite de temps" in run.replay_report

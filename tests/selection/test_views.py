@@ -209,8 +209,14 @@ def test_save_replay_compare_and_propose(
         client.post(f"/selection/calcul/{done_run.pk}/enregistrer/", {"name": "Couverture"}).status_code
         == 302
     )
-    response = client.post(f"/selection/calcul/{done_run.pk}/rejouer/", follow=True)
-    assert "Résultat identique" in response.content.decode()
+    # The replay runs in the background (after commit): the page says so and polls until the report is there.
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(f"/selection/calcul/{done_run.pk}/rejouer/", follow=True)
+        pending = response.content.decode()
+        assert "Rejeu demandé le" in pending and 'hx-trigger="every 2s"' in pending
+        assert ">Rejouer</button>" not in pending
+    replayed = client.get(f"/selection/calcul/{done_run.pk}/").content.decode()
+    assert "Résultat identique" in replayed and 'hx-trigger="every 2s"' not in replayed
     with django_capture_on_commit_callbacks(execute=True):
         other = services.run_start(
             wave=world.wave, actor=programme_staff, parameters={**params, "points_per_10k": 0.0}

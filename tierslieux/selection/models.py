@@ -44,6 +44,8 @@ class Run(models.Model):
     solver_version = models.CharField(max_length=100, blank=True, default="")
     timings = models.JSONField(default=dict, blank=True)
     error = models.TextField(blank=True, default="")
+    replay_requested_at = models.DateTimeField(null=True, blank=True)
+    """Set when a replay is asked for; the background task clears it once `replayed_at` is written."""
     replayed_at = models.DateTimeField(null=True, blank=True)
     replay_identical = models.BooleanField(null=True, blank=True)
     replay_report = models.TextField(blank=True, default="")

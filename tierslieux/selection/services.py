@@ -187,16 +187,32 @@ def run_execute(*, run_id: int) -> Run:
     return run
 
 
+@transaction.atomic
 def run_replay(*, run: Run, actor) -> Run:
-    """Re-run the optimiser from the stored inputs and options; record whether the result is identical."""
+    """Ask for a replay of a finished run: the optimiser runs again, in the background, from the stored inputs
+    and options (`run_replay_execute`); the run page shows "en cours" until the report is written."""
     _require_write(actor, run.wave)
     if run.status != RunStatus.DONE or not run.inputs:
         raise SelectionError(_("Seul un calcul terminé peut être rejoué."))
+    run.replay_requested_at = timezone.now()
+    run.save(update_fields=["replay_requested_at"])
+    from .tasks import run_replay_task
+
+    transaction.on_commit(lambda: run_replay_task.enqueue(run_id=run.pk))
+    return run
+
+
+def run_replay_execute(*, run_id: int) -> Run:
+    """Re-run the optimiser from a run's stored inputs and options; record whether the result is identical."""
+    run = Run.objects.get(pk=run_id)
+    if run.replay_requested_at is None:
+        return run
     problem = problem_from_json(run.inputs)
     replayed = result_to_json(optimise(problem, options_from_json(run.options)))
     before, after = fingerprint(run.result), fingerprint(replayed)
     differences = [key for key in before if before[key] != after[key]]
     run.replayed_at = timezone.now()
+    run.replay_requested_at = None
     run.replay_identical = not differences
     if differences:
         labels = ", ".join(differences)
@@ -217,7 +233,7 @@ def run_replay(*, run: Run, actor) -> Run:
             "objective": f"{replayed['objective']:.6f}",
             "solver": replayed.get("solver", ""),
         }
-    run.save(update_fields=["replayed_at", "replay_identical", "replay_report"])
+    run.save(update_fields=["replayed_at", "replay_requested_at", "replay_identical", "replay_report"])
     return run
 
 

@@ -200,9 +200,13 @@ def save(request, pk: int):
 @staff_only
 @require_POST
 def replay(request, pk: int):
-    """The call's team only: re-run the optimiser from the stored inputs and check the result is identical."""
+    """The call's team only: ask for a background re-run of the optimiser from the stored inputs, to check the
+    result is identical."""
     return _write_action(
-        request, pk, lambda run: services.run_replay(run=run, actor=request.user), _("Calcul rejoué.")
+        request,
+        pk,
+        lambda run: services.run_replay(run=run, actor=request.user),
+        _("Le calcul est rejoué en arrière-plan : le résultat s’affiche dans « Audit et reproductibilité »."),
     )
 
 
