@@ -243,3 +243,11 @@ def test_replay_of_a_time_limited_run_says_why_it_may_differ(
     run = replay(world, run, django_capture_on_commit_callbacks)
     assert run.replay_identical is False
     assert "limite de temps" in run.replay_report
+
+
+def test_a_replay_that_fails_is_reported_not_left_pending(world, params, django_capture_on_commit_callbacks):
+    run = start(world, params, django_capture_on_commit_callbacks)
+    run.inputs = {"broken": True}
+    run.save()
+    run = replay(world, run, django_capture_on_commit_callbacks)
+    assert run.replay_identical is False and run.replay_report.startswith("Échec du rejeu : ")

@@ -207,8 +207,13 @@ def run_replay_execute(*, run_id: int) -> Run:
     run = Run.objects.get(pk=run_id)
     if run.replay_requested_at is None:
         return run
-    problem = problem_from_json(run.inputs)
-    replayed = result_to_json(optimise(problem, options_from_json(run.options)))
+    try:
+        replayed = result_to_json(optimise(problem_from_json(run.inputs), options_from_json(run.options)))
+    except Exception as exc:  # noqa: BLE001 - a failed replay is reported on the page, never left pending
+        run.replayed_at, run.replay_requested_at, run.replay_identical = timezone.now(), None, False
+        run.replay_report = _("Échec du rejeu : %(error)s") % {"error": f"{type(exc).__name__} : {exc}"}
+        run.save(update_fields=["replayed_at", "replay_requested_at", "replay_identical", "replay_report"])
+        return run
     before, after = fingerprint(run.result), fingerprint(replayed)
     differences = [key for key in before if before[key] != after[key]]
     run.replayed_at = timezone.now()
