@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import csv
 import io
 
 from openpyxl import Workbook
+
+from tierslieux.core.spreadsheets import csv_bytes, safe_cell
 
 from .report import Row
 
@@ -42,20 +43,8 @@ def _values(row: Row) -> list:
     ]
 
 
-def _safe(value):
-    """Neutralise spreadsheet formulas in text cells (CSV injection)."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
-        return "'" + value
-    return value
-
-
 def to_csv(rows: list[Row]) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";")
-    writer.writerow(HEADERS)
-    for row in rows:
-        writer.writerow([_safe(v) for v in _values(row)])
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+    return csv_bytes(HEADERS, (_values(row) for row in rows))
 
 
 def to_xlsx(rows: list[Row], *, title: str, figures: list[tuple[str, object]]) -> bytes:
@@ -64,11 +53,11 @@ def to_xlsx(rows: list[Row], *, title: str, figures: list[tuple[str, object]]) -
     sheet.title = "Dossiers"
     sheet.append(HEADERS)
     for row in rows:
-        sheet.append([_safe(v) for v in _values(row)])
+        sheet.append([safe_cell(v) for v in _values(row)])
     summary = workbook.create_sheet("Scénario")
-    summary.append(["scénario", _safe(title)])
+    summary.append(["scénario", safe_cell(title)])
     for label, value in figures:
-        summary.append([label, _safe(value) if isinstance(value, str) else value])
+        summary.append([label, safe_cell(value) if isinstance(value, str) else value])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

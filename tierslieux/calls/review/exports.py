@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-import csv
 import io
 from collections.abc import Iterable
 
 from openpyxl import Workbook
+
+from tierslieux.core.spreadsheets import safe_cell
 
 STAFF_HEADER = [
     "Numéro",
@@ -79,28 +80,13 @@ def laureate_table(laureates: Iterable[dict]) -> list[list]:
     ]
 
 
-def _safe(value):
-    """Neutralise spreadsheet formulas in text cells (CSV injection)."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
-        return "'" + value
-    return value
-
-
-def to_csv(header: list[str], table: list[list]) -> str:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";")
-    writer.writerow(header)
-    writer.writerows([[_safe(v) for v in line] for line in table])
-    return "\ufeff" + buffer.getvalue()
-
-
 def to_xlsx(header: list[str], table: list[list], title: str = "Dossiers") -> bytes:
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = title[:31]
     sheet.append(header)
     for line in table:
-        sheet.append([_safe(v) for v in line])
+        sheet.append([safe_cell(v) for v in line])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

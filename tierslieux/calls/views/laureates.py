@@ -6,6 +6,8 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
+from tierslieux.core.spreadsheets import csv_bytes
+
 from ..review import exports, selectors
 
 
@@ -28,7 +30,7 @@ def laureates_csv(request):
     """Public: the laureates as CSV (semicolon-separated, UTF-8)."""
     rows = [selectors.laureate_row(d) for d in selectors.laureates_public()]
     response = HttpResponse(
-        exports.to_csv(exports.LAUREATE_HEADER, exports.laureate_table(rows)),
+        csv_bytes(exports.LAUREATE_HEADER, exports.laureate_table(rows)),
         content_type="text/csv; charset=utf-8",
     )
     response["Content-Disposition"] = 'attachment; filename="laureats.csv"'

@@ -9,6 +9,8 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from tierslieux.core.spreadsheets import csv_bytes
+
 from ..review import exports, selectors
 from ..review.forms import StaffFilterForm
 from .common import call_readable
@@ -50,7 +52,7 @@ def staff_list(request, pk: int, export: str | None = None):
             )
         else:
             response = HttpResponse(
-                exports.to_csv(exports.STAFF_HEADER, table), content_type="text/csv; charset=utf-8"
+                csv_bytes(exports.STAFF_HEADER, table), content_type="text/csv; charset=utf-8"
             )
         response["Content-Disposition"] = f'attachment; filename="dossiers-{call.slug}.{export}"'
         response["Cache-Control"] = "private, no-store"

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import csv
 import io
 
 from openpyxl import Workbook
+
+from tierslieux.core.spreadsheets import csv_bytes, safe_cell
 
 from .selectors import CommuneRow
 
@@ -42,20 +43,8 @@ def _values(row: CommuneRow) -> list:
     ]
 
 
-def _safe(value):
-    """Spreadsheet formula injection: text starting with = + - @ is prefixed with an apostrophe."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
-        return "'" + value
-    return value
-
-
 def rows_csv(rows: list[CommuneRow]) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";")
-    writer.writerow(HEADERS)
-    for row in rows:
-        writer.writerow(["" if v is None else _safe(v) for v in _values(row)])
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+    return csv_bytes(HEADERS, (_values(row) for row in rows))
 
 
 def rows_xlsx(rows: list[CommuneRow], *, title: str) -> bytes:
@@ -63,7 +52,7 @@ def rows_xlsx(rows: list[CommuneRow], *, title: str) -> bytes:
     sheet = workbook.create_sheet(title=title[:31] or "Communes")
     sheet.append(HEADERS)
     for row in rows:
-        sheet.append([_safe(v) for v in _values(row)])
+        sheet.append([safe_cell(v) for v in _values(row)])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
