@@ -43,6 +43,15 @@ def test_geojson_and_xlsx_exports(client, places):
     assert list(rows[0]) == HEADERS and rows[1][1] == "Coworking Croix-Rousse"
 
 
+def test_xlsx_export_keeps_text_like_a_formula_as_text(client, places):
+    from tierslieux.places.models import Place
+
+    Place.objects.filter(name="Coworking Croix-Rousse").update(name='=HYPERLINK("http://x","clic")')
+    workbook = load_workbook(io.BytesIO(client.get("/lieux/export.xlsx?type=coworking").content))
+    cell = workbook.active.cell(row=2, column=2)
+    assert cell.value == '=HYPERLINK("http://x","clic")' and cell.data_type == "s"
+
+
 def test_api_list_filters_paginates_and_sorts_by_distance(client, places):
     data = client.get("/api/v1/places?region=84&page_size=1").json()
     assert data["count"] == 2 and data["pages"] == 2 and data["next"].endswith("page=2")

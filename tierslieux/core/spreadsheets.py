@@ -26,3 +26,19 @@ def csv_bytes(header: Sequence[str], table: Iterable[Sequence[Any]]) -> bytes:
     writer.writerow(header)
     writer.writerows([safe_cell(value) for value in line] for line in table)
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def xlsx_cells(sheet, values: Iterable[Any]) -> list[Any]:
+    """A row for `sheet.append` (openpyxl) where text is always text: a value such as "=HYPERLINK(…)" is kept
+    exactly as it is (open data must not be altered) but stored as a string, never as a formula."""
+    from openpyxl.cell import WriteOnlyCell
+
+    row = []
+    for value in values:
+        if isinstance(value, str) and value.startswith("="):
+            cell = WriteOnlyCell(sheet, value=value)
+            cell.data_type = "s"
+            row.append(cell)
+        else:
+            row.append(value)
+    return row

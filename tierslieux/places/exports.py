@@ -14,6 +14,8 @@ from dataclasses import dataclass
 
 from django.conf import settings
 
+from tierslieux.core.spreadsheets import xlsx_cells
+
 from .models import Accessibility, Label, LegalForm, Place, PlaceStatus, PlaceType, Service
 
 SCHEMA_VERSION = "0.1.0"
@@ -297,7 +299,7 @@ def xlsx_bytes(rows: Iterable[dict]) -> bytes:
     sheet = workbook.create_sheet("tiers-lieux")
     sheet.append(HEADERS)
     for row in rows:
-        sheet.append(_flat(row))
+        sheet.append(xlsx_cells(sheet, _flat(row)))
     output = io.BytesIO()
     workbook.save(output)
     return output.getvalue()
