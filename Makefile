@@ -26,9 +26,10 @@ data: install
 	$(PY) manage.py load_demo_calls
 
 run: data
-	@echo "Tiers-Lieux : http://$(HOST):$(PORT)/  (Ctrl+C pour arrêter ; le worker des tâches tourne à côté)"
+	@echo "Tiers-Lieux : http://$(HOST):$(PORT)/  (Ctrl+C pour arrêter ; le worker des tâches et le planificateur tournent à côté)"
 	@trap 'kill 0' INT TERM EXIT; \
 	$(PY) manage.py db_worker --interval 1 & \
+	$(PY) manage.py scheduler & \
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 test: install

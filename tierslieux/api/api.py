@@ -7,6 +7,8 @@ from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, ValidationError
 
+from tierslieux.core.errors import ServiceError
+
 api = NinjaAPI(
     title="API Tiers-Lieux",
     version="1.0.0",
@@ -77,3 +79,9 @@ def invalid_parameters(request, exc: ValidationError):
 @api.exception_handler(AuthenticationError)
 def unauthenticated(request, exc: AuthenticationError):
     return api.create_response(request, {"detail": _("Authentification requise.")}, status=401)
+
+
+@api.exception_handler(ServiceError)
+def refused(request, exc: ServiceError):
+    """A service's refusal: its status with `{"detail": French message}`."""
+    return api.create_response(request, {"detail": exc.message}, status=exc.status)

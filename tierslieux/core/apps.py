@@ -8,8 +8,11 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         from django.utils import translation
+        from django.utils.module_loading import autodiscover_modules
 
-        from . import i18n
+        from . import emails, i18n  # noqa: F401 (emails registers the outbox flush job)
 
         # The pure modules (no Django import) translate through tierslieux.core.i18n: plug Django in.
         i18n.install(gettext=translation.gettext, ngettext=translation.ngettext)
+        # Each app declares its periodic jobs in its `jobs.py` (tierslieux/core/jobs.py).
+        autodiscover_modules("jobs")

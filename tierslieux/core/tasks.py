@@ -1,15 +1,26 @@
-from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
+"""Background tasks of the platform's own mechanisms: email delivery and periodic jobs."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
 from django_tasks import task
 
 
 @task()
-def send_email_task(
-    *, subject: str, text: str, html: str, to: list[str], reply_to: list[str] | None = None
-) -> int:
-    """Send one rendered email over SMTP; returns the number of messages sent."""
-    message = EmailMultiAlternatives(
-        subject=subject, body=text, from_email=settings.DEFAULT_FROM_EMAIL, to=to, reply_to=reply_to or None
-    )
-    message.attach_alternative(html, "text/html")
-    return message.send()
+def deliver_email_task(*, email_id: int) -> str:
+    """Deliver one outbox email (`core.emails.outbox_deliver`); a failure stays in the outbox for a retry."""
+    from .emails import outbox_deliver
+
+    return outbox_deliver(email_id=email_id)
+
+
+@task()
+def run_periodic_job_task(*, job: str, at: str) -> str:
+    """Run periodic job `job` for its scheduled time `at` (ISO 8601), once (`core.jobs.run_job`)."""
+    from .jobs import AlreadyRan, run_job
+
+    try:
+        return run_job(job, now=datetime.fromisoformat(at))
+    except AlreadyRan as already:
+        return str(already)

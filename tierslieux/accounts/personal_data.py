@@ -1,0 +1,44 @@
+"""The registry of personal data (RGPD): each app says how to export and how to erase what it holds about a
+person. The "Mes données" export and the account erasure walk this registry, so an app that stores personal
+data registers here, in its `AppConfig.ready()`::
+
+    from tierslieux.accounts import personal_data
+    personal_data.register(
+        "comments", label=gettext_noop("Commentaires"),
+        export=lambda user: [...],          # JSON-serialisable
+        erase=comments_anonymise_author,    # called inside the erasure transaction
+    )
+
+Erasure keeps what the law requires (submitted applications for public grants) with the personal fields
+pseudonymised: that is the registering app's `erase`."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib.auth.base_user import AbstractBaseUser
+
+Exporter = Callable[[AbstractBaseUser], Any]
+Eraser = Callable[[AbstractBaseUser], None]
+
+
+@dataclass(frozen=True)
+class Section:
+    name: str
+    label: str  # French, marked with gettext_noop
+    export: Exporter
+    erase: Eraser | None = None
+
+
+SECTIONS: dict[str, Section] = {}
+
+
+def register(name: str, *, label: str, export: Exporter, erase: Eraser | None = None) -> None:
+    """Declare section `name` of a person's data (idempotent for the same functions)."""
+    SECTIONS[name] = Section(name=name, label=label, export=export, erase=erase)
+
+
+def sections() -> list[Section]:
+    return [SECTIONS[name] for name in sorted(SECTIONS)]
