@@ -42,6 +42,7 @@ def platform(request):
     """Values every page needs: site identity (for django-dsfr), menus and the map settings."""
     return {
         "SITE_CONFIG": SITE_CONFIG,
+        "home_url": reverse("core:home"),
         "main_menu": _links(MAIN_MENU, request.path),
         "footer_links": _links(FOOTER_LINKS),
         "MAP_TILES_URL": settings.MAP_TILES_URL,
