@@ -9,8 +9,9 @@ ranks like one five kilometres farther), ties by id. Distances are great-circle 
 `MatchIndex(targets)` groups the targets by (kind, category) and puts each group in a k-d tree of points on the
 unit sphere (SciPy's cKDTree): a source only looks at the targets of its group within its radius (as a chord,
 slightly widened; the exact test is the rounded haversine distance, the same as the brute force's). `rank` pairs
-many sources at once, vectorised; `rank_brute_force` is the reference that measures every pair, used by the
-tests and by `bench/matching.py` to check that both give identical results.
+many sources at once, vectorised, and keeps the `limit` best of each; `BruteForce` / `rank_brute_force` is the
+reference that measures every pair, used by the tests and by `bench/matching.py` to check that both give
+identical results.
 
 `companions_for` proposes companion places to a mentoring request: at least one common theme, within the
 distance the companion will travel, with room for one more project; ranked by number of common themes, then
@@ -28,6 +29,8 @@ from scipy.spatial import cKDTree
 
 EARTH_KM = 6371.0088
 KM_PER_DAY = 0.5
+LIMIT = 20
+"""The matches kept per listing by the platform (its pages and notifications)."""
 DAY_SECONDS = 86_400.0
 
 
@@ -117,13 +120,19 @@ def _finish(
     src, target_ids, distance, score = src[order], target_ids[order], distance[order], score[order]
     if not len(src):
         return
-    starts = np.flatnonzero(np.r_[True, src[1:] != src[:-1]])
+    first = np.r_[True, src[1:] != src[:-1]]
+    if limit is not None:  # keep the `limit` best of each source before leaving NumPy
+        starts = np.flatnonzero(first)
+        position = np.arange(len(src)) - starts[np.cumsum(first) - 1]
+        keep = position < limit
+        src, target_ids, distance, score = src[keep], target_ids[keep], distance[keep], score[keep]
+        first = first[keep]
+    starts = np.flatnonzero(first)
     ends = np.r_[starts[1:], len(src)]
     source_ids = sources.ids[src[starts]].tolist()
     ids, dists, scores = target_ids.tolist(), distance.tolist(), score.tolist()
     for source_id, start, end in zip(source_ids, starts.tolist(), ends.tolist(), strict=True):
-        stop = end if limit is None else min(end, start + limit)
-        result[source_id] = [Match(source_id, ids[k], dists[k], scores[k]) for k in range(start, stop)]
+        result[source_id] = [Match(source_id, ids[k], dists[k], scores[k]) for k in range(start, end)]
 
 
 class MatchIndex:
@@ -166,32 +175,40 @@ def rank(
     return MatchIndex(targets).rank(sources, now=now, limit=limit)
 
 
+class BruteForce:
+    """The reference: every source measured against every target (vectorised per source, no index)."""
+
+    def __init__(self, targets: Sequence[Item]) -> None:
+        self.targets = _Columns(targets)
+        codes: dict[tuple[str, str], int] = {}
+        self.groups = np.array(
+            [codes.setdefault((t.kind, t.category), len(codes)) for t in self.targets.items], dtype=np.int64
+        )
+        self.codes = codes
+
+    def rank(
+        self, sources: Sequence[Item], *, now: float, limit: int | None = None
+    ) -> dict[int, list[Match]]:
+        source_columns = _Columns(sources)
+        targets, n = self.targets, len(self.targets)
+        result: dict[int, list[Match]] = {}
+        for position, source in enumerate(source_columns.items):
+            code = self.codes.get((source.kind, source.category))
+            if code is None:
+                continue
+            distance = haversine_km(np.full(n, source.lon), np.full(n, source.lat), targets.lon, targets.lat)
+            tgt = np.flatnonzero(self.groups == code)
+            _finish(
+                source_columns, targets, np.full(len(tgt), position), tgt, distance[tgt], now, limit, result
+            )
+        return result
+
+
 def rank_brute_force(
     sources: Sequence[Item], targets: Sequence[Item], *, now: float, limit: int | None = None
 ) -> dict[int, list[Match]]:
-    """The reference: every source measured against every target (vectorised per source, no index)."""
-    source_columns, target_columns = _Columns(sources), _Columns(targets)
-    kinds = np.array([f"{t.kind}\x00{t.category}" for t in target_columns.items], dtype=object)
-    result: dict[int, list[Match]] = {}
-    n = len(target_columns)
-    every = np.arange(n)
-    for position, source in enumerate(source_columns.items):
-        distance = haversine_km(
-            np.full(n, source.lon), np.full(n, source.lat), target_columns.lon, target_columns.lat
-        )
-        same = kinds == f"{source.kind}\x00{source.category}"
-        tgt = every[same]
-        _finish(
-            source_columns,
-            target_columns,
-            np.full(len(tgt), position),
-            tgt,
-            distance[same],
-            now,
-            limit,
-            result,
-        )
-    return result
+    """Same answer as `rank`, by measuring every pair (the reference of the tests and the benchmark)."""
+    return BruteForce(targets).rank(sources, now=now, limit=limit)
 
 
 # --- Mentoring ------------------------------------------------------------------------------------------
