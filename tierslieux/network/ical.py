@@ -227,6 +227,9 @@ def parse_calendar(data: bytes) -> ParsedCalendar:
         raise IcsError(
             _("Le fichier n’est pas un calendrier iCalendar (il doit commencer par BEGIN:VCALENDAR).")
         )
+    if b"END:VCALENDAR" not in text[-4096:].upper():
+        # A truncated file would otherwise look like a calendar whose events were all removed.
+        raise IcsError(_("Le calendrier est incomplet : il ne se termine pas par END:VCALENDAR."))
     try:
         calendars = icalendar.Calendar.from_ical(text, multiple=True)
     except (ValueError, KeyError, IndexError, TypeError, UnicodeDecodeError, ZoneInfoNotFoundError) as error:
