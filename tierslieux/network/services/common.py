@@ -14,7 +14,7 @@ from tierslieux.core.errors import ServiceError
 from tierslieux.geo.models import Commune
 from tierslieux.places.models import Place
 
-TAG = re.compile(r"[^\w\- ’']+", re.UNICODE)
+TAG = re.compile(r"[^\w\- \u2019']+", re.UNICODE)
 
 
 def require_signed_in(user) -> None:

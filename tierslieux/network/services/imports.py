@@ -215,4 +215,4 @@ def ics_import_all(*, now: dt.datetime) -> str:
     for source in IcsSource.objects.filter(enabled=True).select_related("place"):
         outcome = ics_source_import(source=source, now=now)
         outcomes[outcome] = outcomes.get(outcome, 0) + 1
-    return ", ".join(f"{key}: {value}" for key, value in sorted(outcomes.items())) or "aucune source"
+    return ", ".join(f"{key}: {value}" for key, value in sorted(outcomes.items())) or "no source"

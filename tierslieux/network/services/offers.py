@@ -382,4 +382,4 @@ def listings_expire(*, now: dt.datetime) -> str:
         except ServiceError:  # closed by its owner meanwhile
             continue
         expired += 1
-    return f"{warned} avertie(s), {expired} expirée(s)"
+    return f"{warned} warned, {expired} expired"
