@@ -225,3 +225,8 @@ def test_source_page_by_role(client_for, server, forge, plain_user, place_manage
     assert client.post(url, {"url": server.url("/agenda.ics")}).status_code == 409
     page = client.get(url).content.decode()
     assert "1 créé(s)" in page
+    # A first import that fails keeps nothing: a French message and a 400.
+    server.routes["/page.html"] = (200, b"<html>Mon agenda</html>", {}, 0)
+    response = client.post(url, {"url": server.url("/page.html")})
+    assert response.status_code == 400 and "n’est pas un calendrier" in response.content.decode()
+    assert IcsSource.objects.count() == 1

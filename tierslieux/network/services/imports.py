@@ -22,7 +22,14 @@ from ..models import Attendance, Event, EventCategory, IcsSource
 from .common import require_manager, setting
 from .events import event_bump, event_transition, event_uid, snapshot
 
-__all__ = ["ics_source_add", "ics_source_remove", "ics_source_import", "ics_import_all", "ics_apply"]
+__all__ = [
+    "ics_source_add",
+    "ics_source_add_and_import",
+    "ics_source_remove",
+    "ics_source_import",
+    "ics_import_all",
+    "ics_apply",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -44,6 +51,18 @@ def ics_source_add(*, user, place: Place, url: str) -> IcsSource:
     if place.ics_sources.count() >= 5:
         raise ServiceError(_("Un lieu importe cinq calendriers au plus."), status=429)
     return IcsSource.objects.create(place=place, url=url, created_by=user)
+
+
+@transaction.atomic
+def ics_source_add_and_import(*, user, place: Place, url: str) -> IcsSource:
+    """Register a calendar URL and import it now; when that first import fails (not found, not an iCalendar,
+    too large, too slow…), nothing is kept and the reason is the refusal (400)."""
+    source = ics_source_add(user=user, place=place, url=url)
+    if ics_source_import(source=source) == "error":
+        source.refresh_from_db()
+        raise ServiceError(source.last_error)
+    source.refresh_from_db()
+    return source
 
 
 @transaction.atomic

@@ -332,13 +332,11 @@ def place_events(request, slug: str):
     status = 200
     if request.method == "POST":
         source, status = submit(
-            form, lambda data: services.ics_source_add(user=request.user, place=place, url=data["url"])
+            form,
+            lambda data: services.ics_source_add_and_import(user=request.user, place=place, url=data["url"]),
         )
         if source is not None:
-            services.ics_source_import(source=source)
-            messages.success(
-                request, _("Calendrier ajouté : il est importé maintenant puis toutes les heures.")
-            )
+            messages.success(request, _("Calendrier importé : il le sera de nouveau toutes les heures."))
             return redirect("events:place", slug=place.slug)
     return render(
         request,
