@@ -26,3 +26,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     DATABASES["default"]["TEST"] = {  # noqa: F405
         "NAME": os.path.join(tempfile.gettempdir(), f"tierslieux-test-{os.getpid()}.sqlite3")
     }
+
+# The ICS import tests serve calendars from a loopback HTTP server (production refuses private addresses).
+NETWORK_ICS_ALLOW_PRIVATE = True
+NETWORK_ICS_TIMEOUT = 1.0

@@ -20,6 +20,8 @@ MAIN_MENU = [
     (gettext_noop("Territoires"), "geo:index"),
     (gettext_noop("Diagnostic territorial"), "diagnostic:france"),
     (gettext_noop("Appels à manifestation d’intérêt"), "calls:index"),
+    (gettext_noop("Réseau"), "network:index"),
+    (gettext_noop("Événements"), "events:list"),
 ]
 FOOTER_LINKS = [
     (gettext_noop("Lauréats des Fabriques de territoire"), "calls:laureates"),
