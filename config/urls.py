@@ -16,6 +16,8 @@ urlpatterns = [
     path("lieux/", include("tierslieux.places.urls")),
     path("appels/", include("tierslieux.calls.urls")),
     path("selection/", include("tierslieux.selection.urls")),
+    path("suivi/", include("tierslieux.followup.urls")),
+    path("donnees/subventions/", include("tierslieux.followup.urls_open_data")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "tierslieux.places.contributions",
     "tierslieux.calls",
     "tierslieux.selection",
+    "tierslieux.followup",
     "tierslieux.api",
 ]
 
@@ -189,3 +190,10 @@ LOGGING = {
     "loggers": {"django.server": {"level": "WARNING"}},
 }
 DSFR_MARK_OPTIONAL_FIELDS = True
+
+# Follow-up of the laureates (docs/followup.md): the grantor named in the SCDL open data of the agreements
+# (nomAttribuant, idAttribuant: its SIRET, 14 digits). Set FOLLOWUP_GRANTOR_SIRET in production.
+FOLLOWUP_GRANTOR_NAME = os.environ.get(
+    "FOLLOWUP_GRANTOR_NAME", "Agence nationale de la cohésion des territoires"
+)
+FOLLOWUP_GRANTOR_SIRET = os.environ.get("FOLLOWUP_GRANTOR_SIRET", "")

@@ -26,3 +26,5 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     DATABASES["default"]["TEST"] = {  # noqa: F405
         "NAME": os.path.join(tempfile.gettempdir(), f"tierslieux-test-{os.getpid()}.sqlite3")
     }
+# A fictitious grantor SIRET (valid key) for the SCDL export.
+FOLLOWUP_GRANTOR_SIRET = FOLLOWUP_GRANTOR_SIRET or "13999999900010"  # noqa: F405

@@ -8,4 +8,9 @@ class CallsConfig(AppConfig):
 
     def ready(self) -> None:
         # Registers the reviewers' visibility clause (tierslieux.calls.selectors.VISIBILITY_CLAUSES).
-        from .review import selectors  # noqa: F401
+        from tierslieux.core.context_processors import FOOTER_NOTES
+
+        from .review import selectors
+
+        # The footer's laureates count: the published laureates and the historical Fabriques, said apart.
+        FOOTER_NOTES["calls:laureates"] = selectors.laureates_footer_note

@@ -19,7 +19,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from . import exports, selectors, services
+from . import exports, extensions, selectors, services
 from .forms import AtlasFilterForm
 from .hours import week_table
 from .index import TYPE_CODES
@@ -189,6 +189,7 @@ def detail(request, slug: str):
             "point": point,
             "json_ld": _json_ld(place, request),
             "can_edit": selectors.place_can_edit(place, request.user),
+            "sections": extensions.place_page_sections(place, request.user),
             "page_title": place.name,
             "breadcrumb": [
                 {"label": _("Atlas des tiers-lieux"), "url": reverse("places:atlas")},
