@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -126,3 +127,42 @@ def sign(agreement: Agreement, actor, *, signed_on: date = date(2025, 1, 15), st
 
 def at(day: date, hour: int = 7) -> datetime:
     return datetime(day.year, day.month, day.day, hour, 0, tzinfo=PARIS)
+
+
+INDICATORS = {
+    "opening_hours_per_week": Decimal("35.0"),
+    "users_per_month": 220,
+    "members": 80,
+    "jobs_fte": Decimal("2.50"),
+    "volunteers": 12,
+    "events_held": 40,
+    "services": ["bureaux", "machines"],
+    "revenue_total": 150_000,
+    "revenue_own": 60_000,
+    "revenue_public": 80_000,
+    "revenue_private": 10_000,
+    "partners": "La commune.",
+    "grant_use": "Un poste d’animation.",
+    "narrative": "Une belle année.",
+}
+
+
+def fill_report(report, user, **values):
+    """Save complete indicators and attach a financial statement (the report is then ready to submit)."""
+    from tierslieux.followup.services import reports as report_services
+
+    report.refresh_from_db()
+    saved = report_services.report_save(
+        report=report, user=user, revision=report.revision, values=INDICATORS | values
+    )
+    if not saved.attachments.filter(kind="financial_statement").exists():
+        report_services.report_attachment_add(
+            report=saved, user=user, upload=pdf("compte.pdf"), kind="financial_statement"
+        )
+    return saved
+
+
+def submit_report(report, user, *, now=None, **values):
+    from tierslieux.followup.services import reports as report_services
+
+    return report_services.report_submit(report=fill_report(report, user, **values), user=user, now=now)

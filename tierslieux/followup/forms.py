@@ -9,7 +9,7 @@ from dsfr.forms import DsfrBaseForm
 
 from tierslieux.places.models import LegalForm, PlaceType, Service
 
-from . import workflows
+from . import identifiers, workflows
 from .models import Agreement, AmendmentKind, AnnualReport, AttachmentKind
 from .services.agreements import BENEFICIARY_FIELDS, DRAFT_FIELDS, beneficiary_errors
 
@@ -50,6 +50,12 @@ class AgreementForm(DsfrBaseForm, forms.ModelForm):
                 "Une durée plus longue ou plus courte allonge ou raccourcit la dernière année."
             ),
         }
+
+    def clean_siret(self):
+        return identifiers.compact(self.cleaned_data["siret"])
+
+    def clean_rna(self):
+        return identifiers.compact(self.cleaned_data["rna"])
 
     def clean(self):
         data = super().clean()

@@ -39,7 +39,6 @@ from .models import (
     CensusInvitation,
     Tranche,
 )
-from .models.report import INDICATOR_FIELDS
 
 STAFF, BENEFICIARY, READER = workflows.STAFF, workflows.BENEFICIARY, workflows.READER
 ACTIVE_AGREEMENT = ("draft", "signed", "completed")  # a terminated agreement no longer commits its envelope
@@ -720,13 +719,3 @@ def census_years() -> list[int]:
     return list(
         CensusCampaign.objects.exclude(status="draft").values_list("year", flat=True).order_by("year")
     )
-
-
-def indicator_names() -> tuple[str, ...]:
-    """The names of the indicators of a report (the fields of `ReportIndicators` after `period_end`)."""
-    return tuple(name for name in INDICATOR_FIELDS if name not in ("partners", "grant_use", "narrative"))
-
-
-def sum_known(values: Iterable[Any]) -> Any:
-    """The sum of the values that are known (None skipped), for quick totals in pages."""
-    return sum(value for value in values if value is not None)

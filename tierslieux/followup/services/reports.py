@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from tierslieux.calls.eligibility import format_euros
 from tierslieux.core.emails import email_send
 from tierslieux.core.errors import Conflict, ServiceError
 from tierslieux.core.services import transition_apply
@@ -104,10 +105,10 @@ def report_problems(report: AnnualReport) -> list[str]:
     if report.revenue_total is not None and None not in parts and sum(parts) != report.revenue_total:
         problems.append(
             _(
-                "Les recettes propres, subventions publiques et financements privés (%(parts)s €) doivent faire "
-                "les produits totaux (%(total)s €)."
+                "Les recettes propres, subventions publiques et financements privés (%(parts)s) doivent faire "
+                "les produits totaux (%(total)s)."
             )
-            % {"parts": sum(parts), "total": report.revenue_total}
+            % {"parts": format_euros(sum(parts)), "total": format_euros(report.revenue_total)}
         )
     if not report.grant_use.strip():
         problems.append(_("Dites ce que la subvention a financé."))

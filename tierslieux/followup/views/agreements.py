@@ -24,7 +24,7 @@ from .common import agreement_for, crumbs, private_file, refusal, upload_too_lar
 STAFF_ONLY = _("Seule l’équipe de l’appel peut faire cette action (vous avez un accès en lecture).")
 
 
-def _require_staff(request, roles: set[str]):
+def _require_staff(roles: set[str]) -> None:
     if workflows.STAFF not in roles:
         raise ServiceError(
             str(STAFF_ONLY)
@@ -39,34 +39,6 @@ def _agreement_crumbs(agreement, roles, label: str | None = None) -> list[dict]:
     if label:
         items.append((label, None))
     return crumbs(*items, staff=bool(roles & {workflows.STAFF, workflows.READER}))
-
-
-def _form_page(
-    request,
-    *,
-    agreement,
-    roles,
-    form,
-    title: str,
-    submit: str,
-    intro: str = "",
-    status: int = 200,
-    multipart=False,
-):
-    return render(
-        request,
-        "followup/form_page.html",
-        {
-            "form": form,
-            "agreement": agreement,
-            "submit_label": submit,
-            "intro": intro,
-            "multipart": multipart,
-            "page_title": title,
-            "breadcrumb": _agreement_crumbs(agreement, roles, title),
-        },
-        status=status,
-    )
 
 
 def _preview(agreement) -> list[schedule.YearPlan]:
@@ -120,36 +92,69 @@ def agreement(request, pk: int):
     )
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def agreement_edit(request, pk: int):
-    """The call's team only, on a draft: complete the beneficiary, purpose, dates and conditions."""
+def _staff_form(
+    request, pk: int, *, form_class, run, done, title, submit, intro="", uploads=False, form_kwargs=None
+):
+    """A staff form on an agreement: GET shows it; a valid POST runs `run(agreement, cleaned_data, form)` (a
+    service), says `done(result)` and goes back to the agreement; a refusal is shown in the form (what was typed
+    kept) with its status."""
     agreement, roles = agreement_for(request, pk)
-    _require_staff(request, roles)
-    if agreement.status != "draft":
-        raise ServiceError(_("Une convention signée ne change plus que par avenant."), status=409)
-    form = AgreementForm(request.POST or None, instance=agreement)
+    _require_staff(roles)
+    if uploads and request.method == "POST" and upload_too_large(request):
+        raise ServiceError(_("Le fichier dépasse 10 Mo : rien n’a été enregistré."), status=413)
+    form = form_class(
+        request.POST or None, request.FILES or None, **(form_kwargs(agreement) if form_kwargs else {})
+    )
     status = 200
     if request.method == "POST":
         status = 400
         if form.is_valid():
-            data = {name: form.cleaned_data[name] for name in services.DRAFT_FIELDS}
             try:
-                services.agreement_update(agreement=agreement, actor=request.user, data=data)
+                result = run(agreement, form.cleaned_data, form)
             except ServiceError as error:
                 form.add_error(None, error.message)
                 status = error.status
             else:
-                messages.success(request, _("La convention est enregistrée."))
+                messages.success(request, done(result))
                 return redirect("followup:agreement", agreement.pk)
-    return _form_page(
+    return render(
         request,
-        agreement=agreement,
-        roles=roles,
-        form=form,
-        title=_("Compléter la convention %(reference)s") % {"reference": agreement.reference},
-        submit=_("Enregistrer"),
+        "followup/form_page.html",
+        {
+            "form": form,
+            "agreement": agreement,
+            "submit_label": submit,
+            "intro": intro(agreement) if callable(intro) else intro,
+            "multipart": uploads,
+            "page_title": title % {"reference": agreement.reference},
+            "breadcrumb": _agreement_crumbs(agreement, roles, title % {"reference": agreement.reference}),
+        },
         status=status,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def agreement_edit(request, pk: int):
+    """The call's team only, on a draft (signed: 409): complete the beneficiary, purpose, dates, conditions."""
+
+    def run(agreement, data, form):
+        return services.agreement_update(
+            agreement=agreement, actor=request.user, data={name: data[name] for name in services.DRAFT_FIELDS}
+        )
+
+    agreement, _roles = agreement_for(request, pk)
+    if agreement.status != "draft" and workflows.STAFF in _roles:
+        raise ServiceError(_("Une convention signée ne change plus que par avenant."), status=409)
+    return _staff_form(
+        request,
+        pk,
+        form_class=AgreementForm,
+        form_kwargs=lambda agreement: {"instance": agreement},
+        run=run,
+        done=lambda result: _("La convention est enregistrée."),
+        title=_("Compléter la convention %(reference)s"),
+        submit=_("Enregistrer"),
     )
 
 
@@ -157,43 +162,30 @@ def agreement_edit(request, pk: int):
 @require_http_methods(["GET", "POST"])
 def agreement_sign(request, pk: int):
     """The call's team only, on a complete draft: mark it signed (date, signed PDF checked by content)."""
-    agreement, roles = agreement_for(request, pk)
-    _require_staff(request, roles)
-    if request.method == "POST" and upload_too_large(request):
-        raise ServiceError(_("Le fichier dépasse 10 Mo : rien n’a été enregistré."), status=413)
-    form = SignForm(request.POST or None, request.FILES or None)
-    status = 200
-    if request.method == "POST":
-        status = 400
-        if form.is_valid():
-            try:
-                services.agreement_sign(
-                    agreement=agreement,
-                    actor=request.user,
-                    signed_on=form.cleaned_data["signed_on"],
-                    upload=form.cleaned_data["signed_file"],
-                )
-            except ServiceError as error:
-                form.add_error(None, error.message)
-                status = error.status
-            else:
-                messages.success(
-                    request, _("La convention est signée : ses tranches et ses rapports annuels sont créés.")
-                )
-                return redirect("followup:agreement", agreement.pk)
-    problems = services.agreement_problems(agreement)
-    return _form_page(
+
+    def run(agreement, data, form):
+        return services.agreement_sign(
+            agreement=agreement, actor=request.user, signed_on=data["signed_on"], upload=data["signed_file"]
+        )
+
+    def intro(agreement):
+        problems = services.agreement_problems(agreement)
+        return (
+            " ".join(problems)
+            if problems
+            else _("La première tranche deviendra exigible à la date de signature.")
+        )
+
+    return _staff_form(
         request,
-        agreement=agreement,
-        roles=roles,
-        form=form,
-        title=_("Marquer la convention %(reference)s comme signée") % {"reference": agreement.reference},
+        pk,
+        form_class=SignForm,
+        run=run,
+        done=lambda result: _("La convention est signée : ses tranches et ses rapports annuels sont créés."),
+        title=_("Marquer la convention %(reference)s comme signée"),
         submit=_("Marquer comme signée"),
-        intro=" ".join(problems)
-        if problems
-        else _("La première tranche deviendra exigible à la date de signature."),
-        status=status,
-        multipart=True,
+        intro=intro,
+        uploads=True,
     )
 
 
@@ -201,43 +193,29 @@ def agreement_sign(request, pk: int):
 @require_http_methods(["GET", "POST"])
 def agreement_amend(request, pk: int):
     """The call's team only, on a signed agreement: record an avenant (amounts, duration or beneficiary)."""
-    agreement, roles = agreement_for(request, pk)
-    _require_staff(request, roles)
-    if request.method == "POST" and upload_too_large(request):
-        raise ServiceError(_("Le fichier dépasse 10 Mo : rien n’a été enregistré."), status=413)
-    form = AmendmentForm(request.POST or None, request.FILES or None, agreement=agreement)
-    status = 200
-    if request.method == "POST":
-        status = 400
-        if form.is_valid():
-            try:
-                amendment = services.agreement_amend(
-                    agreement=agreement,
-                    actor=request.user,
-                    kind=form.cleaned_data["kind"],
-                    effective_on=form.cleaned_data["effective_on"],
-                    reason=form.cleaned_data["reason"],
-                    values=form.values(),
-                    upload=form.cleaned_data.get("signed_file"),
-                )
-            except ServiceError as error:
-                form.add_error(None, error.message)
-                status = error.status
-            else:
-                messages.success(
-                    request, _("L’avenant n° %(number)s est enregistré.") % {"number": amendment.number}
-                )
-                return redirect("followup:agreement", agreement.pk)
-    return _form_page(
+
+    def run(agreement, data, form):
+        return services.agreement_amend(
+            agreement=agreement,
+            actor=request.user,
+            kind=data["kind"],
+            effective_on=data["effective_on"],
+            reason=data["reason"],
+            values=form.values(),
+            upload=data.get("signed_file"),
+        )
+
+    return _staff_form(
         request,
-        agreement=agreement,
-        roles=roles,
-        form=form,
-        title=_("Avenant à la convention %(reference)s") % {"reference": agreement.reference},
+        pk,
+        form_class=AmendmentForm,
+        form_kwargs=lambda agreement: {"agreement": agreement},
+        run=run,
+        done=lambda amendment: _("L’avenant n° %(number)s est enregistré.") % {"number": amendment.number},
+        title=_("Avenant à la convention %(reference)s"),
         submit=_("Enregistrer l’avenant"),
         intro=_("Choisissez la nature de l’avenant : seuls les champs de cette nature sont pris en compte."),
-        status=status,
-        multipart=True,
+        uploads=True,
     )
 
 
@@ -245,32 +223,17 @@ def agreement_amend(request, pk: int):
 @require_http_methods(["GET", "POST"])
 def agreement_terminate(request, pk: int):
     """The call's team only: terminate the agreement (reason required); unpaid tranches are cancelled."""
-    agreement, roles = agreement_for(request, pk)
-    _require_staff(request, roles)
-    form = ReasonForm(request.POST or None)
-    status = 200
-    if request.method == "POST":
-        status = 400
-        if form.is_valid():
-            try:
-                services.agreement_terminate(
-                    agreement=agreement, actor=request.user, reason=form.cleaned_data["reason"]
-                )
-            except ServiceError as error:
-                form.add_error(None, error.message)
-                status = error.status
-            else:
-                messages.success(request, _("La convention est résiliée."))
-                return redirect("followup:agreement", agreement.pk)
-    return _form_page(
+    return _staff_form(
         request,
-        agreement=agreement,
-        roles=roles,
-        form=form,
-        title=_("Résilier la convention %(reference)s") % {"reference": agreement.reference},
+        pk,
+        form_class=ReasonForm,
+        run=lambda agreement, data, form: services.agreement_terminate(
+            agreement=agreement, actor=request.user, reason=data["reason"]
+        ),
+        done=lambda result: _("La convention est résiliée."),
+        title=_("Résilier la convention %(reference)s"),
         submit=_("Résilier"),
         intro=_("La résiliation est définitive : les tranches non payées sont annulées."),
-        status=status,
     )
 
 
@@ -279,7 +242,7 @@ def agreement_terminate(request, pk: int):
 def agreement_complete(request, pk: int):
     """The call's team only: close an agreement whose tranches are paid and reports accepted (else 409)."""
     agreement, roles = agreement_for(request, pk)
-    _require_staff(request, roles)
+    _require_staff(roles)
     services.agreement_complete(agreement=agreement, actor=request.user)
     messages.success(request, _("La convention est soldée."))
     return redirect("followup:agreement", agreement.pk)
@@ -326,7 +289,7 @@ def tranche(request, pk: int):
     }
     status = 200
     if request.method == "POST":
-        _require_staff(request, roles)
+        _require_staff(roles)
         action = request.POST.get("action", "")
         form_class = ACTION_FORMS.get(action)
         form = form_class(request.POST, prefix=action) if form_class else None

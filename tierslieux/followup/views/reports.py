@@ -146,6 +146,8 @@ def report_accept(request, pk: int):
 def report_corrections(request, pk: int):
     """The call's team only: send a submitted report back with a message (required: 400 without it)."""
     item, roles = report_for(request, pk)
+    if workflows.STAFF not in roles:
+        raise ServiceError(_("Seule l’équipe de l’appel peut faire cette action."), status=403)
     form = MessageForm(request.POST)
     if not form.is_valid():
         return _page(request, item, roles, corrections_form=form, status=400)
