@@ -205,7 +205,7 @@ def agreement_update(*, agreement: Agreement, actor, data: Mapping[str, Any]) ->
     """Staff complete a draft agreement (beneficiary, purpose, dates, conditions). Identifiers are checked
     (SIRET with its Luhn key, RNA); nothing is saved when one is wrong."""
     locked = (
-        Agreement.objects.select_for_update()
+        Agreement.objects.select_for_update(of=("self",))
         .select_related("call", "place", "decision__application")
         .get(pk=agreement.pk)
     )
@@ -275,7 +275,7 @@ def agreement_sign(
     annual reports and tranches are generated, the first tranche becomes due, the beneficiary is told."""
     today = today or timezone.localdate()
     locked = (
-        Agreement.objects.select_for_update()
+        Agreement.objects.select_for_update(of=("self",))
         .select_related("call", "place", "decision__application")
         .get(pk=agreement.pk)
     )
@@ -455,7 +455,7 @@ def agreement_amend(
     (identity checked as at signature). Dated, reasoned, logged (action "amend") and versioned."""
     today = today or timezone.localdate()
     locked = (
-        Agreement.objects.select_for_update()
+        Agreement.objects.select_for_update(of=("self",))
         .select_related("call", "envelope", "place", "decision__application")
         .get(pk=agreement.pk)
     )
@@ -510,7 +510,7 @@ def agreement_amend(
 def agreement_terminate(*, agreement: Agreement, actor, reason: str) -> Agreement:
     """Staff terminate an agreement (reason required): its tranches not yet paid are cancelled."""
     locked = (
-        Agreement.objects.select_for_update()
+        Agreement.objects.select_for_update(of=("self",))
         .select_related("call", "place", "decision__application")
         .get(pk=agreement.pk)
     )

@@ -47,7 +47,7 @@ def tranche_act(
     (service fait `service_done_on`, payment `on`), "suspend" / "cancel" (reason), "resume", "reschedule"."""
     today = today or timezone.localdate()
     locked = (
-        Tranche.objects.select_for_update()
+        Tranche.objects.select_for_update(of=("self",))
         .select_related("agreement__call", "agreement__place", "agreement__decision__application")
         .get(pk=tranche.pk)
     )
