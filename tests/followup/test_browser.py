@@ -175,3 +175,23 @@ def test_the_manager_page(page, login):
     assert_accessible(page)
     page.goto(reverse("places:detail", args=[laureate.place.slug]))
     assert_accessible(page)
+
+
+def test_the_laureates_map_and_a_laureate_s_place_page(page):
+    from tierslieux.calls.review.committee import laureates_publish
+    from tierslieux.places.models import PlaceSourceRecord
+
+    laureate = make_laureate()
+    historical = make_laureate(
+        staff=laureate.staff, call=laureate.call, place_name="Fabrique historique"
+    ).place
+    PlaceSourceRecord.objects.create(place=historical, source="fabriques", source_id="fabt-01")
+    laureates_publish(wave=laureate.application.wave, actor=laureate.staff)
+    page.goto(reverse("calls:laureates"))
+    page.locator("#laureates-map[data-historical-count='1']").wait_for()
+    assert page.locator("#laureates-map").get_attribute("data-laureates-count") == "2"
+    assert page.get_by_role("checkbox", name="Fabriques labellisées avant la plateforme").is_checked()
+    assert_accessible(page)
+    page.get_by_role("link", name=laureate.place.name).first.click()
+    page.get_by_role("table", name="Montants accordés et payés").wait_for()
+    assert_accessible(page)

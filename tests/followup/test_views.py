@@ -435,3 +435,19 @@ def test_census_pages(client_for, world, mailbox, django_capture_on_commit_callb
     assert client_for(world["users"]["manager"]).get(signed_in).status_code == 200
     assert staff.post(reverse("followup:campaign_close", args=[campaign.pk])).status_code == 302
     assert anonymous.get(link).status_code == 410
+
+
+def test_campaign_pages_are_for_programme_staff(client_for, world):
+    campaign = CensusCampaign.objects.create(
+        year=TODAY.year, title="Recensement", closes_on=TODAY + timedelta(days=9)
+    )
+    for name, method in (("campaign", "get"), ("campaign_open", "post"), ("campaign_close", "post")):
+        url = reverse(f"followup:{name}", args=[campaign.pk])
+        got = [status_of(client_for, world, who, method, url) for who in ("anonymous", "stranger", "manager")]
+        assert got == [302, 403, 403], name
+    assert (
+        client_for(world["users"]["reader"]).get(reverse("followup:campaign", args=[campaign.pk])).status_code
+        == 200
+    )
+    closing = client_for(world["users"]["staff"]).post(reverse("followup:campaign_close", args=[campaign.pk]))
+    assert closing.status_code == 409  # not open yet
