@@ -7,9 +7,9 @@ class CallsConfig(AppConfig):
     verbose_name = "Appels à manifestation d’intérêt"
 
     def ready(self) -> None:
-        # Registers the reviewers' visibility clause (tierslieux.calls.selectors.VISIBILITY_CLAUSES).
         from tierslieux.core.context_processors import FOOTER_NOTES
 
+        # Importing it registers the reviewers' visibility clause (tierslieux.calls.selectors.VISIBILITY_CLAUSES).
         from .review import selectors
 
         # The footer's laureates count: the published laureates and the historical Fabriques, said apart.
