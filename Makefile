@@ -24,6 +24,7 @@ data: install
 	$(PY) manage.py compute_coverage
 	$(PY) manage.py load_demo
 	$(PY) manage.py load_demo_calls
+	$(PY) manage.py load_demo_followup
 	$(PY) manage.py load_demo_network
 
 run: data

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "tierslieux.places.contributions",
     "tierslieux.calls",
     "tierslieux.selection",
+    "tierslieux.followup",
     "tierslieux.network",
     "tierslieux.api",
 ]
@@ -191,6 +192,12 @@ LOGGING = {
 }
 DSFR_MARK_OPTIONAL_FIELDS = True
 
+# Follow-up of the laureates (docs/followup.md): the grantor named in the SCDL open data of the agreements
+# (nomAttribuant, idAttribuant: its SIRET, 14 digits). Set FOLLOWUP_GRANTOR_SIRET in production.
+FOLLOWUP_GRANTOR_NAME = os.environ.get(
+    "FOLLOWUP_GRANTOR_NAME", "Agence nationale de la cohésion des territoires"
+)
+FOLLOWUP_GRANTOR_SIRET = os.environ.get("FOLLOWUP_GRANTOR_SIRET", "")
 # Network (docs/network.md): per-account limits of offers and needs, sizes of uploads, the ICS import.
 NETWORK_MAX_OPEN_LISTINGS = int(os.environ.get("NETWORK_MAX_OPEN_LISTINGS", "20"))
 NETWORK_MAX_LISTINGS_PER_DAY = int(os.environ.get("NETWORK_MAX_LISTINGS_PER_DAY", "10"))

@@ -6,3 +6,5 @@ from .base import env_bool
 DEBUG = env_bool("DJANGO_DEBUG", True)
 SECRET_KEY = SECRET_KEY or "dev-only-insecure-key-never-use-in-production"  # noqa: F405
 DEMO_ACCOUNTS = True
+# A fictitious grantor SIRET (valid key) so that the SCDL export works locally.
+FOLLOWUP_GRANTOR_SIRET = FOLLOWUP_GRANTOR_SIRET or "13999999900010"  # noqa: F405

@@ -7,5 +7,10 @@ class CallsConfig(AppConfig):
     verbose_name = "Appels à manifestation d’intérêt"
 
     def ready(self) -> None:
-        # Registers the reviewers' visibility clause (tierslieux.calls.selectors.VISIBILITY_CLAUSES).
-        from .review import selectors  # noqa: F401
+        from tierslieux.core.context_processors import FOOTER_NOTES
+
+        # Importing it registers the reviewers' visibility clause (tierslieux.calls.selectors.VISIBILITY_CLAUSES).
+        from .review import selectors
+
+        # The footer's laureates count: the published laureates and the historical Fabriques, said apart.
+        FOOTER_NOTES["calls:laureates"] = selectors.laureates_footer_note

@@ -1,3 +1,5 @@
+from collections.abc import Callable
+
 from django.conf import settings
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -29,6 +31,9 @@ FOOTER_LINKS = [
     (gettext_noop("Données ouvertes"), "core:open_data"),
     (gettext_noop("À propos"), "core:about"),
 ]
+# A short text shown after a footer link, by URL name (e.g. how many laureates), registered by the app that owns
+# the page (core imports no app): {"calls:laureates": function returning a French text}.
+FOOTER_NOTES: dict[str, Callable[[], str]] = {}
 
 
 def _links(entries, path: str | None = None) -> list[dict]:
@@ -36,7 +41,8 @@ def _links(entries, path: str | None = None) -> list[dict]:
     for label, name in entries:
         url = reverse(name)
         current = path is not None and (path == url if url == "/" else path.startswith(url))
-        links.append({"label": _(label), "url": url, "current": current})
+        note = FOOTER_NOTES.get(name)
+        links.append({"label": _(label), "url": url, "current": current, "note": note() if note else ""})
     return links
 
 

@@ -3,7 +3,7 @@ envelope's quota), refuse (with a motivation), close without follow-up; decision
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from django.db import transaction
 from django.urls import reverse
@@ -19,6 +19,11 @@ from ..facts import funding_rules
 from ..models import Application, Decision, DecisionOutcome, Envelope, Status, Wave
 from ..services import ServiceError, _applicant_emails, application_transition
 from . import selectors as review_selectors
+
+# Functions called with each accepted decision, inside the decision's transaction (a refusal rolls the decision
+# back). Apps above calls register here (the follow-up creates the draft funding agreement); calls never imports
+# them.
+ACCEPTANCE_HOOKS: list[Callable[[Decision], object]] = []
 
 TARGETS = {
     DecisionOutcome.ACCEPTED: Status.ACCEPTED,
@@ -101,6 +106,9 @@ def decision_make(
         motivation=motivation,
         decided_by=actor,
     )
+    if outcome == DecisionOutcome.ACCEPTED:
+        for hook in ACCEPTANCE_HOOKS:
+            hook(decision)
     email_send(
         name=f"decision-{outcome}",
         to=_applicant_emails(locked),

@@ -433,3 +433,70 @@ def laureate_row(decision: Decision) -> dict[str, Any]:
         "amounts_per_year": list(decision.granted_amounts or []),
         "published_at": decision.published_at,
     }
+
+
+# --- The laureates and the historical Fabriques ---------------------------------------------------------------
+HISTORICAL_SOURCE = "fabriques"  # the ANCT list of the 382 labelled Fabriques de territoire (load_places)
+
+
+def historical_fabriques():
+    """The places of the ANCT list of labelled Fabriques de territoire (loaded by `load_places`, source
+    "fabriques"), labelled before the platform's calls."""
+    from tierslieux.places.models import Place
+
+    return Place.objects.filter(source_records__source=HISTORICAL_SOURCE).distinct()
+
+
+def laureates_counts() -> tuple[int, int]:
+    """(published laureates of the platform's calls, historical labelled Fabriques)."""
+    return laureates_public().count(), historical_fabriques().count()
+
+
+def laureates_footer_note() -> str:
+    """The footer's count of laureates, the two kinds said apart."""
+    from django.utils.translation import ngettext
+
+    laureates, historical = laureates_counts()
+    return _("%(laureates)s et %(historical)s") % {
+        "laureates": ngettext("%(n)s lauréat des appels", "%(n)s lauréats des appels", laureates)
+        % {"n": laureates},
+        "historical": ngettext(
+            "%(n)s Fabrique labellisée avant la plateforme",
+            "%(n)s Fabriques labellisées avant la plateforme",
+            historical,
+        )
+        % {"n": historical},
+    }
+
+
+def laureates_map() -> dict[str, Any]:
+    """Two GeoJSON layers for the laureates map: the published laureates and the historical Fabriques (names of
+    places and communes only)."""
+
+    def feature(place, **properties) -> dict[str, Any]:
+        return {
+            "type": "Feature",
+            "geometry": {"type": "Point", "coordinates": [place.lon, place.lat]},
+            "properties": {
+                "name": place.name,
+                "commune": place.commune.name,
+                "slug": place.slug,
+                **properties,
+            },
+        }
+
+    laureates = [
+        feature(
+            decision.application.place,
+            wave=decision.application.wave.name if decision.application.wave_id else "",
+        )
+        for decision in laureates_public()
+        if decision.application.place_id
+    ]
+    historical = [
+        feature(place) for place in historical_fabriques().select_related("commune").order_by("name")
+    ]
+    return {
+        "laureates": {"type": "FeatureCollection", "features": laureates},
+        "historical": {"type": "FeatureCollection", "features": historical},
+    }
