@@ -117,6 +117,28 @@ def _smtp_always_on(smtp_server):
     yield
 
 
+@pytest.fixture(autouse=True)
+def _close_test_client_responses(monkeypatch):
+    """Close every test-client response when the test ends, as a WSGI server closes each response: a
+    FileResponse left open would otherwise raise ResourceWarning (an error in this suite) when collected."""
+    from django.test import client as test_client
+
+    responses = []
+    original = test_client.Client.request
+
+    def request(self, **kwargs):
+        response = original(self, **kwargs)
+        responses.append(response)
+        return response
+
+    monkeypatch.setattr(test_client.Client, "request", request)
+    yield
+    for response in responses:
+        # Only the files (HttpResponse.close() would also send request_finished, after the database is gone).
+        for closer in getattr(response, "_resource_closers", []):
+            closer()
+
+
 # --- Roles --------------------------------------------------------------------------------------------------
 PASSWORD = "motdepasse-de-test-1"
 
