@@ -9,17 +9,17 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import numpy as np
-from django.db.models import QuerySet
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tierslieux.accounts.roles import is_programme_staff
 from tierslieux.geo.models import Commune, Department, Epci, Region
+from tierslieux.geo.text import normalize_query
 
 from . import clustering, hours
 from .index import LABEL_CODES, SERVICE_CODES, STATUS_CODES, TYPE_CODES, AtlasIndex, bit, get_index
 from .models import Label, Place, PlaceStatus, PlaceType, PlaceVersion, Service
-from .text import normalise
 
 EARTH_KM = 6371.0088
 PAGE_SIZE = 20
@@ -163,22 +163,18 @@ def parse_filters(params) -> AtlasFilters:
 
 
 def commune_for_text(text: str) -> Commune | None:
-    """A commune from a postcode or a name (accent- and case-insensitive; the most populated wins)."""
+    """A commune from a postcode or a name, accent- and case-insensitive, with or without its article
+    ("Le Havre", "le havre", "havre"; "st"/"ste" for saint/sainte); the most populated wins."""
     text = text.strip()
-    communes = Commune.objects.filter(kind=Commune.Kind.COMMUNE).order_by("-population")
+    communes = Commune.objects.filter(kind=Commune.Kind.COMMUNE).order_by(
+        F("population").desc(nulls_last=True), "insee"
+    )
     if re.fullmatch(r"\d{5}|\d[AB]\d{3}", text):
         return communes.filter(postcodes__contains=text).first() or communes.filter(pk=text).first()
-    wanted = normalise(text)
+    wanted = normalize_query(text)
     if not wanted:
         return None
-    found = communes.filter(name_search=wanted).first()
-    if found is None:
-        found = next((c for c in communes.filter(name__iexact=text)), None)
-    if found is None:
-        for commune in communes.filter(name__icontains=text.split()[0])[:200]:
-            if normalise(commune.name) == wanted:
-                return commune
-    return found
+    return communes.filter(Q(name_search=wanted) | Q(sort_name=wanted)).first()
 
 
 FABRIQUE_LABELS = frozenset({Label.FABRIQUE.value, Label.FABRIQUE_NUMERIQUE.value})
@@ -396,7 +392,7 @@ def place_is_open_now(place: Place, moment: dt.datetime | None = None) -> bool:
 def territory_choices() -> dict[str, list[tuple[str, str]]]:
     """Regions and departments for the filter form (EPCI and communes are typed as codes)."""
     return {
-        "regions": list(Region.objects.order_by("name").values_list("code", "name")),
+        "regions": list(Region.objects.order_by("sort_name", "code").values_list("code", "name")),
         "departments": [(d.code, str(d)) for d in Department.objects.only("code", "name").order_by("code")],
     }
 
