@@ -45,6 +45,11 @@ class WhiteZoneOut(Schema):
     name: str | None
     population: float
     nearest_km: float | None
+    note: str = Field(
+        "",
+        description="À la place d’une distance : aucun tiers-lieu compté dans le territoire de la commune "
+        "(la métropole et chaque département d’outre-mer sont séparés ; jamais de distance vers un autre)",
+    )
 
 
 class TerritoryCoverageOut(Schema):
@@ -64,6 +69,11 @@ class TerritoryCoverageOut(Schema):
     white_zone_share: float | None
     white_zone_commune_count: int
     white_zone_communes: list[WhiteZoneOut] = Field(description="Les plus peuplées d’abord (50 au plus)")
+    territories_without_place: list[str] = Field(
+        default_factory=list,
+        description="Territoires (France métropolitaine, départements d’outre-mer) sans tiers-lieu compté : "
+        "leurs communes n’ont pas de distance",
+    )
 
 
 class CommuneRowOut(Schema):
@@ -79,6 +89,11 @@ class CommuneRowOut(Schema):
     within_10km: int
     within_20km: int
     white_zone: bool
+    note: str = Field(
+        "",
+        description="À la place d’une distance : aucun tiers-lieu compté dans le territoire de la commune "
+        "(la métropole et chaque département d’outre-mer sont séparés ; jamais de distance vers un autre)",
+    )
 
 
 class WhatIfRingOut(Schema):
@@ -141,9 +156,11 @@ def territory_coverage(request: HttpRequest, kind: str, code: str, filters: Quer
                 "name": c.name,
                 "population": c.population,
                 "nearest_km": _number(c.nearest_km),
+                "note": d.white_zone_notes.get(c.commune_id, ""),
             }
             for c in s.white_zone_communes
         ],
+        "territories_without_place": list(d.zones_without_place),
     }
 
 

@@ -19,7 +19,8 @@ from django.conf import settings
 from django.db.models import Count, Max, Sum
 
 from tierslieux.geo.coverage import Communes, CoverageSettings, Places, choose_coordinates
-from tierslieux.geo.models import Commune
+from tierslieux.geo.coverage.inputs import territory_zone
+from tierslieux.geo.models import Commune, Department
 from tierslieux.places.models import Label, Place, PlaceStatus, PlaceType
 
 T = TypeVar("T")
@@ -164,8 +165,12 @@ def places_fingerprint() -> str:
 
 
 def coverage_parameters() -> dict[str, Any]:
-    """What a stored run was computed with: the parameters and the communes (compared before reusing it)."""
-    return settings_parameters(coverage_settings()) | {"geography": geography_fingerprint()}
+    """What a stored run was computed with: the parameters, the communes and the method (compared before
+    reusing it; runs stored before distances were kept within each territory are recomputed)."""
+    return settings_parameters(coverage_settings()) | {
+        "geography": geography_fingerprint(),
+        "distances": "par territoire",
+    }
 
 
 def data_fingerprint() -> str:
@@ -211,11 +216,17 @@ def memory_cache_clear() -> None:
 
 @dataclass(frozen=True, eq=False)
 class Geography:
-    """Communes (type COM with a known point) as the pure module wants them, with lookups."""
+    """Communes (type COM with a known point) as the pure module wants them, with lookups.
+
+    Distances stay within each territory (`territory_zone`: metropolitan France with Corsica, each overseas
+    department on its own): a commune's nearest place is never on another continent.
+    """
 
     communes: Communes
     parent_of: dict[str, str] = field(default_factory=dict)
     """Municipal arrondissement -> its commune (a place in an arrondissement counts in the city)."""
+    zone_names: dict[str, str] = field(default_factory=dict)
+    """Zone -> the name of its overseas department (the metropolitan zone is named by the selectors)."""
 
 
 def _load_geography() -> Geography:
@@ -251,13 +262,16 @@ def _load_geography() -> Geography:
             "region": [r[8] for r in rows],
             "epci": [r[9] or "" for r in rows],
         },
+        zones=[territory_zone(r[7]) for r in rows],
     )
     parents = dict(
         Commune.objects.filter(kind=Commune.Kind.ARRONDISSEMENT, parent__isnull=False).values_list(
             "insee", "parent_id"
         )
     )
-    return Geography(communes=communes, parent_of=parents)
+    zones = set(communes.zones)
+    names = dict(Department.objects.filter(code__in=sorted(zones)).values_list("code", "name"))
+    return Geography(communes=communes, parent_of=parents, zone_names=names)
 
 
 def geography() -> Geography:
