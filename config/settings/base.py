@@ -186,3 +186,8 @@ LOGGING = {
     "loggers": {"django.server": {"level": "WARNING"}},
 }
 DSFR_MARK_OPTIONAL_FIELDS = True
+
+# Project places created inside an application wait for moderation; per-account limits (programme staff are not
+# limited): at most PROJECT_PLACES_MAX_PENDING waiting at once, PROJECT_PLACES_MAX_PER_ACCOUNT in all.
+PROJECT_PLACES_MAX_PENDING = int(os.environ.get("PROJECT_PLACES_MAX_PENDING", "2"))
+PROJECT_PLACES_MAX_PER_ACCOUNT = int(os.environ.get("PROJECT_PLACES_MAX_PER_ACCOUNT", "5"))

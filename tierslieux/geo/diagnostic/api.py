@@ -22,10 +22,19 @@ class FilterQuery(Schema):
     statut: list[str] = Field(["open"], description="Statuts des lieux comptés (open, project, …)")
     type: list[str] = Field([], description="Types de lieux (aucun : tous)")
     label: list[str] = Field([], description="Labels (aucun : tous)")
+    mediation: bool = Field(
+        False,
+        description="Compter aussi les lieux de médiation numérique (liste d’une seule région, hors tiers-lieux)",
+    )
 
     def place_filter(self) -> PlaceFilter:
         try:
-            return PlaceFilter(statuses=tuple(self.statut), types=tuple(self.type), labels=tuple(self.label))
+            return PlaceFilter(
+                statuses=tuple(self.statut),
+                types=tuple(self.type),
+                labels=tuple(self.label),
+                digital_inclusion=self.mediation,
+            )
         except ValueError as exc:
             raise HttpError(400, f"Filtre invalide : {exc}") from exc
 

@@ -21,7 +21,15 @@ from django.db.models import Count, Max, Sum
 from tierslieux.geo.coverage import Communes, CoverageSettings, Places, choose_coordinates
 from tierslieux.geo.coverage.inputs import territory_zone
 from tierslieux.geo.models import Commune, Department
-from tierslieux.places.models import Label, Place, PlaceStatus, PlaceType
+from tierslieux.places.models import (
+    DIGITAL_INCLUSION_TYPES,
+    Label,
+    Place,
+    PlaceStatus,
+    PlaceType,
+    Publication,
+    is_digital_inclusion,
+)
 
 T = TypeVar("T")
 
@@ -56,11 +64,14 @@ STATUS_PLURALS = {
 
 @dataclass(frozen=True)
 class PlaceFilter:
-    """Which places count: any of `statuses`, and any of `types` / `labels` (empty: no condition)."""
+    """Which places count: any of `statuses`, and any of `types` / `labels` (empty: no condition). The
+    digital-inclusion places (the médiation numérique list of one region, `is_digital_inclusion`) count only
+    with `digital_inclusion`, or when one of their types is asked for; published places only."""
 
     statuses: tuple[str, ...] = (PlaceStatus.OPEN.value,)
     types: tuple[str, ...] = ()
     labels: tuple[str, ...] = ()
+    digital_inclusion: bool = False
 
     def __post_init__(self) -> None:
         for name, choices in (("statuses", PlaceStatus), ("types", PlaceType), ("labels", Label)):
@@ -76,7 +87,12 @@ class PlaceFilter:
 
     @property
     def key(self) -> str:
-        return f"s={','.join(self.statuses)};t={','.join(self.types)};l={','.join(self.labels)}"
+        layer = ";m=1" if self.digital_inclusion else ""
+        return f"s={','.join(self.statuses)};t={','.join(self.types)};l={','.join(self.labels)}{layer}"
+
+    @property
+    def counts_digital_inclusion(self) -> bool:
+        return self.digital_inclusion or bool(DIGITAL_INCLUSION_TYPES & set(self.types))
 
     def query(self) -> str:
         """The filter as URL parameters (empty for the default filter)."""
@@ -84,6 +100,8 @@ class PlaceFilter:
             return ""
         parts = [f"statut={s}" for s in self.statuses] or ["statut="]
         parts += [f"type={t}" for t in self.types] + [f"label={lab}" for lab in self.labels]
+        if self.digital_inclusion:
+            parts.append("mediation=1")
         return "&".join(parts)
 
     def accepts(self, status: str, types: tuple[str, ...], labels: tuple[str, ...]) -> bool:
@@ -91,6 +109,7 @@ class PlaceFilter:
             status in self.statuses
             and (not self.types or bool(set(types) & set(self.types)))
             and (not self.labels or bool(set(labels) & set(self.labels)))
+            and (self.counts_digital_inclusion or not is_digital_inclusion(types))
         )
 
     def describe(self) -> str:
@@ -104,6 +123,10 @@ class PlaceFilter:
         if self.labels:
             label_names = dict(Label.choices)
             parts.append("labellisés " + " ou ".join(str(label_names[lab]) for lab in self.labels))
+        if self.digital_inclusion:
+            parts.append("lieux de médiation numérique compris")
+        elif not self.counts_digital_inclusion:
+            parts.append("hors lieux de médiation numérique")
         return ", ".join(parts)
 
 
@@ -291,9 +314,9 @@ class PlaceRows:
 
 def _load_places(geo: Geography) -> PlaceRows:
     rows = list(
-        Place.objects.order_by("id").values_list(
-            "id", "lon", "lat", "commune_id", "status", "types", "labels"
-        )
+        Place.objects.filter(publication=Publication.PUBLISHED)
+        .order_by("id")
+        .values_list("id", "lon", "lat", "commune_id", "status", "types", "labels")
     )
     rows = [r for r in rows if r[1] is not None and r[2] is not None and abs(r[1]) <= 180 and abs(r[2]) <= 90]
     return PlaceRows(

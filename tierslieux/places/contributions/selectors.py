@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import QuerySet
 
 from tierslieux.accounts.roles import is_programme_staff
@@ -14,10 +15,11 @@ from tierslieux.places.models import (
     Place,
     PlaceStatus,
     PlaceType,
+    Publication,
     Service,
 )
 
-from .models import Claim, ContactMessage, ErrorReport, Proposal
+from .models import Claim, ContactMessage, ErrorReport, Proposal, Transition
 
 # Fields never shown in a diff or history (personal data).
 PRIVATE_FIELDS = {"private_contact"}
@@ -84,7 +86,17 @@ def moderation_queue() -> dict[str, QuerySet]:
         "reports": ErrorReport.objects.filter(status="pending").select_related("place"),
         "claims": Claim.objects.filter(status="pending").select_related("place", "author"),
         "contacts": ContactMessage.objects.filter(status="pending").select_related("place"),
+        "project_places": Place.objects.filter(publication=Publication.PENDING)
+        .select_related("commune", "created_by")
+        .order_by("created_at", "pk"),
     }
+
+
+def publication_transitions(place: Place) -> QuerySet[Transition]:
+    """The publication decisions of a place (who, when, from, to, why)."""
+    return Transition.objects.filter(
+        content_type=ContentType.objects.get_for_model(Place), object_id=place.pk
+    ).select_related("user")
 
 
 def pending_claim(place: Place, user) -> Claim | None:

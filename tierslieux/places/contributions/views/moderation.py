@@ -14,10 +14,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
+from tierslieux.places.models import Place, Publication
+
 from .. import services
 from ..forms import DecisionForm, add_service_error
 from ..models import Claim, ContactMessage, ErrorReport, Proposal
-from ..selectors import can_moderate, diff_rows, moderation_queue
+from ..selectors import can_moderate, diff_rows, moderation_queue, publication_transitions
 
 QUEUE_CRUMB = {"label": gettext_lazy("Modération"), "url": reverse_lazy("contributions:moderation")}
 
@@ -169,3 +171,61 @@ def claim(request, pk: int):
 def contact(request, pk: int):
     """Programme staff only: a contact message for a place without manager; mark it handled."""
     return _decide(request, ContactMessage, pk)
+
+
+PUBLICATION_ACTIONS = {
+    "accept": (
+        lambda place, user, reason: services.project_place_accept(place=place, user=user, reason=reason),
+        gettext_lazy("Lieu publié dans l’atlas : la personne qui l’a créé est prévenue."),
+    ),
+    "refuse": (
+        lambda place, user, reason: services.project_place_refuse(place=place, user=user, reason=reason),
+        gettext_lazy("Publication refusée : la personne qui l’a créé est prévenue."),
+    ),
+}
+
+
+@staff_only
+@require_http_methods(["GET", "POST"])
+def project_place(request, pk: int):
+    """Programme staff only: a place created inside an application; publish it in the atlas or refuse."""
+    place = get_object_or_404(Place.objects.select_related("commune", "created_by"), pk=pk)
+    form = DecisionForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        action = PUBLICATION_ACTIONS.get(request.POST.get("action", ""))
+        if action is None:
+            form.add_error(None, _("Action inconnue."))
+        elif form.is_valid():
+            service, success = action
+            try:
+                service(place, request.user, form.cleaned_data["reason"])
+            except ValidationError as error:
+                add_service_error(form, error)
+            else:
+                messages.success(request, success)
+                return redirect("contributions:moderation")
+        place.refresh_from_db()
+        if action is not None and place.publication != Publication.PENDING:
+            status = 409  # already decided meanwhile
+    labels = dict(Publication.choices)
+    transitions = list(publication_transitions(place))
+    for item in transitions:
+        item.from_label = labels.get(item.from_status, item.from_status or "—")
+        item.to_label = labels.get(item.to_status, item.to_status)
+    title = _("Lieu en projet n° %(pk)s") % {"pk": place.pk}
+    return render(
+        request,
+        "contributions/moderation/project_place.html",
+        {
+            "place": place,
+            "form": form,
+            "pending": place.publication == Publication.PENDING,
+            "transitions": transitions,
+            "applications": list(place.call_applications.select_related("call").order_by("pk")),
+            "page_title": title,
+            "breadcrumb": [QUEUE_CRUMB, {"label": title}],
+        },
+        status=status,
+    )
