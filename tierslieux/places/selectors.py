@@ -11,7 +11,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
-from django.utils.formats import date_format
+from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 
 from tierslieux.accounts.roles import is_programme_staff
@@ -22,7 +22,10 @@ from . import clustering, hours
 from .index import LABEL_CODES, SERVICE_CODES, STATUS_CODES, TYPE_CODES, AtlasIndex, bit, get_index
 from .models import (
     DIGITAL_INCLUSION_TYPES,
+    Accessibility,
+    EquipmentCategory,
     Label,
+    LegalForm,
     Place,
     PlaceStatus,
     PlaceType,
@@ -455,6 +458,109 @@ def places_nearest(place: Place, *, limit: int = 5) -> list[Place]:
 
 def place_versions(place: Place) -> QuerySet[PlaceVersion]:
     return place.versions.select_related("user")
+
+
+# --- Readable fields and values (history, moderation diffs) -----------------------------------------------
+PRIVATE_FIELDS = frozenset({"private_contact"})
+_CHOICES = {
+    "types": PlaceType,
+    "labels": Label,
+    "services": Service,
+    "accessibility": Accessibility,
+    "status": PlaceStatus,
+    "legal_form": LegalForm,
+    "publication": Publication,
+}
+
+
+def field_label(field: str) -> str:
+    """The French label of a field of Place ("opening_hours" -> "Horaires d’ouverture")."""
+    try:
+        return str(Place._meta.get_field(field).verbose_name).capitalize()
+    except Exception:  # noqa: BLE001 — an unknown key is shown as is
+        return field
+
+
+def _date_text(value) -> str:
+    try:
+        day = value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
+    except ValueError:
+        return str(value)
+    return date_format(day, "j F Y")
+
+
+def _number(value, digits: int) -> str:
+    return number_format(value, digits) if isinstance(value, int | float) else str(value)
+
+
+def display_value(field: str, value) -> str:
+    """A value as a person reads it: choice labels instead of codes, the commune's name, dates, hours by day,
+    lists joined, yes/no; empty shown as "—". Never a Python list or dict."""
+    if value in (None, "", [], {}):
+        return "—"
+    choices = _CHOICES.get(field)
+    if choices is not None:
+        labels = dict(choices.choices)
+        if isinstance(value, list):
+            return ", ".join(str(labels.get(v, v)) for v in value)
+        return str(labels.get(value, value))
+    if isinstance(value, bool):
+        return _("oui") if value else _("non")
+    if field == "commune":
+        commune = Commune.objects.filter(pk=str(value)).only("name").first()
+        return f"{commune.name} ({value})" if commune else str(value)
+    if field in ("opening_date", "last_verified_at"):
+        return _date_text(value)
+    if field in ("lon", "lat"):
+        return _number(value, 5)
+    if field == "surface_m2":
+        return _("%(surface)s m²") % {"surface": _number(value, 0)}
+    if field == "opening_hours" and isinstance(value, dict):
+        return " ; ".join(f"{day} : {spans}" for day, spans in hours.week_table(value))
+    if field == "opening_exceptions" and isinstance(value, list):
+        parts = []
+        for item in value:
+            if not isinstance(item, dict):
+                continue
+            start, end = (
+                _date_text(item.get("start", "")),
+                _date_text(item.get("end") or item.get("start", "")),
+            )
+            when = start if start == end else _("du %(start)s au %(end)s") % {"start": start, "end": end}
+            spans = ", ".join(f"{a}–{b}" for a, b in item.get("hours") or []) or _("fermé")
+            label = f" ({item['label']})" if item.get("label") else ""
+            parts.append(f"{when} : {spans}{label}")
+        return " ; ".join(parts)
+    if field == "equipment" and isinstance(value, list):
+        categories = dict(EquipmentCategory.choices)
+        return ", ".join(
+            f"{item.get('name', '')} ({categories.get(item.get('category'), item.get('category', ''))})"
+            if isinstance(item, dict)
+            else str(item)
+            for item in value
+        )
+    if isinstance(value, list):
+        return ", ".join(v.get("name", str(v)) if isinstance(v, dict) else str(v) for v in value)
+    if isinstance(value, dict):
+        return ", ".join(f"{k} : {display_value(field, v)}" for k, v in value.items())
+    return str(value)
+
+
+@dataclass(frozen=True)
+class HistoryChange:
+    field: str
+    label: str
+    before: str
+    after: str
+
+
+def version_changes(version: PlaceVersion) -> list[HistoryChange]:
+    """The changes of one version in French: field labels, readable values (never the private contact)."""
+    return [
+        HistoryChange(field, field_label(field), display_value(field, old), display_value(field, new))
+        for field, (old, new) in (version.changes or {}).items()
+        if field not in PRIVATE_FIELDS
+    ]
 
 
 # --- Provenance -----------------------------------------------------------------------------------------

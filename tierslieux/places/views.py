@@ -253,7 +253,9 @@ def _history_page(request, place: Place, status: int = 200):
         "places/history.html",
         {
             "place": place,
-            "versions": selectors.place_versions(place),
+            "versions": [
+                (version, selectors.version_changes(version)) for version in selectors.place_versions(place)
+            ],
             "can_revert": selectors.place_can_revert(request.user),
             "page_title": _("Historique — %(place)s") % {"place": place.name},
             "breadcrumb": [

@@ -8,59 +8,17 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import QuerySet
 
 from tierslieux.accounts.roles import is_programme_staff
-from tierslieux.places.models import (
-    Accessibility,
-    Label,
-    LegalForm,
-    Place,
-    PlaceStatus,
-    PlaceType,
-    Publication,
-    Service,
-)
+from tierslieux.places.models import Place, Publication
+from tierslieux.places.selectors import display_value, field_label
 
 from .models import Claim, ContactMessage, ErrorReport, Proposal, Transition
 
-# Fields never shown in a diff or history (personal data).
+# Labels and readable values of fields: shared with the place history (tierslieux.places.selectors).
 PRIVATE_FIELDS = {"private_contact"}
-_CHOICES = {
-    "types": PlaceType,
-    "labels": Label,
-    "services": Service,
-    "accessibility": Accessibility,
-    "status": PlaceStatus,
-    "legal_form": LegalForm,
-}
 
 
 def can_moderate(user) -> bool:
     return is_programme_staff(user)
-
-
-def field_label(field: str) -> str:
-    try:
-        return str(Place._meta.get_field(field).verbose_name).capitalize()
-    except Exception:  # noqa: BLE001 — an unknown key is shown as is
-        return field
-
-
-def display_value(field: str, value) -> str:
-    """A readable value: choice labels instead of codes, lists joined, empty shown as "—"."""
-    if value in (None, "", [], {}):
-        return "—"
-    choices = _CHOICES.get(field)
-    if choices is not None:
-        labels = dict(choices.choices)
-        if isinstance(value, list):
-            return ", ".join(str(labels.get(v, v)) for v in value)
-        return str(labels.get(value, value))
-    if isinstance(value, bool):
-        return "oui" if value else "non"
-    if isinstance(value, list):
-        return ", ".join(v.get("name", str(v)) if isinstance(v, dict) else str(v) for v in value)
-    if isinstance(value, dict):
-        return ", ".join(f"{k} : {v}" for k, v in value.items())
-    return str(value)
 
 
 @dataclass
