@@ -61,6 +61,12 @@ class WhiteZoneOut(Schema):
     )
 
 
+class SourceOut(Schema):
+    label: str = Field(description="Source des lieux comptés")
+    date: str = Field(description="Date de ses données")
+    places: int = Field(description="Lieux comptés (en France) dont c’est la source principale")
+
+
 class TerritoryCoverageOut(Schema):
     kind: str
     code: str
@@ -82,6 +88,9 @@ class TerritoryCoverageOut(Schema):
         default_factory=list,
         description="Territoires (France métropolitaine, départements d’outre-mer) sans tiers-lieu compté : "
         "leurs communes n’ont pas de distance",
+    )
+    sources: list[SourceOut] = Field(
+        default_factory=list, description="Sources des lieux comptés, avec leur date"
     )
 
 
@@ -170,6 +179,7 @@ def territory_coverage(request: HttpRequest, kind: str, code: str, filters: Quer
             for c in s.white_zone_communes
         ],
         "territories_without_place": list(d.zones_without_place),
+        "sources": [{"label": c.label, "date": c.date, "places": c.places} for c in d.sources],
     }
 
 

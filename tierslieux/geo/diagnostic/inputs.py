@@ -310,13 +310,14 @@ class PlaceRows:
     statuses: list[str]
     types: list[tuple[str, ...]]
     labels: list[tuple[str, ...]]
+    sources: list[str]  # main source of each place (`Place.source`)
 
 
 def _load_places(geo: Geography) -> PlaceRows:
     rows = list(
         Place.objects.filter(publication=Publication.PUBLISHED)
         .order_by("id")
-        .values_list("id", "lon", "lat", "commune_id", "status", "types", "labels")
+        .values_list("id", "lon", "lat", "commune_id", "status", "types", "labels", "source")
     )
     rows = [r for r in rows if r[1] is not None and r[2] is not None and abs(r[1]) <= 180 and abs(r[2]) <= 90]
     return PlaceRows(
@@ -327,6 +328,7 @@ def _load_places(geo: Geography) -> PlaceRows:
         statuses=[r[4] for r in rows],
         types=[tuple(r[5] or ()) for r in rows],
         labels=[tuple(r[6] or ()) for r in rows],
+        sources=[r[7] or "" for r in rows],
     )
 
 
@@ -346,6 +348,7 @@ def places_for(place_filter: PlaceFilter, fingerprint: str | None = None) -> Pla
             lon=[rows.lon[i] for i in keep],
             lat=[rows.lat[i] for i in keep],
             commune_ids=[rows.commune_ids[i] for i in keep],
+            tags={"source": [rows.sources[i] for i in keep]},
         )
 
     return memoized(("places", place_filter.key, fingerprint), build)

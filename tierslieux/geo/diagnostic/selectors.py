@@ -281,6 +281,29 @@ class Bar:
 
 
 @dataclass(frozen=True)
+class CountedSource:
+    label: str
+    date: str
+    places: int
+
+
+def counted_sources(place_filter: PlaceFilter, fingerprint: str) -> tuple[CountedSource, ...]:
+    """The main sources of the places `place_filter` counts, each with its date and number of places."""
+    from tierslieux.places.provenance import sort_key, source_info
+
+    places = places_for(place_filter, fingerprint)
+    codes = places.tags.get("source")
+    counts: dict[str, int] = {}
+    for code in codes if codes is not None else []:
+        counts[str(code)] = counts.get(str(code), 0) + 1
+    out = []
+    for code in sorted(counts, key=sort_key):
+        info = source_info(code)
+        out.append(CountedSource(str(info.label), str(info.date), counts[code]))
+    return tuple(out)
+
+
+@dataclass(frozen=True)
 class Diagnostic:
     territory: Territory
     place_filter: PlaceFilter
@@ -295,6 +318,8 @@ class Diagnostic:
     communes have no distance (never one to a place of another territory)."""
     white_zone_notes: dict = field(default_factory=dict)
     """White-zone commune id -> the note shown instead of a distance (territory without place)."""
+    sources: tuple[CountedSource, ...] = ()
+    """The sources of the places counted (nationally), with the date of their data."""
 
     @property
     def share_rows(self) -> list[tuple[float, float, float]]:
@@ -408,6 +433,7 @@ def territory_diagnostic(territory: Territory, place_filter: PlaceFilter = DEFAU
                 for c in summary.white_zone_communes
                 if not math.isfinite(c.nearest_km)
             },
+            sources=counted_sources(place_filter, fingerprint),
         )
 
     # the texts (histogram labels) are in the active language
