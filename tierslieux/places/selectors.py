@@ -554,13 +554,18 @@ class HistoryChange:
     after: str
 
 
-def version_changes(version: PlaceVersion) -> list[HistoryChange]:
-    """The changes of one version in French: field labels, readable values (never the private contact)."""
+def readable_changes(changes: dict) -> list[HistoryChange]:
+    """{field: [before, after]} in French: field labels, readable values (never the private contact)."""
     return [
         HistoryChange(field, field_label(field), display_value(field, old), display_value(field, new))
-        for field, (old, new) in (version.changes or {}).items()
+        for field, (old, new) in (changes or {}).items()
         if field not in PRIVATE_FIELDS
     ]
+
+
+def version_changes(version: PlaceVersion) -> list[HistoryChange]:
+    """The changes of one version, readable (`readable_changes`)."""
+    return readable_changes(version.changes)
 
 
 # --- Provenance -----------------------------------------------------------------------------------------

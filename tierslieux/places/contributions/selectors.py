@@ -9,12 +9,9 @@ from django.db.models import QuerySet
 
 from tierslieux.accounts.roles import is_programme_staff
 from tierslieux.places.models import Place, Publication
-from tierslieux.places.selectors import display_value, field_label
+from tierslieux.places.selectors import readable_changes
 
 from .models import Claim, ContactMessage, ErrorReport, Proposal, Transition
-
-# Labels and readable values of fields: shared with the place history (tierslieux.places.selectors).
-PRIVATE_FIELDS = {"private_contact"}
 
 
 def can_moderate(user) -> bool:
@@ -30,11 +27,7 @@ class DiffRow:
 
 
 def diff_rows(diff: dict) -> list[DiffRow]:
-    return [
-        DiffRow(field, field_label(field), display_value(field, old), display_value(field, new))
-        for field, (old, new) in diff.items()
-        if field not in PRIVATE_FIELDS
-    ]
+    return [DiffRow(c.field, c.label, c.before, c.after) for c in readable_changes(diff)]
 
 
 def moderation_queue() -> dict[str, QuerySet]:
