@@ -322,9 +322,14 @@ def atlas_facets(filters: AtlasFilters) -> Facets:
             values = {"types": index.types, "services": index.services, "labels": index.labels}[attr]
             codes = {"types": TYPE_CODES, "services": SERVICE_CODES, "labels": LABEL_CODES}[attr]
             counts[attr] = _bit_counts(values[keep], codes)
-    with_layer = replace(filters, with_digital_inclusion=True)
-    keep, _scores = filter_mask(index, with_layer)
-    return Facets(**counts, digital_inclusion=int((keep & index.digital_inclusion).sum()))
+    return Facets(**counts, digital_inclusion=digital_inclusion_count(filters, index))
+
+
+def digital_inclusion_count(filters: AtlasFilters, index: AtlasIndex | None = None) -> int:
+    """Places of the "médiation numérique" layer that match the other filters (shown or not)."""
+    index = index or get_index()
+    keep, _scores = filter_mask(index, replace(filters, with_digital_inclusion=True))
+    return int((keep & index.digital_inclusion).sum())
 
 
 def places_filtered(params_or_filters) -> AtlasResult:

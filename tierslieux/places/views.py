@@ -75,7 +75,7 @@ def _atlas_context(request) -> dict:
     for place in places:
         place.type_labels = [labels.get(code, code) for code in place.types]
         place.colour = TYPE_COLOURS.get(place.types[0] if place.types else "autre", "#3a3a3a")
-    hidden_layer = 0 if filters.shows_digital_inclusion else selectors.atlas_facets(filters).digital_inclusion
+    hidden_layer = 0 if filters.shows_digital_inclusion else selectors.digital_inclusion_count(filters)
     with_layer = params.copy()
     with_layer["mediation"] = "1"
     return {
