@@ -17,6 +17,7 @@ from typing import Any, TypeVar
 import numpy as np
 from django.conf import settings
 from django.db.models import Count, Max, Sum
+from django.db.models.functions import Length
 
 from tierslieux.geo.coverage import Communes, CoverageSettings, Places, choose_coordinates
 from tierslieux.geo.coverage.inputs import territory_zone
@@ -169,8 +170,9 @@ def _geography_fingerprint() -> str:
         x=Sum("town_hall_lon"),
         y=Sum("town_hall_lat"),
         iy=Sum("interior_lat"),
+        chars=Sum(Length("name")),  # names shown by the pages (a renamed commune: "Havre" -> "Le Havre")
     )
-    return ":".join(str(totals[k]) for k in ("n", "p", "last", "x", "y", "iy"))
+    return ":".join(str(totals[k]) for k in ("n", "p", "last", "x", "y", "iy", "chars"))
 
 
 def geography_fingerprint() -> str:
