@@ -76,6 +76,8 @@ def test_a_renamed_commune_is_shown_with_its_new_name(geography, client):
     from tierslieux.geo.models import Commune
 
     assert "Plouzen" in client.get("/diagnostic/departement/29/").content.decode()
-    Commune.objects.filter(insee="29003").update(name="Le Plouzen", sort_name="plouzen")  # load_geo's correction
+    Commune.objects.filter(insee="29003").update(
+        name="Le Plouzen", sort_name="plouzen"
+    )  # load_geo's correction
     html = client.get("/diagnostic/departement/29/").content.decode()
     assert "Le Plouzen" in html
