@@ -208,3 +208,7 @@ NETWORK_ICS_TIMEOUT = float(os.environ.get("NETWORK_ICS_TIMEOUT", "10"))
 NETWORK_ICS_MAX_BYTES = int(os.environ.get("NETWORK_ICS_MAX_BYTES", str(2 * 1024 * 1024)))
 # Calendar URLs that resolve to private or loopback addresses are refused (SSRF); only tests allow them.
 NETWORK_ICS_ALLOW_PRIVATE = False
+# Project places created inside an application wait for moderation; per-account limits (programme staff are not
+# limited): at most PROJECT_PLACES_MAX_PENDING waiting at once, PROJECT_PLACES_MAX_PER_ACCOUNT in all.
+PROJECT_PLACES_MAX_PENDING = int(os.environ.get("PROJECT_PLACES_MAX_PENDING", "2"))
+PROJECT_PLACES_MAX_PER_ACCOUNT = int(os.environ.get("PROJECT_PLACES_MAX_PER_ACCOUNT", "5"))

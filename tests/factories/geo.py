@@ -3,9 +3,10 @@ import json
 import factory
 
 from tierslieux.geo.models import Commune, Department, Epci, Qpv, Region
-from tierslieux.geo.text import normalize_name
+from tierslieux.geo.text import normalize_name, sort_key
 
 NAME_SEARCH = factory.LazyAttribute(lambda o: normalize_name(o.name))
+SORT_NAME = factory.LazyAttribute(lambda o: sort_key(o.name))
 
 
 class RegionFactory(factory.django.DjangoModelFactory):
@@ -16,6 +17,7 @@ class RegionFactory(factory.django.DjangoModelFactory):
     code = "53"
     name = "Bretagne"
     name_search = NAME_SEARCH
+    sort_name = SORT_NAME
 
 
 class DepartmentFactory(factory.django.DjangoModelFactory):
@@ -48,6 +50,7 @@ class CommuneFactory(factory.django.DjangoModelFactory):
     insee = factory.Sequence(lambda n: f"29{n % 1000:03d}")
     name = factory.Sequence(lambda n: f"Commune {n}")
     name_search = NAME_SEARCH
+    sort_name = SORT_NAME
     department = factory.SubFactory(DepartmentFactory)
     region = factory.LazyAttribute(lambda o: o.department.region)
     epci = factory.SubFactory(EpciFactory)

@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import models, transaction
@@ -21,9 +22,9 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
-from tierslieux.accounts.roles import Role, has_role
+from tierslieux.accounts.roles import Role, has_role, is_programme_staff
 from tierslieux.accounts.services import user_grant_role
 from tierslieux.core.emails import email_send
 
@@ -63,6 +64,12 @@ class ServiceError(Exception):
 
 class StaleRevision(ServiceError):
     """The dossier changed since the form was loaded (another tab or person saved first)."""
+
+
+class LimitReached(ServiceError):
+    """A per-account limit (answered 429)."""
+
+    status = 429
 
 
 def local(moment: datetime) -> str:
@@ -280,13 +287,47 @@ def _same_values(application: Application, values: dict[str, Any]) -> bool:
     return True
 
 
+def _check_project_place_limits(user) -> None:
+    """Per-account limits on the project places an applicant creates (programme staff are not limited)."""
+    from tierslieux.places.models import Place, Publication
+
+    if is_programme_staff(user):
+        return
+    created = Place.objects.filter(created_by=user, source="ami")
+    pending_max = settings.PROJECT_PLACES_MAX_PENDING
+    if created.filter(publication=Publication.PENDING).count() >= pending_max:
+        raise LimitReached(
+            ngettext(
+                "Vous avez déjà %(count)s lieu en projet en attente de modération : attendez qu’il soit "
+                "publié avant d’en créer un autre, ou choisissez un lieu existant.",
+                "Vous avez déjà %(count)s lieux en projet en attente de modération : attendez qu’ils soient "
+                "publiés avant d’en créer un autre, ou choisissez un lieu existant.",
+                pending_max,
+            )
+            % {"count": pending_max}
+        )
+    total_max = settings.PROJECT_PLACES_MAX_PER_ACCOUNT
+    if created.count() >= total_max:
+        raise LimitReached(
+            _(
+                "Vous avez atteint le nombre maximal de lieux en projet par compte (%(count)s) : choisissez "
+                "un lieu existant ou écrivez à l’équipe du programme."
+            )
+            % {"count": total_max}
+        )
+
+
 def application_create_project_place(
     *, application: Application, user, revision: int, data: dict[str, Any]
 ) -> Application:
-    """Create a place in status "project" for a project holder, make them its manager, attach it."""
+    """Create a place in status "project" for a project holder, make them its manager, attach it. The place
+    is private (its managers and programme staff) until a moderator publishes it or the application is
+    accepted; an account may create only a few (settings PROJECT_PLACES_MAX_PENDING, _MAX_PER_ACCOUNT)."""
     from tierslieux.places import services as place_services
+    from tierslieux.places.models import Publication
 
     with transaction.atomic():
+        _check_project_place_limits(user)
         try:
             place = place_services.place_create(
                 data={**data, "status": "project"},
@@ -294,6 +335,7 @@ def application_create_project_place(
                 source="ami",
                 reason=_("Création par le porteur du dossier %(reference)s")
                 % {"reference": application.reference},
+                publication=Publication.PENDING,
             )
         except ValidationError as error:
             raise ServiceError(" ".join(error.messages)) from None
@@ -410,6 +452,11 @@ def application_transition(
     locked.status = to_status
     locked.save(update_fields=["status", "updated_at"])
     _log(application=locked, source=source, target=to_status, actor=actor, role=rule.role, reason=reason)
+    if to_status == Status.ACCEPTED and locked.place_id:
+        # An accepted dossier makes its project place public (no separate moderation needed).
+        from tierslieux.places.contributions.services import project_place_publish_with_application
+
+        project_place_publish_with_application(place=locked.place, actor=actor, reference=locked.reference)
     application.status = to_status
     return locked
 

@@ -55,4 +55,5 @@ def platform(request):
         "footer_links": _links(FOOTER_LINKS),
         "MAP_TILES_URL": settings.MAP_TILES_URL,
         "MAP_TILES_ATTRIBUTION": settings.MAP_TILES_ATTRIBUTION,
+        "DEMO_DATA": settings.DEMO_ACCOUNTS,  # dev settings only: the "Données de démonstration" banner
     }

@@ -10,7 +10,9 @@ from . import selectors
 @require_GET
 def home(request):
     """Public: presents the platform with live figures."""
-    return render(request, "core/home.html", {"figures": selectors.home_figures()})
+    return render(
+        request, "core/home.html", {"figures": selectors.home_figures(), "sources": selectors.home_sources()}
+    )
 
 
 @require_GET

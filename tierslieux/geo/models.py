@@ -15,10 +15,12 @@ class Region(models.Model):
     code = models.CharField(_("code INSEE"), max_length=3, primary_key=True)
     name = models.CharField(_("nom"), max_length=100)
     name_search = models.CharField(max_length=100, db_index=True, editable=False, default="")
+    # The name as INSEE sorts it: normalised, without its article ("La Réunion" under R).
+    sort_name = models.CharField(max_length=100, db_index=True, editable=False, default="")
     outline = models.TextField(_("contour (GeoJSON simplifié)"), blank=True, default="")
 
     class Meta:
-        ordering = ["name"]
+        ordering = ["sort_name", "code"]
         verbose_name = _("région")
         verbose_name_plural = _("régions")
 
@@ -87,6 +89,8 @@ class Commune(models.Model):
     kind = models.CharField(_("type"), max_length=3, choices=Kind.choices, default=Kind.COMMUNE)
     name = models.CharField(_("nom"), max_length=150)
     name_search = models.CharField(max_length=150, db_index=True, editable=False, default="")
+    # The name as INSEE sorts it: normalised, without its article ("Le Havre" under H).
+    sort_name = models.CharField(max_length=150, db_index=True, editable=False, default="")
     parent = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="arrondissements"
     )
@@ -109,7 +113,7 @@ class Commune(models.Model):
     outline = models.TextField(_("contour (GeoJSON simplifié)"), blank=True, default="")
 
     class Meta:
-        ordering = ["name", "insee"]
+        ordering = ["sort_name", "insee"]
         verbose_name = _("commune")
         verbose_name_plural = _("communes")
         indexes = [models.Index(fields=["postcodes"])]
@@ -122,7 +126,8 @@ class Commune(models.Model):
 
     @property
     def point(self) -> tuple[float, float] | None:
-        """(lon, lat) of the town hall, or of the interior point when the town hall is unknown."""
+        """(lon, lat) of the town hall, or of the interior point when the town hall is unknown (or was refused
+        by `load_geo` because it lay outside the commune's contour)."""
         if self.town_hall_lon is not None and self.town_hall_lat is not None:
             return (self.town_hall_lon, self.town_hall_lat)
         if self.interior_lon is not None and self.interior_lat is not None:

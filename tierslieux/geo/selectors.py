@@ -104,7 +104,8 @@ class SearchResult:
     detail: str
     url: str
     population: int | None
-    match: int  # 0 exact (name or code), 1 name starts with the query, 2 a word starts with it
+    match: int  # 0 exact (name, name without its article, or code), 1 name starts with the query, 2 a word
+    sort_name: str = ""  # INSEE's order: the name without its article
 
     @property
     def kind_label(self) -> str:
@@ -115,10 +116,11 @@ def _name_filter(query: str) -> Q:
     return Q(name_search=query) | Q(name_search__startswith=query) | Q(name_search__contains=" " + query)
 
 
-def _match(name_search: str, query: str) -> int:
-    if name_search == query:
+def _match(name_search: str, query: str, sort_name: str = "") -> int:
+    """0: the name is the query ("le havre"), or is it once its article is dropped ("havre")."""
+    if name_search == query or (sort_name and sort_name == query):
         return 0
-    return 1 if name_search.startswith(query) else 2
+    return 1 if name_search.startswith(query) or (sort_name and sort_name.startswith(query)) else 2
 
 
 def _communes_population() -> Sum:
@@ -147,8 +149,8 @@ def territory_search(
             # Rank in the database before cutting, so an exact name is never lost behind populous prefixes.
             .annotate(
                 name_rank=Case(
-                    When(name_search=query, then=Value(0)),
-                    When(name_search__startswith=query, then=Value(1)),
+                    When(Q(name_search=query) | Q(sort_name=query), then=Value(0)),
+                    When(Q(name_search__startswith=query) | Q(sort_name__startswith=query), then=Value(1)),
                     default=Value(2),
                 )
             )
@@ -167,7 +169,8 @@ def territory_search(
                     detail,
                     commune.get_absolute_url(),
                     commune.population,
-                    0 if exact else _match(commune.name_search, query),
+                    0 if exact else _match(commune.name_search, query, commune.sort_name),
+                    commune.sort_name,
                 )
             )
     if "epci" in kinds:
@@ -202,10 +205,15 @@ def territory_search(
                     f"{KIND_LABELS[kind]} {territory.code}",
                     territory.get_absolute_url(),
                     territory.population,
-                    0 if territory.code == code else _match(territory.name_search, query),
+                    0
+                    if territory.code == code
+                    else _match(territory.name_search, query, getattr(territory, "sort_name", "")),
+                    getattr(territory, "sort_name", ""),
                 )
             )
-    results.sort(key=lambda r: (r.match, -(r.population or 0), _KIND_ORDER[r.kind], r.name))
+    results.sort(
+        key=lambda r: (r.match, -(r.population or 0), _KIND_ORDER[r.kind], r.sort_name or r.name, r.code)
+    )
     return results[:limit]
 
 
@@ -257,7 +265,7 @@ def feature_collection(items: list[tuple[dict, str]]) -> dict:
 
 def epci_communes(epci: Epci) -> QuerySet:
     return epci.communes.filter(kind=Commune.Kind.COMMUNE).order_by(
-        F("population").desc(nulls_last=True), "name"
+        F("population").desc(nulls_last=True), "sort_name", "insee"
     )
 
 
@@ -280,7 +288,7 @@ def department_epcis(department: Department) -> QuerySet:
 
 def department_communes(department: Department) -> QuerySet:
     return department.communes.filter(kind=Commune.Kind.COMMUNE).order_by(
-        F("population").desc(nulls_last=True), "name"
+        F("population").desc(nulls_last=True), "sort_name", "insee"
     )
 
 
@@ -291,4 +299,4 @@ def region_departments(region: Region) -> QuerySet:
 
 
 def regions_with_departments() -> list[Region]:
-    return list(Region.objects.prefetch_related("departments").order_by("name"))
+    return list(Region.objects.prefetch_related("departments").order_by("sort_name", "code"))

@@ -46,6 +46,8 @@ class LoadReport:
     counts: dict[str, Counts] = field(default_factory=dict)
     links_added: int = 0
     links_removed: int = 0
+    warnings: list[Problem] = field(default_factory=list)
+    """Reference points refused because they lie outside their commune's contour (not used)."""
 
     @property
     def total(self) -> Counts:
@@ -149,6 +151,7 @@ COMMUNE_FIELDS = [
     "kind",
     "name",
     "name_search",
+    "sort_name",
     "parent_id",
     "department_id",
     "region_id",
@@ -178,16 +181,18 @@ def geo_load(
     Idempotent: a second run with the same files changes nothing. Atomic: any problem in any file
     raises `SourceError` (French message naming the file and line) before anything is written, and
     any database error rolls everything back. Rows absent from the files are kept (places refer to them).
+    A reference point (town hall, interior point) outside its commune's contour is not used: it is stored
+    blank and listed in `report.warnings`; the commune then falls back on its other point.
     """
     data = sources.read_all(Path(data_dir), progress=step)
-    report = LoadReport()
+    report = LoadReport(warnings=data.warnings)
     step(_("écriture en base"))
     with transaction.atomic():
         label = _("Régions")
         report.counts[label] = _upsert(
             Region,
             data.regions.values(),
-            ["name", "name_search", "outline"],
+            ["name", "name_search", "sort_name", "outline"],
             label=label,
             progress=progress,
         )

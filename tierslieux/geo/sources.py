@@ -19,7 +19,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .text import normalize_name
+from .points import Check, points_outside
+from .text import normalize_name, sort_key
 
 FILES = {
     "regions": "regions.csv.gz",
@@ -34,6 +35,7 @@ FILES = {
     "region_outlines": "regions.geojson.gz",
     "department_outlines": "departements.geojson.gz",
     "commune_outlines": "communes.geojson.gz",
+    "point_complements": "communes_points_complement.csv.gz",
 }
 EPCI_KINDS = {"CC", "CA", "CU", "ME"}
 COMMUNE_KINDS = {"COM", "ARM"}
@@ -263,6 +265,7 @@ def read_communes(
             "epci_id": epci,
             "population": population,
             **numbers,
+            "line": line,
         }
     for line, insee, parent in parents:
         if _check(
@@ -383,6 +386,89 @@ def read_outlines(
     return outlines
 
 
+def read_point_complements(directory: Path, collector: Collector, communes: dict) -> dict[str, dict]:
+    """insee → {lon, lat, method}: a point for the communes the source gives none (docs/data.md)."""
+    path = directory / FILES["point_complements"]
+    complements: dict[str, dict] = {}
+    for line, row in iter_csv(path, ("insee", "lon", "lat", "method")):
+        insee = row["insee"]
+        if not _check(collector, path.name, line, insee in communes, f"commune « {insee} » inconnue"):
+            continue
+        try:
+            lon, lat = float(row["lon"]), float(row["lat"])
+        except ValueError as exc:
+            collector.add(path.name, line, f"nombre invalide ({exc})")
+            continue
+        if _check(collector, path.name, line, abs(lon) <= 180 and abs(lat) <= 90, "coordonnées hors limites"):
+            complements[insee] = {"lon": lon, "lat": lat, "method": row["method"], "line": line}
+    return complements
+
+
+POINT_KINDS = (("town_hall", "mairie"), ("interior", "point intérieur"))
+DEPARTMENT_TOLERANCE = 0.2
+"""Degrees (about 15 to 20 km) around a department's outline, for the communes without their own contour."""
+
+
+def _french_km(km: float) -> str:
+    return f"{km:,.1f}".replace(",", " ").replace(".", ",")
+
+
+def check_reference_points(
+    communes: dict[str, dict],
+    commune_outlines: dict[str, str],
+    department_outlines: dict[str, str],
+    *,
+    file: str,
+    kinds: tuple[tuple[str, str], ...] = POINT_KINDS,
+) -> list[Problem]:
+    """Blank every reference point lying outside its commune's contour; one warning per point refused.
+
+    An arrondissement is checked against its city's contour; a commune without a contour against its
+    department's outline (holes filled: the missing contour is one of them).
+    """
+    checks: list[Check] = []
+    meta: list[tuple[str, str, str, str]] = []
+    for insee, commune in communes.items():
+        tolerance = None
+        if commune["kind"] == "ARM":
+            geometry, fill, where = commune_outlines.get(commune["parent_id"] or ""), False, "de sa ville"
+        elif insee in commune_outlines:
+            geometry, fill, where = commune_outlines[insee], False, "de la commune"
+        else:
+            geometry, fill, where = department_outlines.get(commune["department_id"]), True, "du département"
+            tolerance = DEPARTMENT_TOLERANCE
+        for kind, label in kinds:
+            lon, lat = commune[f"{kind}_lon"], commune[f"{kind}_lat"]
+            checks.append(Check(geometry, lon, lat, fill, tolerance))
+            meta.append((insee, kind, label, where))
+    problems = []
+    for position, km in sorted(points_outside(checks).items()):
+        insee, kind, label, where = meta[position]
+        commune = communes[insee]
+        commune[f"{kind}_lon"] = commune[f"{kind}_lat"] = None
+        problems.append(
+            Problem(
+                file,
+                commune.get("line"),
+                f"{commune['name']} ({insee}) : {label} à {_french_km(km)} km hors du contour {where}, "
+                "point ignoré",
+            )
+        )
+    return problems
+
+
+def _apply_point_complements(communes: dict[str, dict], complements: dict[str, dict]) -> list[str]:
+    """Give the communes with no point at all the complement point (stored as their interior point)."""
+    applied = []
+    for insee, point in complements.items():
+        commune = communes[insee]
+        if commune["town_hall_lon"] is None and commune["interior_lon"] is None:
+            commune["interior_lon"], commune["interior_lat"] = point["lon"], point["lat"]
+            commune["line"] = point["line"]
+            applied.append(insee)
+    return applied
+
+
 @dataclass
 class GeoData:
     regions: dict[str, dict]
@@ -390,6 +476,8 @@ class GeoData:
     epcis: dict[str, dict]
     communes: dict[str, dict]
     qpvs: dict[str, dict]
+    warnings: list[Problem] = field(default_factory=list)
+    """Points refused (outside their commune's contour): not used, reported."""
 
 
 def read_all(directory: Path, progress: Callable[[str], None] = lambda step: None) -> GeoData:
@@ -412,10 +500,23 @@ def read_all(directory: Path, progress: Callable[[str], None] = lambda step: Non
     region_outlines = read_outlines(directory, "region_outlines", collector, regions)
     department_outlines = read_outlines(directory, "department_outlines", collector, departments)
     commune_outlines = read_outlines(directory, "commune_outlines", collector, communes, "insee")
+    complements = read_point_complements(directory, collector, communes)
     collector.raise_if_any()
+
+    progress("points de référence")
+    warnings = check_reference_points(communes, commune_outlines, department_outlines, file=FILES["communes"])
+    applied = {insee: communes[insee] for insee in _apply_point_complements(communes, complements)}
+    warnings += check_reference_points(
+        applied,
+        commune_outlines,
+        department_outlines,
+        file=FILES["point_complements"],
+        kinds=(("interior", "point complémentaire"),),
+    )
 
     for code, region in regions.items():
         region["name_search"] = normalize_name(region["name"])
+        region["sort_name"] = sort_key(region["name"])
         region["outline"] = region_outlines.get(code, "")
     for code, department in departments.items():
         department["name_search"] = normalize_name(department["name"])
@@ -425,6 +526,7 @@ def read_all(directory: Path, progress: Callable[[str], None] = lambda step: Non
     empty_grid = {"density_level": "", "centrality_level": "", "rurality_level": "", "mountain_massif": ""}
     for insee, commune in communes.items():
         commune["name_search"] = normalize_name(commune["name"])
+        commune["sort_name"] = sort_key(commune["name"])
         commune["postcodes"] = postcodes.get(insee, "")
         commune.update(grid.get(insee, empty_grid))
         commune["petite_ville_de_demain"] = insee in pvd
@@ -432,4 +534,4 @@ def read_all(directory: Path, progress: Callable[[str], None] = lambda step: Non
         commune["outline"] = commune_outlines.get(insee, "")
     for qpv in qpvs.values():
         qpv["name_search"] = normalize_name(qpv["name"])
-    return GeoData(regions, departments, epcis, communes, qpvs)
+    return GeoData(regions, departments, epcis, communes, qpvs, warnings)

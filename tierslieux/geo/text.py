@@ -34,3 +34,27 @@ def normalize_query(value: str) -> str:
     """
     words = normalize_name(value).split(" ")
     return " ".join(_ABBREVIATIONS.get(word, word) for word in words if word)
+
+
+# The articles INSEE writes before a name (type de nom en clair, TNCC 2 to 8): "Le", "La", "Les", "L'",
+# "Aux", "Las", "Los". INSEE sorts names without them ("Le Havre" under H).
+_ARTICLE = re.compile(r"^(?:(?:le|la|les|aux|las|los)\s+|l\s*['’ʼ]\s*)", re.IGNORECASE)
+
+
+def without_article(value: str) -> str:
+    """The name without its leading article.
+
+    >>> without_article("Le Havre"), without_article("L'Abergement-Clémenciat"), without_article("Lamballe")
+    ('Havre', 'Abergement-Clémenciat', 'Lamballe')
+    """
+    stripped = _ARTICLE.sub("", (value or "").strip(), count=1)
+    return stripped or (value or "").strip()
+
+
+def sort_key(value: str) -> str:
+    """The key lists are sorted by, as INSEE does: the normalised name without its article.
+
+    >>> sort_key("Les Abymes"), sort_key("La Ciotat"), sort_key("Saint-Étienne")
+    ('abymes', 'ciotat', 'saint etienne')
+    """
+    return normalize_name(without_article(value))

@@ -20,7 +20,8 @@ MAX_PAGE_SIZE = 500
 FILTERS_DOC = (
     "Filtres (répétables) : `type`, `service`, `label`, `status` ; `open_now=1` ; `region`, `department`, "
     "`epci`, `commune` (codes) ; `q` (recherche tolérante aux accents et fautes) ; `lat`+`lon` ou `around` "
-    "(commune ou code postal) pour trier par distance, `radius` (km)."
+    "(commune ou code postal) pour trier par distance, `radius` (km) ; `mediation=1` ajoute la couche des "
+    "lieux de médiation numérique (liste d’une seule région, comptée à part des tiers-lieux)."
 )
 
 
@@ -51,6 +52,7 @@ def places_list(
     lon: float | None = None,
     around: str = "",
     radius: float | None = None,
+    mediation: bool = False,
     page: int = 1,
     page_size: int = 20,
 ):
@@ -112,5 +114,6 @@ def places_clusters(request, bbox: str = "", zoom: int = 5):
 
 @router.get("/places/{place_id}", url_name="places_detail", summary="Un lieu (Feature GeoJSON)")
 def places_detail(request, place_id: int):
-    place = get_object_or_404(selectors.places_with_territory(), pk=place_id)
+    """A published place (a project place waiting for moderation is not public: 404)."""
+    place = get_object_or_404(selectors.places_with_territory().published(), pk=place_id)
     return _geojson(exports.feature(place))

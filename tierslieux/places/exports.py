@@ -159,7 +159,15 @@ FIELDS: tuple[ExportField, ...] = (
     ExportField(
         "completude", "integer", "Complétude", "Part des informations renseignées (0–100).", "60", True
     ),
-    ExportField("date_maj", "datetime", "Mise à jour", "Date de dernière modification.", "", True),
+    ExportField(
+        "date_maj",
+        "datetime",
+        "Écriture dans la plateforme",
+        "Date de dernière écriture de la fiche dans la plateforme, chargement des sources compris : ni la date des "
+        "données (celle de la source) ni une vérification (date_verification).",
+        "",
+        True,
+    ),
 )
 HEADERS = [f.name for f in FIELDS]
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.formats import number_format
+from django.utils.translation import gettext as gettext_now
 from django.utils.translation import gettext_lazy as _
 from dsfr.forms import DsfrBaseForm
 
@@ -38,6 +40,14 @@ class AtlasFilterForm(DsfrBaseForm):
         label=_("Statut"), required=False, choices=PlaceStatus.choices, widget=forms.CheckboxSelectMultiple
     )
     open_now = forms.BooleanField(label=_("Ouvert maintenant"), required=False)
+    mediation = forms.BooleanField(
+        label=_("Afficher aussi les lieux de médiation numérique"),
+        required=False,
+        help_text=_(
+            "Une couche à part : la liste d’une seule région (Auvergne-Rhône-Alpes, Hinaura, 2021-2022), "
+            "comptée à part des tiers-lieux."
+        ),
+    )
     region = forms.ChoiceField(label=_("Région"), required=False)
     department = forms.ChoiceField(label=_("Département"), required=False)
     epci = forms.CharField(label=_("EPCI (SIREN)"), required=False, max_length=9)
@@ -45,7 +55,36 @@ class AtlasFilterForm(DsfrBaseForm):
     lat = forms.CharField(required=False, widget=forms.HiddenInput)
     lon = forms.CharField(required=False, widget=forms.HiddenInput)
 
-    def __init__(self, *args, regions=(), departments=(), **kwargs):
+    def __init__(self, *args, regions=(), departments=(), facets=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["region"].choices = [("", _("Toutes"))] + list(regions)
         self.fields["department"].choices = [("", _("Tous"))] + list(departments)
+        if facets is not None:
+            self._count_choices(facets)
+
+    def _count_choices(self, facets) -> None:
+        """Each value with the number of places it gives (the other filters kept); values giving none are
+        hidden, unless they are ticked."""
+        selected = self.data if self.is_bound else {}
+        for name, counts in (
+            ("type", facets.types),
+            ("service", facets.services),
+            ("label", facets.labels),
+            ("status", facets.statuses),
+        ):
+            ticked = set(selected.getlist(name)) if hasattr(selected, "getlist") else set()
+            self.fields[name].choices = [
+                (code, self._counted(label, counts.get(code, 0)))
+                for code, label in self.fields[name].choices
+                if counts.get(code, 0) or code in ticked
+            ]
+        self.fields["mediation"].label = self._counted(
+            self.fields["mediation"].label, facets.digital_inclusion
+        )
+
+    @staticmethod
+    def _counted(label, count: int) -> str:
+        return gettext_now("%(label)s (%(count)s)") % {
+            "label": label,
+            "count": number_format(count, force_grouping=True),
+        }

@@ -1,4 +1,8 @@
-"""In-memory index of all places (numpy arrays) behind the map clusters, the filters and the search.
+"""In-memory index of the public places (numpy arrays) behind the map clusters, the filters and the search.
+
+Only published places are in it (a project place waiting for moderation is not). The search text of a place
+is its name, its town (the current name of its commune), its postcode and the names of its types, services
+and labels (`search_words`), so that "coworking" finds every place of type coworking.
 
 Built from the database on first use and rebuilt when places change: services call `invalidate()` after
 commit (same process); other processes notice within `CHECK_SECONDS` through a cheap signature query
@@ -15,12 +19,15 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import numpy as np
+from django.conf import settings
 from django.db.models import Count, Max, TextField
 from django.db.models.functions import Cast
+from django.utils import translation
 
 from .clustering import grid_order, mercator
 from .models import Label, Place, PlaceStatus, PlaceType, Service
-from .search import SearchIndex
+from .search import SearchIndex, expand_words, index_words
+from .text import normalise
 
 CHECK_SECONDS = 2.0
 TYPE_CODES = list(PlaceType.values)
@@ -53,6 +60,7 @@ class AtlasIndex:
     department: np.ndarray
     epci: np.ndarray
     commune: np.ndarray
+    digital_inclusion: np.ndarray  # the "médiation numérique" layer (see models.is_digital_inclusion)
     names: list[str]
     search: SearchIndex
     hours: dict[int, tuple[dict, list]]
@@ -74,6 +82,42 @@ class AtlasIndex:
 def _signature() -> tuple:
     summary = Place.objects.aggregate(count=Count("id"), latest=Max("updated_at"))
     return (summary["count"], summary["latest"])
+
+
+# Other words people type for a type, besides its name.
+TYPE_SEARCH_WORDS = {
+    "fablab": "fab lab atelier de fabrication numérique",
+    "makerspace": "maker space",
+    "repair_cafe": "repair café réparation",
+    "culturel": "friche culturelle",
+    "micro_folie": "micro-folie musée numérique",
+    "mediation_numerique": "inclusion numérique",
+    "garage_solidaire": "garage",
+}
+
+
+def _choice_words(choices, codes: list[str], extra: dict[str, str] | None = None) -> str:
+    """The indexed words of a list of codes: their names (in the platform's language) and extra words."""
+    labels = dict(choices.choices)
+    with translation.override(settings.LANGUAGE_CODE):
+        texts = [str(labels[code]) for code in codes if code in labels]
+    texts += [(extra or {}).get(code, "") for code in codes]
+    return " ".join(index_words(" ".join(texts)))
+
+
+def search_words(
+    search_text: str, commune_name: str, types_words: str, services_words: str, labels_words: str
+) -> str:
+    """The words a place is found by (normalised, space-separated)."""
+    return " ".join(
+        [
+            " ".join(expand_words(search_text.split())),
+            commune_name,
+            types_words,
+            services_words,
+            labels_words,
+        ]
+    )
 
 
 class _Parsed(dict):
@@ -104,7 +148,8 @@ def build() -> AtlasIndex:
         for name in ("types", "services", "labels", "opening_hours", "opening_exceptions")
     }
     rows = list(
-        Place.objects.order_by("name", "id")
+        Place.objects.published()
+        .order_by("name", "id")
         .annotate(**{f"{k}_text": v for k, v in as_text.items()})
         .values_list(
             "id",
@@ -122,9 +167,11 @@ def build() -> AtlasIndex:
             "search_text",
             "opening_hours_text",
             "opening_exceptions_text",
+            "commune__name",
+            "digital_inclusion",
         )
     )
-    columns = list(zip(*rows, strict=True)) if rows else [[] for _ in range(15)]
+    columns = list(zip(*rows, strict=True)) if rows else [[] for _ in range(17)]
     parsed = _Parsed()
     ids = np.array(columns[0], dtype=np.int64)
     lon = np.array(columns[1], dtype=np.float64)
@@ -140,6 +187,32 @@ def build() -> AtlasIndex:
         if week_text not in ("{}", "", None) or exceptions_text not in ("[]", "", None):
             hours[row] = (parsed[week_text] or {}, parsed[exceptions_text] or [])
     status_codes = {code: number for number, code in enumerate(STATUS_CODES)}
+    memo: dict[tuple[str, str], str] = {}
+
+    def words_of(kind: str, text: str) -> str:
+        key = (kind, text or "")
+        if key not in memo:
+            if kind == "commune":
+                memo[key] = " ".join(index_words(normalise(text or "")))
+            else:
+                choices, extra = {"types": (PlaceType, TYPE_SEARCH_WORDS), "services": (Service, None)}.get(
+                    kind, (Label, None)
+                )
+                memo[key] = _choice_words(choices, parsed[text] or [], extra)
+        return memo[key]
+
+    texts = [
+        search_words(
+            search_text or "",
+            words_of("commune", commune_name),
+            words_of("types", types_text),
+            words_of("services", services_text),
+            words_of("labels", labels_text),
+        )
+        for search_text, commune_name, types_text, services_text, labels_text in zip(
+            columns[12], columns[15], columns[3], columns[4], columns[5], strict=True
+        )
+    ]
     return AtlasIndex(
         ids=ids,
         lon=lon,
@@ -155,8 +228,9 @@ def build() -> AtlasIndex:
         department=np.array([v or "" for v in columns[8]], dtype="<U3"),
         region=np.array([v or "" for v in columns[9]], dtype="<U3"),
         epci=np.array([v or "" for v in columns[10]], dtype="<U9"),
+        digital_inclusion=np.array(columns[16], dtype=bool),
         names=list(columns[11]),
-        search=SearchIndex(list(columns[12]), normalised=True),
+        search=SearchIndex(texts, normalised=True),
         hours=hours,
         signature=signature,
         row_of={int(pk): row for row, pk in enumerate(columns[0])},

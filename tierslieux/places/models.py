@@ -38,6 +38,33 @@ class PlaceStatus(models.TextChoices):
     CLOSED = "closed", _("Fermé définitivement")
 
 
+class Publication(models.TextChoices):
+    """Whether a place is on the public atlas. A place created inside an application ("un lieu en projet")
+    waits for a moderator (or for its application to be accepted); until then only its managers and the
+    programme staff see it."""
+
+    PUBLISHED = "published", _("Publié")
+    PENDING = "pending", _("En attente de modération")
+    REFUSED = "refused", _("Refusé par la modération")
+
+
+# Types of the digital-inclusion places (the médiation numérique list of one region): a place with only
+# these types is on the "médiation numérique" layer of the atlas, counted apart from the tiers-lieux.
+DIGITAL_INCLUSION_TYPES = frozenset({"mediation_numerique", "france_services"})
+
+
+def is_digital_inclusion(types) -> bool:
+    """A place whose types are all digital-inclusion types (and at least one)."""
+    codes = set(types or ())
+    return bool(codes) and codes <= DIGITAL_INCLUSION_TYPES
+
+
+class PlaceQuerySet(models.QuerySet):
+    def published(self):
+        """The places on the public atlas (not those waiting for moderation or refused)."""
+        return self.filter(publication=Publication.PUBLISHED)
+
+
 class LegalForm(models.TextChoices):
     ASSOCIATION = "association", _("Association")
     SCIC = "scic", _("SCIC")
@@ -163,6 +190,34 @@ class Place(models.Model):
     search_text = models.TextField(default="", blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Added by 0004: moderation of project places, the digital-inclusion layer, verification reminders.
+    publication = models.CharField(
+        _("publication"),
+        max_length=10,
+        choices=Publication.choices,
+        default=Publication.PUBLISHED,
+        db_index=True,
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("créé par"),
+    )
+    digital_inclusion = models.BooleanField(
+        _("lieu de médiation numérique"),
+        default=False,
+        editable=False,
+        db_index=True,
+        help_text=_("Calculé depuis les types : le lieu n’a que des types de médiation numérique."),
+    )
+    verification_reminded_at = models.DateTimeField(
+        _("dernière relance de vérification"), null=True, blank=True
+    )
+
+    objects = PlaceQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]

@@ -6,20 +6,33 @@ import datetime as dt
 import math
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
-from django.db.models import QuerySet
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
+from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 
 from tierslieux.accounts.roles import is_programme_staff
 from tierslieux.geo.models import Commune, Department, Epci, Region
+from tierslieux.geo.text import normalize_query
 
 from . import clustering, hours
 from .index import LABEL_CODES, SERVICE_CODES, STATUS_CODES, TYPE_CODES, AtlasIndex, bit, get_index
-from .models import Label, Place, PlaceStatus, PlaceType, PlaceVersion, Service
-from .text import normalise
+from .models import (
+    DIGITAL_INCLUSION_TYPES,
+    Accessibility,
+    EquipmentCategory,
+    Label,
+    LegalForm,
+    Place,
+    PlaceStatus,
+    PlaceType,
+    PlaceVersion,
+    Publication,
+    Service,
+)
 
 EARTH_KM = 6371.0088
 PAGE_SIZE = 20
@@ -30,6 +43,16 @@ def place_is_managed_by(place: Place, user) -> bool:
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return False
     return place.managers.filter(pk=user.pk).exists()
+
+
+def place_can_see(place: Place, user) -> bool:
+    """A published place: anyone. One waiting for moderation (or refused): its managers, the account that
+    created it and programme staff only."""
+    if place.publication == Publication.PUBLISHED:
+        return True
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    return place.created_by_id == user.pk or place_is_managed_by(place, user) or is_programme_staff(user)
 
 
 def place_can_edit(place: Place, user) -> bool:
@@ -63,7 +86,13 @@ class AtlasFilters:
     around: str = ""  # a commune name or a postcode, resolved into near_lat/near_lon
     around_label: str = ""
     radius_km: float | None = None
+    with_digital_inclusion: bool = False  # the "médiation numérique" layer, hidden unless asked for
     errors: list[str] = field(default_factory=list)
+
+    @property
+    def shows_digital_inclusion(self) -> bool:
+        """The layer is shown when asked for, or when a digital-inclusion type is filtered on."""
+        return self.with_digital_inclusion or bool(DIGITAL_INCLUSION_TYPES & set(self.types))
 
     @property
     def has_origin(self) -> bool:
@@ -83,6 +112,8 @@ class AtlasFilters:
             items += [(key, value) for value in values]
         if self.open_now:
             items.append(("open_now", "1"))
+        if self.with_digital_inclusion:
+            items.append(("mediation", "1"))
         if self.has_origin and not self.around:
             items += [("lat", f"{self.near_lat:.5f}"), ("lon", f"{self.near_lon:.5f}")]
         if self.radius_km:
@@ -126,6 +157,7 @@ def parse_filters(params) -> AtlasFilters:
             )
         setattr(filters, attr, list(dict.fromkeys(good)))
     filters.open_now = _get(params, "open_now") in {"1", "true", "on", "oui"}
+    filters.with_digital_inclusion = _get(params, "mediation") in {"1", "true", "on", "oui"}
     for key in ("region", "department", "epci", "commune"):
         value = _get(params, key)
         if value and not re.fullmatch(r"[0-9AB]{2,9}", value.upper()):
@@ -163,22 +195,18 @@ def parse_filters(params) -> AtlasFilters:
 
 
 def commune_for_text(text: str) -> Commune | None:
-    """A commune from a postcode or a name (accent- and case-insensitive; the most populated wins)."""
+    """A commune from a postcode or a name, accent- and case-insensitive, with or without its article
+    ("Le Havre", "le havre", "havre"; "st"/"ste" for saint/sainte); the most populated wins."""
     text = text.strip()
-    communes = Commune.objects.filter(kind=Commune.Kind.COMMUNE).order_by("-population")
+    communes = Commune.objects.filter(kind=Commune.Kind.COMMUNE).order_by(
+        F("population").desc(nulls_last=True), "insee"
+    )
     if re.fullmatch(r"\d{5}|\d[AB]\d{3}", text):
         return communes.filter(postcodes__contains=text).first() or communes.filter(pk=text).first()
-    wanted = normalise(text)
+    wanted = normalize_query(text)
     if not wanted:
         return None
-    found = communes.filter(name_search=wanted).first()
-    if found is None:
-        found = next((c for c in communes.filter(name__iexact=text)), None)
-    if found is None:
-        for commune in communes.filter(name__icontains=text.split()[0])[:200]:
-            if normalise(commune.name) == wanted:
-                return commune
-    return found
+    return communes.filter(Q(name_search=wanted) | Q(sort_name=wanted)).first()
 
 
 FABRIQUE_LABELS = frozenset({Label.FABRIQUE.value, Label.FABRIQUE_NUMERIQUE.value})
@@ -231,16 +259,24 @@ def haversine_km(lon1, lat1, lon2: np.ndarray, lat2: np.ndarray) -> np.ndarray:
     return 2 * EARTH_KM * np.arcsin(np.sqrt(np.minimum(a, 1.0)))
 
 
-def filter_mask(index: AtlasIndex, filters: AtlasFilters, *, use_search: bool = True):
-    """Boolean mask over the index rows, and the search scores (None without a query)."""
+FACETS = {"type": "types", "service": "services", "label": "labels", "status": "statuses"}
+
+
+def filter_mask(index: AtlasIndex, filters: AtlasFilters, *, use_search: bool = True, skip: str = ""):
+    """Boolean mask over the index rows, and the search scores (None without a query). `skip`: one facet
+    ("type", "service", "label", "status") left out, to count the places each of its values would give."""
     keep = np.ones(len(index), dtype=bool)
-    if filters.types:
+    if not filters.shows_digital_inclusion:
+        keep &= ~index.digital_inclusion
+    if filters.types and skip != "type":
         keep &= (index.types & sum(bit(TYPE_CODES, t) for t in filters.types)) != 0
-    for value in filters.services:
-        keep &= (index.services & bit(SERVICE_CODES, value)) != 0
-    for value in filters.labels:
-        keep &= (index.labels & bit(LABEL_CODES, value)) != 0
-    if filters.statuses:
+    if skip != "service":
+        for value in filters.services:
+            keep &= (index.services & bit(SERVICE_CODES, value)) != 0
+    if skip != "label":
+        for value in filters.labels:
+            keep &= (index.labels & bit(LABEL_CODES, value)) != 0
+    if filters.statuses and skip != "status":
         keep &= np.isin(index.status, [STATUS_CODES.index(s) for s in filters.statuses])
     for key in ("region", "department", "epci", "commune"):
         if getattr(filters, key):
@@ -257,6 +293,43 @@ def filter_mask(index: AtlasIndex, filters: AtlasFilters, *, use_search: bool = 
     if filters.has_origin and filters.radius_km:
         keep &= haversine_km(filters.near_lon, filters.near_lat, index.lon, index.lat) <= filters.radius_km
     return keep, scores
+
+
+@dataclass(frozen=True)
+class Facets:
+    """How many places each filter value would give, the other filters kept."""
+
+    types: dict[str, int]
+    services: dict[str, int]
+    labels: dict[str, int]
+    statuses: dict[str, int]
+    digital_inclusion: int  # places of the "médiation numérique" layer the filters would add
+
+
+def _bit_counts(values: np.ndarray, codes: list[str]) -> dict[str, int]:
+    return {code: int(((values & (1 << k)) != 0).sum()) for k, code in enumerate(codes)}
+
+
+def atlas_facets(filters: AtlasFilters) -> Facets:
+    """Counts for the filter form (values with no place are hidden there)."""
+    index = get_index()
+    counts = {}
+    for facet, attr in FACETS.items():
+        keep, _scores = filter_mask(index, filters, skip=facet)
+        if attr == "statuses":
+            counts[attr] = {code: int((index.status[keep] == k).sum()) for k, code in enumerate(STATUS_CODES)}
+        else:
+            values = {"types": index.types, "services": index.services, "labels": index.labels}[attr]
+            codes = {"types": TYPE_CODES, "services": SERVICE_CODES, "labels": LABEL_CODES}[attr]
+            counts[attr] = _bit_counts(values[keep], codes)
+    return Facets(**counts, digital_inclusion=digital_inclusion_count(filters, index))
+
+
+def digital_inclusion_count(filters: AtlasFilters, index: AtlasIndex | None = None) -> int:
+    """Places of the "médiation numérique" layer that match the other filters (shown or not)."""
+    index = index or get_index()
+    keep, _scores = filter_mask(index, replace(filters, with_digital_inclusion=True))
+    return int((keep & index.digital_inclusion).sum())
 
 
 def places_filtered(params_or_filters) -> AtlasResult:
@@ -300,8 +373,8 @@ def places_queryset(params_or_filters) -> QuerySet[Place]:
     filters = (
         params_or_filters if isinstance(params_or_filters, AtlasFilters) else parse_filters(params_or_filters)
     )
-    if not filters.querystring_items():  # no filter: every place, without a list of ids
-        return places_with_territory()
+    if not filters.querystring_items():  # no filter: every public place of the atlas, without a list of ids
+        return places_with_territory().published().filter(digital_inclusion=False)
     result = places_filtered(filters)
     return places_with_territory().filter(pk__in=result.ids)
 
@@ -374,11 +447,14 @@ def places_clusters(params, *, bbox: tuple[float, float, float, float] | None, z
 
 
 def places_nearest(place: Place, *, limit: int = 5) -> list[Place]:
-    """The `limit` nearest other places (not closed), with `distance_km`."""
+    """The `limit` nearest other places (not closed; of the "médiation numérique" layer only for a place of
+    that layer), with `distance_km`."""
     index = get_index()
     distances = haversine_km(place.lon, place.lat, index.lon, index.lat)
     distances[index.ids == place.pk] = np.inf
     distances[index.status == STATUS_CODES.index(PlaceStatus.CLOSED)] = np.inf
+    if not place.digital_inclusion:
+        distances[index.digital_inclusion] = np.inf
     nearest = np.argsort(distances)[:limit]
     nearest = nearest[np.isfinite(distances[nearest])]
     result = AtlasResult(rows=nearest, index=index, distances_km=distances[nearest])
@@ -389,6 +465,172 @@ def place_versions(place: Place) -> QuerySet[PlaceVersion]:
     return place.versions.select_related("user")
 
 
+# --- Readable fields and values (history, moderation diffs) -----------------------------------------------
+PRIVATE_FIELDS = frozenset({"private_contact"})
+_CHOICES = {
+    "types": PlaceType,
+    "labels": Label,
+    "services": Service,
+    "accessibility": Accessibility,
+    "status": PlaceStatus,
+    "legal_form": LegalForm,
+    "publication": Publication,
+}
+
+
+def field_label(field: str) -> str:
+    """The French label of a field of Place ("opening_hours" -> "Horaires d’ouverture")."""
+    try:
+        return str(Place._meta.get_field(field).verbose_name).capitalize()
+    except Exception:  # noqa: BLE001 — an unknown key is shown as is
+        return field
+
+
+def _date_text(value) -> str:
+    try:
+        day = value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
+    except ValueError:
+        return str(value)
+    return date_format(day, "j F Y")
+
+
+def _number(value, digits: int) -> str:
+    return number_format(value, digits) if isinstance(value, int | float) else str(value)
+
+
+def display_value(field: str, value) -> str:
+    """A value as a person reads it: choice labels instead of codes, the commune's name, dates, hours by day,
+    lists joined, yes/no; empty shown as "—". Never a Python list or dict."""
+    if value in (None, "", [], {}):
+        return "—"
+    choices = _CHOICES.get(field)
+    if choices is not None:
+        labels = dict(choices.choices)
+        if isinstance(value, list):
+            return ", ".join(str(labels.get(v, v)) for v in value)
+        return str(labels.get(value, value))
+    if isinstance(value, bool):
+        return _("oui") if value else _("non")
+    if field == "commune":
+        commune = Commune.objects.filter(pk=str(value)).only("name").first()
+        return f"{commune.name} ({value})" if commune else str(value)
+    if field in ("opening_date", "last_verified_at"):
+        return _date_text(value)
+    if field in ("lon", "lat"):
+        return _number(value, 5)
+    if field == "surface_m2":
+        return _("%(surface)s m²") % {"surface": _number(value, 0)}
+    if field == "opening_hours" and isinstance(value, dict):
+        return " ; ".join(f"{day} : {spans}" for day, spans in hours.week_table(value))
+    if field == "opening_exceptions" and isinstance(value, list):
+        parts = []
+        for item in value:
+            if not isinstance(item, dict):
+                continue
+            start, end = (
+                _date_text(item.get("start", "")),
+                _date_text(item.get("end") or item.get("start", "")),
+            )
+            when = start if start == end else _("du %(start)s au %(end)s") % {"start": start, "end": end}
+            spans = ", ".join(f"{a}–{b}" for a, b in item.get("hours") or []) or _("fermé")
+            label = f" ({item['label']})" if item.get("label") else ""
+            parts.append(f"{when} : {spans}{label}")
+        return " ; ".join(parts)
+    if field == "equipment" and isinstance(value, list):
+        categories = dict(EquipmentCategory.choices)
+        return ", ".join(
+            f"{item.get('name', '')} ({categories.get(item.get('category'), item.get('category', ''))})"
+            if isinstance(item, dict)
+            else str(item)
+            for item in value
+        )
+    if isinstance(value, list):
+        return ", ".join(v.get("name", str(v)) if isinstance(v, dict) else str(v) for v in value)
+    if isinstance(value, dict):
+        return ", ".join(f"{k} : {display_value(field, v)}" for k, v in value.items())
+    return str(value)
+
+
+@dataclass(frozen=True)
+class HistoryChange:
+    field: str
+    label: str
+    before: str
+    after: str
+
+
+def readable_changes(changes: dict) -> list[HistoryChange]:
+    """{field: [before, after]} in French: field labels, readable values (never the private contact)."""
+    return [
+        HistoryChange(field, field_label(field), display_value(field, old), display_value(field, new))
+        for field, (old, new) in (changes or {}).items()
+        if field not in PRIVATE_FIELDS
+    ]
+
+
+def version_changes(version: PlaceVersion) -> list[HistoryChange]:
+    """The changes of one version, readable (`readable_changes`)."""
+    return readable_changes(version.changes)
+
+
+# --- Provenance -----------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class PlaceSource:
+    label: str
+    date: str  # the date of the source's data ("2019"), or the day it was imported for a staff import
+    digital_inclusion: bool = False
+
+
+@dataclass(frozen=True)
+class Provenance:
+    sources: list[PlaceSource]
+    created_at: dt.datetime
+    changed_at: dt.datetime | None  # the last change after the page was created (None: never changed)
+    changed_by_import: bool  # that change came from an import, not from a person editing the page
+    verified_at: dt.date | None
+    missing: list[str]  # what a visitor needs and the page does not give (completeness)
+
+
+def place_provenance(place: Place) -> Provenance:
+    """Sources of a page with the date of their data, its creation, last change and verification.
+
+    A page loaded from the sources and never changed has no "last change": the load date is not an edit.
+    """
+    from .provenance import sort_key, source_info
+    from .services import completeness_missing, place_snapshot
+
+    first_import: dict[str, dt.datetime] = {}
+    for code, imported_at in place.source_records.order_by("imported_at").values_list(
+        "source", "imported_at"
+    ):
+        first_import.setdefault(code, imported_at)
+    codes = sorted(set(first_import) or {place.source}, key=sort_key)
+    sources = []
+    for code in codes:
+        info = source_info(code)
+        if info.listed:
+            date = str(info.date)
+        else:
+            moment = first_import.get(code) or place.created_at
+            date = _("importé le %(date)s") % {"date": date_format(timezone.localtime(moment), "j F Y")}
+        sources.append(PlaceSource(str(info.label), date, info.digital_inclusion))
+    versions = list(
+        place.versions.order_by("created_at", "id").values_list("created_at", "reason", "user_id")
+    )
+    changed_at, by_import = None, False
+    if len(versions) > 1:
+        changed_at, reason, user_id = versions[-1]
+        by_import = reason.startswith(("Import", _("Import")))
+    return Provenance(
+        sources=sources,
+        created_at=place.created_at,
+        changed_at=changed_at,
+        changed_by_import=by_import,
+        verified_at=place.last_verified_at,
+        missing=completeness_missing(place_snapshot(place), has_managers=place.managers.exists()),
+    )
+
+
 def place_is_open_now(place: Place, moment: dt.datetime | None = None) -> bool:
     return hours.is_open(place.opening_hours, place.opening_exceptions, moment or timezone.localtime())
 
@@ -396,7 +638,7 @@ def place_is_open_now(place: Place, moment: dt.datetime | None = None) -> bool:
 def territory_choices() -> dict[str, list[tuple[str, str]]]:
     """Regions and departments for the filter form (EPCI and communes are typed as codes)."""
     return {
-        "regions": list(Region.objects.order_by("name").values_list("code", "name")),
+        "regions": list(Region.objects.order_by("sort_name", "code").values_list("code", "name")),
         "departments": [(d.code, str(d)) for d in Department.objects.only("code", "name").order_by("code")],
     }
 

@@ -9,8 +9,10 @@ import re
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import URLValidator
 from django.db import transaction
+from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from tierslieux.accounts.roles import is_programme_staff
 from tierslieux.geo.models import Commune
@@ -26,7 +28,9 @@ from .models import (
     PlaceStatus,
     PlaceType,
     PlaceVersion,
+    Publication,
     Service,
+    is_digital_inclusion,
 )
 from .text import normalise
 from .validation import validate_coordinates, validate_rna, validate_siret
@@ -77,21 +81,23 @@ EDITABLE_FIELDS = (
 )
 DAYS = ("mo", "tu", "we", "th", "fr", "sa", "su")
 _TIME_RE = re.compile(r"^([01]\d|2[0-4]):[0-5]\d$")
-# Fields counted by the completeness score (public information a visitor looks for).
-_COMPLETENESS_FIELDS = (
-    "types",
-    "short_description",
-    "description",
-    "address",
-    "postcode",
-    "services",
-    "equipment",
-    "opening_hours",
-    "accessibility",
-    "website",
-    "legal_form",
-    "opening_date",
-    "surface_m2",
+# What a visitor needs from a place page, each worth the same share of the completeness score: (code, what is
+# missing, test on the values; `has_managers`: the contact form reaches someone of the place).
+COMPLETENESS_CRITERIA = (
+    ("hours", gettext_lazy("les horaires d’ouverture"), lambda v, managed: bool(v.get("opening_hours"))),
+    (
+        "contact",
+        gettext_lazy("un moyen de contacter le lieu (site web, réseau social ou gestionnaire)"),
+        lambda v, managed: bool(v.get("website") or v.get("social_links") or managed),
+    ),
+    ("accessibility", gettext_lazy("l’accessibilité"), lambda v, managed: bool(v.get("accessibility"))),
+    (
+        "description",
+        gettext_lazy("une description"),
+        lambda v, managed: bool(
+            str(v.get("short_description") or "").strip() or str(v.get("description") or "").strip()
+        ),
+    ),
 )
 
 
@@ -310,9 +316,16 @@ def place_snapshot(place: Place) -> dict:
     }
 
 
-def completeness(values: dict) -> int:
-    filled = sum(1 for field in _COMPLETENESS_FIELDS if values.get(field) not in (None, "", [], {}))
-    return round(100 * filled / len(_COMPLETENESS_FIELDS))
+def completeness_missing(values: dict, *, has_managers: bool = False) -> list[str]:
+    """What a visitor would need and the page does not give (French, in COMPLETENESS_CRITERIA order)."""
+    return [str(label) for _code, label, test in COMPLETENESS_CRITERIA if not test(values, has_managers)]
+
+
+def completeness(values: dict, *, has_managers: bool = False) -> int:
+    """Share (%) of what a visitor needs that the page gives: hours, a contact route, accessibility, a
+    description."""
+    missing = len(completeness_missing(values, has_managers=has_managers))
+    return round(100 * (len(COMPLETENESS_CRITERIA) - missing) / len(COMPLETENESS_CRITERIA))
 
 
 def search_text_for(values: dict, commune: Commune) -> str:
@@ -339,7 +352,9 @@ def slug_unique(name: str, *, exclude_pk: int | None = None, commune_name: str =
 def _apply(place: Place, values: dict) -> None:
     for field in EDITABLE_FIELDS:
         setattr(place, field, values[field])
-    place.completeness = completeness(values)
+    managed = place.pk is not None and place.managers.exists()
+    place.completeness = completeness(values, has_managers=managed)
+    place.digital_inclusion = is_digital_inclusion(values["types"])
     place.search_text = search_text_for(values, values["commune"])
 
 
@@ -350,15 +365,25 @@ def _invalidate_index() -> None:
 
 # --- Services -------------------------------------------------------------------------------------------
 @transaction.atomic
-def place_create(*, data: dict, user=None, source: str = "", reason: str = "") -> Place:
-    """Validate `data` (EDITABLE_FIELDS; commune optional: found from the coordinates) and create the place."""
+def place_create(
+    *,
+    data: dict,
+    user=None,
+    source: str = "",
+    reason: str = "",
+    publication: str = Publication.PUBLISHED,
+) -> Place:
+    """Validate `data` (EDITABLE_FIELDS; commune optional: found from the coordinates) and create the place
+    (`publication`: pending for a place that waits for moderation before it is public)."""
     unknown = set(data) - set(EDITABLE_FIELDS) - {"slug"}
     if unknown:
         raise ValidationError(_("Champs inconnus : %(fields)s") % {"fields": ", ".join(sorted(unknown))})
     values = _clean(
         {field: data.get(field) for field in EDITABLE_FIELDS} | ({"source": source} if source else {})
     )
-    place = Place()
+    place = Place(
+        publication=publication, created_by=user if getattr(user, "is_authenticated", False) else None
+    )
     _apply(place, values)
     requested = data.get("slug")
     if requested and not Place.objects.filter(slug=requested).exists():
@@ -432,6 +457,79 @@ def place_revert(*, version: PlaceVersion, user) -> Place:
     return place
 
 
+def place_verify(*, place: Place, user, today: dt.date | None = None) -> Place:
+    """A manager of the place confirms the page is up to date ("Ces informations sont à jour"): sets
+    `last_verified_at` (a version records who and when). Managers of this place only."""
+    from .selectors import place_is_managed_by
+
+    if not place_is_managed_by(place, user):
+        raise PermissionDenied(_("Seul·es les gestionnaires du lieu peuvent confirmer sa fiche."))
+    today = today or timezone.localdate()
+    return place_update(
+        place=place,
+        data={"last_verified_at": today},
+        user=user,
+        reason=_("Informations confirmées à jour par un gestionnaire"),
+    )
+
+
+VERIFICATION_INTERVAL = dt.timedelta(days=365)
+
+
+def places_remind_verification(*, now: dt.datetime | None = None) -> int:
+    """Yearly: email each manager of a place not verified for a year (nor created within the year), at most
+    once a year per place, asking them to confirm it; returns the number of emails sent. Idempotent: a second
+    run the same year sends nothing (`verification_reminded_at`)."""
+    from tierslieux.core.emails import email_send
+
+    now = now or timezone.now()
+    today = timezone.localtime(now).date()
+    due: dict[int, list[Place]] = {}
+    emails: dict[int, str] = {}
+    candidates = (
+        Place.objects.published()
+        .exclude(status=PlaceStatus.CLOSED)
+        .filter(managers__is_active=True)
+        .distinct()
+        .prefetch_related("managers")
+        .order_by("name", "pk")
+    )
+    reminded = []
+    for place in candidates:
+        reference = place.last_verified_at or timezone.localtime(place.created_at).date()
+        if today - reference < VERIFICATION_INTERVAL:
+            continue
+        if place.verification_reminded_at and now - place.verification_reminded_at < VERIFICATION_INTERVAL:
+            continue
+        reminded.append(place)
+        for manager in place.managers.all():
+            if manager.is_active and manager.email:
+                due.setdefault(manager.pk, []).append(place)
+                emails[manager.pk] = manager.email
+    with transaction.atomic():
+        for place in reminded:
+            # Only the places still due (another run may have reminded them meanwhile).
+            Place.objects.filter(pk=place.pk, verification_reminded_at=place.verification_reminded_at).update(
+                verification_reminded_at=now
+            )
+        for manager_id, places in due.items():
+            email_send(
+                name="places-verification-reminder",
+                to=[emails[manager_id]],
+                context={
+                    "places": [
+                        {
+                            "name": p.name,
+                            "url": p.get_absolute_url(),
+                            "verified_at": p.last_verified_at,
+                        }
+                        for p in places
+                    ]
+                },
+            )
+    return len(due)
+
+
 def place_add_manager(*, place: Place, user) -> None:
     """Make `user` a manager of `place` (and give them the place-manager role)."""
     from tierslieux.accounts.roles import Role
@@ -439,7 +537,17 @@ def place_add_manager(*, place: Place, user) -> None:
 
     place.managers.add(user)
     user_grant_role(user=user, role=Role.PLACE_MANAGER)
+    _refresh_completeness(place)
 
 
 def place_remove_manager(*, place: Place, user) -> None:
     place.managers.remove(user)
+    _refresh_completeness(place)
+
+
+def _refresh_completeness(place: Place) -> None:
+    """A manager is a contact route: the score changes when the place gets its first or loses its last."""
+    value = completeness(place_snapshot(place), has_managers=place.managers.exists())
+    if value != place.completeness:
+        Place.objects.filter(pk=place.pk).update(completeness=value)
+        place.completeness = value

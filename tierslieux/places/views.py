@@ -6,14 +6,16 @@ import json
 import threading
 from collections import OrderedDict
 
+import numpy as np
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpResponse, JsonResponse, StreamingHttpResponse
+from django.http import Http404, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -22,7 +24,7 @@ from django.views.decorators.http import require_GET, require_POST
 from . import exports, extensions, selectors, services
 from .forms import AtlasFilterForm
 from .hours import week_table
-from .index import TYPE_CODES
+from .index import TYPE_CODES, get_index
 from .models import Accessibility, EquipmentCategory, Label, Place, PlaceType, PlaceVersion, Service
 
 TYPE_COLOURS = {
@@ -50,7 +52,13 @@ def _labels(choices, codes: list[str]) -> list[str]:
 
 
 def _legend() -> list[dict]:
-    return [{"code": t.value, "label": t.label, "colour": TYPE_COLOURS[t.value]} for t in PlaceType]
+    """The colours of the types that have at least one place on the atlas."""
+    present = int(np.bitwise_or.reduce(get_index().types)) if len(get_index()) else 0
+    return [
+        {"code": t.value, "label": t.label, "colour": TYPE_COLOURS[t.value]}
+        for t in PlaceType
+        if present & (1 << TYPE_CODES.index(t.value))
+    ]
 
 
 def _atlas_context(request) -> dict:
@@ -67,8 +75,13 @@ def _atlas_context(request) -> dict:
     for place in places:
         place.type_labels = [labels.get(code, code) for code in place.types]
         place.colour = TYPE_COLOURS.get(place.types[0] if place.types else "autre", "#3a3a3a")
+    hidden_layer = 0 if filters.shows_digital_inclusion else selectors.digital_inclusion_count(filters)
+    with_layer = params.copy()
+    with_layer["mediation"] = "1"
     return {
         "filters": filters,
+        "hidden_layer_count": hidden_layer,
+        "with_layer_query": with_layer.urlencode(),
         "result_count": result.count,
         "page_obj": page,
         "places": places,
@@ -90,6 +103,7 @@ def _filter_form_html(request) -> str:
         tuple(sorted((k, tuple(request.GET.getlist(k))) for k in request.GET if k != "page")),
         hash((tuple(choices["regions"]), tuple(choices["departments"]))),
         get_language(),
+        get_index().signature,  # the counts of each value change with the places
     )
     with _FORM_LOCK:
         html = _FORM_CACHE.get(key)
@@ -97,7 +111,10 @@ def _filter_form_html(request) -> str:
             _FORM_CACHE.move_to_end(key)
             return html
     form = AtlasFilterForm(
-        request.GET or None, regions=choices["regions"], departments=choices["departments"]
+        request.GET or None,
+        regions=choices["regions"],
+        departments=choices["departments"],
+        facets=selectors.atlas_facets(selectors.parse_filters(request.GET)),
     )
     html = mark_safe(str(form))  # noqa: S308 (the form's own rendering, escaped by its templates)
     with _FORM_LOCK:
@@ -157,11 +174,15 @@ def _json_ld(place: Place, request) -> str:
 
 @require_GET
 def detail(request, slug: str):
-    """Public: everything about one place (never its private contacts), mini-map, nearest places."""
+    """Public: everything about one place (never its private contacts), mini-map, nearest places. A place
+    waiting for moderation (or refused): its managers, the account that created it and programme staff only
+    (404 for anyone else)."""
     place = get_object_or_404(
         selectors.places_with_territory(),
         slug=slug,
     )
+    if not selectors.place_can_see(place, request.user):
+        raise Http404(_("Lieu inconnu."))
     point = {
         "type": "Feature",
         "geometry": {"type": "Point", "coordinates": [place.lon, place.lat]},
@@ -190,6 +211,8 @@ def detail(request, slug: str):
             "json_ld": _json_ld(place, request),
             "can_edit": selectors.place_can_edit(place, request.user),
             "sections": extensions.place_sections(request, place),
+            "is_manager": selectors.place_is_managed_by(place, request.user),
+            "provenance": selectors.place_provenance(place),
             "page_title": place.name,
             "breadcrumb": [
                 {"label": _("Atlas des tiers-lieux"), "url": reverse("places:atlas")},
@@ -197,6 +220,22 @@ def detail(request, slug: str):
             ],
         },
     )
+
+
+@login_required
+@require_POST
+def verify(request, slug: str):
+    """Managers of this place only: "Ces informations sont à jour" (sets the verification date)."""
+    place = get_object_or_404(Place, slug=slug)
+    if not selectors.place_is_managed_by(place, request.user):
+        raise PermissionDenied(_("Seul·es les gestionnaires du lieu peuvent confirmer sa fiche."))
+    place = services.place_verify(place=place, user=request.user)
+    messages.success(
+        request,
+        _("Merci : la fiche est indiquée vérifiée le %(date)s.")
+        % {"date": date_format(place.last_verified_at, "j F Y")},
+    )
+    return redirect("places:detail", slug=slug)
 
 
 @login_required
@@ -215,7 +254,9 @@ def _history_page(request, place: Place, status: int = 200):
         "places/history.html",
         {
             "place": place,
-            "versions": selectors.place_versions(place),
+            "versions": [
+                (version, selectors.version_changes(version)) for version in selectors.place_versions(place)
+            ],
             "can_revert": selectors.place_can_revert(request.user),
             "page_title": _("Historique — %(place)s") % {"place": place.name},
             "breadcrumb": [

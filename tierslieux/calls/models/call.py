@@ -29,6 +29,11 @@ class Call(models.Model):
         _("nombre d’années"), default=3, validators=[MinValueValidator(1), MaxValueValidator(5)]
     )
     is_published = models.BooleanField(_("publié"), default=False)
+    is_demo = models.BooleanField(
+        _("appel de démonstration"),
+        default=False,
+        help_text=_("Créé par load_demo_calls (réglages de développement) : signalé comme fictif."),
+    )
     staff = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
         related_name="managed_calls",

@@ -365,7 +365,7 @@ def _step_place(request, application):
             except services.StaleRevision as stale:
                 error, status = str(stale), 409
             except services.ServiceError as refused:
-                error, status = str(refused), 400
+                error, status = str(refused), getattr(refused, "status", 400)
         else:
             status = 400
     return render(

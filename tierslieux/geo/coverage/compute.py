@@ -6,6 +6,7 @@ import numpy as np
 from scipy.spatial import cKDTree
 
 from tierslieux.geo.coverage.inputs import (
+    SAME_ZONE_MAX_CHORD,
     Communes,
     CoverageSettings,
     FloatArray,
@@ -77,12 +78,7 @@ def coverage_arrays(
 
 
 def host_communes(communes: Communes, places: Places) -> IntArray:
-    if places.commune_ids is not None:
-        position = communes.position
-        return np.array([position.get(c, -1) for c in places.commune_ids], dtype=np.int64)
-    if len(places) == 0 or len(communes) == 0:
-        return np.full(len(places), -1, dtype=np.int64)
-    return np.asarray(communes.tree.query(places.xyz, k=1)[1], dtype=np.int64)
+    return communes.host_rows(places)
 
 
 def build_result(
@@ -96,6 +92,11 @@ def build_result(
 ) -> CoverageResult:
     radii = settings.radii_km
     ring_columns = [radii.index(r) for r in settings.rings_km]
+    # A nearest place in another zone is no nearest place: the commune's zone has none.
+    other_zone = nearest_chord > SAME_ZONE_MAX_CHORD
+    if other_zone.any():
+        nearest_chord = np.where(other_zone, np.inf, nearest_chord)
+        nearest_place = np.where(other_zone, -1, nearest_place)
     return CoverageResult(
         settings=settings,
         commune_ids=communes.ids,
@@ -125,7 +126,7 @@ def compute_coverage(
     if place_subset is not None:
         places = places.subset(place_subset)
     nearest_chord, nearest_place, counts = coverage_arrays(
-        communes.tree, places.xyz, radius_chords(settings), workers
+        communes.tree, communes.place_xyz(places), radius_chords(settings), workers
     )
     return build_result(
         communes, settings, nearest_chord, nearest_place, places.ids, host_communes(communes, places), counts

@@ -22,12 +22,11 @@ from tierslieux.geo.coverage.inputs import (
     validated_coordinates,
 )
 from tierslieux.geo.coverage.results import CoverageResult, WhatIf
-from tierslieux.geo.spherical import lonlat_to_xyz
 
 
 def _chords_to(xyz: FloatArray, point: FloatArray) -> FloatArray:
     d = xyz - point
-    return np.sqrt(d[:, 0] * d[:, 0] + d[:, 1] * d[:, 1] + d[:, 2] * d[:, 2])
+    return np.sqrt(np.einsum("ij,ij->i", d, d))
 
 
 class CoverageIndex:
@@ -66,15 +65,16 @@ class CoverageIndex:
         n_places = len(places)
         self._slot_of: dict[Any, int] = {pid: i for i, pid in enumerate(places.ids)}
         self._place_ids: list[Any] = list(places.ids)
-        self._place_xyz = np.empty((max(16, 2 * n_places), 3))
-        self._place_xyz[:n_places] = places.xyz
+        place_xyz = communes.place_xyz(places)
+        self._place_xyz = np.empty((max(16, 2 * n_places), self._xyz.shape[1]))
+        self._place_xyz[:n_places] = place_xyz
         self._alive = np.zeros(len(self._place_xyz), dtype=bool)
         self._alive[:n_places] = True
         self._host = np.full(len(self._place_xyz), -1, dtype=np.int64)
         self._host[:n_places] = host_communes(communes, places)
         self._rebuild_places()
         self._nearest_chord, self._nearest_slot, self._counts = coverage_arrays(
-            self._tree, places.xyz, self._chords, workers
+            self._tree, place_xyz, self._chords, workers
         )
         self.last_recomputed = len(communes)
         """Number of communes whose values were recomputed by the last operation."""
@@ -169,10 +169,10 @@ class CoverageIndex:
         self._nearest_chord[rows], self._nearest_slot[rows] = self._query_nearest(rows)
         return rows
 
-    @staticmethod
-    def _point(lon: float, lat: float) -> FloatArray:
+    def _point(self, lon: float, lat: float, commune_id: Any = None) -> FloatArray:
+        """The point in the communes' embedding (in the zone of ``commune_id``, else of the nearest commune)."""
         lon_arr, lat_arr = validated_coordinates([lon], [lat], "place")
-        return lonlat_to_xyz(lon_arr, lat_arr)[0]
+        return self.communes.point_xyz(float(lon_arr[0]), float(lat_arr[0]), commune_id)
 
     # -- public API
 
@@ -186,11 +186,11 @@ class CoverageIndex:
         """Add a place; ``commune_id`` is its host commune (else the commune with the nearest point)."""
         if place_id in self._slot_of:
             raise ValueError(f"place {place_id!r} already exists")
-        point = self._point(lon, lat)
+        point = self._point(lon, lat, commune_id)
         slot = len(self._place_ids)
         if slot == len(self._place_xyz):
             grow = len(self._place_xyz)
-            self._place_xyz = np.vstack([self._place_xyz, np.empty((grow, 3))])
+            self._place_xyz = np.vstack([self._place_xyz, np.empty((grow, self._place_xyz.shape[1]))])
             self._alive = np.concatenate([self._alive, np.zeros(grow, dtype=bool)])
             self._host = np.concatenate([self._host, np.full(grow, -1, dtype=np.int64)])
         self._place_ids.append(place_id)
@@ -207,7 +207,7 @@ class CoverageIndex:
     def move_place(self, place_id: Any, lon: float, lat: float, commune_id: Any = None) -> None:
         """Move a place to a new point (its host commune is updated the same way as in ``add_place``)."""
         slot = self._slot_of[place_id]
-        point = self._point(lon, lat)
+        point = self._point(lon, lat, commune_id)
         old_rows = self._shift_counts(self._place_xyz[slot], -1)
         self._retire(slot)
         self._place_xyz[slot] = point
@@ -234,7 +234,7 @@ class CoverageIndex:
     def _host_of(self, point: FloatArray, commune_id: Any) -> int:
         if commune_id is not None:
             return self.communes.position.get(commune_id, -1)
-        return int(self._tree.query(point, k=1)[1]) if len(self.communes) else -1
+        return int(self.communes.nearest_rows(point[:3])[0])
 
     def compact(self) -> None:
         """Rebuild the places KD-tree snapshot now (otherwise done automatically; results are unchanged)."""
@@ -258,7 +258,8 @@ class CoverageIndex:
         )
 
     def what_if(self, lon: float, lat: float) -> WhatIf:
-        """Population a new place at (lon, lat) would bring within each radius (nothing is changed)."""
+        """Population a new place at (lon, lat) would bring within each radius (nothing is changed); the
+        place is in the zone of the commune whose point is nearest."""
         point = self._point(lon, lat)
         rows, chords = self._ball(point)
         population = self.communes.population[rows]

@@ -22,6 +22,23 @@ ObjectArray = NDArray[np.object_]
 PlaceSelector = ArrayLike | Callable[[Mapping[str, Any]], bool]
 """A boolean mask over places, or a predicate receiving ``{"id": ..., **tags}`` for one place."""
 
+METROPOLE = "metropole"
+ZONE_GAP = 4.0
+"""Distance between two zones in the embedding: more than 2, the largest chord on one unit sphere."""
+SAME_ZONE_MAX_CHORD = 2.0 + 1e-9
+"""A nearest chord beyond this one joins two zones: there is no place in the commune's zone."""
+
+
+def territory_zone(department: str) -> str:
+    """The zone distances are computed in: metropolitan France with Corsica is one, each overseas
+    department (971 Guadeloupe, 972 Martinique, 973 Guyane, 974 La Réunion, 976 Mayotte…) its own.
+
+    >>> territory_zone("29"), territory_zone("2A"), territory_zone("971")
+    ('metropole', 'metropole', '971')
+    """
+    code = str(department or "")
+    return code if len(code) == 3 and code.startswith("97") else METROPOLE
+
 
 @dataclass(frozen=True)
 class CoverageSettings:
@@ -112,6 +129,12 @@ class Communes:
 
     ``population`` may contain ``None``/NaN (counted as 0). ``territories`` maps a key such as
     ``"department"``, ``"region"`` or ``"epci"`` to one code per commune.
+
+    ``zones`` (optional, one label per commune, see :func:`territory_zone`) separates land masses:
+    nearest places and counts never cross zones, and a commune whose zone has no place has none
+    (``nearest_km = inf``). Points are then embedded with a fourth coordinate, ``ZONE_GAP`` apart per
+    zone, so that one KD-tree still answers every query exactly: within a zone chords are unchanged,
+    between zones they exceed every radius.
     """
 
     ids: ObjectArray
@@ -120,6 +143,7 @@ class Communes:
     population: FloatArray | None = None
     names: ObjectArray | None = None
     territories: Mapping[str, ObjectArray] = field(default_factory=dict)
+    zones: ObjectArray | None = None
 
     def __post_init__(self) -> None:
         lon, lat = validated_coordinates(self.lon, self.lat, "communes")
@@ -138,18 +162,50 @@ class Communes:
         territories = {
             key: _object_array(codes, n, f"territory {key!r}") for key, codes in self.territories.items()
         }
+        zones = None if self.zones is None else _object_array([str(z) for z in self.zones], n, "zones")
         for name, value in (("ids", ids), ("lon", lon), ("lat", lat), ("population", population)):
             object.__setattr__(self, name, value)
         object.__setattr__(self, "names", names)
         object.__setattr__(self, "territories", territories)
+        object.__setattr__(self, "zones", zones)
 
     def __len__(self) -> int:
         return int(self.lon.size)
 
     @cached_property
-    def xyz(self) -> FloatArray:
-        """Unit vectors, shape ``(n, 3)``."""
+    def surface_xyz(self) -> FloatArray:
+        """Unit vectors on the sphere, shape ``(n, 3)`` (whatever the zones)."""
         return lonlat_to_xyz(self.lon, self.lat).reshape(-1, 3)
+
+    @cached_property
+    def surface_tree(self) -> cKDTree:
+        """KD-tree on :attr:`surface_xyz`: the commune whose point is nearest to any point."""
+        return kdtree(self.surface_xyz) if self.zones is not None else self.tree
+
+    @cached_property
+    def zone_numbers(self) -> dict[str, int]:
+        """Zone label -> number (labels sorted); empty without zones."""
+        return {} if self.zones is None else {z: k for k, z in enumerate(sorted(set(self.zones)))}
+
+    @cached_property
+    def zone_of_row(self) -> IntArray:
+        """Zone number of every commune (0 without zones)."""
+        if self.zones is None:
+            return np.zeros(len(self), dtype=np.int64)
+        return np.fromiter((self.zone_numbers[z] for z in self.zones), dtype=np.int64, count=len(self))
+
+    def embed(self, surface: FloatArray, zone_numbers: ArrayLike) -> FloatArray:
+        """Points of the sphere (``(n, 3)``) in the embedding of these communes (their zone numbers)."""
+        surface = np.asarray(surface, dtype=np.float64).reshape(-1, 3)
+        if self.zones is None:
+            return surface
+        gap = np.asarray(zone_numbers, dtype=np.float64).reshape(-1, 1) * ZONE_GAP
+        return np.hstack([surface, gap])
+
+    @cached_property
+    def xyz(self) -> FloatArray:
+        """Embedded points: unit vectors, shape ``(n, 3)``, plus the zone coordinate when zones are given."""
+        return self.embed(self.surface_xyz, self.zone_of_row)
 
     @cached_property
     def tree(self) -> cKDTree:
@@ -161,13 +217,62 @@ class Communes:
         """Commune id -> row index."""
         return {value: i for i, value in enumerate(self.ids)}
 
+    def nearest_rows(self, surface: FloatArray) -> IntArray:
+        """Row of the commune whose point is nearest to each point of the sphere (-1 without communes)."""
+        surface = np.asarray(surface, dtype=np.float64).reshape(-1, 3)
+        if not len(self) or not len(surface):
+            return np.full(len(surface), -1, dtype=np.int64)
+        return np.asarray(self.surface_tree.query(surface, k=1)[1], dtype=np.int64).reshape(-1)
+
+    def host_rows(self, places: Places) -> IntArray:
+        """Row of each place's host commune: its ``commune_ids`` when given (-1 if unknown), else the
+        commune whose point is nearest."""
+        if places.commune_ids is not None:
+            position = self.position
+            return np.array([position.get(c, -1) for c in places.commune_ids], dtype=np.int64)
+        return self.nearest_rows(places.xyz)
+
+    def zone_numbers_of(self, labels: ArrayLike) -> IntArray:
+        """Zone numbers of zone labels; a label without commune gets a number of its own (no commune near)."""
+        numbers = dict(self.zone_numbers)
+        out = []
+        for label in labels:
+            out.append(numbers.setdefault(str(label), len(numbers)))
+        return np.asarray(out, dtype=np.int64)
+
+    def place_xyz(self, places: Places) -> FloatArray:
+        """The places in the embedding of these communes: in the zone of ``places.zones`` when given, else
+        in the zone of their host commune (its ``commune_ids``, else the nearest commune)."""
+        if self.zones is None:
+            return places.xyz
+        if places.zones is not None:
+            return self.embed(places.xyz, self.zone_numbers_of(places.zones))
+        hosts = self.host_rows(places)
+        unknown = hosts < 0
+        if unknown.any():
+            hosts = hosts.copy()
+            hosts[unknown] = self.nearest_rows(places.xyz[unknown])
+        numbers = np.where(hosts >= 0, self.zone_of_row[np.maximum(hosts, 0)], 0)
+        return self.embed(places.xyz, numbers)
+
+    def point_xyz(self, lon: float, lat: float, commune_id: Any = None) -> FloatArray:
+        """One point in the embedding: in the zone of ``commune_id`` when known, else of the nearest commune."""
+        surface = lonlat_to_xyz([lon], [lat]).reshape(-1, 3)
+        if self.zones is None:
+            return surface[0]
+        row = self.position.get(commune_id, -1) if commune_id is not None else -1
+        if row < 0:
+            row = int(self.nearest_rows(surface)[0])
+        return self.embed(surface, [self.zone_of_row[row] if row >= 0 else 0])[0]
+
 
 @dataclass(frozen=True, eq=False)
 class Places:
     """Third places: ids, points, optional tags (type, label, status...) and optional host commune ids.
 
     When ``commune_ids`` is not given, a place is counted in the territory of the commune whose
-    point is nearest (used only for "places per 10,000 inhabitants").
+    point is nearest (used only for "places per 10,000 inhabitants"). ``zones`` (optional) gives each
+    place's zone (:func:`territory_zone`); by default it is the zone of its host commune.
     """
 
     ids: ObjectArray
@@ -175,6 +280,7 @@ class Places:
     lat: FloatArray
     tags: Mapping[str, ObjectArray] = field(default_factory=dict)
     commune_ids: ObjectArray | None = None
+    zones: ObjectArray | None = None
 
     def __post_init__(self) -> None:
         lon, lat = validated_coordinates(self.lon, self.lat, "places")
@@ -183,12 +289,14 @@ class Places:
         _check_unique(ids, "places")
         tags = {key: _object_array(values, n, f"tag {key!r}") for key, values in self.tags.items()}
         commune_ids = None if self.commune_ids is None else _object_array(self.commune_ids, n, "commune_ids")
+        zones = None if self.zones is None else _object_array([str(z) for z in self.zones], n, "place zones")
         for name, value in (
             ("ids", ids),
             ("lon", lon),
             ("lat", lat),
             ("tags", tags),
             ("commune_ids", commune_ids),
+            ("zones", zones),
         ):
             object.__setattr__(self, name, value)
 
@@ -217,9 +325,10 @@ class Places:
             lat=self.lat[keep],
             tags={key: values[keep] for key, values in self.tags.items()},
             commune_ids=None if self.commune_ids is None else self.commune_ids[keep],
+            zones=None if self.zones is None else self.zones[keep],
         )
 
     @cached_property
     def xyz(self) -> FloatArray:
-        """Unit vectors, shape ``(n, 3)``."""
+        """Unit vectors on the sphere, shape ``(n, 3)`` (see :meth:`Communes.place_xyz` for zones)."""
         return lonlat_to_xyz(self.lon, self.lat).reshape(-1, 3)

@@ -22,10 +22,19 @@ class FilterQuery(Schema):
     statut: list[str] = Field(["open"], description="Statuts des lieux comptés (open, project, …)")
     type: list[str] = Field([], description="Types de lieux (aucun : tous)")
     label: list[str] = Field([], description="Labels (aucun : tous)")
+    mediation: bool = Field(
+        False,
+        description="Compter aussi les lieux de médiation numérique (liste d’une seule région, hors tiers-lieux)",
+    )
 
     def place_filter(self) -> PlaceFilter:
         try:
-            return PlaceFilter(statuses=tuple(self.statut), types=tuple(self.type), labels=tuple(self.label))
+            return PlaceFilter(
+                statuses=tuple(self.statut),
+                types=tuple(self.type),
+                labels=tuple(self.label),
+                digital_inclusion=self.mediation,
+            )
         except ValueError as exc:
             raise HttpError(400, f"Filtre invalide : {exc}") from exc
 
@@ -45,6 +54,17 @@ class WhiteZoneOut(Schema):
     name: str | None
     population: float
     nearest_km: float | None
+    note: str = Field(
+        "",
+        description="À la place d’une distance : aucun tiers-lieu compté dans le territoire de la commune "
+        "(la métropole et chaque département d’outre-mer sont séparés ; jamais de distance vers un autre)",
+    )
+
+
+class SourceOut(Schema):
+    label: str = Field(description="Source des lieux comptés")
+    date: str = Field(description="Date de ses données")
+    places: int = Field(description="Lieux comptés (en France) dont c’est la source principale")
 
 
 class TerritoryCoverageOut(Schema):
@@ -64,6 +84,14 @@ class TerritoryCoverageOut(Schema):
     white_zone_share: float | None
     white_zone_commune_count: int
     white_zone_communes: list[WhiteZoneOut] = Field(description="Les plus peuplées d’abord (50 au plus)")
+    territories_without_place: list[str] = Field(
+        default_factory=list,
+        description="Territoires (France métropolitaine, départements d’outre-mer) sans tiers-lieu compté : "
+        "leurs communes n’ont pas de distance",
+    )
+    sources: list[SourceOut] = Field(
+        default_factory=list, description="Sources des lieux comptés, avec leur date"
+    )
 
 
 class CommuneRowOut(Schema):
@@ -79,6 +107,11 @@ class CommuneRowOut(Schema):
     within_10km: int
     within_20km: int
     white_zone: bool
+    note: str = Field(
+        "",
+        description="À la place d’une distance : aucun tiers-lieu compté dans le territoire de la commune "
+        "(la métropole et chaque département d’outre-mer sont séparés ; jamais de distance vers un autre)",
+    )
 
 
 class WhatIfRingOut(Schema):
@@ -141,9 +174,12 @@ def territory_coverage(request: HttpRequest, kind: str, code: str, filters: Quer
                 "name": c.name,
                 "population": c.population,
                 "nearest_km": _number(c.nearest_km),
+                "note": d.white_zone_notes.get(c.commune_id, ""),
             }
             for c in s.white_zone_communes
         ],
+        "territories_without_place": list(d.zones_without_place),
+        "sources": [{"label": c.label, "date": c.date, "places": c.places} for c in d.sources],
     }
 
 

@@ -23,6 +23,7 @@ HEADERS = [
     "tiers_lieux_10km",
     "tiers_lieux_20km",
     "zone_blanche",
+    "remarque",
 ]
 
 
@@ -40,6 +41,7 @@ def _values(row: CommuneRow) -> list:
         row.within_10km,
         row.within_20km,
         "oui" if row.white_zone else "non",
+        row.note,
     ]
 
 

@@ -31,8 +31,16 @@ class PlaceFilterForm(DsfrBaseForm):
         widget=forms.CheckboxSelectMultiple,
         required=False,
     )
+    mediation = forms.BooleanField(
+        label=_("Compter aussi les lieux de médiation numérique"),
+        help_text=_(
+            "La liste d’une seule région (Auvergne-Rhône-Alpes, Hinaura, 2021-2022) : les compter rend les "
+            "régions incomparables."
+        ),
+        required=False,
+    )
 
-    FIELDS = ("statut", "type", "label")
+    FIELDS = ("statut", "type", "label", "mediation")
 
     def __init__(self, data=None, *args, **kwargs):
         self.submitted = data is not None and any(name in data for name in (*self.FIELDS, "filtrer"))
@@ -53,7 +61,10 @@ class PlaceFilterForm(DsfrBaseForm):
             return DEFAULT_FILTER
         data = self.cleaned_data
         return PlaceFilter(
-            statuses=tuple(data["statut"]), types=tuple(data["type"]), labels=tuple(data["label"])
+            statuses=tuple(data["statut"]),
+            types=tuple(data["type"]),
+            labels=tuple(data["label"]),
+            digital_inclusion=bool(data["mediation"]),
         )
 
 

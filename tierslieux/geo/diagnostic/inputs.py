@@ -17,10 +17,20 @@ from typing import Any, TypeVar
 import numpy as np
 from django.conf import settings
 from django.db.models import Count, Max, Sum
+from django.db.models.functions import Length
 
 from tierslieux.geo.coverage import Communes, CoverageSettings, Places, choose_coordinates
-from tierslieux.geo.models import Commune
-from tierslieux.places.models import Label, Place, PlaceStatus, PlaceType
+from tierslieux.geo.coverage.inputs import territory_zone
+from tierslieux.geo.models import Commune, Department
+from tierslieux.places.models import (
+    DIGITAL_INCLUSION_TYPES,
+    Label,
+    Place,
+    PlaceStatus,
+    PlaceType,
+    Publication,
+    is_digital_inclusion,
+)
 
 T = TypeVar("T")
 
@@ -55,11 +65,14 @@ STATUS_PLURALS = {
 
 @dataclass(frozen=True)
 class PlaceFilter:
-    """Which places count: any of `statuses`, and any of `types` / `labels` (empty: no condition)."""
+    """Which places count: any of `statuses`, and any of `types` / `labels` (empty: no condition). The
+    digital-inclusion places (the médiation numérique list of one region, `is_digital_inclusion`) count only
+    with `digital_inclusion`, or when one of their types is asked for; published places only."""
 
     statuses: tuple[str, ...] = (PlaceStatus.OPEN.value,)
     types: tuple[str, ...] = ()
     labels: tuple[str, ...] = ()
+    digital_inclusion: bool = False
 
     def __post_init__(self) -> None:
         for name, choices in (("statuses", PlaceStatus), ("types", PlaceType), ("labels", Label)):
@@ -75,7 +88,12 @@ class PlaceFilter:
 
     @property
     def key(self) -> str:
-        return f"s={','.join(self.statuses)};t={','.join(self.types)};l={','.join(self.labels)}"
+        layer = ";m=1" if self.digital_inclusion else ""
+        return f"s={','.join(self.statuses)};t={','.join(self.types)};l={','.join(self.labels)}{layer}"
+
+    @property
+    def counts_digital_inclusion(self) -> bool:
+        return self.digital_inclusion or bool(DIGITAL_INCLUSION_TYPES & set(self.types))
 
     def query(self) -> str:
         """The filter as URL parameters (empty for the default filter)."""
@@ -83,6 +101,8 @@ class PlaceFilter:
             return ""
         parts = [f"statut={s}" for s in self.statuses] or ["statut="]
         parts += [f"type={t}" for t in self.types] + [f"label={lab}" for lab in self.labels]
+        if self.digital_inclusion:
+            parts.append("mediation=1")
         return "&".join(parts)
 
     def accepts(self, status: str, types: tuple[str, ...], labels: tuple[str, ...]) -> bool:
@@ -90,6 +110,7 @@ class PlaceFilter:
             status in self.statuses
             and (not self.types or bool(set(types) & set(self.types)))
             and (not self.labels or bool(set(labels) & set(self.labels)))
+            and (self.counts_digital_inclusion or not is_digital_inclusion(types))
         )
 
     def describe(self) -> str:
@@ -103,6 +124,10 @@ class PlaceFilter:
         if self.labels:
             label_names = dict(Label.choices)
             parts.append("labellisés " + " ou ".join(str(label_names[lab]) for lab in self.labels))
+        if self.digital_inclusion:
+            parts.append("lieux de médiation numérique compris")
+        elif not self.counts_digital_inclusion:
+            parts.append("hors lieux de médiation numérique")
         return ", ".join(parts)
 
 
@@ -145,8 +170,9 @@ def _geography_fingerprint() -> str:
         x=Sum("town_hall_lon"),
         y=Sum("town_hall_lat"),
         iy=Sum("interior_lat"),
+        chars=Sum(Length("name")),  # names shown by the pages (a renamed commune: "Havre" -> "Le Havre")
     )
-    return ":".join(str(totals[k]) for k in ("n", "p", "last", "x", "y", "iy"))
+    return ":".join(str(totals[k]) for k in ("n", "p", "last", "x", "y", "iy", "chars"))
 
 
 def geography_fingerprint() -> str:
@@ -164,8 +190,12 @@ def places_fingerprint() -> str:
 
 
 def coverage_parameters() -> dict[str, Any]:
-    """What a stored run was computed with: the parameters and the communes (compared before reusing it)."""
-    return settings_parameters(coverage_settings()) | {"geography": geography_fingerprint()}
+    """What a stored run was computed with: the parameters, the communes and the method (compared before
+    reusing it; runs stored before distances were kept within each territory are recomputed)."""
+    return settings_parameters(coverage_settings()) | {
+        "geography": geography_fingerprint(),
+        "distances": "par territoire",
+    }
 
 
 def data_fingerprint() -> str:
@@ -211,11 +241,17 @@ def memory_cache_clear() -> None:
 
 @dataclass(frozen=True, eq=False)
 class Geography:
-    """Communes (type COM with a known point) as the pure module wants them, with lookups."""
+    """Communes (type COM with a known point) as the pure module wants them, with lookups.
+
+    Distances stay within each territory (`territory_zone`: metropolitan France with Corsica, each overseas
+    department on its own): a commune's nearest place is never on another continent.
+    """
 
     communes: Communes
     parent_of: dict[str, str] = field(default_factory=dict)
     """Municipal arrondissement -> its commune (a place in an arrondissement counts in the city)."""
+    zone_names: dict[str, str] = field(default_factory=dict)
+    """Zone -> the name of its overseas department (the metropolitan zone is named by the selectors)."""
 
 
 def _load_geography() -> Geography:
@@ -251,13 +287,16 @@ def _load_geography() -> Geography:
             "region": [r[8] for r in rows],
             "epci": [r[9] or "" for r in rows],
         },
+        zones=[territory_zone(r[7]) for r in rows],
     )
     parents = dict(
         Commune.objects.filter(kind=Commune.Kind.ARRONDISSEMENT, parent__isnull=False).values_list(
             "insee", "parent_id"
         )
     )
-    return Geography(communes=communes, parent_of=parents)
+    zones = set(communes.zones)
+    names = dict(Department.objects.filter(code__in=sorted(zones)).values_list("code", "name"))
+    return Geography(communes=communes, parent_of=parents, zone_names=names)
 
 
 def geography() -> Geography:
@@ -273,13 +312,14 @@ class PlaceRows:
     statuses: list[str]
     types: list[tuple[str, ...]]
     labels: list[tuple[str, ...]]
+    sources: list[str]  # main source of each place (`Place.source`)
 
 
 def _load_places(geo: Geography) -> PlaceRows:
     rows = list(
-        Place.objects.order_by("id").values_list(
-            "id", "lon", "lat", "commune_id", "status", "types", "labels"
-        )
+        Place.objects.filter(publication=Publication.PUBLISHED)
+        .order_by("id")
+        .values_list("id", "lon", "lat", "commune_id", "status", "types", "labels", "source")
     )
     rows = [r for r in rows if r[1] is not None and r[2] is not None and abs(r[1]) <= 180 and abs(r[2]) <= 90]
     return PlaceRows(
@@ -290,6 +330,7 @@ def _load_places(geo: Geography) -> PlaceRows:
         statuses=[r[4] for r in rows],
         types=[tuple(r[5] or ()) for r in rows],
         labels=[tuple(r[6] or ()) for r in rows],
+        sources=[r[7] or "" for r in rows],
     )
 
 
@@ -309,6 +350,7 @@ def places_for(place_filter: PlaceFilter, fingerprint: str | None = None) -> Pla
             lon=[rows.lon[i] for i in keep],
             lat=[rows.lat[i] for i in keep],
             commune_ids=[rows.commune_ids[i] for i in keep],
+            tags={"source": [rows.sources[i] for i in keep]},
         )
 
     return memoized(("places", place_filter.key, fingerprint), build)

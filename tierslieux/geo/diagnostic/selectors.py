@@ -25,6 +25,7 @@ from tierslieux.geo.coverage import (
     summarize_territory,
 )
 from tierslieux.geo.coverage.compute import host_communes
+from tierslieux.geo.coverage.inputs import METROPOLE
 from tierslieux.geo.models import Commune, Department, Epci, Region
 from tierslieux.geo.spherical import lonlat_to_xyz
 from tierslieux.places.models import Place
@@ -231,6 +232,42 @@ def coverage_result(place_filter: PlaceFilter = DEFAULT_FILTER) -> CoverageResul
     return memoized(("result", place_filter.key, fingerprint), build)
 
 
+# ------------------------------------------------------------------------------------------- zones without place
+
+
+def zone_name(zone: str) -> str:
+    """The name of a zone: "France métropolitaine", or the name of the overseas department it is."""
+    if zone == METROPOLE:
+        return _("France métropolitaine")
+    return geography().zone_names.get(zone, zone)
+
+
+def no_place_note(zone: str) -> str:
+    """What a commune shows instead of a distance when its territory has no place counted."""
+    return _("aucun tiers-lieu compté dans ce territoire (%(territory)s)") % {"territory": zone_name(zone)}
+
+
+def _zones_without_place(result: CoverageResult, mask: np.ndarray) -> tuple[str, ...]:
+    """Names of the territories (zones) of the masked communes that have no place counted at all."""
+    communes = geography().communes
+    if communes.zones is None:
+        return ()
+    empty = mask & (result.nearest_place < 0)
+    zones = sorted(set(communes.zones[empty]), key=lambda z: (z != METROPOLE, z))
+    return tuple(zone_name(z) for z in zones)
+
+
+def commune_note(commune_id: str, km: float | None) -> str:
+    """The note shown for a commune without a distance ("" when it has one)."""
+    if km is not None and math.isfinite(km):
+        return ""
+    communes = geography().communes
+    i = communes.position.get(commune_id)
+    if i is None or communes.zones is None:
+        return _("aucun tiers-lieu compté")
+    return no_place_note(str(communes.zones[i]))
+
+
 # ------------------------------------------------------------------------------------------- figures
 
 
@@ -244,6 +281,29 @@ class Bar:
 
 
 @dataclass(frozen=True)
+class CountedSource:
+    label: str
+    date: str
+    places: int
+
+
+def counted_sources(place_filter: PlaceFilter, fingerprint: str) -> tuple[CountedSource, ...]:
+    """The main sources of the places `place_filter` counts, each with its date and number of places."""
+    from tierslieux.places.provenance import sort_key, source_info
+
+    places = places_for(place_filter, fingerprint)
+    codes = places.tags.get("source")
+    counts: dict[str, int] = {}
+    for code in codes if codes is not None else []:
+        counts[str(code)] = counts.get(str(code), 0) + 1
+    out = []
+    for code in sorted(counts, key=sort_key):
+        info = source_info(code)
+        out.append(CountedSource(str(info.label), str(info.date), counts[code]))
+    return tuple(out)
+
+
+@dataclass(frozen=True)
 class Diagnostic:
     territory: Territory
     place_filter: PlaceFilter
@@ -253,6 +313,13 @@ class Diagnostic:
     children_kind: str | None
     children: list[Bar]
     fingerprint: str
+    zones_without_place: tuple[str, ...] = ()
+    """Territories (metropolitan France, overseas departments) of this one with no place counted: their
+    communes have no distance (never one to a place of another territory)."""
+    white_zone_notes: dict = field(default_factory=dict)
+    """White-zone commune id -> the note shown instead of a distance (territory without place)."""
+    sources: tuple[CountedSource, ...] = ()
+    """The sources of the places counted (nationally), with the date of their data."""
 
     @property
     def share_rows(self) -> list[tuple[float, float, float]]:
@@ -291,12 +358,14 @@ def _histogram(result: CoverageResult, mask: np.ndarray, population: np.ndarray)
 
 
 def _mean_km(result: CoverageResult, mask: np.ndarray, population: np.ndarray) -> float | None:
+    """Population-weighted mean distance of the communes that have a place in their territory (None when
+    none has)."""
     km = result.nearest_km[mask]
     pop = population[mask]
     finite = np.isfinite(km)
-    if not finite.any() or not finite.all() or pop.sum() <= 0:
+    if not finite.any() or pop[finite].sum() <= 0:
         return None
-    return float((km * pop).sum() / pop.sum())
+    return float((km[finite] * pop[finite]).sum() / pop[finite].sum())
 
 
 def _percent(value: float) -> str:
@@ -358,6 +427,13 @@ def territory_diagnostic(territory: Territory, place_filter: PlaceFilter = DEFAU
             children_kind=children_kind,
             children=children,
             fingerprint=fingerprint,
+            zones_without_place=_zones_without_place(result, mask),
+            white_zone_notes={
+                c.commune_id: commune_note(str(c.commune_id), c.nearest_km)
+                for c in summary.white_zone_communes
+                if not math.isfinite(c.nearest_km)
+            },
+            sources=counted_sources(place_filter, fingerprint),
         )
 
     # the texts (histogram labels) are in the active language
@@ -382,6 +458,7 @@ class CommuneRow:
     within_10km: int
     within_20km: int
     white_zone: bool
+    note: str = ""  # instead of a distance: no place counted in the commune's territory
 
 
 @fingerprint_scope()
@@ -414,6 +491,7 @@ def commune_rows(territory: Territory, place_filter: PlaceFilter = DEFAULT_FILTE
                 within_10km=int(result.ring_counts[i, 1]),
                 within_20km=int(result.ring_counts[i, 2]),
                 white_zone=bool(result.white_zone[i]),
+                note=commune_note(str(communes.ids[i]), km),
             )
         )
     return out
@@ -511,13 +589,19 @@ def choropleth_geojson(territory: Territory, place_filter: PlaceFilter = DEFAULT
                 items.append((insee, name, km if km is not None and math.isfinite(km) else None, outline))
         for code, name, km, outline in items:
             k = distance_class(km)
+            if km is not None:
+                label = f"{km:.1f} km".replace(".", ",")
+            elif len(code) == 5:
+                label = commune_note(code, None)
+            else:  # a department: its zone is the department's own overseas, or the metropolitan one
+                label = no_place_note(code if code in geography().zone_names else METROPOLE)
             properties = {
                 "code": code,
                 "name": name,
                 "km": None if km is None else round(km, 1),
                 "class": k,
                 "colour": MAP_COLOURS[k],
-                "label": _("aucun tiers-lieu") if km is None else f"{km:.1f} km".replace(".", ","),
+                "label": label,
             }
             features.append(
                 '{"type":"Feature","properties":'
@@ -577,7 +661,7 @@ def what_if(lon: float, lat: float, place_filter: PlaceFilter = DEFAULT_FILTER) 
 
     host = None
     if len(communes):
-        host = describe(int(communes.tree.query(_xyz(lon, lat), k=1)[1]))
+        host = describe(int(communes.nearest_rows(_xyz(lon, lat))[0]))
     leaving = [describe(communes.position[c]) for c in result.communes_leaving_white_zone]
     return WhatIfPreview(
         lon=float(lon),

@@ -14,7 +14,7 @@ from django.utils import timezone
 from tqdm import tqdm
 
 from tierslieux.geo.coverage import CoverageIndex, CoverageResult, Places
-from tierslieux.places.models import Place
+from tierslieux.places.models import Place, Publication
 
 from .inputs import (
     DEFAULT_FILTER,
@@ -204,8 +204,10 @@ def coverage_update_places(*, place_ids: Iterable[int]) -> CoverageRun | None:
         counted_now: list[CoveragePlace] = []
         for pid in ids:
             place = current.get(pid)
-            counted = place is not None and DEFAULT_FILTER.accepts(
-                place.status, tuple(place.types or ()), tuple(place.labels or ())
+            counted = (
+                place is not None
+                and place.publication == Publication.PUBLISHED
+                and DEFAULT_FILTER.accepts(place.status, tuple(place.types or ()), tuple(place.labels or ()))
             )
             stored = snapshot.get(pid)
             if not counted:

@@ -4,61 +4,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import QuerySet
 
 from tierslieux.accounts.roles import is_programme_staff
-from tierslieux.places.models import (
-    Accessibility,
-    Label,
-    LegalForm,
-    Place,
-    PlaceStatus,
-    PlaceType,
-    Service,
-)
+from tierslieux.places.models import Place, Publication
+from tierslieux.places.selectors import readable_changes
 
-from .models import Claim, ContactMessage, ErrorReport, Proposal
-
-# Fields never shown in a diff or history (personal data).
-PRIVATE_FIELDS = {"private_contact"}
-_CHOICES = {
-    "types": PlaceType,
-    "labels": Label,
-    "services": Service,
-    "accessibility": Accessibility,
-    "status": PlaceStatus,
-    "legal_form": LegalForm,
-}
+from .models import Claim, ContactMessage, ErrorReport, Proposal, Transition
 
 
 def can_moderate(user) -> bool:
     return is_programme_staff(user)
-
-
-def field_label(field: str) -> str:
-    try:
-        return str(Place._meta.get_field(field).verbose_name).capitalize()
-    except Exception:  # noqa: BLE001 — an unknown key is shown as is
-        return field
-
-
-def display_value(field: str, value) -> str:
-    """A readable value: choice labels instead of codes, lists joined, empty shown as "—"."""
-    if value in (None, "", [], {}):
-        return "—"
-    choices = _CHOICES.get(field)
-    if choices is not None:
-        labels = dict(choices.choices)
-        if isinstance(value, list):
-            return ", ".join(str(labels.get(v, v)) for v in value)
-        return str(labels.get(value, value))
-    if isinstance(value, bool):
-        return "oui" if value else "non"
-    if isinstance(value, list):
-        return ", ".join(v.get("name", str(v)) if isinstance(v, dict) else str(v) for v in value)
-    if isinstance(value, dict):
-        return ", ".join(f"{k} : {v}" for k, v in value.items())
-    return str(value)
 
 
 @dataclass
@@ -70,11 +27,7 @@ class DiffRow:
 
 
 def diff_rows(diff: dict) -> list[DiffRow]:
-    return [
-        DiffRow(field, field_label(field), display_value(field, old), display_value(field, new))
-        for field, (old, new) in diff.items()
-        if field not in PRIVATE_FIELDS
-    ]
+    return [DiffRow(c.field, c.label, c.before, c.after) for c in readable_changes(diff)]
 
 
 def moderation_queue() -> dict[str, QuerySet]:
@@ -84,7 +37,17 @@ def moderation_queue() -> dict[str, QuerySet]:
         "reports": ErrorReport.objects.filter(status="pending").select_related("place"),
         "claims": Claim.objects.filter(status="pending").select_related("place", "author"),
         "contacts": ContactMessage.objects.filter(status="pending").select_related("place"),
+        "project_places": Place.objects.filter(publication=Publication.PENDING)
+        .select_related("commune", "created_by")
+        .order_by("created_at", "pk"),
     }
+
+
+def publication_transitions(place: Place) -> QuerySet[Transition]:
+    """The publication decisions of a place (who, when, from, to, why)."""
+    return Transition.objects.filter(
+        content_type=ContentType.objects.get_for_model(Place), object_id=place.pk
+    ).select_related("user")
 
 
 def pending_claim(place: Place, user) -> Claim | None:

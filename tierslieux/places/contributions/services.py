@@ -277,6 +277,69 @@ def claim_refuse(*, claim: Claim, user, reason: str) -> Claim:
     return claim
 
 
+# --- Project places: moderation before publication ------------------------------------------------------
+def _publication_transition(*, place: Place, to: str, user, reason: str) -> Place:
+    locked = Place.objects.select_for_update().get(pk=place.pk)
+    try:
+        workflow.check("publication", locked.publication, to)
+    except workflow.TransitionError:
+        raise ValidationError(
+            _("Ce lieu a déjà été traité (publication : %(status)s).")
+            % {"status": locked.get_publication_display()}
+        ) from None
+    previous = locked.publication
+    locked.publication = to
+    locked.save(update_fields=["publication", "updated_at"])
+    Transition.objects.create(
+        target=locked, user=_user(user), from_status=previous, to_status=to, reason=reason
+    )
+    index.invalidate()
+    transaction.on_commit(index.invalidate)
+    place.publication = to
+    return locked
+
+
+def _creator_emails(place: Place) -> list[str]:
+    emails = set(place.managers.filter(is_active=True).values_list("email", flat=True))
+    if place.created_by_id and place.created_by.is_active:
+        emails.add(place.created_by.email)
+    return sorted(e for e in emails if e)
+
+
+@transaction.atomic
+def project_place_accept(*, place: Place, user, reason: str = "") -> Place:
+    """Programme staff publish a project place in the atlas; its creator and managers are told."""
+    _require_staff(user)
+    place = _publication_transition(place=place, to=workflow.PUBLISHED, user=user, reason=reason)
+    email_send(name="project-place-published", to=_creator_emails(place), context={"place": place})
+    return place
+
+
+@transaction.atomic
+def project_place_refuse(*, place: Place, user, reason: str) -> Place:
+    """Programme staff keep a project place off the atlas (it stays visible to its managers and staff)."""
+    _require_staff(user)
+    if not reason.strip():
+        raise ValidationError({"reason": _("Indiquez le motif du refus.")})
+    place = _publication_transition(place=place, to=workflow.REFUSED, user=user, reason=reason)
+    email_send(
+        name="project-place-refused", to=_creator_emails(place), context={"place": place, "reason": reason}
+    )
+    return place
+
+
+def project_place_publish_with_application(*, place: Place, actor, reference: str) -> Place:
+    """The application of a project place is accepted: the place is published (no moderation needed)."""
+    if place.publication == workflow.PUBLISHED:
+        return place
+    return _publication_transition(
+        place=place,
+        to=workflow.PUBLISHED,
+        user=actor,
+        reason=_("Dossier %(reference)s accepté") % {"reference": reference},
+    )
+
+
 # --- Direct edit by a manager ---------------------------------------------------------------------------
 def place_edit(*, place: Place, data: dict, user, reason: str = "") -> Place:
     """A manager of the place (or programme staff) edits it directly: versioned, no moderation."""

@@ -14,6 +14,7 @@ urlpatterns = [
     path("moderation/signalements/<int:pk>/", moderation.report, name="moderation_report"),
     path("moderation/revendications/<int:pk>/", moderation.claim, name="moderation_claim"),
     path("moderation/messages/<int:pk>/", moderation.contact, name="moderation_contact"),
+    path("moderation/lieux-en-projet/<int:pk>/", moderation.project_place, name="moderation_project_place"),
     path("import/", imports.upload, name="import"),
     path("import/<str:token>/", imports.preview, name="import_preview"),
     path("<slug:slug>/proposer/", public.propose_change, name="propose_change"),

@@ -10,6 +10,7 @@ DISMISSED = "dismissed"
 APPROVED = "approved"
 RELAYED = "relayed"
 CLOSED = "closed"
+PUBLISHED = "published"
 
 # {machine: {from_status: {to_status, …}}}
 MACHINES: dict[str, dict[str, set[str]]] = {
@@ -17,6 +18,9 @@ MACHINES: dict[str, dict[str, set[str]]] = {
     "report": {PENDING: {RESOLVED, DISMISSED}},
     "claim": {PENDING: {APPROVED, REFUSED}},
     "contact": {PENDING: {CLOSED}},
+    # A place created inside an application (`Place.publication`): public once accepted by a moderator or
+    # once its application is accepted; a refused one can still be published later (e.g. its application).
+    "publication": {PENDING: {PUBLISHED, REFUSED}, REFUSED: {PUBLISHED}},
 }
 
 

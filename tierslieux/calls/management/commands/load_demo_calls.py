@@ -1,9 +1,11 @@
 """A realistic demo call "Fabriques de territoire" (envelopes, waves, rules, scoring grid, questions), for
-`make run`. Idempotent: an existing demo call is left as it is (a wave is opened if none is)."""
+`make run`. Idempotent: an existing demo call is left as it is (a wave is opened if none is). Development
+settings only (`DEMO_ACCOUNTS`); the call is marked `is_demo` and labelled "Données de démonstration"."""
 
 from datetime import timedelta
 
-from django.core.management.base import BaseCommand
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
@@ -50,6 +52,8 @@ class Command(BaseCommand):
 
     @transaction.atomic
     def handle(self, *args, **options):
+        if not settings.DEMO_ACCOUNTS:
+            raise CommandError("L’appel de démonstration n’existe qu’avec les réglages de développement.")
         now = timezone.now()
         staff = User.objects.filter(email="equipe@demo.tiers-lieux.example").first()
         call = Call.objects.filter(slug=SLUG).first()
@@ -58,6 +62,7 @@ class Command(BaseCommand):
                 title="Fabriques de territoire",
                 slug=SLUG,
                 is_published=True,
+                is_demo=True,
                 description=DESCRIPTION,
                 summary="Soutenir 300 tiers-lieux structurants dans les territoires, en vagues successives.",
                 total_budget=45_000_000,
@@ -173,6 +178,9 @@ class Command(BaseCommand):
                     "target_laureates": 30,
                 },
             )
+        if not call.is_demo:
+            call.is_demo = True
+            call.save(update_fields=["is_demo"])
         if staff is not None:
             call.staff.add(staff)
         self.stdout.write(f"Appel de démonstration : /appels/{call.slug}/")

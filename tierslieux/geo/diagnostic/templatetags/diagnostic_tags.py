@@ -48,6 +48,12 @@ def inhabitants(value) -> str:
     return "—" if number is None else f"{round(number):,}".replace(",", "\u202f")
 
 
+@register.filter
+def note_of(notes: dict, commune_id) -> str:
+    """The note of a commune in a {commune id: note} dict ("" when it has none)."""
+    return (notes or {}).get(commune_id, "")
+
+
 @register.inclusion_tag("diagnostic/_section.html")
 def diagnostic_section(kind: str, code: str, heading_level: int = 2) -> dict:
     """Key figures of a territory's diagnostic (default count), with a link to the full page."""

@@ -34,6 +34,8 @@ class Command(BaseCommand):
             report = geo_load(data_dir=data_dir, progress=progress, step=step)
         except SourceError as exc:
             raise CommandError(f"{exc}\nAucune donnée n’a été modifiée.") from exc
+        for warning in report.warnings:
+            self.stderr.write(f"Avertissement — {warning}")
         if verbose:
             for line in report.lines():
                 self.stdout.write(line)

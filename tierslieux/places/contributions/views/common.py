@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from tierslieux.places.models import Place
+from tierslieux.places.selectors import place_can_see
 
 from .. import ratelimit
 from ..forms import add_service_error, bot_detected
@@ -19,8 +21,12 @@ RATE_LIMIT_MESSAGE = gettext_lazy(
 )
 
 
-def get_place(slug: str) -> Place:
-    return get_object_or_404(Place.objects.select_related("commune"), slug=slug)
+def get_place(slug: str, user=None) -> Place:
+    """The place of `slug`; a place not yet public exists only for those who may see it (else 404)."""
+    place = get_object_or_404(Place.objects.select_related("commune"), slug=slug)
+    if not place_can_see(place, user):
+        raise Http404(_("Lieu inconnu."))
+    return place
 
 
 def place_crumbs(place: Place, label: str) -> list[dict]:

@@ -20,7 +20,7 @@ from .common import form_page, get_place
 @require_http_methods(["GET", "POST"])
 def edit(request, slug: str):
     """Managers of this place and programme staff only: edit the place directly (versioned)."""
-    place = get_place(slug)
+    place = get_place(slug, request.user)
     if not place_can_edit(place, request.user):
         raise PermissionDenied(
             _("Seuls les gestionnaires de ce lieu et l’équipe du programme peuvent le modifier.")

@@ -8,16 +8,19 @@ from functools import wraps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
+from tierslieux.places.models import Place, Publication
+
 from .. import services
 from ..forms import DecisionForm, add_service_error
 from ..models import Claim, ContactMessage, ErrorReport, Proposal
-from ..selectors import can_moderate, diff_rows, moderation_queue
+from ..selectors import can_moderate, diff_rows, moderation_queue, publication_transitions
 
 QUEUE_CRUMB = {"label": gettext_lazy("Modération"), "url": reverse_lazy("contributions:moderation")}
 
@@ -106,27 +109,43 @@ TEMPLATES = {
 }
 
 
+def _run_action(request, form, actions: dict, obj, still_pending) -> HttpResponse | int:
+    """On POST, run the chosen action on `obj`: a redirect to the queue once done, else the status to answer
+    (400: invalid or refused; 409: already decided, perhaps by someone else meanwhile)."""
+    if request.method != "POST":
+        return 200
+    action = actions.get(request.POST.get("action", ""))
+    if action is None:
+        form.add_error(None, _("Action inconnue."))
+    elif form.is_valid():
+        service, success = action
+        try:
+            service(obj, request.user, form.cleaned_data["reason"])
+        except ValidationError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(request, success)
+            return redirect("contributions:moderation")
+    obj.refresh_from_db()
+    return 409 if action is not None and not still_pending(obj) else 400
+
+
+def _labelled(transitions, choices) -> list:
+    """The transitions with the status names (`from_label`, `to_label`) instead of their codes."""
+    labels = dict(choices)
+    items = list(transitions)
+    for item in items:
+        item.from_label = labels.get(item.from_status, item.from_status) if item.from_status else "—"
+        item.to_label = labels.get(item.to_status, item.to_status)
+    return items
+
+
 def _decide(request, model, pk: int):
     obj = get_object_or_404(model, pk=pk)
     form = DecisionForm(request.POST or None)
-    status = 200
-    if request.method == "POST":
-        status = 400
-        action = ACTIONS[model].get(request.POST.get("action", ""))
-        if action is None:
-            form.add_error(None, _("Action inconnue."))
-        elif form.is_valid():
-            service, success = action
-            try:
-                service(obj, request.user, form.cleaned_data["reason"])
-            except ValidationError as error:
-                add_service_error(form, error)
-            else:
-                messages.success(request, success)
-                return redirect("contributions:moderation")
-        obj.refresh_from_db()
-        if action is not None and obj.status != "pending":
-            status = 409  # already decided (perhaps by someone else meanwhile): a conflict
+    status = _run_action(request, form, ACTIONS[model], obj, lambda o: o.status == "pending")
+    if not isinstance(status, int):
+        return status
     title = TITLES[model] % {"pk": obj.pk}
     place = getattr(obj, "place", None)
     context = {
@@ -135,7 +154,9 @@ def _decide(request, model, pk: int):
         "place": place,
         "place_url": place.get_absolute_url() if place else "",
         "diff": diff_rows(obj.diff) if model is Proposal else [],
-        "transitions": obj.transitions.select_related("user"),
+        "transitions": _labelled(
+            obj.transitions.select_related("user"), model._meta.get_field("status").choices
+        ),
         "pending": obj.status == "pending",
         "page_title": title,
         "breadcrumb": [QUEUE_CRUMB, {"label": title}],
@@ -169,3 +190,45 @@ def claim(request, pk: int):
 def contact(request, pk: int):
     """Programme staff only: a contact message for a place without manager; mark it handled."""
     return _decide(request, ContactMessage, pk)
+
+
+PUBLICATION_ACTIONS = {
+    "accept": (
+        lambda place, user, reason: services.project_place_accept(place=place, user=user, reason=reason),
+        gettext_lazy("Lieu publié dans l’atlas : la personne qui l’a créé est prévenue."),
+    ),
+    "refuse": (
+        lambda place, user, reason: services.project_place_refuse(place=place, user=user, reason=reason),
+        gettext_lazy("Publication refusée : la personne qui l’a créé est prévenue."),
+    ),
+}
+
+
+@staff_only
+@require_http_methods(["GET", "POST"])
+def project_place(request, pk: int):
+    """Programme staff only: a place created inside an application; publish it in the atlas or refuse."""
+    place = get_object_or_404(Place.objects.select_related("commune", "created_by"), pk=pk)
+    form = DecisionForm(request.POST or None)
+    status = _run_action(
+        request, form, PUBLICATION_ACTIONS, place, lambda p: p.publication == Publication.PENDING
+    )
+    if not isinstance(status, int):
+        return status
+    title = _("Lieu en projet n° %(pk)s") % {"pk": place.pk}
+    return render(
+        request,
+        "contributions/moderation/project_place.html",
+        {
+            "obj": place,
+            "place": place,
+            "place_url": place.get_absolute_url(),
+            "form": form,
+            "pending": place.publication == Publication.PENDING,
+            "transitions": _labelled(publication_transitions(place), Publication.choices),
+            "applications": list(place.call_applications.select_related("call").order_by("pk")),
+            "page_title": title,
+            "breadcrumb": [QUEUE_CRUMB, {"label": title}],
+        },
+        status=status,
+    )

@@ -79,13 +79,13 @@ def propose(request):
 @require_http_methods(["GET", "POST"])
 def propose_change(request, slug: str):
     """Public: propose a change to a place (moderated)."""
-    return _propose(request, get_place(slug))
+    return _propose(request, get_place(slug, request.user))
 
 
 @require_http_methods(["GET", "POST"])
 def report(request, slug: str):
     """Public: report an error on a place (moderated)."""
-    place = get_place(slug)
+    place = get_place(slug, request.user)
     form = ReportForm(request.POST or None, user=request.user)
     status = 200
     if request.method == "POST":
@@ -118,7 +118,7 @@ def report(request, slug: str):
 @require_http_methods(["GET", "POST"])
 def contact(request, slug: str):
     """Public: send a message to the managers of a place (their address is never shown)."""
-    place = get_place(slug)
+    place = get_place(slug, request.user)
     form = ContactForm(request.POST or None)
     status = 200
     if request.method == "POST":
@@ -148,7 +148,7 @@ def contact(request, slug: str):
 def claim(request, slug: str):
     """Signed-in people: ask to manage a place (programme staff approve). Posting again while a request waits:
     409."""
-    place = get_place(slug)
+    place = get_place(slug, request.user)
     if place_is_managed_by(place, request.user):
         messages.info(request, _("Vous gérez déjà ce lieu."))
         return redirect("contributions:edit", slug=place.slug)
