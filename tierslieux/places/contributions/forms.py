@@ -6,9 +6,10 @@ from __future__ import annotations
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from dsfr.forms import DsfrBaseForm
 
-from tierslieux.places.importing import IMPORT_FIELDS
+from tierslieux.places.importing import IMPORT_FIELDS, LIST_FIELDS
 from tierslieux.places.models import PlaceStatus, PlaceType, Service
 
 from .models import ReportKind
@@ -179,7 +180,10 @@ class EditForm(PlaceDataForm):
 class ImportUploadForm(DsfrBaseForm):
     file = forms.FileField(
         label=_("Fichier à importer"),
-        help_text=_("CSV, XLSX ou GeoJSON, 5 Mo au plus."),
+        help_text=_(
+            "CSV (séparateur et encodage détectés), XLSX, GeoJSON ou JSON (dont le schéma national des lieux "
+            "de médiation numérique), 5 Mo au plus."
+        ),
     )
     source = forms.SlugField(
         label=_("Nom de la source"),
@@ -193,17 +197,21 @@ class ImportUploadForm(DsfrBaseForm):
 class MappingForm(DsfrBaseForm):
     """One select per column of the file: which place field it fills."""
 
-    def __init__(self, *args, columns: list[str], choices: list[tuple[str, str]], **kwargs):
+    def __init__(self, *args, columns: list[str], choices: list[tuple[str, str]], samples=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.columns = columns
         for number, column in enumerate(columns):
+            sample = (samples or {}).get(column) or []
             self.fields[f"col_{number}"] = forms.ChoiceField(
-                label=_("Colonne « %(name)s »") % {"name": column}, choices=choices, required=False
+                label=_("Colonne « %(name)s »") % {"name": column},
+                choices=choices,
+                required=False,
+                help_text=_("Exemples : %(values)s") % {"values": " | ".join(sample)} if sample else "",
             )
 
     def clean(self):
         cleaned = super().clean()
-        fields = list(self.mapping().values())
+        fields = [f for f in self.mapping().values() if f not in LIST_FIELDS]
         duplicated = sorted({f for f in fields if fields.count(f) > 1})
         if duplicated:
             raise ValidationError(
@@ -218,3 +226,31 @@ class MappingForm(DsfrBaseForm):
             for number, column in enumerate(self.columns)
             if self.cleaned_data.get(f"col_{number}")
         }
+
+
+class ValuesForm(DsfrBaseForm):
+    """For each unknown value of a list field: the codes it stands for (none: the value is ignored)."""
+
+    def __init__(self, *args, unknown: list[tuple[str, str, int, list[str]]], choices: dict, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.unknown = unknown
+        for number, (field, value, count, proposed) in enumerate(unknown):
+            self.fields[f"value_{number}"] = forms.MultipleChoiceField(
+                label=_("« %(value)s » (%(field)s, %(count)s)")
+                % {
+                    "value": value,
+                    "field": _(IMPORT_FIELDS[field]),
+                    "count": ngettext("%(n)s ligne", "%(n)s lignes", count) % {"n": count},
+                },
+                choices=choices[field],
+                widget=forms.CheckboxSelectMultiple,
+                required=False,
+                initial=proposed,
+                help_text=_("Aucune case cochée : la valeur est ignorée (sans bloquer la ligne)."),
+            )
+
+    def mappings(self) -> dict[str, dict[str, list[str]]]:
+        result: dict[str, dict[str, list[str]]] = {}
+        for number, (field, value, _count, _proposed) in enumerate(self.unknown):
+            result.setdefault(field, {})[value] = list(self.cleaned_data.get(f"value_{number}") or [])
+        return result
