@@ -43,8 +43,8 @@ LINES = [
     ";Coworking;;29900;Concarneau;47.87;-3.92;;;",
     # line 15: Latin-1 letters
     "Chez Ça Va;Coworking;;29900;Concarneau;47.871;-3.918;;Déjà là;une remarque",
-    # line 16: the town hall's point (no coordinates) against a precise place: nothing changes
-    "La Forge;Fablab;;29900;Concarneau;;;;;",
+    # line 16: the town hall's point (no coordinates) against a precise place: nothing changes; a script as a type
+    "La Forge;Fablab|<img src=x onerror=alert(2)>;;29900;Concarneau;;;;;",
 ]
 UTF8_LINES = {9}  # file line numbers written in UTF-8
 # What the default decisions do with the file.

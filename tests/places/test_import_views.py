@@ -252,9 +252,15 @@ def test_values_step_and_per_row_choices(client_for, programme_staff):
     assert re.search(r'value="fablab"[^>]*checked', text(values)) and re.search(
         r'value="atelier_partage"[^>]*checked', text(values)
     )
-    response = client.post(f"/lieux/import/{pk}/valeurs/", {"value_0": ["fablab", "atelier_partage"]})
+    assert "&lt;img src=x onerror=alert(2)&gt;" in text(values) and "<img src=x" not in text(values)
+    number = re.search(r"« FabLab / atelier ».*?name=\"value_(\d+)\"", text(values), re.S).group(1)
+    response = client.post(f"/lieux/import/{pk}/valeurs/", {f"value_{number}": ["fablab", "atelier_partage"]})
     assert response["Location"] == f"/lieux/import/{pk}/apercu/"
-    assert ImportValueMapping.objects.get(source="partenaire").codes == ["fablab", "atelier_partage"]
+    assert ImportValueMapping.objects.get(source="partenaire", value="fablab atelier").codes == [
+        "fablab",
+        "atelier_partage",
+    ]
+    assert ImportValueMapping.objects.get(source="partenaire", value="img src x onerror alert 2").codes == []
     preview = client.get(response["Location"])
     content = text(preview)
     assert "9 lieux créés, 2 lieux complétés ou modifiés, 1 lieu inchangé, 3 lignes rejetées" in summary(

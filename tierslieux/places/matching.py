@@ -307,6 +307,8 @@ def merge_plan(current: dict, incoming: dict) -> MergePlan:
                 plan.changes.append(FieldChange(name, FILL if _blank(old) else UNION, old, new, result))
         elif _blank(old):
             plan.changes.append(FieldChange(name, FILL, old, new, new))
+        elif name == "website" and website_key(str(old)) == website_key(str(new)):
+            plan.changes.append(FieldChange(name, SAME if old == new else KEEP, old, new, old))
         elif _text_equal(old, new):
             plan.changes.append(FieldChange(name, SAME if old == new else KEEP, old, new, old))
         else:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.html import escape
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from dsfr.forms import DsfrBaseForm
@@ -206,7 +207,10 @@ class MappingForm(DsfrBaseForm):
                 label=_("Colonne « %(name)s »") % {"name": column},
                 choices=choices,
                 required=False,
-                help_text=_("Exemples : %(values)s") % {"values": " | ".join(sample)} if sample else "",
+                # django-dsfr renders help texts as HTML: the file's values are escaped here.
+                help_text=escape(_("Exemples : %(values)s") % {"values": " | ".join(sample)})
+                if sample
+                else "",
             )
 
     def clean(self):
