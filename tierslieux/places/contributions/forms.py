@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from dsfr.forms import DsfrBaseForm
 
+from tierslieux.geo.forms import CommuneField, Point, PointField
 from tierslieux.places.importing import IMPORT_FIELDS, LIST_FIELDS
 from tierslieux.places.models import PlaceStatus, PlaceType, Service
 
@@ -24,8 +25,8 @@ PLACE_FORM_FIELDS = (
     "description",
     "address",
     "postcode",
-    "lat",
-    "lon",
+    "commune",
+    "point",
     "status",
     "website",
     "services",
@@ -67,11 +68,15 @@ class PlaceDataForm(DsfrBaseForm):
     postcode = forms.CharField(
         label=_("Code postal"), max_length=5, required=False, help_text=_("5 chiffres")
     )
-    lat = forms.FloatField(
-        label=_("Latitude"), help_text=_("En degrés décimaux, par exemple 47.87"), widget=forms.TextInput()
-    )
-    lon = forms.FloatField(
-        label=_("Longitude"), help_text=_("En degrés décimaux, par exemple -3.92"), widget=forms.TextInput()
+    commune = CommuneField(label=_("Commune"))
+    point = PointField(
+        label=_("Position du lieu"),
+        required=False,
+        help_text=_(
+            "Cliquez sur la carte, déplacez le repère (à la souris ou avec les flèches du clavier), ou saisissez "
+            "les coordonnées (47,8712 ou 47°52'16\"N). Sans position, le lieu est placé à la mairie de sa "
+            "commune et signalé comme approximatif."
+        ),
     )
     status = forms.ChoiceField(label=_("Statut"), choices=PlaceStatus.choices, initial=PlaceStatus.OPEN)
     website = forms.CharField(
@@ -87,12 +92,50 @@ class PlaceDataForm(DsfrBaseForm):
         required=False,
     )
 
+    def clean(self):
+        data = super().clean()
+        commune, point = data.get("commune"), data.get("point")
+        if commune is not None and point is not None:
+            from tierslieux.geo.lookup import commune_at
+
+            found = commune_at(point.lon, point.lat)
+            if found and found not in {commune.pk, commune.parent_id}:
+                from tierslieux.geo.models import Commune
+
+                other = Commune.objects.filter(pk=found).first()
+                self.add_error(
+                    "point",
+                    _(
+                        "Ce point est dans la commune %(found)s, pas à %(commune)s : corrigez la commune ou le point."
+                    )
+                    % {"found": other.name if other else found, "commune": commune.name},
+                )
+        return data
+
     def place_data(self) -> dict:
-        return {field: self.cleaned_data[field] for field in PLACE_FORM_FIELDS}
+        """The form's values as place data: the point (or the commune's, approximate) and its origin."""
+        data = {field: self.cleaned_data[field] for field in PLACE_FORM_FIELDS if field != "point"}
+        point, commune = self.cleaned_data.get("point"), self.cleaned_data["commune"]
+        if point is None:
+            spot = commune.point or (commune.parent.point if commune.parent_id else None)
+            if spot is None:
+                raise ValidationError(
+                    {"point": _("Indiquez la position du lieu : sa commune n’a pas de point connu.")}
+                )
+            return data | {"lon": spot[0], "lat": spot[1], "location_origin": "commune"}
+        data |= {"lon": point.lon, "lat": point.lat, "location_origin": point.origin}
+        initial = self.initial.get("point")
+        if isinstance(initial, Point) and (round(initial.lon, 6), round(initial.lat, 6)) == (
+            round(point.lon, 6),
+            round(point.lat, 6),
+        ):
+            data["location_origin"] = initial.origin  # the point did not move: it keeps its origin
+        return data
 
     @staticmethod
     def initial_for(place) -> dict:
-        return {field: getattr(place, field) for field in PLACE_FORM_FIELDS}
+        initial = {field: getattr(place, field) for field in PLACE_FORM_FIELDS if field != "point"}
+        return initial | {"point": Point(place.lon, place.lat, place.location_origin)}
 
 
 class ProposalForm(PlaceDataForm):
