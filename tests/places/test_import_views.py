@@ -309,3 +309,22 @@ def test_the_preview_shows_every_row_paginated(client_for, programme_staff):
     response = client.post(f"/lieux/import/{pk}/apercu/?page=1", {"d-2": "skip", "goto": "13"})
     assert response["Location"].endswith("?page=13")
     assert "1 ligne écartée" in summary(client.get(response["Location"]))
+
+
+def test_the_mediation_schema_is_recognised_by_the_pages(client_for, programme_staff):
+    concarneau()
+    client = client_for(programme_staff)
+    pk = pk_of(upload(client, "mediation_v23.csv", source="mednum"))
+    columns = client.get(f"/lieux/import/{pk}/colonnes/")
+    assert "Format reconnu : Lieux de médiation numérique (schéma national)" in text(columns)
+    assert re.search(r'<option value="pivot" selected>', text(columns))
+    fields = [m for m in re.findall(r'name="(col_\d+)"', text(columns))]
+    chosen = {
+        name: (re.search(rf'name="{name}".*?<option value="([^"]*)" selected', text(columns), re.S) or [None, ""])[1]
+        for name in fields
+    }
+    response = client.post(f"/lieux/import/{pk}/colonnes/", chosen)
+    assert response["Location"] == f"/lieux/import/{pk}/apercu/"  # every value of the schema is known
+    assert "3 lieux créés" in summary(client.get(response["Location"]))
+    client.post(f"/lieux/import/{pk}/apercu/", {"action": "commit"})
+    assert Place.objects.get(name="Espace numérique du Port").labels == ["france_services", "fabrique_territoire"]

@@ -11,6 +11,7 @@ from tierslieux.places.models import (
     Accessibility,
     Label,
     LegalForm,
+    LocationOrigin,
     Place,
     PlaceStatus,
     PlaceType,
@@ -28,6 +29,7 @@ _CHOICES = {
     "accessibility": Accessibility,
     "status": PlaceStatus,
     "legal_form": LegalForm,
+    "location_origin": LocationOrigin,
 }
 
 
