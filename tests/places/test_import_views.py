@@ -320,11 +320,16 @@ def test_the_mediation_schema_is_recognised_by_the_pages(client_for, programme_s
     assert re.search(r'<option value="pivot" selected>', text(columns))
     fields = [m for m in re.findall(r'name="(col_\d+)"', text(columns))]
     chosen = {
-        name: (re.search(rf'name="{name}".*?<option value="([^"]*)" selected', text(columns), re.S) or [None, ""])[1]
+        name: (
+            re.search(rf'name="{name}".*?<option value="([^"]*)" selected', text(columns), re.S) or [None, ""]
+        )[1]
         for name in fields
     }
     response = client.post(f"/lieux/import/{pk}/colonnes/", chosen)
     assert response["Location"] == f"/lieux/import/{pk}/apercu/"  # every value of the schema is known
     assert "3 lieux créés" in summary(client.get(response["Location"]))
     client.post(f"/lieux/import/{pk}/apercu/", {"action": "commit"})
-    assert Place.objects.get(name="Espace numérique du Port").labels == ["france_services", "fabrique_territoire"]
+    assert Place.objects.get(name="Espace numérique du Port").labels == [
+        "france_services",
+        "fabrique_territoire",
+    ]
