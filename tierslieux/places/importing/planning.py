@@ -146,7 +146,9 @@ class Planner:
         data: dict = {}
         other: dict[str, str] = {}
         warnings: list[str] = []
-        for column, target in self.mapping.items():
+        # In the file's column order (a mapping read back from PostgreSQL's jsonb has its keys reordered).
+        for column in [c for c in row if c in self.mapping] + [c for c in self.mapping if c not in row]:
+            target = self.mapping[column]
             value = (row.get(column) or "").strip()
             if target in LIST_FIELDS:
                 codes, unknown = split_values(target, value, self.values.get(target))

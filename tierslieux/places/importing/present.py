@@ -156,7 +156,9 @@ def decision_choices(row: dict) -> list[tuple[str, str]]:
     return choices
 
 
-def present_row(row: dict, decision: str, action: str, review: bool) -> dict:
+def present_row(
+    row: dict, decision: str, action: str, review: bool, columns: list[str] | None = None
+) -> dict:
     target = candidate_of(row, decision)
     return {
         "line": row["line"],
@@ -164,7 +166,7 @@ def present_row(row: dict, decision: str, action: str, review: bool) -> dict:
         "commune_name": row.get("commune_name", ""),
         "errors": row.get("errors", []),
         "warnings": row.get("warnings", []),
-        "raw": row.get("raw", {}),
+        "raw_text": raw_text(row.get("raw", {}), columns),
         "action": action,
         "decision": decision,
         "review": review,
@@ -179,6 +181,7 @@ def present_row(row: dict, decision: str, action: str, review: bool) -> dict:
     }
 
 
-def raw_text(raw: dict) -> str:
-    """The original values of a row, "column : value" separated by " ; "."""
-    return " ; ".join(f"{column} : {value}" for column, value in raw.items() if value)
+def raw_text(raw: dict, columns: list[str] | None = None) -> str:
+    """The original values of a row, "column : value" separated by " ; ", in the file's column order."""
+    order = [c for c in (columns or []) if c in raw] + [c for c in raw if c not in (columns or [])]
+    return " ; ".join(f"{column} : {raw[column]}" for column in order if raw[column])

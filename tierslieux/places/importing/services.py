@@ -431,10 +431,10 @@ def place_import_cancel(*, place_import: PlaceImport, user) -> dict:
 
 
 # --- Report ----------------------------------------------------------------------------------------------
-def report_csv(rows: list[dict], *, site_url: str = "") -> bytes:
+def report_csv(rows: list[dict], *, site_url: str = "", columns: list[str] | None = None) -> bytes:
     """The report of an import (or of its preview) as a CSV for spreadsheets: line, result, place, reasons,
-    warnings, then the original values of the row."""
-    columns: list[str] = []
+    warnings, then the original values of the row (in the order of `columns`, the file's)."""
+    columns = list(columns or [])
     for row in rows:
         for column in row.get("raw", {}):
             if column not in columns:

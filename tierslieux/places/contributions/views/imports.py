@@ -67,6 +67,16 @@ FILTERS = {
 }
 
 
+def _columns(place_import: PlaceImport) -> list[str]:
+    """The file's columns, in its order (kept with the import)."""
+    if not hasattr(place_import, "_columns"):
+        try:
+            place_import._columns = import_table(place_import).columns
+        except ImportFileError:
+            place_import._columns = []
+    return place_import._columns
+
+
 def _get(pk: int) -> PlaceImport:
     return get_object_or_404(PlaceImport.objects.select_related("created_by", "cancelled_by"), pk=pk)
 
@@ -325,7 +335,7 @@ def preview(request, pk: int):
             "filters": _filter_links(place_import, counts, wanted, "contributions:import_preview"),
             "wanted": wanted,
             "page_obj": page_obj,
-            "rows": [present_row(*item) for item in page_obj.object_list],
+            "rows": [present_row(*item, columns=_columns(place_import)) for item in page_obj.object_list],
             "total": len(plan_rows(place_import)),
             "page_title": _("Aperçu de l’import"),
             "breadcrumb": [CRUMB, {"label": _("Aperçu")}],
@@ -351,7 +361,11 @@ def _detail_page(request, place_import: PlaceImport, *, status: int = 200):
             "wanted": wanted,
             "page_obj": page_obj,
             "rows": [
-                r | {"action_label": action_label(r["action"]), "raw_text": raw_text(r.get("raw", {}))}
+                r
+                | {
+                    "action_label": action_label(r["action"]),
+                    "raw_text": raw_text(r.get("raw", {}), _columns(place_import)),
+                }
                 for r in page_obj.object_list
             ],
             "page_title": title,
@@ -382,7 +396,8 @@ def report(request, pk: int):
         else preview_report(place_import)
     )
     response = HttpResponse(
-        report_csv(rows, site_url=settings.SITE_URL), content_type="text/csv; charset=utf-8"
+        report_csv(rows, site_url=settings.SITE_URL, columns=_columns(place_import)),
+        content_type="text/csv; charset=utf-8",
     )
     suffix = "rapport" if place_import.status != PlaceImport.Status.DRAFT else "apercu"
     response["Content-Disposition"] = f'attachment; filename="import-{place_import.pk}-{suffix}.csv"'

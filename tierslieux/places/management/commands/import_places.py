@@ -120,7 +120,9 @@ class Command(BaseCommand):
             for warning in row["warnings"]:
                 self.stdout.write(f"Ligne {row['line']} : {warning}")
         if options["report"]:
-            Path(options["report"]).write_bytes(report_csv(report.rows, site_url=settings.SITE_URL))
+            Path(options["report"]).write_bytes(
+                report_csv(report.rows, site_url=settings.SITE_URL, columns=table.columns)
+            )
             self.stdout.write(f"Rapport écrit dans {options['report']}")
         prefix = "Simulation : " if options["dry_run"] else f"Import n° {report.place_import.pk} : "
         self.stdout.write(self.style.SUCCESS(prefix + report.summary()))
