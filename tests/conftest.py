@@ -297,3 +297,66 @@ def login(page):
         page.wait_for_url("**/comptes/profil/")
 
     return do
+
+
+# --- Address geocoder ---------------------------------------------------------------------------------------
+@pytest.fixture
+def ban_geocoder(settings):
+    """A fake Base Adresse Nationale on loopback (the network stays blocked): `GEOCODER_URL` points at it.
+    `ban_geocoder.addresses` maps a lower-case query prefix to (label, lon, lat, type, citycode);
+    `ban_geocoder.requests` lists the query strings received; `ban_geocoder.fail = True` makes it answer 500."""
+    import json as _json
+    import urllib.parse
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    state = type("Ban", (), {})()
+    state.addresses = {
+        "2 quai carnot": ("2 Quai Carnot 29900 Concarneau", -3.9125, 47.8731, "housenumber", "29039"),
+    }
+    state.requests = []
+    state.fail = False
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802 (http.server's hook name)
+            query = urllib.parse.urlparse(self.path).query
+            state.requests.append(query)
+            if state.fail:
+                self.send_response(500)
+                self.end_headers()
+                return
+            q = urllib.parse.parse_qs(query).get("q", [""])[0].lower()
+            features = [
+                {
+                    "type": "Feature",
+                    "geometry": {"type": "Point", "coordinates": [lon, lat]},
+                    "properties": {
+                        "label": label,
+                        "score": 0.97,
+                        "type": kind,
+                        "citycode": city,
+                        "postcode": "",
+                    },
+                }
+                for prefix, (label, lon, lat, kind, city) in state.addresses.items()
+                if q.startswith(prefix)
+            ]
+            body = _json.dumps({"type": "FeatureCollection", "features": features}).encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    from django.core.cache import cache
+
+    cache.clear()  # the geocoding endpoint's rate limit lives in the cache
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    settings.GEOCODER_URL = f"http://127.0.0.1:{server.server_address[1]}/search/"
+    yield state
+    server.shutdown()
+    server.server_close()

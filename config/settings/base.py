@@ -166,6 +166,11 @@ MAP_TILES_ATTRIBUTION = os.environ.get(
     "fond OpenStreetMap France",
 )
 
+# Optional address geocoder of the place forms (tierslieux/geo/geocoding.py): the search endpoint of the Base
+# Adresse Nationale, e.g. https://api-adresse.data.gouv.fr/search/ ; empty (the default) turns it off.
+GEOCODER_URL = os.environ.get("GEOCODER_URL", "")
+GEOCODER_TIMEOUT = float(os.environ.get("GEOCODER_TIMEOUT", "5"))
+
 # Territorial diagnostics (docs/coverage.md): a commune is a white zone when no place is within
 # COVERAGE_WHITE_ZONE_KM (straight line); distances × COVERAGE_DETOUR_FACTOR give the approximate road distance.
 COVERAGE_WHITE_ZONE_KM = float(os.environ.get("COVERAGE_WHITE_ZONE_KM", "10"))

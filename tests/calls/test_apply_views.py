@@ -181,6 +181,32 @@ def test_step_one_creates_a_project_place(client_for, call, applicant, commune):
     assert application.place.managers.filter(pk=applicant.pk).exists()
 
 
+def test_step_one_finds_the_commune_by_its_name(client_for, call, applicant, commune):
+    """Step 1 asked for an INSEE code: "Pélussin" answered "Aucune commune n’a ce code INSEE"."""
+    from tests.factories.geo import CommuneFactory, DepartmentFactory, RegionFactory
+
+    loire = DepartmentFactory(code="42", name="Loire", region=RegionFactory(code="84", name="ARA"))
+    CommuneFactory(insee="42168", name="Pélussin", department=loire, region=loire.region, postcodes="42410")
+    application = services.application_start(call=call, user=applicant)
+    page = client_for(applicant).get(url("application_step", application.pk, 1)).content.decode()
+    assert "tl-commune.js" in page and "Nom, code postal ou code INSEE" in page
+    response = client_for(applicant).post(
+        url("application_step", application.pk, 1),
+        {
+            "which": "create",
+            "new-name": "La Fabrique du Pilat",
+            "new-postcode": "42410",
+            "new-commune": "Pélussin",
+            "new-legal_form": "association",
+            "new-revision": 1,
+            "go": "stay",
+        },
+    )
+    assert response.status_code == 302
+    application.refresh_from_db()
+    assert application.place.commune_id == "42168" and application.place.location_approximate
+
+
 def test_step_one_project_place_with_unknown_commune_keeps_input(client_for, call, applicant):
     application = services.application_start(call=call, user=applicant)
     response = client_for(applicant).post(
@@ -196,7 +222,7 @@ def test_step_one_project_place_with_unknown_commune_keeps_input(client_for, cal
     )
     assert response.status_code == 400
     page = response.content.decode()
-    assert "Aucune commune n’a ce code INSEE." in page and "La Future Fabrique" in page
+    assert "Aucune commune n’a le code 00000" in page and "La Future Fabrique" in page
 
 
 def test_autosave_with_htmx_returns_the_new_revision(client_for, draft, applicant):

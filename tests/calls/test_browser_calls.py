@@ -248,8 +248,20 @@ def test_project_holder_creates_a_project_place(page, login, applicant, call, co
     page.get_by_role("button", name="Commencer un nouveau dossier").click()
     page.wait_for_url(re.compile(r"/etape/1/$"))
     page.get_by_label("Nom du lieu en projet").fill("La Future Fabrique")
-    page.get_by_label("Code postal").fill("29900")
-    page.get_by_label("Code INSEE de la commune").fill("29039")
+    page.get_by_label("Code postal", exact=True).fill("29900")
+    # The commune by its name, chosen in the autocomplete with the keyboard (it asked for an INSEE code).
+    commune_input = page.get_by_role("combobox", name="Commune")
+    commune_input.fill("concar")
+    page.get_by_role("option", name=re.compile("Concarneau")).wait_for()
+    assert commune_input.get_attribute("aria-expanded") == "true"
+    assert_accessible(page)
+    commune_input.press("ArrowDown")
+    assert commune_input.get_attribute("aria-activedescendant")
+    commune_input.press("Enter")
+    assert (
+        commune_input.input_value() == "Concarneau (29)"
+        and commune_input.get_attribute("aria-expanded") == "false"
+    )
     page.get_by_label("Forme juridique de la structure porteuse").select_option("association")
     page.get_by_role("button", name="Créer le lieu en projet").click()
     page.get_by_text("Lieu retenu").wait_for()

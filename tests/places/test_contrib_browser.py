@@ -1,6 +1,5 @@
 """Browser journeys of contributions (headless Chromium, axe-core on every page)."""
 
-import re
 from pathlib import Path
 
 import pytest
@@ -35,8 +34,9 @@ def test_propose_a_place_staff_accepts_with_diff_and_author_is_emailed(page, log
     assert_accessible(page)
     page.locator("#id_name").fill("La Recyclerie du Port")
     page.locator("input[name=types][value=repair_cafe]").check(force=True)
-    page.locator("#id_lat").fill("47.874")
-    page.locator("#id_lon").fill("-3.917")
+    page.locator("#id_commune").fill("Concarneau")
+    page.locator("#id_point_lat").fill("47,874")  # a decimal comma
+    page.locator("#id_point_lon").fill("-3°55'1\"")  # degrees, minutes, seconds
     page.locator("#id_description").fill("Réparer <b>ensemble</b>")
     page.locator("#id_author_email").fill("auteur@example.org")
     page.get_by_role("button", name="Envoyer la proposition").click()
@@ -114,26 +114,6 @@ def test_manager_claims_staff_approves_manager_edits_and_sees_the_history(
     assert_accessible(page)
 
 
-def test_staff_import_preview_shows_the_rejected_rows_then_imports(page, login, programme_staff):
-    concarneau()
-    login(programme_staff)
-    page.goto("/lieux/import/")
-    assert_accessible(page)
-    page.locator("#id_file").set_input_files(str(DATA / "lieux_utf8.csv"))
-    page.locator("#id_source").fill("reseau-test")
-    page.get_by_role("button", name="Envoyer et prévisualiser").click()
-    page.wait_for_url(re.compile(r".*/lieux/import/[0-9a-f]{32}/$"))
-    rejected = page.locator("#import-rejected").inner_text()
-    assert "hors de France" in rejected and "Le nom du lieu est obligatoire" in rejected
-    assert "3 créé(s)" in page.locator("#import-summary").inner_text()
-    assert_accessible(page)
-    assert not Place.objects.exists()
-    page.get_by_role("button", name="Importer les lignes valides").click()
-    page.get_by_role("heading", name="Import terminé").wait_for()
-    assert Place.objects.count() == 3
-    assert_accessible(page)
-
-
 def test_staff_import_of_too_large_a_file_is_a_413_with_the_source_kept(
     page, login, programme_staff, tmp_path
 ):
@@ -143,7 +123,7 @@ def test_staff_import_of_too_large_a_file_is_a_413_with_the_source_kept(
     big.write_bytes(b"nom\n" + b"x" * MAX_BYTES)
     page.locator("#id_file").set_input_files(str(big))
     page.locator("#id_source").fill("reseau-test")
-    assert submit_status(page, "Envoyer et prévisualiser") == 413
+    assert submit_status(page, "Envoyer et vérifier les colonnes") == 413
     assert page.locator("#id_source").input_value() == "reseau-test"
     assert page.get_by_text("la limite est de 5 Mo").is_visible()
     assert_accessible(page)

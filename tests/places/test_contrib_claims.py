@@ -27,8 +27,9 @@ def edit_form(place, **extra):
         "description": place.description,
         "address": place.address,
         "postcode": place.postcode,
-        "lat": str(place.lat),
-        "lon": str(place.lon),
+        "commune": place.commune.name,
+        "point_lat": str(place.lat),
+        "point_lon": str(place.lon),
         "status": place.status,
         "website": place.website,
         "services": place.services,
@@ -143,7 +144,7 @@ def test_edit_bad_input_keeps_values(client_for, atlas, programme_staff):
     client = client_for(programme_staff)
     response = client.post(
         reverse("contributions:edit", args=[port.slug]),
-        edit_form(port, lat="12", lon="12", address="Rue gardée", siret="x"),
+        edit_form(port, point_lat="12", point_lon="12", address="Rue gardée", siret="x"),
     )
     assert response.status_code == 400
     content = response.content.decode()

@@ -32,8 +32,9 @@ def new_place_form(**extra):
         "description": "<script>alert('x')</script> Des <b>outils</b>",
         "address": "2 quai de la Croix",
         "postcode": "29900",
-        "lat": "47.873",
-        "lon": "-3.915",
+        "commune": "Concarneau",
+        "point_lat": "47.873",
+        "point_lon": "-3.915",
         "status": "open",
         "website": "hangar.example.org",
         "comment": "Je le fréquente chaque semaine.",
@@ -65,7 +66,9 @@ def test_signed_in_author_is_remembered_and_no_email_field(client_for, plain_use
 
 def test_bad_input_keeps_what_was_typed_and_writes_nothing(client):
     concarneau()
-    response = client.post(PROPOSE, new_place_form(lat="40.0", lon="-30.0", name="Mon <em>lieu</em>"))
+    response = client.post(
+        PROPOSE, new_place_form(point_lat="40.0", point_lon="-30.0", name="Mon <em>lieu</em>")
+    )
     assert response.status_code == 400
     content = response.content.decode()
     assert "hors de France" in content
@@ -200,8 +203,8 @@ def test_change_proposal_diff_and_accept_only_touches_proposed_fields(
         name="La Fabrique du Port",
         address="8 rue Neuve",
         postcode="29900",
-        lat="47.87",
-        lon="-3.92",
+        point_lat="47.87",
+        point_lon="-3.92",
         types=["fablab"],
         description="Un fablab au bord de l’eau.",
         short_description="",
@@ -314,3 +317,58 @@ def test_trial_validation_of_a_proposal_leaves_the_atlas_index_fresh():
     assert index._state["stale"] is False
     place.refresh_from_db()
     assert place.name == "Le Lieu Frais"
+
+
+def test_a_proposal_in_decimal_commas_or_dms_with_the_commune_by_name(client, programme_staff):
+    from tests.factories.geo import CommuneFactory, DepartmentFactory, RegionFactory
+
+    loire = DepartmentFactory(code="42", name="Loire", region=RegionFactory(code="84", name="ARA"))
+    CommuneFactory(
+        insee="42168",
+        name="Pélussin",
+        department=loire,
+        region=loire.region,
+        postcodes="42410",
+        town_hall_lon=4.6822,
+        town_hall_lat=45.4192,
+    )
+    data = new_place_form(commune="Pélussin", postcode="42410", point_lat="45,4190", point_lon="4,6820")
+    assert client.post(PROPOSE, data).status_code == 302
+    proposal = Proposal.objects.get()
+    assert (proposal.data["lat"], proposal.data["lon"]) == (45.419, 4.682)
+    assert proposal.data["commune"] == "42168" and proposal.data["location_origin"] == "person"
+    services.proposal_accept(proposal=proposal, user=programme_staff)
+    place = Place.objects.get(name="Le Hangar Partagé")
+    assert place.commune_id == "42168" and not place.location_approximate
+
+
+def test_a_proposal_without_a_point_is_placed_at_the_town_hall_approximately(client, programme_staff):
+    concarneau()
+    assert (
+        client.post(PROPOSE, new_place_form(point_lat="", point_lon="", commune="29900")).status_code == 302
+    )
+    proposal = Proposal.objects.get()
+    assert (proposal.data["lon"], proposal.data["lat"], proposal.data["location_origin"]) == (
+        -3.918,
+        47.875,
+        "commune",
+    )
+    services.proposal_accept(proposal=proposal, user=programme_staff)
+    assert Place.objects.get(name="Le Hangar Partagé").location_approximate
+
+
+def test_a_proposal_with_swapped_coordinates_or_an_unknown_commune_keeps_what_was_typed(client):
+    concarneau()
+    response = client.post(PROPOSE, new_place_form(point_lat="-3,915", point_lon="47,873"))
+    assert response.status_code == 400
+    assert (
+        "semblent inversées : en France, ce serait latitude 47,873, longitude -3,915"
+        in response.content.decode()
+    )
+    assert 'value="-3,915"' in response.content.decode()
+    response = client.post(PROPOSE, new_place_form(commune="Atlantide"))
+    assert (
+        response.status_code == 400
+        and "Aucune commune ne s’appelle « Atlantide »" in response.content.decode()
+    )
+    assert 'value="Atlantide"' in response.content.decode() and not Proposal.objects.exists()

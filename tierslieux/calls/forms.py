@@ -7,7 +7,8 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from dsfr.forms import DsfrBaseForm
 
-from tierslieux.geo.models import Commune, Qpv
+from tierslieux.geo.forms import CommuneField
+from tierslieux.geo.models import Qpv
 from tierslieux.places.models import LegalForm
 
 from . import eligibility
@@ -207,21 +208,10 @@ class ProjectPlaceForm(RevisionMixin, DsfrBaseForm):
     name = forms.CharField(label=_("Nom du lieu en projet"), max_length=200)
     address = forms.CharField(label=_("Adresse"), max_length=300, required=False)
     postcode = forms.CharField(label=_("Code postal"), max_length=5)
-    commune = forms.CharField(
-        label=_("Code INSEE de la commune"),
-        max_length=5,
-        help_text=_("5 caractères, par exemple 29039 pour Concarneau."),
-    )
+    commune = CommuneField(label=_("Commune"))
     legal_form = forms.ChoiceField(
         label=_("Forme juridique de la structure porteuse"), choices=[c for c in LegalForm.choices if c[0]]
     )
-
-    def clean_commune(self):
-        code = self.cleaned_data["commune"].strip().upper()
-        commune = Commune.objects.filter(pk=code).first()
-        if commune is None:
-            raise forms.ValidationError(_("Aucune commune n’a ce code INSEE."))
-        return commune
 
 
 class ProjectForm(RevisionMixin, DsfrBaseForm):

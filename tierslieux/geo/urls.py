@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_locating
 
 app_name = "geo"
 
@@ -13,4 +13,6 @@ urlpatterns = [
     path("departement/<str:code>/", views.department, name="department"),
     path("region/<str:code>/", views.region, name="region"),
     path("contours/<str:level>.geojson", views.outlines, name="outlines"),
+    path("communes/suggestions.json", views_locating.suggestions, name="commune_suggestions"),
+    path("adresses/recherche.json", views_locating.geocode_address, name="geocode"),
 ]

@@ -392,3 +392,148 @@ def table_schema() -> dict:
             "forme_juridique": {c.value: str(c.label) for c in LegalForm if c.value},
         },
     }
+
+
+# --- National schema of the "lieux de médiation numérique" ------------------------------------------------
+# Flat form of the schema (v2.3, docs/data.md): the same fields in its CSV (lists separated by ";") and JSON.
+MEDIATION_HEADERS = (
+    "id",
+    "pivot",
+    "nom",
+    "commune",
+    "code_postal",
+    "code_insee",
+    "adresse",
+    "complement_adresse",
+    "latitude",
+    "longitude",
+    "typologie",
+    "telephone",
+    "courriels",
+    "site_web",
+    "horaires",
+    "presentation_resume",
+    "presentation_detail",
+    "source",
+    "structure_parente",
+    "date_maj",
+    "services",
+    "publics_specifiquement_adresses",
+    "prise_en_charge_specifique",
+    "frais_a_charge",
+    "itinerance",
+    "modalites_acces",
+    "modalites_accompagnement",
+    "fiche_acces_libre",
+    "prise_rdv",
+    "dispositif_programmes_nationaux",
+    "formations_labels",
+    "autres_formations_labels",
+)
+MEDIATION_REQUIRED = ("id", "pivot", "nom", "commune", "code_postal", "adresse", "date_maj")
+UNKNOWN_PIVOT = "00000000000000"
+# Atlas codes -> the schema's typology codes and service labels (what has no counterpart is left out).
+MEDIATION_TYPOLOGIES = {
+    "fablab": "FABLAB",
+    "makerspace": "FABLAB",
+    "france_services": "RFS",
+} | {
+    code: "TIERS_LIEUX"
+    for code in (
+        "coworking",
+        "atelier_partage",
+        "repair_cafe",
+        "living_lab",
+        "culturel",
+        "nourricier",
+        "campus_connecte",
+        "micro_folie",
+        "garage_solidaire",
+        "autre",
+    )
+}
+MEDIATION_SERVICES = {
+    "internet": "Accès internet et matériel informatique",
+    "aide_numerique": "Maîtrise des outils numériques du quotidien",
+    "services_publics": "Aide aux démarches administratives",
+    "machines": "Loisirs et créations numériques",
+    "formation": "Insertion professionnelle via le numérique",
+}
+MEDIATION_VALUE_FIELDS = VALUE_FIELDS + ("description", "commune__postcodes")
+
+
+def _joined(values) -> str:
+    return ";".join(dict.fromkeys(v for v in values if v))
+
+
+def mediation_row(v: dict) -> dict:
+    """One place in the flat form of the "lieux de médiation numérique" schema. No personal data: the
+    telephone and email fields stay empty (the platform publishes none)."""
+    postcodes = (v.get("commune__postcodes") or "").split()
+    labels = v["labels"] or []
+    return {
+        "id": str(v["id"]),
+        "pivot": v["siret"] or v["rna"] or UNKNOWN_PIVOT,
+        "nom": v["name"],
+        "commune": v["commune__name"],
+        "code_postal": v["postcode"] or (postcodes[0] if postcodes else ""),
+        "code_insee": v["commune_id"],
+        "adresse": v["address"],
+        "complement_adresse": "",
+        "latitude": round(v["lat"], 6),
+        "longitude": round(v["lon"], 6),
+        "typologie": _joined(MEDIATION_TYPOLOGIES.get(t, "") for t in v["types"] or []),
+        "telephone": "",
+        "courriels": "",
+        "site_web": v["website"],
+        "horaires": osm_hours(v["opening_hours"] or {}),
+        "presentation_resume": v["short_description"],
+        "presentation_detail": v.get("description", ""),
+        "source": "Tiers-Lieux" + (f" ({v['source']})" if v["source"] else ""),
+        "structure_parente": "",
+        "date_maj": v["updated_at"].date().isoformat(),
+        "services": _joined(MEDIATION_SERVICES.get(s, "") for s in v["services"] or []),
+        "publics_specifiquement_adresses": "",
+        "prise_en_charge_specifique": "",
+        "frais_a_charge": "",
+        "itinerance": "",
+        "modalites_acces": "",
+        "modalites_accompagnement": "",
+        "fiche_acces_libre": "",
+        "prise_rdv": "",
+        "dispositif_programmes_nationaux": "France Services" if "france_services" in labels else "",
+        "formations_labels": "Fabriques de Territoire"
+        if {"fabrique_territoire", "fabrique_numerique"} & set(labels)
+        else "",
+        "autres_formations_labels": "",
+    }
+
+
+def mediation_rows(queryset) -> Iterator[dict]:
+    for values in queryset.values(*MEDIATION_VALUE_FIELDS).iterator(chunk_size=2000):
+        yield mediation_row(values)
+
+
+def mediation_csv_lines(rows: Iterable[dict]) -> Iterator[str]:
+    """CSV of the schema (UTF-8, comma, header line)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(MEDIATION_HEADERS)
+    for row in rows:
+        writer.writerow([row[h] for h in MEDIATION_HEADERS])
+        if buffer.tell() > 64_000:
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+    yield buffer.getvalue()
+
+
+def mediation_json_chunks(rows: Iterable[dict]) -> Iterator[str]:
+    """JSON of the schema: a list of flat objects; empty optional fields are left out."""
+    yield "["
+    first = True
+    for row in rows:
+        item = {k: v for k, v in row.items() if k in MEDIATION_REQUIRED or v not in ("", None)}
+        yield ("" if first else ",\n") + json.dumps(item, ensure_ascii=False)
+        first = False
+    yield "]"

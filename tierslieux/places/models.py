@@ -110,6 +110,24 @@ class Accessibility(models.TextChoices):
     PUBLIC_TRANSPORT = "transports", _("Desservi par les transports en commun")
 
 
+class LocationOrigin(models.TextChoices):
+    """Where the point of a place comes from; an import never replaces a point by a less precise one."""
+
+    SOURCE = "source", _("Coordonnées fournies par la source")
+    PERSON = "person", _("Point indiqué par une personne (carte ou coordonnées)")
+    ADDRESS = "address", _("Adresse géocodée")
+    COMMUNE = "commune", _("Point de la commune")
+
+
+# Higher is more precise (the point of a commune is the least precise).
+LOCATION_PRECISION = {
+    LocationOrigin.COMMUNE.value: 1,
+    LocationOrigin.ADDRESS.value: 2,
+    LocationOrigin.SOURCE.value: 3,
+    LocationOrigin.PERSON.value: 3,
+}
+
+
 class EquipmentCategory(models.TextChoices):
     DIGITAL = "numerique", _("Numérique")
     MAKING = "fabrication", _("Fabrication")
@@ -178,6 +196,13 @@ class Place(models.Model):
         _("localisation approximative"),
         default=False,
         help_text=_("Coordonnées de la commune faute de l’adresse exacte."),
+    )
+    # Added by 0004: the origin of the point (its precision); "commune" ⇔ location_approximate.
+    location_origin = models.CharField(
+        _("origine du point"),
+        max_length=10,
+        choices=LocationOrigin.choices,
+        default=LocationOrigin.SOURCE,
     )
     private_contact = models.JSONField(
         _("contact privé"),
@@ -280,3 +305,115 @@ class PlaceVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.place} — {self.created_at:%Y-%m-%d %H:%M}"
+
+
+# --- Imports (added by 0004) ---------------------------------------------------------------------------------
+class PlaceImport(models.Model):
+    """One import of a file by programme staff or the command line: the file, its column mapping, the plan
+    of every row (the preview), the decisions taken per row, and once committed the report (kept, and
+    downloadable as CSV) and what changed (`changes`), so that the import can be cancelled."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("En préparation")
+        DONE = "done", _("Importé")
+        CANCELLED = "cancelled", _("Annulé")
+
+    source = models.CharField(_("source"), max_length=40)
+    file_name = models.CharField(_("fichier"), max_length=255)
+    file_format = models.CharField(_("format"), max_length=30, blank=True, default="")
+    content = models.BinaryField(_("contenu du fichier"), editable=False)
+    mapping = models.JSONField(_("correspondance des colonnes"), default=dict, blank=True)
+    value_mappings = models.JSONField(
+        _("correspondance des valeurs"), default=dict, blank=True, help_text=_("{champ: {valeur: [codes]}}")
+    )
+    decisions = models.JSONField(
+        _("décisions par ligne"),
+        default=dict,
+        blank=True,
+        help_text=_("{ligne: create|skip|merge:id|fill:id}"),
+    )
+    plan = models.JSONField(
+        _("aperçu"),
+        default=dict,
+        blank=True,
+        editable=False,
+        help_text=_("{rows: […], unknown: {champ: {valeur: n}}}"),
+    )
+    report = models.JSONField(_("rapport"), default=list, blank=True, editable=False)
+    counts = models.JSONField(_("décompte"), default=dict, blank=True, editable=False)
+    status = models.CharField(_("statut"), max_length=10, choices=Status.choices, default=Status.DRAFT)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    committed_at = models.DateTimeField(null=True, blank=True)
+    cancelled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("import de lieux")
+        verbose_name_plural = _("imports de lieux")
+
+    def __str__(self) -> str:
+        return f"{self.file_name} ({self.source})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("contributions:import_detail", args=[self.pk])
+
+
+class PlaceImportChange(models.Model):
+    """One place created or changed by an import: the values before and after (the fields it changed), and
+    the source record as it was, to cancel the import."""
+
+    class Action(models.TextChoices):
+        CREATED = "created", _("Créé")
+        UPDATED = "updated", _("Complété ou modifié")
+
+    place_import = models.ForeignKey(PlaceImport, on_delete=models.CASCADE, related_name="changes")
+    place = models.ForeignKey(
+        Place, null=True, blank=True, on_delete=models.SET_NULL, related_name="import_changes"
+    )
+    line = models.PositiveIntegerField(_("ligne"))
+    action = models.CharField(_("action"), max_length=10, choices=Action.choices)
+    before = models.JSONField(_("avant"), default=dict, blank=True)
+    after = models.JSONField(_("après"), default=dict, blank=True)
+    record_before = models.JSONField(
+        _("enregistrement source avant"),
+        null=True,
+        blank=True,
+        help_text=_("{place, raw} ou vide s’il a été créé"),
+    )
+    record_key = models.JSONField(_("enregistrement source"), default=list, blank=True)
+
+    class Meta:
+        ordering = ["place_import", "line"]
+        verbose_name = _("changement d’un import")
+        verbose_name_plural = _("changements des imports")
+
+    def __str__(self) -> str:
+        return f"{self.place_import_id}:{self.line} {self.action}"
+
+
+class ImportValueMapping(models.Model):
+    """What an unknown value of a list field (types, services, labels, accessibility) of a source means, in
+    codes: remembered for the next imports of the same source ("FabLab / atelier" → fablab, atelier_partage)."""
+
+    source = models.CharField(_("source"), max_length=40)
+    field = models.CharField(_("champ"), max_length=20)
+    value = models.CharField(_("valeur (normalisée)"), max_length=200)
+    codes = models.JSONField(_("codes"), default=list, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["source", "field", "value"]
+        constraints = [
+            models.UniqueConstraint(fields=["source", "field", "value"], name="import_value_mapping_unique")
+        ]
+        verbose_name = _("correspondance de valeur d’import")
+        verbose_name_plural = _("correspondances de valeurs d’import")
+
+    def __str__(self) -> str:
+        return f"{self.source}:{self.field}:{self.value}"

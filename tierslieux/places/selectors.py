@@ -26,6 +26,7 @@ from .models import (
     EquipmentCategory,
     Label,
     LegalForm,
+    LocationOrigin,
     Place,
     PlaceStatus,
     PlaceType,
@@ -475,6 +476,7 @@ _CHOICES = {
     "status": PlaceStatus,
     "legal_form": LegalForm,
     "publication": Publication,
+    "location_origin": LocationOrigin,
 }
 
 

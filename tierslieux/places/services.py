@@ -24,6 +24,7 @@ from .models import (
     EquipmentCategory,
     Label,
     LegalForm,
+    LocationOrigin,
     Place,
     PlaceStatus,
     PlaceType,
@@ -43,6 +44,7 @@ __all__ = [
     "place_revert",
     "place_snapshot",
     "place_update",
+    "place_validate",
     "slug_unique",
     "validate_coordinates",
     "validate_rna",
@@ -78,6 +80,7 @@ EDITABLE_FIELDS = (
     "location_approximate",
     "private_contact",
     "last_verified_at",
+    "location_origin",
 )
 DAYS = ("mo", "tu", "we", "th", "fr", "sa", "su")
 _TIME_RE = re.compile(r"^([01]\d|2[0-4]):[0-5]\d$")
@@ -282,7 +285,15 @@ def _clean(values: dict) -> dict:
         if not 0 < v["surface_m2"] < 1_000_000:
             raise ValidationError({"surface_m2": _("La surface doit être comprise entre 1 et 999 999 m².")})
     v["source"] = str(v.get("source") or "")[:40]
-    v["location_approximate"] = bool(v.get("location_approximate"))
+    origin = v.get("location_origin") or (
+        LocationOrigin.COMMUNE if v.get("location_approximate") else LocationOrigin.SOURCE
+    )
+    if origin not in LocationOrigin.values:
+        raise ValidationError(
+            {"location_origin": _("Origine du point inconnue : %(value)s") % {"value": origin}}
+        )
+    v["location_origin"] = str(origin)
+    v["location_approximate"] = origin == LocationOrigin.COMMUNE
     v["private_contact"] = v.get("private_contact") or {}
     commune = v.get("commune")
     if commune is not None and not isinstance(commune, Commune):
@@ -363,6 +374,32 @@ def _invalidate_index() -> None:
     transaction.on_commit(index.invalidate)
 
 
+def _consistent_location(data: dict, current_origin: str = "") -> dict:
+    """`location_approximate` and `location_origin` say the same thing: when only the first is given, the
+    second follows ("commune" when approximate)."""
+    if "location_approximate" in data and not data.get("location_origin"):
+        data = dict(data)
+        if data["location_approximate"]:
+            data["location_origin"] = LocationOrigin.COMMUNE.value
+        elif current_origin and current_origin != LocationOrigin.COMMUNE:
+            data["location_origin"] = current_origin
+        else:
+            data["location_origin"] = LocationOrigin.SOURCE.value
+    return data
+
+
+def place_validate(*, data: dict, place: Place | None = None) -> dict:
+    """The values `place_create` (or `place_update` of `place`) would store for `data`, validated and
+    normalised, without writing anything. Raise ValidationError in French."""
+    unknown = set(data) - set(EDITABLE_FIELDS) - {"slug"}
+    if unknown:
+        raise ValidationError(_("Champs inconnus : %(fields)s") % {"fields": ", ".join(sorted(unknown))})
+    if place is None:
+        return _clean({field: _consistent_location(data).get(field) for field in EDITABLE_FIELDS})
+    current = {field: getattr(place, field) for field in EDITABLE_FIELDS}
+    return _clean(current | _consistent_location(data, place.location_origin))
+
+
 # --- Services -------------------------------------------------------------------------------------------
 @transaction.atomic
 def place_create(
@@ -378,6 +415,7 @@ def place_create(
     unknown = set(data) - set(EDITABLE_FIELDS) - {"slug"}
     if unknown:
         raise ValidationError(_("Champs inconnus : %(fields)s") % {"fields": ", ".join(sorted(unknown))})
+    data = _consistent_location(data)
     values = _clean(
         {field: data.get(field) for field in EDITABLE_FIELDS} | ({"source": source} if source else {})
     )
@@ -414,7 +452,7 @@ def place_update(*, place: Place, data: dict, user=None, reason: str = "") -> Pl
     place = Place.objects.select_for_update().get(pk=place.pk)
     before = place_snapshot(place)
     current = {field: getattr(place, field) for field in EDITABLE_FIELDS}
-    values = _clean(current | data)
+    values = _clean(current | _consistent_location(data, place.location_origin))
     after = {field: _plain(field, values[field]) for field in EDITABLE_FIELDS}
     changes = {
         field: [before[field], after[field]] for field in EDITABLE_FIELDS if before[field] != after[field]

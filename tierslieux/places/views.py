@@ -325,6 +325,35 @@ def export_geojson(request):
     return response
 
 
+def _export_mediation(request):
+    return exports.mediation_rows(selectors.places_queryset(request.GET).order_by("name", "id"))
+
+
+@require_GET
+def export_mediation_csv(request):
+    """Public: the filtered list in the national schema of the "lieux de médiation numérique" (CSV)."""
+    response = StreamingHttpResponse(
+        exports.mediation_csv_lines(_export_mediation(request)), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = (
+        f'attachment; filename="lieux-mediation-numerique-{timezone.localdate():%Y-%m-%d}.csv"'
+    )
+    return response
+
+
+@require_GET
+def export_mediation_json(request):
+    """Public: the filtered list in the national schema of the "lieux de médiation numérique" (JSON)."""
+    response = StreamingHttpResponse(
+        exports.mediation_json_chunks(_export_mediation(request)),
+        content_type="application/json; charset=utf-8",
+    )
+    response["Content-Disposition"] = (
+        f'attachment; filename="lieux-mediation-numerique-{timezone.localdate():%Y-%m-%d}.json"'
+    )
+    return response
+
+
 @require_GET
 def table_schema(request):
     """Public: the Table Schema (frictionless) of the exports."""

@@ -5,10 +5,13 @@ from __future__ import annotations
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.html import escape
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from dsfr.forms import DsfrBaseForm
 
-from tierslieux.places.importing import IMPORT_FIELDS
+from tierslieux.geo.forms import CommuneField, Point, PointField
+from tierslieux.places.importing import IMPORT_FIELDS, LIST_FIELDS
 from tierslieux.places.models import PlaceStatus, PlaceType, Service
 
 from .models import ReportKind
@@ -22,8 +25,8 @@ PLACE_FORM_FIELDS = (
     "description",
     "address",
     "postcode",
-    "lat",
-    "lon",
+    "commune",
+    "point",
     "status",
     "website",
     "services",
@@ -65,11 +68,15 @@ class PlaceDataForm(DsfrBaseForm):
     postcode = forms.CharField(
         label=_("Code postal"), max_length=5, required=False, help_text=_("5 chiffres")
     )
-    lat = forms.FloatField(
-        label=_("Latitude"), help_text=_("En degrés décimaux, par exemple 47.87"), widget=forms.TextInput()
-    )
-    lon = forms.FloatField(
-        label=_("Longitude"), help_text=_("En degrés décimaux, par exemple -3.92"), widget=forms.TextInput()
+    commune = CommuneField(label=_("Commune"))
+    point = PointField(
+        label=_("Position du lieu"),
+        required=False,
+        help_text=_(
+            "Cliquez sur la carte, déplacez le repère (à la souris ou avec les flèches du clavier), ou saisissez "
+            "les coordonnées (47,8712 ou 47°52'16\"N). Sans position, le lieu est placé à la mairie de sa "
+            "commune et signalé comme approximatif."
+        ),
     )
     status = forms.ChoiceField(label=_("Statut"), choices=PlaceStatus.choices, initial=PlaceStatus.OPEN)
     website = forms.CharField(
@@ -85,12 +92,50 @@ class PlaceDataForm(DsfrBaseForm):
         required=False,
     )
 
+    def clean(self):
+        data = super().clean()
+        commune, point = data.get("commune"), data.get("point")
+        if commune is not None and point is not None:
+            from tierslieux.geo.lookup import commune_at
+
+            found = commune_at(point.lon, point.lat)
+            if found and found not in {commune.pk, commune.parent_id}:
+                from tierslieux.geo.models import Commune
+
+                other = Commune.objects.filter(pk=found).first()
+                self.add_error(
+                    "point",
+                    _(
+                        "Ce point est dans la commune %(found)s, pas à %(commune)s : corrigez la commune ou le point."
+                    )
+                    % {"found": other.name if other else found, "commune": commune.name},
+                )
+        return data
+
     def place_data(self) -> dict:
-        return {field: self.cleaned_data[field] for field in PLACE_FORM_FIELDS}
+        """The form's values as place data: the point (or the commune's, approximate) and its origin."""
+        data = {field: self.cleaned_data[field] for field in PLACE_FORM_FIELDS if field != "point"}
+        point, commune = self.cleaned_data.get("point"), self.cleaned_data["commune"]
+        if point is None:
+            spot = commune.point or (commune.parent.point if commune.parent_id else None)
+            if spot is None:
+                raise ValidationError(
+                    {"point": _("Indiquez la position du lieu : sa commune n’a pas de point connu.")}
+                )
+            return data | {"lon": spot[0], "lat": spot[1], "location_origin": "commune"}
+        data |= {"lon": point.lon, "lat": point.lat, "location_origin": point.origin}
+        initial = self.initial.get("point")
+        if isinstance(initial, Point) and (round(initial.lon, 6), round(initial.lat, 6)) == (
+            round(point.lon, 6),
+            round(point.lat, 6),
+        ):
+            data["location_origin"] = initial.origin  # the point did not move: it keeps its origin
+        return data
 
     @staticmethod
     def initial_for(place) -> dict:
-        return {field: getattr(place, field) for field in PLACE_FORM_FIELDS}
+        initial = {field: getattr(place, field) for field in PLACE_FORM_FIELDS if field != "point"}
+        return initial | {"point": Point(place.lon, place.lat, place.location_origin)}
 
 
 class ProposalForm(PlaceDataForm):
@@ -179,7 +224,10 @@ class EditForm(PlaceDataForm):
 class ImportUploadForm(DsfrBaseForm):
     file = forms.FileField(
         label=_("Fichier à importer"),
-        help_text=_("CSV, XLSX ou GeoJSON, 5 Mo au plus."),
+        help_text=_(
+            "CSV (séparateur et encodage détectés), XLSX, GeoJSON ou JSON (dont le schéma national des lieux "
+            "de médiation numérique), 5 Mo au plus."
+        ),
     )
     source = forms.SlugField(
         label=_("Nom de la source"),
@@ -193,17 +241,24 @@ class ImportUploadForm(DsfrBaseForm):
 class MappingForm(DsfrBaseForm):
     """One select per column of the file: which place field it fills."""
 
-    def __init__(self, *args, columns: list[str], choices: list[tuple[str, str]], **kwargs):
+    def __init__(self, *args, columns: list[str], choices: list[tuple[str, str]], samples=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.columns = columns
         for number, column in enumerate(columns):
+            sample = (samples or {}).get(column) or []
             self.fields[f"col_{number}"] = forms.ChoiceField(
-                label=_("Colonne « %(name)s »") % {"name": column}, choices=choices, required=False
+                label=_("Colonne « %(name)s »") % {"name": column},
+                choices=choices,
+                required=False,
+                # django-dsfr renders help texts as HTML: the file's values are escaped here.
+                help_text=escape(_("Exemples : %(values)s") % {"values": " | ".join(sample)})
+                if sample
+                else "",
             )
 
     def clean(self):
         cleaned = super().clean()
-        fields = list(self.mapping().values())
+        fields = [f for f in self.mapping().values() if f not in LIST_FIELDS]
         duplicated = sorted({f for f in fields if fields.count(f) > 1})
         if duplicated:
             raise ValidationError(
@@ -218,3 +273,31 @@ class MappingForm(DsfrBaseForm):
             for number, column in enumerate(self.columns)
             if self.cleaned_data.get(f"col_{number}")
         }
+
+
+class ValuesForm(DsfrBaseForm):
+    """For each unknown value of a list field: the codes it stands for (none: the value is ignored)."""
+
+    def __init__(self, *args, unknown: list[tuple[str, str, int, list[str]]], choices: dict, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.unknown = unknown
+        for number, (field, value, count, proposed) in enumerate(unknown):
+            self.fields[f"value_{number}"] = forms.MultipleChoiceField(
+                label=_("« %(value)s » (%(field)s, %(count)s)")
+                % {
+                    "value": value,
+                    "field": _(IMPORT_FIELDS[field]),
+                    "count": ngettext("%(n)s ligne", "%(n)s lignes", count) % {"n": count},
+                },
+                choices=choices[field],
+                widget=forms.CheckboxSelectMultiple,
+                required=False,
+                initial=proposed,
+                help_text=_("Aucune case cochée : la valeur est ignorée (sans bloquer la ligne)."),
+            )
+
+    def mappings(self) -> dict[str, dict[str, list[str]]]:
+        result: dict[str, dict[str, list[str]]] = {}
+        for number, (field, value, _count, _proposed) in enumerate(self.unknown):
+            result.setdefault(field, {})[value] = list(self.cleaned_data.get(f"value_{number}") or [])
+        return result

@@ -1,0 +1,231 @@
+"""Reusable form fields for places: a commune autocomplete and a point picked on a map.
+
+    commune = CommuneField(label=_("Commune"))       # cleaned: a Commune
+    point = PointField(label=_("Position du lieu"))  # cleaned: Point(lon, lat, origin) or None
+
+Both work without JavaScript: the commune is a text field resolved on the server (name, postcode or INSEE
+code, `tierslieux.geo.resolution`), the point two text fields (decimal point or comma, degrees-minutes-
+seconds, `tierslieux.geo.coordinates`). With JavaScript the commune field becomes an accessible combobox
+(`geo/tl-commune.js`) and the point gets a map with a marker to click, drag or move with the arrow keys
+(`geo/tl-point-picker.js`, on the outlines layer when there are no tiles). Pages render `{{ form.media }}`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django import forms
+from django.conf import settings
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from .coordinates import CoordinateError, format_decimal, parse_coordinate, resolve_point
+from .models import Commune
+from .resolution import commune_display, commune_resolve
+
+LEAFLET_JS = "js_lib_leaflet/leaflet.js"
+LEAFLET_CSS = "js_lib_leaflet/leaflet.css"
+WIDGETS_CSS = "geo/tl-widgets.css"
+ORIGINS = ("person", "address")  # what a person may say about a point they give
+
+
+class CommuneWidget(forms.TextInput):
+    """A text input for a commune and a hidden input for the INSEE code the combobox chose."""
+
+    template_name = "geo/widgets/commune.html"
+
+    class Media:
+        css = {"all": (WIDGETS_CSS,)}
+        js = ("geo/tl-commune.js",)
+
+    def __init__(self, attrs=None):
+        super().__init__({"autocomplete": "off", "spellcheck": "false", **(attrs or {})})
+
+    def format_value(self, value):
+        if isinstance(value, Commune):
+            return commune_display(value)
+        if isinstance(value, tuple):
+            return value[0]
+        if isinstance(value, str) and len(value) == 5 and value[:2].isdigit():
+            commune = Commune.objects.filter(pk=value).first()
+            return commune_display(commune) if commune else value
+        return super().format_value(value)
+
+    def value_from_datadict(self, data, files, name):
+        return (data.get(name, ""), data.get(f"{name}_insee", ""))
+
+    def value_omitted_from_data(self, data, files, name):
+        return name not in data
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        code = ""
+        if isinstance(value, Commune):
+            code = value.pk
+        elif isinstance(value, tuple):
+            code = value[1]
+        context["widget"] |= {"insee": code, "suggestions_url": reverse("geo:commune_suggestions")}
+        return context
+
+
+class CommuneField(forms.Field):
+    """A commune typed as a person says it ("Pélussin", "42410", "Saint-Denis (93)"); clean() returns the
+    Commune or says, in French, which communes the text could mean."""
+
+    widget = CommuneWidget
+    default_error_messages = {"required": gettext_lazy("Indiquez la commune.")}
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault(
+            "help_text",
+            gettext_lazy("Nom, code postal ou code INSEE, par exemple « Pélussin » ou « 42410 »."),
+        )
+        super().__init__(*args, **kwargs)
+
+    def to_python(self, value):
+        if isinstance(value, Commune) or value in (None, ""):
+            return value or None
+        text, code = value if isinstance(value, tuple) else (str(value), "")
+        text = (text or "").strip()[:150]
+        if not text:
+            return None
+        if code:
+            chosen = Commune.objects.filter(pk=code).first()
+            # The combobox's choice, as long as the text still names it.
+            if chosen is not None and text in {commune_display(chosen), chosen.name, chosen.insee}:
+                return chosen
+        match = commune_resolve(text=text)
+        if match.commune is None:
+            raise forms.ValidationError(match.message, code="commune")
+        return match.commune
+
+    def has_changed(self, initial, data):
+        initial_code = initial.pk if isinstance(initial, Commune) else (initial or "")
+        try:
+            current = self.to_python(data)
+        except forms.ValidationError:
+            return True
+        return (current.pk if current else "") != initial_code
+
+
+@dataclass(frozen=True)
+class Point:
+    lon: float
+    lat: float
+    origin: str = "person"  # LocationOrigin code: "person" (typed or placed) or "address" (geocoded)
+
+
+class PointWidget(forms.MultiWidget):
+    """Latitude and longitude inputs, the origin of the point, and the map picker around them."""
+
+    template_name = "geo/widgets/point.html"
+
+    class Media:
+        css = {"all": (LEAFLET_CSS, WIDGETS_CSS)}
+        js = (LEAFLET_JS, "geo/tl-map.js", "geo/tl-point-picker.js")
+
+    def __init__(self, attrs=None):
+        text = {"inputmode": "decimal", "autocomplete": "off", "spellcheck": "false"}
+        super().__init__(
+            {
+                "lat": forms.TextInput(attrs=text),
+                "lon": forms.TextInput(attrs=text),
+                "origin": forms.HiddenInput(),
+            },
+            attrs,
+        )
+
+    def decompress(self, value):
+        """A Point as [latitude, longitude, origin] texts (a list or tuple is taken as already decompressed)."""
+        if isinstance(value, Point):
+            return [format_decimal(value.lat), format_decimal(value.lon), value.origin]
+        return ["", "", ""]
+
+    def id_for_label(self, id_):
+        return f"{id_}_lat" if id_ else id_
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        subwidgets = context["widget"]["subwidgets"]
+        base = (attrs or {}).get("id") or self.attrs.get("id")
+        for key, subwidget in zip(("lat", "lon", "origin"), subwidgets, strict=True):
+            if base:
+                subwidget["attrs"]["id"] = f"{base}_{key}"  # id_point_lat rather than id_point_0
+            subwidget["attrs"]["class"] = "fr-input" if key != "origin" else ""
+        context["widget"] |= {
+            "lat": subwidgets[0],
+            "lon": subwidgets[1],
+            "origin": subwidgets[2],
+            "tiles_url": settings.MAP_TILES_URL,
+            "tiles_attribution": settings.MAP_TILES_ATTRIBUTION,
+            "outlines_url": " ".join(
+                reverse("geo:outlines", args=[level]) for level in ("regions", "departements")
+            ),
+            "geocode_url": reverse("geo:geocode") if getattr(settings, "GEOCODER_URL", "") else "",
+        }
+        return context
+
+
+class PointField(forms.MultiValueField):
+    """A point in France as (lon, lat, origin); latitude and longitude in decimal degrees (point or comma)
+    or degrees-minutes-seconds. Swapped values are refused with the hint of the right order."""
+
+    widget = PointWidget
+    template_name = "geo/widgets/point_field.html"
+    default_error_messages = {
+        "incomplete": gettext_lazy("Indiquez la latitude et la longitude, ou placez le point sur la carte."),
+        "required": gettext_lazy(
+            "Indiquez la position du lieu : placez le point sur la carte ou saisissez ses coordonnées."
+        ),
+    }
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault(
+            "help_text",
+            gettext_lazy(
+                "Cliquez sur la carte, déplacez le repère (à la souris ou avec les flèches du clavier), ou "
+                "saisissez les coordonnées : 47,8712 ou 47°52'16\"N."
+            ),
+        )
+        fields = (
+            forms.CharField(required=False, max_length=40),
+            forms.CharField(required=False, max_length=40),
+            forms.CharField(required=False, max_length=10),
+        )
+        super().__init__(fields, *args, require_all_fields=False, **kwargs)
+
+    def compress(self, data_list):
+        if not data_list:
+            return None
+        lat, lon, origin = (list(data_list) + ["", "", ""])[:3]
+        if not (lat or "").strip() and not (lon or "").strip():
+            return None
+        if not (lat or "").strip() or not (lon or "").strip():
+            raise forms.ValidationError(self.error_messages["incomplete"], code="incomplete")
+        from tierslieux.places.validation import in_france
+
+        try:
+            lat_c, lon_c = parse_coordinate(lat, "lat"), parse_coordinate(lon, "lon")
+            point = resolve_point(lat_c, lon_c, inside=in_france)
+        except CoordinateError as error:
+            raise forms.ValidationError(str(error), code="coordinates") from None
+        if point.swapped:
+            raise forms.ValidationError(
+                _(
+                    "Latitude et longitude semblent inversées : en France, ce serait latitude %(lat)s, "
+                    "longitude %(lon)s. Vérifiez l’ordre."
+                )
+                % {"lat": format_decimal(point.lat, 5), "lon": format_decimal(point.lon, 5)},
+                code="swapped",
+            )
+        return Point(point.lon, point.lat, origin if origin in ORIGINS else "person")
+
+    def has_changed(self, initial, data):
+        try:
+            current = self.clean(data)
+        except forms.ValidationError:
+            return True
+        before = (round(initial.lon, 6), round(initial.lat, 6)) if isinstance(initial, Point) else None
+        after = (round(current.lon, 6), round(current.lat, 6)) if current else None
+        return before != after
