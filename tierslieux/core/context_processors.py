@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.contrib import admin
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop
@@ -46,4 +47,6 @@ def platform(request):
         "footer_links": _links(FOOTER_LINKS),
         "MAP_TILES_URL": settings.MAP_TILES_URL,
         "MAP_TILES_ATTRIBUTION": settings.MAP_TILES_ATTRIBUTION,
+        # The "Administration" link: administrators with a verified second factor (evaluated when shown).
+        "can_admin": lambda: admin.site.has_permission(request),
     }
