@@ -203,7 +203,7 @@ def verify_second_factor(client, user) -> None:
 
     from tierslieux.accounts.second_factor import requires_second_factor
 
-    if not requires_second_factor(user):
+    if not requires_second_factor(type(user).objects.get(pk=user.pk)):  # a copy: roles are cached on users
         return
     session = client.session
     session[DEVICE_ID_SESSION_KEY] = totp_device(user).persistent_id
@@ -316,7 +316,8 @@ def login(page):
     def do(user, password: str = PASSWORD):
         from tierslieux.accounts.second_factor import requires_second_factor
 
-        device = totp_device(user) if requires_second_factor(user) else None
+        fresh = type(user).objects.get(pk=user.pk)  # a copy: roles are cached on user objects
+        device = totp_device(user) if requires_second_factor(fresh) else None
         page.goto("/comptes/connexion/")
         page.get_by_label("Adresse électronique").fill(user.email)
         page.get_by_label("Mot de passe").fill(password)
