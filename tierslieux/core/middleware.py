@@ -16,7 +16,7 @@ def too_large(request):
         "413.html",
         {
             "message": _(
-                "Votre envoi dépasse la taille autorisée (%(limit)s Mo par fichier) : rien n’a été enregistré."
+                "Votre envoi dépasse %(limit)s Mo : rien n’a été enregistré (%(limit)s Mo au plus par fichier)."
             )
             % {"limit": limit}
         },
