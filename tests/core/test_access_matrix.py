@@ -203,7 +203,6 @@ def test_every_route_with_an_id_has_its_row():
 def world(db, django_capture_on_commit_callbacks):
     from tests.calls.reviewkit import scored, user_with
     from tierslieux.accounts.roles import Role
-    from tierslieux.calls import services as call_services
     from tierslieux.calls.models import Attachment, Message
     from tierslieux.selection import selectors as selection_selectors
     from tierslieux.selection import services as selection_services
