@@ -71,16 +71,24 @@ def totp_confirm(*, request, device: TOTPDevice, code: str) -> list[str] | None:
     return recovery_codes_renew(user=request.user)
 
 
+def throttled(user) -> bool:
+    """True while django-otp makes this person wait after wrong codes (the delay doubles at each failure)."""
+    devices = [*TOTPDevice.objects.filter(user=user), *StaticDevice.objects.filter(user=user)]
+    return any(not device.verify_is_allowed()[0] for device in devices)
+
+
 def second_factor_verify(*, request, code: str) -> bool:
     """Login step: a code of the app or an unused recovery code verifies the session (django-otp throttles
     repeated failures and refuses a TOTP code already used)."""
     code = "".join(code.split())
     if not code:
         return False
-    devices = [
-        *TOTPDevice.objects.filter(user=request.user, confirmed=True),
-        *StaticDevice.objects.filter(user=request.user, confirmed=True),
-    ]
+    # Six digits: the app (TOTP); anything else: a recovery code. A code is tried on one kind of device only,
+    # so a recovery code never counts as a wrong app code (and the reverse).
+    if len(code) == 6 and code.isdigit():
+        devices = list(TOTPDevice.objects.filter(user=request.user, confirmed=True))
+    else:
+        devices = list(StaticDevice.objects.filter(user=request.user, confirmed=True))
     with transaction.atomic():
         for device in devices:
             if device.verify_is_allowed()[0] and device.verify_token(code):

@@ -226,6 +226,9 @@ def _second_factor_guard(request):
     return None
 
 
+WAIT_MESSAGE = gettext_lazy("Trop de codes incorrects : attendez quelques secondes avant de réessayer.")
+
+
 @require_http_methods(["GET", "POST"])
 def otp_verify(request):
     """Programme staff and administrators signed in with their password: the second step of the login (a code
@@ -237,9 +240,14 @@ def otp_verify(request):
         return redirect(f"{reverse('accounts:otp_setup')}?{urlencode({'next': _next_url(request)})}")
     form = SecondFactorForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if second_factor.second_factor_verify(request=request, code=form.cleaned_data["code"]):
+        if second_factor.throttled(request.user):
+            form.add_error("code", WAIT_MESSAGE)
+        elif second_factor.second_factor_verify(request=request, code=form.cleaned_data["code"]):
             return redirect(_next_url(request))
-        form.add_error("code", _("Code incorrect ou déjà utilisé. Saisissez le code affiché en ce moment."))
+        else:
+            form.add_error(
+                "code", _("Code incorrect ou déjà utilisé. Saisissez le code affiché en ce moment.")
+            )
     return render(
         request,
         "accounts/otp_verify.html",
@@ -259,7 +267,9 @@ def otp_setup(request):
         return redirect(f"{reverse('accounts:otp_verify')}?{urlencode({'next': _next_url(request)})}")
     device = second_factor.pending_totp(request.user)
     form = SecondFactorForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and form.is_valid() and second_factor.throttled(request.user):
+        form.add_error("code", WAIT_MESSAGE)
+    elif request.method == "POST" and form.is_valid():
         codes = second_factor.totp_confirm(request=request, device=device, code=form.cleaned_data["code"])
         if codes is not None:
             return render(
