@@ -177,3 +177,20 @@ def test_a_file_over_the_limit_is_stopped_while_it_streams(draft, applicant, set
     assert response.status_code == 413
     assert "Envoi trop volumineux" in response.content.decode()
     assert not draft.attachments.exists()
+
+
+def test_a_file_over_the_limit_is_stopped_while_the_csrf_check_reads_it(draft, applicant, settings):
+    """In a browser the CSRF middleware reads the POST data before the view: the stop still answers 413."""
+    settings.UPLOAD_MAX_FILE_SIZE = 64 * 1024
+    settings.UPLOAD_MAX_REQUEST_SIZE = 10 * 1024 * 1024
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(applicant)
+    page = client.get(reverse("calls:application_step", args=[draft.pk, 4]))
+    token = page.cookies["csrftoken"].value
+    big = SimpleUploadedFile("gros.pdf", PDF + b"%" + b"0" * (128 * 1024))
+    response = client.post(
+        reverse("calls:attachment_upload", args=[draft.pk]),
+        {"csrfmiddlewaretoken": token, "title": "Gros", "file": big},
+    )
+    assert response.status_code == 413 and "Envoi trop volumineux" in response.content.decode()
+    assert not draft.attachments.exists()

@@ -2,16 +2,20 @@
 
 `SizeLimitUploadHandler` (first of FILE_UPLOAD_HANDLERS) stops the upload as soon as the declared body is over
 UPLOAD_MAX_REQUEST_SIZE or one file is over UPLOAD_MAX_FILE_SIZE; `UploadTooLarge` is turned into the French
-413 page by `tierslieux.core.middleware.RequestSizeLimitMiddleware`."""
+413 page by `tierslieux.core.middleware.RequestSizeLimitMiddleware` (raised in a view) or by
+`tierslieux.core.views.error_400` (raised while the CSRF middleware reads the POST data)."""
 
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.core.files.uploadhandler import FileUploadHandler
 
 
-class UploadTooLarge(Exception):
-    """A request body or an uploaded file exceeds the configured limit."""
+class UploadTooLarge(RequestDataTooBig):
+    """A request body or an uploaded file exceeds the configured limit. A RequestDataTooBig, so Django marks
+    the POST data unreadable and, when it is raised outside a view (the CSRF check reads POST data), answers
+    through handler400, which turns it into the 413 page (tierslieux.core.views.error_400)."""
 
 
 class SizeLimitUploadHandler(FileUploadHandler):

@@ -57,6 +57,11 @@ def open_data(request):
 
 
 def error_400(request, exception=None):
+    from .middleware import too_large
+    from .uploads import UploadTooLarge
+
+    if isinstance(exception, UploadTooLarge):  # stopped while the CSRF check read the upload
+        return too_large(request)
     return render(request, "400.html", status=400)
 
 
