@@ -148,7 +148,7 @@ def test_planted_scripts_never_run_for_anyone(page, login, planted):
     popup = page.locator("#atlas-map .leaflet-popup-content")
     popup.wait_for()
     page.wait_for_function(
-        "document.querySelector('#atlas-map .leaflet-popup-content').textContent.includes('onerror=')"
+        "() => document.querySelector('#atlas-map .leaflet-popup-content').textContent.includes('onerror=')"
     )
     visit.assert_clean("the atlas map popup")
 
