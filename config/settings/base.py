@@ -220,7 +220,12 @@ CACHES = {
     "default": (
         {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
         if CACHE_URL.startswith(("redis://", "rediss://", "unix://"))
-        else {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "tierslieux_cache"}
+        else {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "tierslieux_cache",
+            # Culling at Django's default 300 entries would let a flood of addresses evict rate-limit counters.
+            "OPTIONS": {"MAX_ENTRIES": 200_000},
+        }
     )
 }
 
