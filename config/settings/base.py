@@ -235,7 +235,7 @@ AXES_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "8"))
 AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("LOGIN_LOCKOUT_MINUTES", "15")))
 AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
 AXES_RESET_ON_SUCCESS = True
-AXES_CLIENT_IP_CALLABLE = "tierslieux.core.clientip.client_ip"
+AXES_CLIENT_IP_CALLABLE = "tierslieux.core.clientip.axes_client_ip"
 AXES_USERNAME_CALLABLE = "tierslieux.accounts.throttling.axes_username"
 AXES_LOCKOUT_CALLABLE = "tierslieux.accounts.throttling.lockout_response"
 AXES_SENSITIVE_PARAMETERS = ["password", "password1", "password2", "new_password1", "new_password2", "token"]
