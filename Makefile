@@ -19,6 +19,7 @@ install: $(VENV)/.installed
 # Reference geography, real third places and (dev settings only) demo accounts; every step is idempotent.
 data: install
 	$(PY) manage.py migrate --noinput
+	$(PY) manage.py createcachetable
 	$(PY) manage.py load_geo
 	$(PY) manage.py load_places
 	$(PY) manage.py compute_coverage

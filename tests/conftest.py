@@ -192,9 +192,44 @@ def client_for(client) -> Callable:
             return Client()
         new_client = Client()
         new_client.force_login(user)
+        verify_second_factor(new_client, user)
         return new_client
 
     return make
+
+
+def totp_device(user):
+    """The confirmed TOTP device of `user` (created if none), ready to accept the current code again."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="test", confirmed=True)
+    TOTPDevice.objects.filter(pk=device.pk).update(last_t=-1, throttling_failure_count=0)
+    device.refresh_from_db()
+    return device
+
+
+def totp_code(device) -> str:
+    """The code an authentication app shows now for `device` (RFC 6238, computed here)."""
+    from django_otp.oath import TOTP
+
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    return f"{totp.token():0{device.digits}d}"
+
+
+def verify_second_factor(client, user) -> None:
+    """Programme staff and administrators: mark the test client's session as second-factor verified (as the
+    login step does), so tests of their pages start signed in for real."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+
+    from tierslieux.accounts.second_factor import requires_second_factor
+
+    if not requires_second_factor(type(user).objects.get(pk=user.pk)):  # a copy: roles are cached on users
+        return
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = totp_device(user).persistent_id
+    session.save()
 
 
 # --- Browser ------------------------------------------------------------------------------------------------
@@ -224,6 +259,10 @@ def browser():
 
 @pytest.fixture
 def page(browser, live_server):
+    from django.core.cache import cache
+
+    # Rate-limit counters live in the shared (database) cache, which the flush between browser tests keeps.
+    cache.clear()
     context = browser.new_context(base_url=live_server.url, locale="fr-FR", timezone_id="Europe/Paris")
     context.set_default_timeout(10_000)
     # Nothing may leave the machine: any request that is not for the live server fails the test.
@@ -259,6 +298,10 @@ NAVIGATION_ERRORS = (
 )
 
 
+def _axe_source() -> str:
+    return AXE_JS.read_text(encoding="utf-8")
+
+
 def assert_accessible(page, *, exclude: tuple[str, ...] = ()) -> None:
     """Run axe-core (WCAG 2.x A and AA rules) on the current page and fail on any violation."""
     if not AXE_JS.exists():
@@ -267,7 +310,10 @@ def assert_accessible(page, *, exclude: tuple[str, ...] = ()) -> None:
         # A click may have started a navigation: check the page it leads to, once it is loaded.
         page.wait_for_load_state("load")
         try:
-            page.add_script_tag(path=str(AXE_JS))
+            # Evaluated through the DevTools protocol, which the page's Content-Security-Policy does not block
+            # (add_script_tag would insert an inline script the policy refuses).
+            if not page.evaluate("() => typeof window.axe !== 'undefined'"):
+                page.evaluate(_axe_source() + "\n;true")
             result = page.evaluate(
                 """async (exclude) => await axe.run({include: [document], exclude: exclude.map(s => [s])},
                      {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})""",
@@ -290,10 +336,18 @@ def login(page):
     """`login(user)` signs `user` in through the login form."""
 
     def do(user, password: str = PASSWORD):
+        from tierslieux.accounts.second_factor import requires_second_factor
+
+        fresh = type(user).objects.get(pk=user.pk)  # a copy: roles are cached on user objects
+        device = totp_device(user) if requires_second_factor(fresh) else None
         page.goto("/comptes/connexion/")
         page.get_by_label("Adresse électronique").fill(user.email)
         page.get_by_label("Mot de passe").fill(password)
         page.get_by_role("button", name="Se connecter").click()
+        if device is not None:  # programme staff and administrators: the second step, a TOTP code
+            page.wait_for_url("**/comptes/double-authentification/**")
+            page.get_by_label("Code de vérification").fill(totp_code(device))
+            page.get_by_role("button", name="Vérifier").click()
         page.wait_for_url("**/comptes/profil/")
 
     return do

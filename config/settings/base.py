@@ -4,9 +4,12 @@ environment; docs/environment.md lists them all."""
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -44,6 +47,11 @@ INSTALLED_APPS = [
     "ninja",
     "django_tasks",
     "django_tasks_db",
+    "csp",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "tierslieux.core",
     "tierslieux.accounts",
     "tierslieux.geo",
@@ -59,16 +67,22 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
+    "tierslieux.core.middleware.RequestSizeLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "tierslieux.accounts.middleware.StaffSecurityMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "tierslieux.core.middleware.ServiceErrorMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -113,7 +127,7 @@ LOGIN_REDIRECT_URL = "accounts:profile"
 LOGOUT_REDIRECT_URL = "core:home"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -183,7 +197,8 @@ GEO_CLASSIFICATION: dict = {}
 DEMO_ACCOUNTS = False
 
 SESSION_COOKIE_HTTPONLY = True
-CSRF_COOKIE_HTTPONLY = False
+# Scripts never read the CSRF cookie: htmx sends the token from <meta name="csrf-token"> (core/platform.js).
+CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
@@ -193,7 +208,7 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"django.server": {"level": "WARNING"}},
+    "loggers": {"django.server": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
 }
 DSFR_MARK_OPTIONAL_FIELDS = True
 
@@ -217,3 +232,107 @@ NETWORK_ICS_ALLOW_PRIVATE = False
 # limited): at most PROJECT_PLACES_MAX_PENDING waiting at once, PROJECT_PLACES_MAX_PER_ACCOUNT in all.
 PROJECT_PLACES_MAX_PENDING = int(os.environ.get("PROJECT_PLACES_MAX_PENDING", "2"))
 PROJECT_PLACES_MAX_PER_ACCOUNT = int(os.environ.get("PROJECT_PLACES_MAX_PER_ACCOUNT", "5"))
+# --- Security (docs/security.md) ----------------------------------------------------------------------------
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+
+# Client IP: REMOTE_ADDR unless a trusted reverse proxy sets a header (e.g. HTTP_X_FORWARDED_FOR);
+# TRUSTED_PROXY_COUNT proxies append to it, so the client is that many entries from the right.
+TRUSTED_PROXY_HEADER = os.environ.get("TRUSTED_PROXY_HEADER", "")
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "1"))
+
+# One cache shared by every process (rate limits, lockout-related counters, cached reads): the database by
+# default (`manage.py createcachetable`), Redis with CACHE_URL=redis://… (needs the `redis` package).
+CACHE_URL = os.environ.get("CACHE_URL", "")
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
+        if CACHE_URL.startswith(("redis://", "rediss://", "unix://"))
+        else {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "tierslieux_cache",
+            # Culling at Django's default 300 entries would let a flood of addresses evict rate-limit counters.
+            "OPTIONS": {"MAX_ENTRIES": 200_000},
+        }
+    )
+}
+
+# Login throttling (django-axes, failures stored in the database): an account or a client IP is locked out
+# after AXES_FAILURE_LIMIT failures for AXES_COOLOFF_TIME; administrators unlock in the admin (Axes).
+AXES_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "8"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("LOGIN_LOCKOUT_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "tierslieux.core.clientip.axes_client_ip"
+AXES_USERNAME_CALLABLE = "tierslieux.accounts.throttling.axes_username"
+AXES_LOCKOUT_CALLABLE = "tierslieux.accounts.throttling.lockout_response"
+AXES_SENSITIVE_PARAMETERS = ["password", "password1", "password2", "new_password1", "new_password2", "token"]
+
+# Sign-up and password reset: at most this many requests per hour per client IP and per address.
+SIGNUP_RATE_PER_HOUR = int(os.environ.get("SIGNUP_RATE_PER_HOUR", "5"))
+PASSWORD_RESET_RATE_PER_HOUR = int(os.environ.get("PASSWORD_RESET_RATE_PER_HOUR", "5"))
+
+# Second factor (django-otp, TOTP + recovery codes) for programme staff and administrators; their sessions
+# end after STAFF_SESSION_IDLE_SECONDS without a request.
+OTP_TOTP_ISSUER = "Tiers-Lieux"
+STAFF_SESSION_IDLE_SECONDS = int(os.environ.get("STAFF_SESSION_IDLE_SECONDS", str(2 * 3600)))
+
+# Uploads: a request body over UPLOAD_MAX_REQUEST_SIZE is refused (413) before it is read; a file over
+# UPLOAD_MAX_FILE_SIZE is refused while it streams in. CLAMAV_SOCKET (a clamd Unix socket path or host:port)
+# adds an antivirus scan of every private upload.
+UPLOAD_MAX_FILE_SIZE = int(os.environ.get("UPLOAD_MAX_FILE_SIZE", str(10 * 1024 * 1024)))
+UPLOAD_MAX_REQUEST_SIZE = int(
+    os.environ.get("UPLOAD_MAX_REQUEST_SIZE", str(UPLOAD_MAX_FILE_SIZE + 512 * 1024))
+)
+FILE_UPLOAD_HANDLERS = [
+    "tierslieux.core.uploads.SizeLimitUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+CLAMAV_SOCKET = os.environ.get("CLAMAV_SOCKET", "")
+CLAMAV_TIMEOUT = int(os.environ.get("CLAMAV_TIMEOUT", "30"))
+
+
+def _tiles_source(url: str) -> list[str]:
+    """The CSP source of the map tiles: scheme and host of MAP_TILES_URL ({s} subdomains as a wildcard)."""
+    parts = urlsplit(url.replace("{s}.", "x."))
+    if not parts.scheme or not parts.netloc:
+        return []
+    host = parts.netloc.replace("x.", "*.", 1) if "{s}." in url else parts.netloc
+    return [f"{parts.scheme}://{host}"]
+
+
+# Content-Security-Policy (django-csp): scripts and styles only from the platform, inline ones only with
+# the page's nonce; no framing unless a view allows it (tierslieux.core.security.embeddable).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, NONCE],
+        "img-src": [SELF, "data:", *_tiles_source(MAP_TILES_URL)],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+        "report-uri": "/securite/csp/",  # tierslieux.core.views.csp_report
+    }
+}
+# X-Frame-Options stays DENY (older browsers); an embeddable view is exempted from it.
+PERMISSIONS_POLICY = {
+    "accelerometer": [],
+    "autoplay": [],
+    "camera": [],
+    "display-capture": [],
+    "fullscreen": ["self"],
+    "geolocation": ["self"],
+    "gyroscope": [],
+    "magnetometer": [],
+    "microphone": [],
+    "midi": [],
+    "payment": [],
+    "usb": [],
+}

@@ -10,13 +10,15 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from tests.factories.calls import ApplicationFactory, QuestionFactory
+from tests.factories.files import jpeg_bytes, pdf_bytes, png_bytes
 from tierslieux.calls import services
 from tierslieux.calls.models import Application, ApplicationVersion, Status, Transition
 from tierslieux.calls.workflow import TransitionError
 
 pytestmark = pytest.mark.django_db
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+PDF = pdf_bytes()
 
 
 def odt_bytes() -> bytes:
@@ -234,8 +236,8 @@ def test_qpv_confirmation_by_the_team_only(draft, applicant, programme_staff):
             docx_bytes(),
             "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
         ),
-        ("plan.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 32, "image/png"),
-        ("photo.jpg", b"\xff\xd8\xff\xe0" + b"\x00" * 32, "image/jpeg"),
+        ("plan.png", png_bytes(), "image/png"),
+        ("photo.jpg", jpeg_bytes(), "image/jpeg"),
     ],
 )
 def test_accepted_files_are_stored_privately_with_random_names(
@@ -258,6 +260,11 @@ def test_accepted_files_are_stored_privately_with_random_names(
         ("projet.docx", b"PK\x03\x04not really a zip"),
         ("notes.odt", b"\x7fELF\x02\x01\x01"),
         ("texte.pdf", b"Bonjour"),
+        ("page.pdf", b"%PDF-1.4\n<html><body><script>alert(document.domain)</script></body></html>\n%%EOF\n"),
+        ("polyglotte.pdf", PDF.replace(b"%PDF-1.3\n", b"%PDF-1.3\n<html><script>alert(1)</script>\n", 1)),
+        ("tronque.pdf", PDF[: len(PDF) // 3]),
+        ("plan.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 64),
+        ("photo.jpg", jpeg_bytes()[:40]),
     ],
 )
 def test_renamed_executables_and_fakes_are_refused(draft, applicant, name, content):

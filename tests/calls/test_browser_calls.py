@@ -10,6 +10,7 @@ from django.db import OperationalError
 from tests.calls.conftest import BALANCED_BUDGET
 from tests.calls.test_apply_services import PDF
 from tests.conftest import assert_accessible, submit_status
+from tests.factories.files import png_bytes
 from tierslieux.calls.models import Application, Call, Status
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -223,7 +224,7 @@ def test_corrections_round_trip_and_messages(
     assert other.locator("#status").text_content() == "Déposé"
 
     note = tmp_path / "annexe.png"
-    note.write_bytes(b"\x89PNG\r\n\x1a\n" + b"\x00" * 64)
+    note.write_bytes(png_bytes())
     other.get_by_role("link", name="Messages").click()
     other.get_by_label("Votre message").fill("Voici la gouvernance détaillée.")
     other.get_by_label("Pièce jointe (PDF, ODT, DOCX, PNG ou JPEG ; 10 Mo au plus)").set_input_files(

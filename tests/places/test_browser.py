@@ -29,13 +29,13 @@ def test_atlas_filters_update_list_and_url_and_back_button_works(page, places):
     assert_accessible(page)
     tick(page, "Fablab")
     page.wait_for_url("**/lieux/?type=fablab")
-    page.wait_for_function("document.querySelectorAll('#atlas-list > li').length === 1")
+    page.wait_for_function("() => document.querySelectorAll('#atlas-list > li').length === 1")
     assert page.locator("#atlas-list").inner_text().startswith("La Forge Numérique")
     page.go_back()
-    page.wait_for_function("document.querySelectorAll('#atlas-list > li').length === 3")
+    page.wait_for_function("() => document.querySelectorAll('#atlas-list > li').length === 3")
     assert not page.get_by_label(re.compile(r"^\s*Fablab \(\d+\)\s*$")).is_checked()
     page.go_forward()
-    page.wait_for_function("document.querySelectorAll('#atlas-list > li').length === 1")
+    page.wait_for_function("() => document.querySelectorAll('#atlas-list > li').length === 1")
     assert page.get_by_label(re.compile(r"^\s*Fablab \(\d+\)\s*$")).is_checked()
 
 
@@ -43,7 +43,7 @@ def test_atlas_search_and_around_a_commune(page, places):
     page.goto("/lieux/?around=Brest")
     assert page.locator(".tl-distance").first.inner_text() == "0,3 km"
     page.get_by_label("Rechercher un lieu ou une ville").fill("garaje")
-    page.wait_for_function("document.querySelectorAll('#atlas-list > li').length === 1")
+    page.wait_for_function("() => document.querySelectorAll('#atlas-list > li').length === 1")
     assert "q=garaje" in page.url and "Garage solidaire" in page.locator("#atlas-list").inner_text()
     assert_accessible(page)
 
@@ -54,7 +54,7 @@ def test_cluster_click_zooms_in(page, places):
     before = map_zoom(page)
     cluster = page.locator(".tl-cluster", has_text="2")
     cluster.click()
-    page.wait_for_function(f"document.getElementById('atlas-map').tlMap.getZoom() > {before}")
+    page.wait_for_function(f"() => document.getElementById('atlas-map').tlMap.getZoom() > {before}")
     assert map_zoom(page) > before
 
 

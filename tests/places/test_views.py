@@ -75,7 +75,9 @@ def test_place_page_is_public_escapes_html_and_hides_private_data(client, places
     content = response.content.decode()
     assert "<script>alert" not in content and "&lt;script&gt;alert" in content
     assert "Jeanne" not in content and "jeanne.secret" not in content
-    ld = json.loads(content.split('<script type="application/ld+json">')[1].split("</script>")[0])
+    ld = json.loads(
+        content.split('<script type="application/ld+json"')[1].split(">", 1)[1].split("</script>")[0]
+    )
     assert ld["@type"] == "Place" and ld["geo"]["latitude"] == 48.39
     assert "Coworking Croix-Rousse" in content  # nearest places
     assert "Historique des modifications" not in content

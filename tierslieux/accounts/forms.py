@@ -44,7 +44,7 @@ class SignUpForm(_NameFields):
     password1 = forms.CharField(
         label=gettext_lazy("Mot de passe"),
         strip=False,
-        help_text=gettext_lazy("Au moins 10 caractères, pas uniquement des chiffres."),
+        help_text=gettext_lazy("Au moins 12 caractères, pas uniquement des chiffres."),
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
     password2 = forms.CharField(
@@ -54,14 +54,8 @@ class SignUpForm(_NameFields):
     )
 
     def clean_email(self) -> str:
-        email = self.cleaned_data["email"].strip().lower()
-        if User.objects.filter(email__iexact=email).exists():
-            raise forms.ValidationError(
-                _(
-                    "Un compte existe déjà avec cette adresse. Connectez-vous ou réinitialisez votre mot de passe."
-                )
-            )
-        return email
+        # Whether the address already has an account is never told here (services.user_sign_up).
+        return self.cleaned_data["email"].strip().lower()
 
     def clean(self):
         cleaned = super().clean()
@@ -128,3 +122,18 @@ class ProfileForm(_NameFields):
 
 class PlatformSetPasswordForm(DsfrBaseForm, SetPasswordForm):
     pass
+
+
+class SecondFactorForm(DsfrBaseForm):
+    """A code of the authentication app (6 digits) or a recovery code."""
+
+    code = forms.CharField(
+        label=gettext_lazy("Code de vérification"),
+        max_length=32,
+        help_text=gettext_lazy(
+            "Les 6 chiffres affichés par votre application d’authentification, ou l’un de vos codes de secours."
+        ),
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}
+        ),
+    )

@@ -53,3 +53,24 @@ class User(AbstractUser):
     def display_name(self) -> str:
         """A name safe to show to other people: never the email address."""
         return self.get_full_name() or _("Utilisateur·rice n° %(id)s") % {"id": self.pk}
+
+
+class SignUpRequest(models.Model):
+    """One sign-up of an address not yet confirmed: the password (hashed) and names it typed. Nothing of it
+    reaches the account until the owner of the address opens this request's confirmation link, so signing
+    up someone else's address neither squats it nor sets its password."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="signup_requests")
+    password = models.CharField(_("mot de passe (empreinte)"), max_length=128)
+    first_name = models.CharField(_("prénom"), max_length=150, blank=True, default="")
+    last_name = models.CharField(_("nom"), max_length=150, blank=True, default="")
+    organisation = models.CharField(_("structure"), max_length=200, blank=True, default="")
+    created_at = models.DateTimeField(_("créée le"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("demande d’inscription")
+        verbose_name_plural = _("demandes d’inscription")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"#{self.pk}"

@@ -19,4 +19,7 @@ urlpatterns = [
         name="password_reset_confirm",
     ),
     path("mot-de-passe/termine/", views.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
+    path("double-authentification/", views.otp_verify, name="otp_verify"),
+    path("double-authentification/activation/", views.otp_setup, name="otp_setup"),
+    path("double-authentification/codes-de-secours/", views.otp_recovery_codes, name="otp_recovery_codes"),
 ]

@@ -2,31 +2,32 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
-from django.urls import reverse_lazy
-from django.utils.encoding import force_str
-from django.utils.http import urlsafe_base64_decode
+from django.urls import reverse, reverse_lazy
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
-from . import services
+from tierslieux.core import ratelimit
+
+from . import second_factor, services, throttling
 from .forms import (
     EmailAuthenticationForm,
     PlatformPasswordResetForm,
     PlatformSetPasswordForm,
     ProfileForm,
+    SecondFactorForm,
     SignUpForm,
 )
-from .models import User
 from .roles import ROLE_LABELS, Role
 from .selectors import workspace_links
-from .tokens import email_confirmation_token
 
 
 @require_http_methods(["GET", "POST"])
@@ -37,6 +38,9 @@ def signup(request):
     form = SignUpForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
+        limited = _throttled(request, "signup", settings.SIGNUP_RATE_PER_HOUR, data["email"], form)
+        if limited:
+            return render(request, "accounts/signup.html", _signup_context(form), status=429)
         services.user_sign_up(
             email=data["email"],
             password=data["password1"],
@@ -45,12 +49,26 @@ def signup(request):
             organisation=data["organisation"],
         )
         return redirect("accounts:signup_done")
-    return render(
-        request,
-        "accounts/signup.html",
-        {"form": form, "page_title": _("Créer un compte"), "breadcrumb": [{"label": _("Créer un compte")}]},
-        status=400 if form.errors else 200,
-    )
+    return render(request, "accounts/signup.html", _signup_context(form), status=400 if form.errors else 200)
+
+
+def _signup_context(form) -> dict:
+    return {"form": form, "page_title": _("Créer un compte"), "breadcrumb": [{"label": _("Créer un compte")}]}
+
+
+def _throttled(request, scope: str, limit: int, email: str, form) -> bool:
+    """Count one sign-up or reset request of this client IP and this address; past `limit` an hour, add a
+    French error saying when to retry (the same for every address: nothing tells whether it has an account)."""
+    extra = {"email": email}
+    if ratelimit.rate_limited(request, scope, limit=limit, extra=extra):
+        form.add_error(
+            None,
+            _("Trop de demandes depuis votre connexion ou pour cette adresse. %(wait)s")
+            % {"wait": throttling.wait_message(throttling.rate_window_end())},
+        )
+        return True
+    ratelimit.rate_hit(request, scope, extra=extra)
+    return False
 
 
 def signup_done(request):
@@ -59,16 +77,14 @@ def signup_done(request):
 
 
 def confirm(request, uidb64: str, token: str):
-    """Public: the link of the confirmation email activates the account and signs the person in."""
-    try:
-        user = User.objects.get(pk=force_str(urlsafe_base64_decode(uidb64)))
-    except (User.DoesNotExist, ValueError, TypeError, OverflowError):
-        user = None
-    if user is None or not email_confirmation_token.check_token(user, token):
+    """Public: the link of the confirmation email activates the account (with the password of that sign-up)
+    and signs the person in."""
+    signup_request = services.signup_request_for_link(uidb64, token)
+    if signup_request is None:
         return render(
             request, "accounts/confirm_invalid.html", {"page_title": _("Lien invalide")}, status=400
         )
-    services.user_confirm_email(user=user)
+    user = services.user_confirm_email(signup_request=signup_request)
     login(request, user, backend="django.contrib.auth.backends.ModelBackend")
     messages.success(request, _("Votre adresse est confirmée : bienvenue !"))
     return redirect("accounts:profile")
@@ -99,6 +115,7 @@ def profile(request):
             "form": form,
             "roles": roles,
             "workspace": workspace_links(request.user),
+            "second_factor": second_factor.requires_second_factor(request.user),
             "page_title": _("Mon compte"),
             "breadcrumb": [{"label": _("Mon compte")}],
         },
@@ -122,6 +139,17 @@ class LoginView(BadInput400Mixin, auth_views.LoginView):
     template_name = "accounts/login.html"
     authentication_form = EmailAuthenticationForm
     redirect_authenticated_user = True
+
+    def get_success_url(self):
+        """Programme staff and administrators go on to the second factor (then to where they were going)."""
+        url = super().get_success_url()
+        if second_factor.requires_second_factor(self.request.user):
+            step = (
+                "accounts:otp_verify" if second_factor.has_totp(self.request.user) else "accounts:otp_setup"
+            )
+            return reverse(step) + "?" + urlencode({"next": url})
+        return url
+
     extra_context = {
         "page_title": gettext_lazy("Se connecter"),
         "breadcrumb": [{"label": gettext_lazy("Se connecter")}],
@@ -142,6 +170,13 @@ class PasswordResetView(BadInput400Mixin, auth_views.PasswordResetView):
         "page_title": gettext_lazy("Mot de passe oublié"),
         "breadcrumb": [{"label": gettext_lazy("Mot de passe oublié")}],
     }
+
+    def form_valid(self, form):
+        """Throttled per client IP and per address (429); otherwise the same answer whatever the address."""
+        email = form.cleaned_data["email"]
+        if _throttled(self.request, "password_reset", settings.PASSWORD_RESET_RATE_PER_HOUR, email, form):
+            return self.render_to_response(self.get_context_data(form=form), status=429)
+        return super().form_valid(form)
 
 
 class PasswordResetDoneView(auth_views.PasswordResetDoneView):
@@ -171,3 +206,104 @@ class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
 
     template_name = "accounts/password_reset_complete.html"
     extra_context = {"page_title": gettext_lazy("Mot de passe modifié")}
+
+
+# --- Second factor (programme staff and administrators) -------------------------------------------------------
+def _next_url(request) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return reverse("accounts:profile")
+
+
+def _second_factor_guard(request):
+    if not request.user.is_authenticated:
+        return redirect(f"{reverse('accounts:login')}?{urlencode({'next': request.get_full_path()})}")
+    if not second_factor.requires_second_factor(request.user):
+        return redirect("accounts:profile")
+    return None
+
+
+WAIT_MESSAGE = gettext_lazy("Trop de codes incorrects : attendez quelques secondes avant de réessayer.")
+
+
+@require_http_methods(["GET", "POST"])
+def otp_verify(request):
+    """Programme staff and administrators signed in with their password: the second step of the login (a code
+    of their app or a recovery code). Wrong code: 400 with a French message."""
+    refused = _second_factor_guard(request)
+    if refused:
+        return refused
+    if not second_factor.has_totp(request.user):
+        return redirect(f"{reverse('accounts:otp_setup')}?{urlencode({'next': _next_url(request)})}")
+    form = SecondFactorForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if second_factor.throttled(request.user):
+            form.add_error("code", WAIT_MESSAGE)
+        elif second_factor.second_factor_verify(request=request, code=form.cleaned_data["code"]):
+            return redirect(_next_url(request))
+        else:
+            form.add_error(
+                "code", _("Code incorrect ou déjà utilisé. Saisissez le code affiché en ce moment.")
+            )
+    return render(
+        request,
+        "accounts/otp_verify.html",
+        {"form": form, "next": _next_url(request), "page_title": _("Double authentification")},
+        status=400 if form.errors else 200,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def otp_setup(request):
+    """Programme staff and administrators without an authentication app yet: enrol one (QR code and key),
+    confirm it with a first code, then read the recovery codes once. Wrong code: 400."""
+    refused = _second_factor_guard(request)
+    if refused:
+        return refused
+    if second_factor.has_totp(request.user):
+        return redirect(f"{reverse('accounts:otp_verify')}?{urlencode({'next': _next_url(request)})}")
+    device = second_factor.pending_totp(request.user)
+    form = SecondFactorForm(request.POST or None)
+    if request.method == "POST" and form.is_valid() and second_factor.throttled(request.user):
+        form.add_error("code", WAIT_MESSAGE)
+    elif request.method == "POST" and form.is_valid():
+        codes = second_factor.totp_confirm(request=request, device=device, code=form.cleaned_data["code"])
+        if codes is not None:
+            return render(
+                request,
+                "accounts/otp_recovery_codes.html",
+                {"codes": codes, "next": _next_url(request), "page_title": _("Vos codes de secours")},
+            )
+        form.add_error(
+            "code", _("Code incorrect. Vérifiez l’heure de votre téléphone et saisissez le code affiché.")
+        )
+    return render(
+        request,
+        "accounts/otp_setup.html",
+        {
+            "form": form,
+            "next": _next_url(request),
+            "qr_code": second_factor.qr_data_uri(device),
+            "secret": second_factor.secret_groups(device),
+            "page_title": _("Activer la double authentification"),
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_http_methods(["POST"])
+def otp_recovery_codes(request):
+    """Programme staff and administrators (second factor verified): replace their recovery codes."""
+    refused = _second_factor_guard(request)
+    if refused:
+        return refused
+    codes = second_factor.recovery_codes_renew(user=request.user)
+    return render(
+        request,
+        "accounts/otp_recovery_codes.html",
+        {"codes": codes, "next": reverse("accounts:profile"), "page_title": _("Vos codes de secours")},
+    )

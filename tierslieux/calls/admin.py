@@ -1,4 +1,9 @@
+"""Admin of the calls (administrators only). Call configuration is editable; the call team changes only
+through the staff pages; dossiers, transitions and decisions are read-only (they move through the workflow)."""
+
 from django.contrib import admin
+
+from tierslieux.core.admin_tools import ReadOnlyAdmin
 
 from . import models
 
@@ -22,18 +27,25 @@ class CriterionInline(admin.TabularInline):
 class CallAdmin(admin.ModelAdmin):
     list_display = ["title", "is_published", "created_at"]
     prepopulated_fields = {"slug": ["title"]}
-    filter_horizontal = ["staff"]
+    readonly_fields = ["staff"]
     inlines = [EnvelopeInline, WaveInline, CriterionInline]
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(models.Application)
-class ApplicationAdmin(admin.ModelAdmin):
+class ApplicationAdmin(ReadOnlyAdmin):
     list_display = ["reference", "call", "wave", "status", "submitted_at"]
     list_filter = ["status", "call"]
     search_fields = ["reference", "project_title"]
-    raw_id_fields = ["applicant", "place", "qpv"]
-    readonly_fields = ["revision"]
 
 
-admin.site.register(models.Transition)
-admin.site.register(models.Decision)
+@admin.register(models.Transition)
+class TransitionAdmin(ReadOnlyAdmin):
+    list_display = ["application", "from_status", "to_status", "created_at"]
+
+
+@admin.register(models.Decision)
+class DecisionAdmin(ReadOnlyAdmin):
+    pass

@@ -8,6 +8,7 @@ outdated revision of the dossier (another tab saved first).
 from __future__ import annotations
 
 import hashlib
+import logging
 from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
@@ -26,6 +27,7 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from tierslieux.accounts.roles import Role, has_role, is_programme_staff
 from tierslieux.accounts.services import user_grant_role
+from tierslieux.core import antivirus
 from tierslieux.core.emails import email_send
 
 from . import budget as budget_module
@@ -47,6 +49,8 @@ from .models import (
     Wave,
 )
 from .workflow import TransitionError
+
+logger = logging.getLogger(__name__)
 
 PROJECT_FIELDS = ("project_title", "summary", "project_description", "activities", "partners", "governance")
 SAVABLE_FIELDS = (*PROJECT_FIELDS, "answers", "budget", "qpv", "place", "envelope")
@@ -618,6 +622,24 @@ def _store(*, application: Application, user, upload: UploadedFile, **fields) ->
             )
             % {"name": upload.name}
         )
+    if antivirus.enabled():
+        result = antivirus.scan(upload.file)
+        if result.error:
+            logger.error(
+                "Antivirus scan impossible for an upload of application %s: %s", application.pk, result.error
+            )
+            raise ServiceError(
+                _("« %(name)s » n’a pas pu être vérifié par l’antivirus : réessayez dans un moment.")
+                % {"name": upload.name}
+            )
+        if not result.clean:
+            logger.warning(
+                "Upload refused by the antivirus (%s), application %s", result.signature, application.pk
+            )
+            raise ServiceError(
+                _("« %(name)s » a été refusé par l’antivirus : il n’a pas été enregistré.")
+                % {"name": upload.name}
+            )
     digest = hashlib.sha256()
     for chunk in upload.chunks():
         digest.update(chunk)

@@ -1,6 +1,7 @@
 from collections.abc import Callable
 
 from django.conf import settings
+from django.contrib import admin
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop
@@ -56,4 +57,6 @@ def platform(request):
         "MAP_TILES_URL": settings.MAP_TILES_URL,
         "MAP_TILES_ATTRIBUTION": settings.MAP_TILES_ATTRIBUTION,
         "DEMO_DATA": settings.DEMO_ACCOUNTS,  # dev settings only: the "Données de démonstration" banner
+        # The "Administration" link: administrators with a verified second factor (evaluated when shown).
+        "can_admin": lambda: admin.site.has_permission(request),
     }

@@ -2,36 +2,24 @@
 
 from django.contrib import admin
 
+from tierslieux.core.admin_tools import ReadOnlyAdmin, ReadOnlyInline
+
 from .models import ProposedDecision, Run, RunTransition
 
 
-class RunTransitionInline(admin.TabularInline):
+class RunTransitionInline(ReadOnlyInline, admin.TabularInline):
     model = RunTransition
-    extra = 0
-    can_delete = False
     readonly_fields = ("from_status", "to_status", "actor", "reason", "created_at")
 
 
 @admin.register(Run)
-class RunAdmin(admin.ModelAdmin):
+class RunAdmin(ReadOnlyAdmin):
     list_display = ("pk", "wave", "name", "status", "solver_version", "created_at", "replay_identical")
     list_filter = ("status",)
     search_fields = ("name",)
     inlines = [RunTransitionInline]
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(ProposedDecision)
-class ProposedDecisionAdmin(admin.ModelAdmin):
+class ProposedDecisionAdmin(ReadOnlyAdmin):
     list_display = ("application", "run", "envelope", "proposed_at")
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False

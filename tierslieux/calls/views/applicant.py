@@ -564,10 +564,13 @@ def attachment_upload(request, pk: int):
 
 @login_required
 def attachment_download(request, pk: int, attachment_pk: int):
-    """Whoever may see the dossier (applicant side, the call's staff, programme staff read-only): one of its
-    files, served from private storage. Anyone else, or a file of another dossier: 404."""
-    application, _roles = application_for(request, pk)
+    """Whoever may see the dossier (applicant side, the call's staff, programme staff read-only, its assigned
+    reviewers): one of its files, served from private storage. The files of the applicant ↔ staff messages
+    only to those who may read the messages (not reviewers). Anyone else, or a file of another dossier: 404."""
+    application, roles = application_for(request, pk)
     attachment = get_object_or_404(Attachment, pk=attachment_pk, application=application)
+    if attachment.message_id and not roles:
+        raise Http404
     try:
         handle = attachment.file.open("rb")
     except FileNotFoundError:

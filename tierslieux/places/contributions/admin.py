@@ -14,6 +14,12 @@ class TransitionInline(GenericTabularInline):
     def has_add_permission(self, request, obj=None):
         return False
 
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
 
 class ContributionAdmin(admin.ModelAdmin):
     """Status changes go through the moderation pages (state machine + log): read-only here."""
@@ -26,6 +32,9 @@ class ContributionAdmin(admin.ModelAdmin):
         return False
 
     def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False
 
     def get_readonly_fields(self, request, obj=None):

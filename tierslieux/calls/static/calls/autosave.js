@@ -47,6 +47,17 @@
     }
   }
   form.addEventListener("input", keep);
+  // A failed autosave says so in the status region (text from the form's data attributes, as a text node).
+  function showError(message) {
+    if (!message) { return; }
+    var status = document.getElementById("autosave-status");
+    var p = document.createElement("p");
+    p.className = "fr-error-text";
+    p.textContent = message;
+    status.replaceChildren(p);
+  }
+  form.addEventListener("htmx:sendError", function () { showError(form.dataset.autosaveSendError); });
+  form.addEventListener("htmx:responseError", function () { showError(form.dataset.autosaveResponseError); });
   document.body.addEventListener("htmx:afterRequest", function (evt) {
     var xhr = evt.detail.xhr;
     if (evt.detail.elt === form && evt.detail.successful && xhr && xhr.responseText.indexOf("Enregistré à") >= 0) {

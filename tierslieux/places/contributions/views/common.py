@@ -10,10 +10,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from tierslieux.core import ratelimit
 from tierslieux.places.models import Place
 from tierslieux.places.selectors import place_can_see
 
-from .. import ratelimit
 from ..forms import add_service_error, bot_detected
 
 RATE_LIMIT_MESSAGE = gettext_lazy(

@@ -26,10 +26,22 @@
     return clean;
   }
 
-  function escapeHtml(text) {
-    return String(text).replace(/[&<>"']/g, function (c) {
-      return { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c];
-    });
+  // Place names are typed by visitors: popups and icons are DOM nodes with text, never HTML strings.
+  function link(href, text) {
+    var a = document.createElement("a");
+    a.href = href;
+    a.textContent = text;
+    return a;
+  }
+
+  function clusterIcon(size, colour, count) {
+    var span = document.createElement("span");
+    span.className = "tl-cluster";
+    span.style.width = size + "px";
+    span.style.height = size + "px";
+    span.style.background = colour;
+    span.textContent = String(count);
+    return span;
   }
 
   // After a change of filters, the view fits the places found (then moveend reloads the clusters).
@@ -54,8 +66,7 @@
         var marker = L.marker(latlng, {
           icon: L.divIcon({
             className: "", iconSize: [size, size],
-            html: '<span class="tl-cluster" style="width:' + size + "px;height:" + size + "px;background:" + colour +
-              '">' + p.count + "</span>"
+            html: clusterIcon(size, colour, p.count)
           }),
           title: p.count + " lieux", alt: p.count + " lieux", keyboard: true
         });
@@ -72,7 +83,7 @@
         var dot = L.circleMarker(latlng, {
           radius: 7, color: "#ffffff", weight: 2, fillColor: colour, fillOpacity: 0.95, className: "tl-place-marker"
         });
-        dot.bindPopup('<a href="' + atlasUrl + "?q=" + encodeURIComponent(p.name) + '">' + escapeHtml(p.name) + "</a>");
+        dot.bindPopup(link(atlasUrl + "?q=" + encodeURIComponent(p.name), p.name));
         dot.on("popupopen", function () { fetchDetail(p.id, dot); });
         dot.addTo(layer);
       }
@@ -89,8 +100,11 @@
       .then(function (r) { return r.json(); })
       .then(function (feature) {
         var p = feature.properties;
-        dot.setPopupContent('<a href="' + escapeHtml(p.url) + '">' + escapeHtml(p.nom) + "</a><br>" +
-          escapeHtml(p.commune));
+        var content = document.createElement("span");
+        content.appendChild(link(p.url, p.nom));
+        content.appendChild(document.createElement("br"));
+        content.appendChild(document.createTextNode(p.commune));
+        dot.setPopupContent(content);
       });
   }
 

@@ -26,7 +26,10 @@
           onEachFeature: function (feature, marker) {
             var p = feature.properties;
             var text = p.name + (p.population !== undefined ? " (" + p.population + " hab.)" : "");
-            marker.bindTooltip(text);
+            // Names are typed by applicants: a DOM text node, never a string Leaflet would parse as HTML.
+            var label = document.createElement("span");
+            label.textContent = text;
+            marker.bindTooltip(label);
           }
         }).addTo(map);
         if (layer.getBounds().isValid()) { map.fitBounds(layer.getBounds(), { padding: [16, 16], maxZoom: 11 }); }

@@ -1,0 +1,35 @@
+"""Shared Django-admin pieces. The admin is for administrators only (tierslieux/accounts/admin.py); what
+moves through a workflow (statuses, transition logs, decisions, runs) is never editable there."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """View only: no add, no change, no delete (audit of records written by the services)."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class ReadOnlyInline:
+    """Mixin for inlines of workflow records: shown, never added, changed or deleted."""
+
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,33 @@
+"""Per-route security headers.
+
+Every response gets the Content-Security-Policy of settings.CONTENT_SECURITY_POLICY (django-csp), whose
+`frame-ancestors 'none'` forbids framing, and `X-Frame-Options: DENY`. A view meant to be embedded by partner
+sites (a future widget) is allow-listed explicitly:
+
+    @embeddable("https://www.exemple-partenaire.fr")
+    def widget(request): ...
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+
+from csp.decorators import csp_replace
+from django.views.decorators.clickjacking import xframe_options_exempt
+
+
+def embeddable(*origins: str) -> Callable:
+    """Allow the decorated view to be framed by `origins` (https://… each; 'self' for the platform itself)
+    and by nothing else: CSP frame-ancestors lists them, X-Frame-Options is dropped for this view only."""
+    if not origins:
+        raise ValueError("embeddable() needs at least one origin")
+    for origin in origins:
+        if origin != "'self'" and not origin.startswith("https://"):
+            raise ValueError(f"not an https origin: {origin}")
+
+    def decorator(view: Callable) -> Callable:
+        framed = xframe_options_exempt(csp_replace({"frame-ancestors": list(origins)})(view))
+        return wraps(view)(framed)
+
+    return decorator
