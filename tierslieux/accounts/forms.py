@@ -128,3 +128,26 @@ class ProfileForm(_NameFields):
 
 class PlatformSetPasswordForm(DsfrBaseForm, SetPasswordForm):
     pass
+
+
+class EraseAccountForm(DsfrBaseForm):
+    """Erasing one's account asks for the password and an explicit confirmation."""
+
+    password = forms.CharField(
+        label=gettext_lazy("Mot de passe"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+    confirm = forms.BooleanField(
+        label=gettext_lazy("Je comprends que la suppression de mon compte est définitive."),
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_password(self) -> str:
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise forms.ValidationError(_("Ce mot de passe n’est pas le bon."))
+        return password

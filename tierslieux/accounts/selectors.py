@@ -30,6 +30,8 @@ WORKSPACE = [
     (gettext_noop("Instructeurs et instructrices"), "calls:reviewers", (Role.PROGRAMME_STAFF,)),
     (gettext_noop("File de modération de l’atlas"), "contributions:moderation", (Role.PROGRAMME_STAFF,)),
     (gettext_noop("Importer des tiers-lieux"), "contributions:import", (Role.PROGRAMME_STAFF,)),
+    (gettext_noop("Rédaction des actualités"), "news:manage", (Role.EDITOR, Role.PROGRAMME_STAFF)),
+    (gettext_noop("Modération des commentaires"), "news:moderation", (Role.EDITOR, Role.PROGRAMME_STAFF)),
 ]
 
 
