@@ -8,4 +8,7 @@ class CallsConfig(AppConfig):
 
     def ready(self) -> None:
         # Registers the reviewers' visibility clause (tierslieux.calls.selectors.VISIBILITY_CLAUSES).
+        from . import personal_data
         from .review import selectors  # noqa: F401
+
+        personal_data.register()
