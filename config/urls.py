@@ -16,6 +16,8 @@ urlpatterns = [
     path("lieux/", include("tierslieux.places.urls")),
     path("appels/", include("tierslieux.calls.urls")),
     path("selection/", include("tierslieux.selection.urls")),
+    path("alertes/", include("tierslieux.alerts.urls")),
+    path("actualites/", include("tierslieux.news.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -20,6 +20,7 @@ MAIN_MENU = [
     (gettext_noop("Territoires"), "geo:index"),
     (gettext_noop("Diagnostic territorial"), "diagnostic:france"),
     (gettext_noop("Appels à manifestation d’intérêt"), "calls:index"),
+    (gettext_noop("Actualités"), "news:list"),
 ]
 FOOTER_LINKS = [
     (gettext_noop("Lauréats des Fabriques de territoire"), "calls:laureates"),
