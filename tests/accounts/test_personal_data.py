@@ -131,8 +131,12 @@ def test_erasing_the_account_anonymises_and_pseudonymises(client_for, person):
     assert not kept.place.managers.exists()
 
 
-def test_the_profile_links_the_alerts_and_the_personal_data(client):
+def test_the_profile_lists_the_alerts_and_links_the_personal_data(client):
     user = User.objects.create_user(email="x@example.org", password=PASSWORD)
     client.force_login(user)
     content = client.get("/comptes/profil/").content.decode()
+    assert "Aucune alerte pour l’instant." in content
     assert 'href="/alertes/mes-alertes/"' in content and 'href="/comptes/mes-donnees/"' in content
+    active_subscription(user.email, at=timezone.now(), stream="news.articles", frequency="daily")
+    content = client.get("/comptes/profil/").content.decode()
+    assert "Nouveaux articles — Un résumé par jour" in content

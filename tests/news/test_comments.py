@@ -325,3 +325,23 @@ def test_without_the_opt_in_no_reply_is_notified(
     with django_capture_on_commit_callbacks(execute=True):
         _post(client, article)
     assert Comment.objects.get().reply_subscription is None
+
+
+def test_the_rate_limit_counts_the_client_ip_given_by_the_trusted_proxy(article, settings):
+    settings.TRUSTED_PROXY_HEADER = "HTTP_X_FORWARDED_FOR"
+    for number in range(5):
+        visitor = Client(HTTP_X_FORWARDED_FOR="198.51.100.9, 203.0.113.5")
+        assert _post(visitor, article, email=f"p{number}@example.org").status_code == 302
+    assert (
+        _post(Client(HTTP_X_FORWARDED_FOR="203.0.113.5"), article, email="q@example.org").status_code == 429
+    )
+    # The client cannot escape by writing its own value on the left: the proxy's entry counts.
+    assert (
+        _post(
+            Client(HTTP_X_FORWARDED_FOR="10.1.1.1, 203.0.113.5"), article, email="r@example.org"
+        ).status_code
+        == 429
+    )
+    assert (
+        _post(Client(HTTP_X_FORWARDED_FOR="203.0.113.77"), article, email="s@example.org").status_code == 302
+    )

@@ -117,6 +117,21 @@ def test_editor_pages_by_role(
         assert client_for(user).get(path).status_code == 200, user
 
 
+def test_the_edit_page_and_its_actions_by_role(
+    client_for, plain_user, reviewer, editor, programme_staff, administrator
+):
+    article = ArticleFactory()
+    path = f"/actualites/redaction/{article.pk}/"
+    assert "/comptes/connexion/" in client_for(None).get(path)["Location"]
+    assert "/comptes/connexion/" in client_for(None).post(f"{path}action/", {"action": "archive"})["Location"]
+    for user in (plain_user, reviewer):
+        assert client_for(user).get(path).status_code == 403
+        assert client_for(user).post(path, {"title": "x"}).status_code == 403
+    for user in (editor, programme_staff, administrator):
+        assert client_for(user).get(path).status_code == 200
+    assert client_for(editor).get("/actualites/redaction/999999/").status_code == 404
+
+
 def test_a_draft_is_a_preview_for_editors_and_a_404_for_others(client_for, plain_user, editor):
     draft = ArticleFactory(status=workflow.DRAFT, published_at=None)
     assert client_for(None).get(draft.get_absolute_url()).status_code == 404

@@ -164,7 +164,7 @@ def confirm(request, token: str):
             "pending": list(selectors.pending_subscriptions(recipient, now)),
             "confirmed": confirmed,
             "posted": request.method == "POST",
-            "manage_url": services.manage_url(recipient),
+            "manage_url": reverse("alerts:manage", args=[tokens.manage_token(recipient)]),
             "page_title": _("Confirmer mes alertes"),
             "breadcrumb": _crumbs((_("Confirmation"), None)),
         },

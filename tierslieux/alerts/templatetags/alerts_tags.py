@@ -56,3 +56,11 @@ def alert_box(
         "email": user.email if getattr(user, "is_authenticated", False) else "",
         "consent_text": CONSENT_TEXT,
     }
+
+
+@register.inclusion_tag("alerts/_my_alerts.html")
+def my_alerts(user):
+    """The alerts of a signed-in person, for their profile page."""
+    from ..selectors import live_subscriptions, recipients_of_user
+
+    return {"subscriptions": list(live_subscriptions(recipients_of_user(user))[:20])}

@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -21,6 +22,14 @@ from .public import article_context
 COMMENT_LIMIT = 5  # comments per client IP, session and address in COMMENT_WINDOW
 COMMENT_WINDOW = 600
 REPORT_LIMIT = 10
+
+
+def _crumbs(comment: Comment, label: str) -> list[dict]:
+    return [
+        {"label": _("Actualités"), "url": reverse("news:list")},
+        {"label": comment.article.title, "url": comment.article.get_absolute_url()},
+        {"label": label},
+    ]
 
 
 def _remember(request, comment: Comment) -> None:
@@ -106,11 +115,7 @@ def confirm(request, pk: int, token: str):
             "comment": comment,
             "article": comment.article,
             "page_title": _("Confirmer mon commentaire"),
-            "breadcrumb": [
-                {"label": _("Actualités"), "url": "/actualites/"},
-                {"label": comment.article.title, "url": comment.article.get_absolute_url()},
-                {"label": _("Confirmer mon commentaire")},
-            ],
+            "breadcrumb": _crumbs(comment, _("Confirmer mon commentaire")),
         },
     )
 
@@ -154,11 +159,7 @@ def edit(request, pk: int):
             "form": form,
             "comment": comment,
             "page_title": _("Modifier mon commentaire"),
-            "breadcrumb": [
-                {"label": _("Actualités"), "url": "/actualites/"},
-                {"label": comment.article.title, "url": comment.article.get_absolute_url()},
-                {"label": _("Modifier mon commentaire")},
-            ],
+            "breadcrumb": _crumbs(comment, _("Modifier mon commentaire")),
         },
         status=400 if form.errors else 200,
     )
@@ -196,11 +197,7 @@ def report(request, pk: int):
             "form": form,
             "comment": comment,
             "page_title": _("Signaler un commentaire"),
-            "breadcrumb": [
-                {"label": _("Actualités"), "url": "/actualites/"},
-                {"label": comment.article.title, "url": comment.article.get_absolute_url()},
-                {"label": _("Signaler un commentaire")},
-            ],
+            "breadcrumb": _crumbs(comment, _("Signaler un commentaire")),
         },
         status=400 if form.errors else 200,
     )
