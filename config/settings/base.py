@@ -63,6 +63,8 @@ INSTALLED_APPS = [
     "tierslieux.followup",
     "tierslieux.network",
     "tierslieux.api",
+    "tierslieux.alerts",
+    "tierslieux.news",
 ]
 
 MIDDLEWARE = [
@@ -336,3 +338,10 @@ PERMISSIONS_POLICY = {
     "payment": [],
     "usb": [],
 }
+# Email alerts (tierslieux/alerts, docs/news.md): the mailbox of the `mailto:` of List-Unsubscribe (default
+# desinscription@<domain of DEFAULT_FROM_EMAIL>), how far back a run looks for items committed late, batch size.
+ALERTS_UNSUBSCRIBE_MAILTO = os.environ.get("ALERTS_UNSUBSCRIBE_MAILTO", "")
+ALERTS_LOOKBACK_MINUTES = int(os.environ.get("ALERTS_LOOKBACK_MINUTES", "60"))
+ALERTS_BATCH_SIZE = int(os.environ.get("ALERTS_BATCH_SIZE", "200"))
+# News comments (tierslieux/news): minimum seconds between showing the form and posting it (anti-spam).
+NEWS_COMMENT_MIN_SECONDS = int(os.environ.get("NEWS_COMMENT_MIN_SECONDS", "3"))

@@ -226,7 +226,9 @@ def test_demo_accounts_only_with_dev_settings(settings):
     settings.DEMO_ACCOUNTS = True
     call_command("load_demo")
     call_command("load_demo")  # idempotent
-    assert User.objects.filter(email__endswith="@demo.tiers-lieux.example").count() == 5
+    assert User.objects.filter(email__endswith="@demo.tiers-lieux.example").count() == len(
+        Role
+    )  # one per role
 
 
 @pytest.mark.parametrize(

@@ -137,3 +137,26 @@ class SecondFactorForm(DsfrBaseForm):
             attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}
         ),
     )
+
+
+class EraseAccountForm(DsfrBaseForm):
+    """Erasing one's account asks for the password and an explicit confirmation."""
+
+    password = forms.CharField(
+        label=gettext_lazy("Mot de passe"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+    confirm = forms.BooleanField(
+        label=gettext_lazy("Je comprends que la suppression de mon compte est définitive."),
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_password(self) -> str:
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise forms.ValidationError(_("Ce mot de passe n’est pas le bon."))
+        return password

@@ -35,6 +35,8 @@ class User(AbstractUser):
     organisation = models.CharField(_("structure"), max_length=200, blank=True, default="")
     phone = models.CharField(_("téléphone"), max_length=30, blank=True, default="")
     email_confirmed_at = models.DateTimeField(_("adresse confirmée le"), null=True, blank=True)
+    # Set when the person erased their account (RGPD): the row stays, anonymised, for what the law keeps.
+    erased_at = models.DateTimeField(_("compte supprimé le"), null=True, blank=True, editable=False)
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: list[str] = []

@@ -7,8 +7,8 @@ from django.contrib.auth.models import Group, Permission
 from .roles import Role
 
 # Apps whose data the programme staff manage in the Django admin.
-STAFF_APPS = ("places", "calls", "selection", "network")
-STAFF_VIEW_ONLY_APPS = ("geo", "accounts")
+STAFF_APPS = ("places", "calls", "selection", "network", "news")
+STAFF_VIEW_ONLY_APPS = ("geo", "accounts", "alerts")
 
 
 def sync_role_groups(sender=None, **kwargs) -> None:

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth.base_user import AbstractBaseUser
+from django.utils.translation import gettext_noop
 
 Exporter = Callable[[AbstractBaseUser], Any]
 Eraser = Callable[[AbstractBaseUser], None]
@@ -33,6 +34,10 @@ class Section:
 
 
 SECTIONS: dict[str, Section] = {}
+ACCOUNT_LABEL = gettext_noop("Compte")
+
+ERASED_AUTHOR = gettext_noop("Auteur supprimé")
+"""What is shown instead of the name of a person who erased their account."""
 
 
 def register(name: str, *, label: str, export: Exporter, erase: Eraser | None = None) -> None:
@@ -42,3 +47,13 @@ def register(name: str, *, label: str, export: Exporter, erase: Eraser | None = 
 
 def sections() -> list[Section]:
     return [SECTIONS[name] for name in sorted(SECTIONS)]
+
+
+def export_all(user: AbstractBaseUser) -> dict[str, Any]:
+    """Everything the platform holds about `user`, one entry per registered section (JSON-serialisable)."""
+    from django.utils.translation import gettext
+
+    return {
+        section.name: {"label": gettext(section.label), "data": section.export(user)}
+        for section in sections()
+    }

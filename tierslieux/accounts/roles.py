@@ -13,6 +13,7 @@ class Role(StrEnum):
     REVIEWER = "reviewer"
     PROGRAMME_STAFF = "programme_staff"
     ADMINISTRATOR = "administrator"
+    EDITOR = "editor"
 
     @property
     def label(self) -> str:
@@ -25,6 +26,7 @@ ROLE_LABELS = {
     Role.REVIEWER: gettext_lazy("Instructeur·rice"),
     Role.PROGRAMME_STAFF: gettext_lazy("Équipe du programme"),
     Role.ADMINISTRATOR: gettext_lazy("Administrateur·rice"),
+    Role.EDITOR: gettext_lazy("Rédacteur·rice"),
 }
 
 
@@ -44,3 +46,8 @@ def has_role(user, *roles: Role) -> bool:
 
 def is_programme_staff(user) -> bool:
     return has_role(user, Role.PROGRAMME_STAFF)
+
+
+def is_editor(user) -> bool:
+    """Editors write the news; programme staff (and administrators) may edit it too."""
+    return has_role(user, Role.EDITOR, Role.PROGRAMME_STAFF)

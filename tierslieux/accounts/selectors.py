@@ -32,6 +32,8 @@ WORKSPACE = [
     (gettext_noop("File de modération de l’atlas"), "contributions:moderation", (Role.PROGRAMME_STAFF,)),
     (gettext_noop("Importer des tiers-lieux"), "contributions:import", (Role.PROGRAMME_STAFF,)),
     (gettext_noop("Modération du réseau"), "network:moderation", (Role.PROGRAMME_STAFF,)),
+    (gettext_noop("Rédaction des actualités"), "news:manage", (Role.EDITOR, Role.PROGRAMME_STAFF)),
+    (gettext_noop("Modération des commentaires"), "news:moderation", (Role.EDITOR, Role.PROGRAMME_STAFF)),
 ]
 
 

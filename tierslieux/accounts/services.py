@@ -155,3 +155,48 @@ def user_grant_role(*, user: User, role: Role) -> None:
 def user_revoke_role(*, user: User, role: Role) -> None:
     user.groups.remove(role_group(role))
     user.__dict__.pop("_role_names", None)
+
+
+# --- Personal data (RGPD) ------------------------------------------------------------------------------------
+def account_export(user: User) -> dict:
+    """The account section of the person's data export."""
+    return {
+        "email": user.email,
+        "first_name": user.first_name,
+        "last_name": user.last_name,
+        "organisation": user.organisation,
+        "phone": user.phone,
+        "date_joined": user.date_joined.isoformat(),
+        "last_login": user.last_login.isoformat() if user.last_login else None,
+        "email_confirmed_at": user.email_confirmed_at.isoformat() if user.email_confirmed_at else None,
+        "roles": sorted(user.groups.values_list("name", flat=True)),
+    }
+
+
+def erased_email(user: User) -> str:
+    """The address an erased account keeps (unique, reserved `.invalid` domain: never deliverable)."""
+    return f"compte-supprime-{user.pk}@supprime.invalid"
+
+
+@transaction.atomic
+def user_erase(*, user: User) -> User:
+    """Erase the person's account (RGPD): every registered section erases or pseudonymises its own data
+    (`personal_data.register(erase=…)`), then the account row is anonymised in place — kept so that what the
+    law keeps (submitted applications for public grants, decisions) still points to a pseudonymous author.
+    The password becomes unusable, which also ends every other session of the account."""
+    from . import personal_data
+
+    original = User.objects.select_for_update().get(pk=user.pk)
+    for section in personal_data.sections():
+        if section.erase is not None:
+            section.erase(original)
+    original.email = erased_email(original)
+    original.first_name = original.last_name = original.organisation = original.phone = ""
+    original.is_active = original.is_staff = original.is_superuser = False
+    original.email_confirmed_at = None
+    original.erased_at = timezone.now()
+    original.set_unusable_password()
+    original.save()
+    original.groups.clear()
+    original.user_permissions.clear()
+    return original

@@ -11,6 +11,9 @@ urlpatterns = [
     path("connexion/", views.LoginView.as_view(), name="login"),
     path("deconnexion/", views.LogoutView.as_view(), name="logout"),
     path("profil/", views.profile, name="profile"),
+    path("mes-donnees/", views.my_data, name="my_data"),
+    path("mes-donnees/export.json", views.my_data_export, name="my_data_export"),
+    path("supprimer/", views.erase, name="erase"),
     path("mot-de-passe/", views.PasswordResetView.as_view(), name="password_reset"),
     path("mot-de-passe/envoye/", views.PasswordResetDoneView.as_view(), name="password_reset_done"),
     path(

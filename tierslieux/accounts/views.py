@@ -4,22 +4,25 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import login
+from django.contrib.auth import login, logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods
 
 from tierslieux.core import ratelimit
 
-from . import second_factor, services, throttling
+from . import personal_data, second_factor, services, throttling
 from .forms import (
     EmailAuthenticationForm,
+    EraseAccountForm,
     PlatformPasswordResetForm,
     PlatformSetPasswordForm,
     ProfileForm,
@@ -306,4 +309,62 @@ def otp_recovery_codes(request):
         request,
         "accounts/otp_recovery_codes.html",
         {"codes": codes, "next": reverse("accounts:profile"), "page_title": _("Vos codes de secours")},
+    )
+
+
+@login_required
+@require_GET
+def my_data(request):
+    """Signed-in person only: what the platform holds about them, its download and the account erasure."""
+    return render(
+        request,
+        "accounts/my_data.html",
+        {
+            "sections": [_(section.label) for section in personal_data.sections()],
+            "page_title": _("Mes données personnelles"),
+            "breadcrumb": [
+                {"label": _("Mon compte"), "url": reverse_lazy("accounts:profile")},
+                {"label": _("Mes données personnelles")},
+            ],
+        },
+    )
+
+
+@login_required
+@require_GET
+def my_data_export(request):
+    """Signed-in person only: everything the platform holds about them, as one JSON file (RGPD)."""
+    data = {
+        "generated_at": timezone.now().isoformat(),
+        "platform": request.build_absolute_uri("/"),
+        "sections": personal_data.export_all(request.user),
+    }
+    response = JsonResponse(data, json_dumps_params={"ensure_ascii": False, "indent": 2})
+    response["Content-Disposition"] = 'attachment; filename="mes-donnees-tiers-lieux.json"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def erase(request):
+    """Signed-in person only: erase their own account (password asked again). Wrong password: 400."""
+    form = EraseAccountForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        services.user_erase(user=request.user)
+        logout(request)
+        messages.success(request, _("Votre compte est supprimé. Merci d’avoir utilisé la plateforme."))
+        return redirect("core:home")
+    return render(
+        request,
+        "accounts/erase.html",
+        {
+            "form": form,
+            "page_title": _("Supprimer mon compte"),
+            "breadcrumb": [
+                {"label": _("Mon compte"), "url": reverse_lazy("accounts:profile")},
+                {"label": _("Supprimer mon compte")},
+            ],
+        },
+        status=400 if form.errors else 200,
     )

@@ -10,7 +10,10 @@ class CallsConfig(AppConfig):
         from tierslieux.core.context_processors import FOOTER_NOTES
 
         # Importing it registers the reviewers' visibility clause (tierslieux.calls.selectors.VISIBILITY_CLAUSES).
+        from . import personal_data
         from .review import selectors
 
         # The footer's laureates count: the published laureates and the historical Fabriques, said apart.
         FOOTER_NOTES["calls:laureates"] = selectors.laureates_footer_note
+
+        personal_data.register()

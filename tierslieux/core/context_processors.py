@@ -25,6 +25,7 @@ MAIN_MENU = [
     (gettext_noop("Appels à manifestation d’intérêt"), "calls:index"),
     (gettext_noop("Réseau"), "network:index"),
     (gettext_noop("Événements"), "events:list"),
+    (gettext_noop("Actualités"), "news:list"),
 ]
 FOOTER_LINKS = [
     (gettext_noop("Lauréats des Fabriques de territoire"), "calls:laureates"),

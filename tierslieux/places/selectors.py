@@ -228,6 +228,16 @@ def places_with_territory() -> QuerySet[Place]:
     ).defer("commune__outline", "commune__department__outline", "commune__region__outline")
 
 
+def places_created_between(since: dt.datetime, until: dt.datetime) -> QuerySet[Place]:
+    """Places added to the atlas in `since < t <= until`, not closed (the alerts' new places)."""
+    return (
+        places_with_territory()
+        .filter(created_at__gt=since, created_at__lte=until)
+        .exclude(status=PlaceStatus.CLOSED)
+        .order_by("created_at", "id")
+    )
+
+
 # --- Atlas queries --------------------------------------------------------------------------------------
 @dataclass
 class AtlasResult:

@@ -15,6 +15,7 @@ DEMO_ACCOUNTS = [
     (Role.REVIEWER, "instructeur@demo.tiers-lieux.example", "Inès", "Instructrice"),
     (Role.PROGRAMME_STAFF, "equipe@demo.tiers-lieux.example", "Étienne", "Équipe"),
     (Role.ADMINISTRATOR, "admin@demo.tiers-lieux.example", "Adèle", "Admin"),
+    (Role.EDITOR, "redaction@demo.tiers-lieux.example", "Rémi", "Rédacteur"),
 ]
 
 

@@ -1,0 +1,142 @@
+"""RGPD: a person downloads everything the platform holds about them as JSON (every registered section),
+and erases their account — comments then show "Auteur supprimé", subscriptions and consent entries are
+anonymised, submitted applications are kept with the personal fields pseudonymised, drafts are deleted."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from django.core.files.base import ContentFile
+from django.test import Client
+from django.utils import timezone
+
+from tests.alerts.helpers import active_subscription
+from tests.conftest import PASSWORD
+from tests.factories.calls import ApplicationFactory
+from tests.factories.news import ArticleFactory, CommentFactory
+from tierslieux.accounts.models import User
+from tierslieux.accounts.personal_data import sections
+from tierslieux.alerts.models import ConsentEvent, Recipient, Subscription
+from tierslieux.calls.models import Application, Attachment, Status
+from tierslieux.places.contributions.models import ContactMessage, Proposal
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _private_media(settings, tmp_path):
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
+
+
+@pytest.fixture
+def person(plain_user):
+    """A person with something in every section."""
+    article = ArticleFactory(title="Un article")
+    CommentFactory(
+        article=article,
+        user=plain_user,
+        author_name="Léa Martin",
+        author_email=plain_user.email,
+        website="https://lea.example",
+    )
+    CommentFactory(
+        article=article, author_name="Léa", author_email=plain_user.email.upper()
+    )  # sent before signing in
+    active_subscription(plain_user.email, at=timezone.now(), stream="news.articles")
+    submitted = ApplicationFactory(
+        applicant=plain_user, status=Status.SUBMITTED, first_submitted_at=timezone.now()
+    )
+    attachment = Attachment(
+        application=submitted,
+        original_name="Budget Léa Martin.pdf",
+        content_type="application/pdf",
+        size=4,
+        sha256="0" * 64,
+    )
+    attachment.file.save("budget.pdf", ContentFile(b"%PDF"), save=True)
+    ApplicationFactory(applicant=plain_user, status=Status.DRAFT, call=submitted.call, wave=submitted.wave)
+    place = submitted.place
+    Proposal.objects.create(kind="change", place=place, author=plain_user, data={"name": "X"})
+    ContactMessage.objects.create(
+        place=place, author_email=plain_user.email, sender_name="Léa", message="Bonjour"
+    )
+    place.managers.add(plain_user)
+    return plain_user
+
+
+def test_the_export_walks_every_registered_section(client_for, person):
+    response = client_for(person).get("/comptes/mes-donnees/export.json")
+    assert response.status_code == 200 and "attachment" in response["Content-Disposition"]
+    data = json.loads(response.content)["sections"]
+    assert set(data) == {section.name for section in sections()}
+    assert {"account", "alerts", "news", "calls", "contributions", "places"} <= set(data)
+    assert data["account"]["data"]["email"] == person.email
+    [subscription] = data["alerts"]["data"]
+    assert subscription["stream"] == "news.articles" and [e["event"] for e in subscription["consent"]] == [
+        "requested",
+        "confirmed",
+    ]
+    assert subscription["consent"][0]["consent_text"].startswith("J’accepte de recevoir ces alertes")
+    assert len(data["news"]["data"]["comments"]) == 2
+    assert {a["status"] for a in data["calls"]["data"]} == {"submitted", "draft"}
+    assert data["contributions"]["data"]["contact_messages"][0]["message"] == "Bonjour"
+    assert data["places"]["data"][0]["name"]
+
+
+def test_the_data_pages_need_an_account(client_for, person):
+    for path in ("/comptes/mes-donnees/", "/comptes/mes-donnees/export.json", "/comptes/supprimer/"):
+        response = client_for(None).get(path)
+        assert response.status_code == 302 and "/comptes/connexion/" in response["Location"], path
+    page = client_for(person).get("/comptes/mes-donnees/").content.decode()
+    assert "Alertes par courriel et registre des consentements" in page and "Dossiers de candidature" in page
+
+
+def test_erasing_the_account_anonymises_and_pseudonymises(client_for, person):
+    email, pk = person.email, person.pk
+    client = client_for(person)
+    wrong = client.post("/comptes/supprimer/", {"password": "pas-le-bon", "confirm": "on"})
+    assert wrong.status_code == 400 and User.objects.get(pk=pk).erased_at is None
+    response = client.post("/comptes/supprimer/", {"password": PASSWORD, "confirm": "on"})
+    assert response.status_code == 302 and response["Location"] == "/"
+    user = User.objects.get(pk=pk)
+    assert user.erased_at and not user.is_active and not user.has_usable_password()
+    assert user.email == f"compte-supprime-{pk}@supprime.invalid" and user.first_name == user.last_name == ""
+    assert not Client().login(email=email, password=PASSWORD)
+    # Comments stay, shown as "Auteur supprimé", without name, address nor website.
+    page = (
+        Client()
+        .get(ArticleFactory._meta.model.objects.get(title="Un article").get_absolute_url())
+        .content.decode()
+    )
+    assert (
+        page.count('<p class="fr-text--bold fr-mb-0">Auteur supprimé</p>') == 2
+        and "Léa" not in page
+        and "lea.example" not in page
+    )
+    # Subscriptions ended and anonymised; the ledger keeps no address, and records the erasure.
+    assert not Recipient.objects.filter(email=email).exists()
+    assert set(Subscription.objects.values_list("status", flat=True)) == {"unsubscribed"}
+    assert set(ConsentEvent.objects.values_list("email", flat=True)) == {""}
+    assert ConsentEvent.objects.filter(kind="erased").count() == 1
+    # The submitted application is kept (public grants), pseudonymised; the draft is gone.
+    [kept] = Application.objects.all()
+    assert kept.status == Status.SUBMITTED and kept.applicant_id == pk
+    assert kept.attachments.get().original_name.startswith(
+        "piece-"
+    ) and kept.attachments.get().original_name.endswith(".pdf")
+    # Contributions are detached, contact messages deleted, managed places left.
+    assert Proposal.objects.get().author is None
+    assert not ContactMessage.objects.exists()
+    assert not kept.place.managers.exists()
+
+
+def test_the_profile_lists_the_alerts_and_links_the_personal_data(client):
+    user = User.objects.create_user(email="x@example.org", password=PASSWORD)
+    client.force_login(user)
+    content = client.get("/comptes/profil/").content.decode()
+    assert "Aucune alerte pour l’instant." in content
+    assert 'href="/alertes/mes-alertes/"' in content and 'href="/comptes/mes-donnees/"' in content
+    active_subscription(user.email, at=timezone.now(), stream="news.articles", frequency="daily")
+    content = client.get("/comptes/profil/").content.decode()
+    assert "Nouveaux articles — Un résumé par jour" in content

@@ -1,0 +1,54 @@
+"""Factories of the news: tags, articles (published by default) and comments."""
+
+import factory
+from django.utils import timezone
+
+from tests.factories.accounts import UserFactory
+from tierslieux.news import workflow
+from tierslieux.news.models import Article, Comment, Tag
+
+
+class TagFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Tag
+        django_get_or_create = ("slug",)
+
+    name = factory.Sequence(lambda n: f"Étiquette {n}")
+    slug = factory.Sequence(lambda n: f"etiquette-{n}")
+
+
+class ArticleFactory(factory.django.DjangoModelFactory):
+    """A published article; `status=workflow.DRAFT, published_at=None` for a draft."""
+
+    class Meta:
+        model = Article
+        skip_postgeneration_save = True
+
+    title = factory.Sequence(lambda n: f"Article {n}")
+    slug = factory.Sequence(lambda n: f"article-{n}")
+    standfirst = "Un chapô qui résume l’article."
+    body = "## Intertitre\n\nUn texte en **Markdown**."
+    author = factory.SubFactory(UserFactory)
+    status = workflow.PUBLISHED
+    published_at = factory.LazyFunction(timezone.now)
+
+    @factory.post_generation
+    def tags(obj, create, extracted, **kwargs):  # noqa: N805
+        if create and extracted:
+            obj.tags.add(*extracted)
+
+
+class CommentFactory(factory.django.DjangoModelFactory):
+    """An approved comment by an anonymous author."""
+
+    class Meta:
+        model = Comment
+
+    article = factory.SubFactory(ArticleFactory)
+    author_name = factory.Sequence(lambda n: f"Lecteur {n}")
+    author_email = factory.Sequence(lambda n: f"lecteur{n}@example.org")
+    body = "Merci pour cet article."
+    status = workflow.APPROVED
+    created_at = factory.LazyFunction(timezone.now)
+    confirmed_at = factory.LazyFunction(timezone.now)
+    published_at = factory.LazyFunction(timezone.now)
