@@ -8,8 +8,8 @@ import pytest
 from tests.factories.contributions import make_place
 from tierslieux.core.errors import Conflict
 from tierslieux.core.models import TransitionLog
-from tierslieux.core.services import transition_apply
-from tierslieux.core.transitions import lazy_choices, transition_history
+from tierslieux.core.services import CREATE, transition_apply, transition_log_start
+from tierslieux.core.transitions import labelled_history, lazy_choices, text_choices, transition_history
 from tierslieux.core.workflow import State, Transition, TransitionError, Workflow
 from tierslieux.places.contributions.models import Proposal
 
@@ -95,3 +95,33 @@ def test_background_jobs_log_no_actor(proposal):
 def test_lazy_choices_follow_the_table():
     assert [code for code, _label in lazy_choices(FLOW)] == ["pending", "accepted", "refused"]
     assert str(lazy_choices(FLOW)[1][1]) == "Acceptée"
+
+
+def test_text_choices_are_the_table_as_an_enumeration():
+    Choices = text_choices("Choices", FLOW, module=__name__)
+    assert Choices.PENDING == "pending" and Choices("refused").label == "Refusée"
+    assert Choices.choices == [(code, str(label)) for code, label in lazy_choices(FLOW)]
+
+
+def test_the_history_starts_with_the_creation_and_reads_with_labels(proposal, plain_user, programme_staff):
+    start = transition_log_start(instance=proposal, workflow=FLOW, actor=plain_user)
+    assert (start.action, start.from_status, start.to_status, start.actor) == (
+        CREATE,
+        "",
+        "pending",
+        plain_user,
+    )
+    transition_apply(
+        instance=proposal,
+        workflow=FLOW,
+        action="refuse",
+        roles={"moderator"},
+        actor=programme_staff,
+        reason="x",
+    )
+    rows = labelled_history(proposal, FLOW)
+    assert [(row.from_label, row.to_label, row.action_label) for row in rows] == [
+        ("—", "En attente", ""),
+        ("En attente", "Refusée", "Refuser"),
+    ]
+    assert labelled_history(proposal, Workflow("other", states=FLOW.states, transitions=[])) == []

@@ -64,6 +64,27 @@ def test_unknown_action_and_unknown_state_are_bad_input():
     assert unknown_action.value.status == unknown_state.value.status == 400
 
 
+def test_a_workflow_may_word_two_refusals_its_own_way():
+    flow = Workflow(
+        "worded",
+        states=FLOW.states,
+        transitions=FLOW.transitions,
+        role_labels=FLOW.role_labels,
+        refusals={
+            "no_target": "Impossible de passer un article « %(source)s » au statut « %(target)s ».",
+            "reason_required": "L’action « %(action)s » demande un motif.",
+        },
+    )
+    with pytest.raises(TransitionError) as wrong_state:
+        flow.check("draft", target="archived", roles={"staff"})
+    assert str(wrong_state.value) == "Impossible de passer un article « Brouillon » au statut « Archivé »."
+    with pytest.raises(TransitionError) as no_reason:
+        flow.check("published", action="archive", roles={"staff"}, reason="")
+    assert (no_reason.value.status, str(no_reason.value)) == (400, "L’action « Archiver » demande un motif.")
+    with pytest.raises(ValueError, match="unknown refusals"):
+        Workflow("bad", states=FLOW.states, transitions=FLOW.transitions, refusals={"other": "x"})
+
+
 def test_available_lists_the_buttons_of_a_role_in_table_order():
     assert [rule.action for rule in FLOW.available("draft", {"editor"})] == ["schedule", "publish"]
     assert [rule.action for rule in FLOW.available("draft", {"system"})] == ["publish"]

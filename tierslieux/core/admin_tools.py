@@ -4,6 +4,9 @@ moves through a workflow (statuses, transition logs, decisions, runs) is never e
 from __future__ import annotations
 
 from django.contrib import admin
+from django.contrib.contenttypes.admin import GenericTabularInline
+
+from .models import TransitionLog
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -33,3 +36,11 @@ class ReadOnlyInline:
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class TransitionLogInline(ReadOnlyInline, GenericTabularInline):
+    """The workflow history (`core.TransitionLog`) of the object, under its admin page."""
+
+    model = TransitionLog
+    readonly_fields = ("created_at", "workflow", "action", "from_status", "to_status", "actor", "reason")
+    fields = readonly_fields

@@ -15,6 +15,9 @@ from .errors import Conflict
 from .models import TransitionLog
 from .workflow import Transition, Workflow
 
+CREATE = "create"
+"""The action of the first row of an object's history (`transition_log_start`)."""
+
 
 def transition_apply(
     *,
@@ -58,3 +61,25 @@ def transition_apply(
             actor=actor if actor is not None and actor.is_authenticated else None,
             reason=reason.strip(),
         )
+
+
+def transition_log_start(
+    *,
+    instance: models.Model,
+    workflow: Workflow,
+    actor: AbstractBaseUser | AnonymousUser | None,
+    reason: str = "",
+    field: str = "status",
+) -> TransitionLog:
+    """Log that `instance` (just created) entered `workflow` in its current state: the first row of its
+    history (action "create", no state before)."""
+    return TransitionLog.objects.create(
+        content_type=ContentType.objects.get_for_model(instance, for_concrete_model=False),
+        object_id=instance.pk,
+        workflow=workflow.name,
+        action=CREATE,
+        from_status="",
+        to_status=getattr(instance, field),
+        actor=actor if actor is not None and actor.is_authenticated else None,
+        reason=reason.strip(),
+    )

@@ -19,6 +19,16 @@ def lazy_choices(workflow: Workflow) -> list[tuple[str, Promise]]:
     return [(state.code, gettext_lazy(state.label_text)) for state in workflow.states]
 
 
+def text_choices(name: str, workflow: Workflow, *, module: str) -> type[models.TextChoices]:
+    """A `TextChoices` enumeration of a workflow's states (members named after the codes, upper-case), for
+    code that writes `Status.IN_REVIEW` or `Status(code).label`: `Status = text_choices("Status", FLOW,
+    module=__name__)`. Its choices are `lazy_choices(workflow)`."""
+    members = [
+        (state.code.upper(), (state.code, gettext_lazy(state.label_text))) for state in workflow.states
+    ]
+    return models.TextChoices(name, members, module=module)
+
+
 STATUS_LABEL = gettext_lazy("statut")
 
 
@@ -39,3 +49,17 @@ def transition_history(instance: models.Model) -> QuerySet[TransitionLog]:
         content_type=ContentType.objects.get_for_model(instance, for_concrete_model=False),
         object_id=instance.pk,
     ).select_related("actor")
+
+
+def labelled_history(instance: models.Model, workflow: Workflow) -> list[TransitionLog]:
+    """`transition_history` of `instance` in `workflow`, each row with the labels of the active language:
+    `from_label` ("—" for the row that starts the history), `to_label` and `action_label`."""
+    rows = list(transition_history(instance).filter(workflow=workflow.name))
+    for row in rows:
+        row.from_label = workflow.label(row.from_status) if row.from_status else "—"
+        row.to_label = workflow.label(row.to_status)
+        try:
+            row.action_label = workflow.transition(row.action).label
+        except KeyError:  # the start of the history ("create")
+            row.action_label = ""
+    return rows

@@ -94,6 +94,7 @@ class Workflow:
         initial: str | None = None,
         role_labels: Mapping[str, str] | None = None,
         object_label: str = "",
+        refusals: Mapping[str, str] | None = None,
     ) -> None:
         self.name = name
         self.states: tuple[State, ...] = tuple(states)
@@ -102,6 +103,12 @@ class Workflow:
         self.initial = initial if initial is not None else self.states[0].code
         self.role_labels = dict(role_labels or {})
         self.object_label = object_label  # e.g. gettext_noop("ce dossier"), used in refusals
+        # A workflow may word two refusals its own way (French, marked with gettext_noop): "no_target" (no
+        # transition from `source` to `target`; placeholders source, target) and "reason_required" (action).
+        self.refusals = dict(refusals or {})
+        unknown = set(self.refusals) - {"no_target", "reason_required"}
+        if unknown:
+            raise ValueError(f"{name}: unknown refusals {sorted(unknown)}")
         self._validate()
 
     def _validate(self) -> None:
@@ -201,17 +208,19 @@ class Workflow:
                     "source": self.label(source),
                 }
             else:
-                message = _("Impossible de passer du statut « %(source)s » au statut « %(target)s ».") % {
-                    "source": self.label(source),
-                    "target": self.label(target or ""),
-                }
+                template = self.refusals.get("no_target")
+                message = (
+                    _(template)
+                    if template
+                    else _("Impossible de passer du statut « %(source)s » au statut « %(target)s ».")
+                ) % {"source": self.label(source), "target": self.label(target or "")}
             raise TransitionError(message)
         if not rule.roles & set(roles):
             raise TransitionError(self._role_refusal(rule), status=403)
         if rule.reason_required and reason is not None and not reason.strip():
-            raise TransitionError(
-                _("Indiquez un motif pour l’action « %(action)s ».") % {"action": rule.label}, status=400
-            )
+            template = self.refusals.get("reason_required")
+            message = _(template) if template else _("Indiquez un motif pour l’action « %(action)s ».")
+            raise TransitionError(message % {"action": rule.label}, status=400)
         return rule
 
     def _role_refusal(self, rule: Transition) -> str:
