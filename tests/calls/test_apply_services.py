@@ -12,8 +12,9 @@ from django.utils import timezone
 from tests.factories.calls import ApplicationFactory, QuestionFactory
 from tests.factories.files import jpeg_bytes, pdf_bytes, png_bytes
 from tierslieux.calls import services
-from tierslieux.calls.models import Application, ApplicationVersion, Status, Transition
-from tierslieux.calls.workflow import TransitionError
+from tierslieux.calls.models import Application, ApplicationVersion, Status
+from tierslieux.core.transitions import transition_history
+from tierslieux.core.workflow import TransitionError
 
 pytestmark = pytest.mark.django_db
 
@@ -90,12 +91,14 @@ def test_submission_snapshots_logs_and_sends_a_receipt(
     assert submitted.eligibility["envelopes"][0]["eligible"] is True
     version = ApplicationVersion.objects.get(application=submitted)
     assert version.number == 1 and version.data["project_title"] == "Fabrique du port"
-    log = Transition.objects.get(application=submitted)
-    assert (log.from_status, log.to_status, log.actor, log.actor_role) == (
+    [log] = transition_history(submitted)
+    assert (log.workflow, log.action, log.from_status, log.to_status, log.actor, log.reason) == (
+        "application",
+        "submit",
         "draft",
         "submitted",
         applicant,
-        "applicant",
+        "",
     )
     [message] = mailbox.wait_for("porteur@example.org")
     assert complete_draft.reference in message["Subject"]
@@ -120,7 +123,7 @@ def test_submission_one_second_after_closing_is_refused_and_draft_kept(complete_
         services.application_submit(application=complete_draft, user=applicant, now=closes_at)
     complete_draft.refresh_from_db()
     assert complete_draft.status == Status.DRAFT and complete_draft.project_title == "Fabrique du port"
-    assert not complete_draft.versions.exists() and not complete_draft.transitions.exists()
+    assert not complete_draft.versions.exists() and not transition_history(complete_draft).exists()
     ok = services.application_submit(
         application=complete_draft, user=applicant, now=closes_at - timedelta(seconds=1)
     )
@@ -204,10 +207,10 @@ def test_transition_roles_are_checked_and_logged(complete_draft, applicant, prog
     with pytest.raises(TransitionError, match="Impossible"):
         services.application_transition(application=submitted, to_status=Status.SUBMITTED, actor=applicant)
     services.application_withdraw(application=submitted, actor=applicant, reason="Projet abandonné")
-    assert list(submitted.transitions.values_list("to_status", "actor_role")) == [
-        ("submitted", "applicant"),
-        ("in_review", "staff"),
-        ("withdrawn", "applicant"),
+    assert list(transition_history(submitted).values_list("to_status", "action", "actor")) == [
+        ("submitted", "submit", applicant.pk),
+        ("in_review", "start_review", programme_staff.pk),
+        ("withdrawn", "withdraw", applicant.pk),
     ]
     assert Application.objects.get(pk=submitted.pk).status == Status.WITHDRAWN
 

@@ -4,9 +4,10 @@ import pytest
 
 from tests.calls.reviewkit import make_world, scored, user_with
 from tierslieux.accounts.roles import Role
-from tierslieux.calls.models import Decision, Status, Transition
+from tierslieux.calls.models import Decision, Status
 from tierslieux.calls.review import committee, selectors
 from tierslieux.calls.services import ServiceError
+from tierslieux.core.transitions import transition_history
 
 pytestmark = pytest.mark.django_db
 
@@ -48,9 +49,11 @@ def test_accept_records_amounts_moves_status_and_emails_the_applicant(
     application.refresh_from_db()
     assert application.status == Status.ACCEPTED
     assert decision.granted_total == 120_000 and decision.envelope == world.envelopes[0]
-    assert Transition.objects.filter(
-        application=application, to_status=Status.ACCEPTED, actor=world.staff
-    ).exists()
+    assert list(
+        transition_history(application)
+        .filter(to_status=Status.ACCEPTED)
+        .values_list("action", "actor", "reason")
+    ) == [("accept", world.staff.pk, "Décision du comité")]
     message = mailbox.wait_for(application.applicant.email)[0]
     assert "retenu" in message["Subject"]
     assert "120" in mailbox.text(message)

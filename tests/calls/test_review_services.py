@@ -9,9 +9,10 @@ from django.utils import timezone
 from tests.calls.reviewkit import DepartmentFactory, make_world, scored, user_with
 from tierslieux.accounts.roles import Role
 from tierslieux.calls import selectors as call_selectors
-from tierslieux.calls.models import ReviewerAssignment, Status, Transition
+from tierslieux.calls.models import ReviewerAssignment, Status
 from tierslieux.calls.review import selectors, services
 from tierslieux.calls.services import ServiceError
+from tierslieux.core.transitions import transition_history
 
 pytestmark = pytest.mark.django_db
 
@@ -35,8 +36,12 @@ def test_assignment_moves_the_file_in_review_logs_it_and_emails_the_reviewer(
         )
     application.refresh_from_db()
     assert application.status == Status.IN_REVIEW
-    log = Transition.objects.get(application=application, to_status=Status.IN_REVIEW)
-    assert log.actor == world.staff and log.actor_role == "staff"
+    log = transition_history(application).get(to_status=Status.IN_REVIEW)
+    assert (log.action, log.actor, log.reason) == (
+        "start_review",
+        world.staff,
+        "Affectation des instructeur·rices",
+    )
     message = mailbox.wait_for(reviewer.email)[0]
     assert application.reference in message["Subject"]
     assert "conflits d’intérêts" in mailbox.text(message)

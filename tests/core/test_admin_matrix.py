@@ -55,7 +55,6 @@ EXPECTED = {
     },
     "calls.call": {"changelist": 200, "add": ALLOWED, "change": EDIT, "delete": REFUSED},
     "calls.application": {"changelist": 200, "add": REFUSED, "change": VIEW, "delete": REFUSED},
-    "calls.transition": {"changelist": 200, "add": REFUSED, "change": VIEW, "delete": REFUSED},
     "calls.decision": {"changelist": 200, "add": REFUSED, "change": VIEW, "delete": REFUSED},
     "selection.run": {"changelist": 200, "add": REFUSED, "change": VIEW, "delete": REFUSED},
     "selection.proposeddecision": {"changelist": 200, "add": REFUSED, "change": VIEW, "delete": REFUSED},
@@ -78,7 +77,7 @@ def objects(django_capture_on_commit_callbacks):
     from dsfr.models import DsfrConfig
 
     from tierslieux.accounts.models import SignUpRequest
-    from tierslieux.calls.models import Decision, Transition
+    from tierslieux.calls.models import Decision
     from tierslieux.selection import selectors, services
     from tierslieux.selection.models import ProposedDecision
 
@@ -119,9 +118,6 @@ def objects(django_capture_on_commit_callbacks):
         "place_contributions.contactmessage": ContactMessageFactory(place=application.place),
         "calls.call": world.call,
         "calls.application": application,
-        "calls.transition": Transition.objects.create(
-            application=application, from_status="submitted", to_status="in_review", actor_role="staff"
-        ),
         "calls.decision": Decision.objects.create(application=application, outcome="refused", motivation="x"),
         "selection.run": run,
         "selection.proposeddecision": ProposedDecision.objects.create(run=run, application=application),

@@ -3,7 +3,7 @@ through the staff pages; dossiers, transitions and decisions are read-only (they
 
 from django.contrib import admin
 
-from tierslieux.core.admin_tools import ReadOnlyAdmin
+from tierslieux.core.admin_tools import ReadOnlyAdmin, TransitionLogInline
 
 from . import models
 
@@ -39,11 +39,7 @@ class ApplicationAdmin(ReadOnlyAdmin):
     list_display = ["reference", "call", "wave", "status", "submitted_at"]
     list_filter = ["status", "call"]
     search_fields = ["reference", "project_title"]
-
-
-@admin.register(models.Transition)
-class TransitionAdmin(ReadOnlyAdmin):
-    list_display = ["application", "from_status", "to_status", "created_at"]
+    inlines = [TransitionLogInline]
 
 
 @admin.register(models.Decision)

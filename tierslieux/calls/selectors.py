@@ -18,6 +18,8 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from tierslieux.accounts.roles import Role, has_role, is_programme_staff
+from tierslieux.core.models import TransitionLog
+from tierslieux.core.transitions import labelled_history
 
 from . import eligibility, workflow
 from .models import Application, Call, EligibilityRule, Status, Wave
@@ -155,3 +157,12 @@ def applications_seeking_support(user) -> QuerySet[Application]:
     return applications_of_applicant(user).filter(
         status__in=[Status.DRAFT, Status.CORRECTIONS, Status.REFUSED]
     )
+
+
+def application_history(application: Application) -> list[TransitionLog]:
+    """The status changes of the dossier, oldest first, with their labels (`core.transitions.labelled_history`)
+    and `by_staff`: an action of the call's team, shown as "the programme's team" rather than the person."""
+    rows = labelled_history(application, workflow.APPLICATION)
+    for row in rows:
+        row.by_staff = row.action in workflow.STAFF_ACTIONS
+    return rows

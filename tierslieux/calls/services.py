@@ -1,8 +1,9 @@
 """Writes of the call for applications: configuration by programme staff and the applicant side.
 
-Every status change goes through `application_transition` (checks `workflow.allowed` and logs a Transition).
-Errors meant for people are `ServiceError` (French message); `StaleRevision` when a save is based on an
-outdated revision of the dossier (another tab saved first).
+Every status change goes through `application_transition` (`core.services.transition_apply` on
+`workflow.APPLICATION`: checked, logged in `core.TransitionLog`). Refusals are `core.errors.ServiceError` (French
+message, HTTP status); `StaleRevision` (409) when a save is based on an outdated revision of the dossier
+(another tab saved first), `LimitReached` (429) past a per-account limit.
 """
 
 from __future__ import annotations
@@ -29,6 +30,8 @@ from tierslieux.accounts.roles import Role, has_role, is_programme_staff
 from tierslieux.accounts.services import user_grant_role
 from tierslieux.core import antivirus
 from tierslieux.core.emails import email_send
+from tierslieux.core.errors import Conflict, ServiceError
+from tierslieux.core.services import transition_apply
 
 from . import budget as budget_module
 from . import eligibility, filetypes, selectors, workflow
@@ -45,10 +48,9 @@ from .models import (
     Question,
     QuestionKind,
     Status,
-    Transition,
     Wave,
 )
-from .workflow import TransitionError
+from .workflow import APPLICATION
 
 logger = logging.getLogger(__name__)
 
@@ -62,11 +64,7 @@ REQUIRED_PROJECT_FIELDS = {
 }
 
 
-class ServiceError(Exception):
-    """A refusal with a French message for the person."""
-
-
-class StaleRevision(ServiceError):
+class StaleRevision(Conflict):
     """The dossier changed since the form was loaded (another tab or person saved first)."""
 
 
@@ -209,21 +207,19 @@ def config_item_delete(*, item) -> None:
         with transaction.atomic():
             item.delete()
     except ProtectedError:
-        raise ServiceError(
-            _("Des dossiers ou des évaluations en dépendent : suppression impossible.")
-        ) from None
+        raise Conflict(_("Des dossiers ou des évaluations en dépendent : suppression impossible.")) from None
 
 
 # --- Applications: drafting ----------------------------------------------------------------------------------
 @transaction.atomic
 def application_start(*, call: Call, user, now: datetime | None = None) -> Application:
-    """Open a new draft in the wave open now."""
+    """Open a new draft in the wave open now (none, or the call unpublished: Conflict, 409)."""
     now = now or timezone.now()
     if not call.is_published:
-        raise ServiceError(_("Cet appel n’est pas publié."))
+        raise Conflict(_("Cet appel n’est pas publié."))
     wave = call.open_wave(now)
     if wave is None:
-        raise ServiceError(_("Aucune vague de cet appel n’est ouverte actuellement."))
+        raise Conflict(_("Aucune vague de cet appel n’est ouverte actuellement."))
     application = Application.objects.create(
         call=call, wave=wave, applicant=user, reference=f"tmp-{now.timestamp()}-{user.pk}"
     )
@@ -424,24 +420,15 @@ def application_snapshot(application: Application) -> dict[str, Any]:
     }
 
 
-def _log(*, application: Application, source: str, target: str, actor, role: str, reason: str) -> Transition:
-    return Transition.objects.create(
-        application=application,
-        from_status=source,
-        to_status=target,
-        actor=actor if getattr(actor, "is_authenticated", False) else None,
-        actor_role=role,
-        reason=reason,
-    )
-
-
 @transaction.atomic
 def application_transition(
     *, application: Application, to_status: str, actor, reason: str = ""
 ) -> Application:
-    """The one way to change a status: checks the workflow and the actor's role, logs the Transition.
+    """The one way to change a status: fires the transition of `workflow.APPLICATION` towards `to_status` for
+    the actor's roles on the dossier, logged in `core.TransitionLog`.
 
-    Raises `workflow.TransitionError` (French message) when the transition is not allowed.
+    Raises `core.workflow.TransitionError` (a ServiceError: 403 not their role, 400 a required reason missing,
+    409 not from the dossier's current status) when the transition is not allowed.
     """
     locked = (
         Application.objects.select_for_update(of=("self",))
@@ -449,13 +436,15 @@ def application_transition(
         .get(pk=application.pk)
     )
     roles = selectors.application_roles(actor, locked) - {"reader"}
-    rule = workflow.allowed(locked.status, to_status, roles)
-    if rule.reason_required and not reason.strip():
-        raise TransitionError(_("L’action « %(action)s » demande un motif.") % {"action": rule.label})
-    source = locked.status
-    locked.status = to_status
-    locked.save(update_fields=["status", "updated_at"])
-    _log(application=locked, source=source, target=to_status, actor=actor, role=rule.role, reason=reason)
+    transition_apply(
+        instance=locked,
+        workflow=APPLICATION,
+        target=to_status,
+        roles=roles,
+        actor=actor,
+        reason=reason,
+        changes={"updated_at": timezone.now()},
+    )
     if to_status == Status.ACCEPTED and locked.place_id:
         # An accepted dossier makes its project place public (no separate moderation needed).
         from tierslieux.places.contributions.services import project_place_publish_with_application
@@ -490,7 +479,7 @@ def application_submit(*, application: Application, user, now: datetime | None =
         )
         roles = selectors.application_roles(user, locked)
         target = Status.SUBMITTED
-        workflow.allowed(locked.status, target, roles)
+        APPLICATION.check(locked.status, target=target, roles=roles, reason=None)
         if locked.status == Status.DRAFT:
             wave = locked.call.open_wave(now)
             if wave is None:
@@ -599,9 +588,9 @@ def application_withdraw(*, application: Application, actor, reason: str = "") -
 def application_confirm_qpv(*, application: Application, actor) -> Application:
     """Staff confirm the QPV declared by the applicant."""
     if workflow.STAFF not in selectors.application_roles(actor, application):
-        raise ServiceError(_("Seule l’équipe de l’appel peut confirmer le quartier prioritaire."))
+        raise ServiceError(_("Seule l’équipe de l’appel peut confirmer le quartier prioritaire."), status=403)
     if application.qpv_id is None:
-        raise ServiceError(_("Aucun quartier prioritaire n’est déclaré."))
+        raise Conflict(_("Aucun quartier prioritaire n’est déclaré."))
     Application.objects.filter(pk=application.pk).update(
         qpv_confirmed_by=actor, qpv_confirmed_at=timezone.now()
     )
@@ -680,9 +669,9 @@ def attachment_add(
 def attachment_delete(*, attachment: Attachment, user) -> None:
     application = attachment.application
     if attachment.message_id or workflow.APPLICANT not in selectors.application_roles(user, application):
-        raise ServiceError(_("Vous ne pouvez pas supprimer cette pièce."))
+        raise ServiceError(_("Vous ne pouvez pas supprimer cette pièce."), status=403)
     if not application.is_editable:
-        raise ServiceError(_("Ce dossier n’est plus modifiable : il a été déposé."))
+        raise Conflict(_("Ce dossier n’est plus modifiable : il a été déposé."))
     stored = attachment.file.name
     attachment.delete()
     transaction.on_commit(lambda: attachment.file.storage.delete(stored))

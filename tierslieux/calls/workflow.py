@@ -1,4 +1,4 @@
-"""The state machine of an application (dossier), in one place. Plain Python: no Django import.
+"""The state machine of an application (dossier), declared with the platform's one mechanism. Plain Python.
 
     draft ──submit──▶ submitted ──start_review──▶ in_review ──accept/refuse/close──▶ accepted/refused/closed
       │                 │  ▲                         │
@@ -7,16 +7,14 @@
 
 Who may fire a transition is a role *relative to the dossier*: "applicant" (its applicant or a manager of its
 place), "staff" (the call's team, or an administrator). `tierslieux.calls.services.application_transition` is
-the only function that changes a status: it checks `allowed()` and writes the Transition log row.
+the only function that changes a status: it fires the transition through `core.services.transition_apply`,
+which checks this table and writes the `core.TransitionLog` row.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass
-
-from tierslieux.core.i18n import gettext as _
 from tierslieux.core.i18n import gettext_noop
+from tierslieux.core.workflow import State, Transition, Workflow
 
 DRAFT = "draft"
 SUBMITTED = "submitted"
@@ -27,110 +25,67 @@ REFUSED = "refused"
 CLOSED = "closed"
 WITHDRAWN = "withdrawn"
 
-STATES = (DRAFT, SUBMITTED, CORRECTIONS, IN_REVIEW, ACCEPTED, REFUSED, CLOSED, WITHDRAWN)
-FINAL_STATES = frozenset({ACCEPTED, REFUSED, CLOSED, WITHDRAWN})
-EDITABLE_STATES = frozenset({DRAFT, CORRECTIONS})
-
 APPLICANT = "applicant"
 STAFF = "staff"
 ROLES = (APPLICANT, STAFF)
 
-STATE_LABELS = {
-    DRAFT: gettext_noop("Brouillon"),
-    SUBMITTED: gettext_noop("Déposé"),
-    CORRECTIONS: gettext_noop("En construction (corrections demandées)"),
-    IN_REVIEW: gettext_noop("En instruction"),
-    ACCEPTED: gettext_noop("Accepté"),
-    REFUSED: gettext_noop("Refusé"),
-    CLOSED: gettext_noop("Classé sans suite"),
-    WITHDRAWN: gettext_noop("Retiré"),
-}
-
-
-@dataclass(frozen=True)
-class TransitionRule:
-    name: str
-    label_text: str  # the French label of the action, marked with gettext_noop (`label` translates it)
-    source: str
-    target: str
-    role: str
-    reason_required: bool = False
-
-    @property
-    def label(self) -> str:
-        """The label of the action in the active language."""
-        return _(self.label_text)
-
-
-TRANSITIONS: tuple[TransitionRule, ...] = (
-    TransitionRule("submit", gettext_noop("Déposer le dossier"), DRAFT, SUBMITTED, APPLICANT),
-    TransitionRule("resubmit", gettext_noop("Déposer le dossier corrigé"), CORRECTIONS, SUBMITTED, APPLICANT),
-    TransitionRule("withdraw", gettext_noop("Retirer le dossier"), DRAFT, WITHDRAWN, APPLICANT),
-    TransitionRule("withdraw", gettext_noop("Retirer le dossier"), SUBMITTED, WITHDRAWN, APPLICANT),
-    TransitionRule("withdraw", gettext_noop("Retirer le dossier"), CORRECTIONS, WITHDRAWN, APPLICANT),
-    TransitionRule("withdraw", gettext_noop("Retirer le dossier"), IN_REVIEW, WITHDRAWN, APPLICANT),
-    TransitionRule("start_review", gettext_noop("Passer en instruction"), SUBMITTED, IN_REVIEW, STAFF),
-    TransitionRule(
-        "request_corrections",
-        gettext_noop("Demander des corrections"),
-        SUBMITTED,
-        CORRECTIONS,
-        STAFF,
-        reason_required=True,
-    ),
-    TransitionRule(
-        "request_corrections",
-        gettext_noop("Demander des corrections"),
-        IN_REVIEW,
-        CORRECTIONS,
-        STAFF,
-        reason_required=True,
-    ),
-    TransitionRule(
-        "close", gettext_noop("Classer sans suite"), SUBMITTED, CLOSED, STAFF, reason_required=True
-    ),
-    TransitionRule(
-        "close", gettext_noop("Classer sans suite"), IN_REVIEW, CLOSED, STAFF, reason_required=True
-    ),
-    TransitionRule("accept", gettext_noop("Accepter"), IN_REVIEW, ACCEPTED, STAFF),
-    TransitionRule("refuse", gettext_noop("Refuser"), IN_REVIEW, REFUSED, STAFF, reason_required=True),
+APPLICATION = Workflow(
+    "application",
+    states=[
+        State(DRAFT, gettext_noop("Brouillon")),
+        State(SUBMITTED, gettext_noop("Déposé")),
+        State(CORRECTIONS, gettext_noop("En construction (corrections demandées)")),
+        State(IN_REVIEW, gettext_noop("En instruction")),
+        State(ACCEPTED, gettext_noop("Accepté"), final=True),
+        State(REFUSED, gettext_noop("Refusé"), final=True),
+        State(CLOSED, gettext_noop("Classé sans suite"), final=True),
+        State(WITHDRAWN, gettext_noop("Retiré"), final=True),
+    ],
+    transitions=[
+        Transition("submit", gettext_noop("Déposer le dossier"), [DRAFT], SUBMITTED, {APPLICANT}),
+        Transition(
+            "resubmit", gettext_noop("Déposer le dossier corrigé"), [CORRECTIONS], SUBMITTED, {APPLICANT}
+        ),
+        Transition(
+            "withdraw",
+            gettext_noop("Retirer le dossier"),
+            [DRAFT, SUBMITTED, CORRECTIONS, IN_REVIEW],
+            WITHDRAWN,
+            {APPLICANT},
+        ),
+        Transition("start_review", gettext_noop("Passer en instruction"), [SUBMITTED], IN_REVIEW, {STAFF}),
+        Transition(
+            "request_corrections",
+            gettext_noop("Demander des corrections"),
+            [SUBMITTED, IN_REVIEW],
+            CORRECTIONS,
+            {STAFF},
+            reason_required=True,
+        ),
+        Transition(
+            "close",
+            gettext_noop("Classer sans suite"),
+            [SUBMITTED, IN_REVIEW],
+            CLOSED,
+            {STAFF},
+            reason_required=True,
+        ),
+        Transition("accept", gettext_noop("Accepter"), [IN_REVIEW], ACCEPTED, {STAFF}),
+        Transition("refuse", gettext_noop("Refuser"), [IN_REVIEW], REFUSED, {STAFF}, reason_required=True),
+    ],
+    role_labels={
+        APPLICANT: gettext_noop("au porteur du dossier"),
+        STAFF: gettext_noop("à l’équipe de l’appel"),
+    },
+    object_label=gettext_noop("ce dossier"),
+    refusals={
+        "no_target": gettext_noop("Impossible de passer un dossier « %(source)s » au statut « %(target)s »."),
+        "reason_required": gettext_noop("L’action « %(action)s » demande un motif."),
+    },
 )
-_BY_EDGE = {(rule.source, rule.target): rule for rule in TRANSITIONS}
 
-
-def _state_label(state: str) -> str:
-    """The label of `state` in the active language (the code itself when unknown)."""
-    return _(STATE_LABELS[state]) if state in STATE_LABELS else state
-
-
-class TransitionError(Exception):
-    """A transition that is not allowed; `str()` is a French message for the person."""
-
-
-def find(source: str, target: str) -> TransitionRule | None:
-    return _BY_EDGE.get((source, target))
-
-
-def allowed(source: str, target: str, roles: Iterable[str]) -> TransitionRule:
-    """The rule of `source → target` when one of `roles` may fire it; raises TransitionError otherwise."""
-    if target not in STATES:
-        raise TransitionError(_("Ce statut n’existe pas."))
-    rule = find(source, target)
-    if rule is None:
-        raise TransitionError(
-            _("Impossible de passer un dossier « %(source)s » au statut « %(target)s ».")
-            % {"source": _state_label(source), "target": _state_label(target)}
-        )
-    if rule.role not in set(roles):
-        if rule.role == APPLICANT:
-            message = _("L’action « %(action)s » est réservée au porteur du dossier.")
-        else:
-            message = _("L’action « %(action)s » est réservée à l’équipe de l’appel.")
-        raise TransitionError(message % {"action": rule.label})
-    return rule
-
-
-def available(source: str, roles: Iterable[str]) -> list[TransitionRule]:
-    """The transitions one of `roles` may fire from `source` (for the buttons of a page)."""
-    roles = set(roles)
-    return [rule for rule in TRANSITIONS if rule.source == source and rule.role in roles]
+STATES = APPLICATION.codes
+FINAL_STATES = APPLICATION.final_codes
+EDITABLE_STATES = frozenset({DRAFT, CORRECTIONS})
+STAFF_ACTIONS = frozenset(rule.action for rule in APPLICATION.transitions if STAFF in rule.roles)
+"""The actions only the call's team fires: the dossier's history names the team, not the person."""

@@ -2,13 +2,13 @@
 
 - Configuration (`call.py`): Call, Envelope, Wave, EligibilityRule, Criterion, Question.
 - Applying (`application.py`): Application (status + revision), ApplicationVersion (immutable snapshot at each
-  submission), Attachment (private file, sha256), Transition (the workflow log), Message.
+  submission), Attachment (private file, sha256), Message; the workflow log is `core.TransitionLog`.
 - Review and decision (`review.py`): ReviewerAssignment, ConflictOfInterest, Review, Score, StaffNote, Decision.
 
 Money is in whole euros (integers); date-times are aware (Europe/Paris shown).
 """
 
-from .application import Application, ApplicationVersion, Attachment, Message, Status, Transition
+from .application import Application, ApplicationVersion, Attachment, Message, Status
 from .call import Call, Criterion, EligibilityRule, Envelope, Question, QuestionKind, Wave
 from .review import (
     ConflictOfInterest,
@@ -41,6 +41,5 @@ __all__ = [
     "Score",
     "StaffNote",
     "Status",
-    "Transition",
     "Wave",
 ]

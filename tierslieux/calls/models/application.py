@@ -1,4 +1,5 @@
-"""Applications (dossiers), their immutable versions, private attachments, workflow log and messages."""
+"""Applications (dossiers), their immutable versions, private attachments and messages. The workflow log of a
+dossier is the platform's `core.TransitionLog` (workflow "application")."""
 
 from __future__ import annotations
 
@@ -6,24 +7,16 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from tierslieux.core.transitions import text_choices
 from tierslieux.geo.models import Qpv
 from tierslieux.places.models import Place
 
 from ..storage import private_storage, random_upload_name
+from ..workflow import APPLICATION
 from .call import Call, Envelope, Question, Wave
 
-
-class Status(models.TextChoices):
-    """The states of `tierslieux.calls.workflow` (which holds the allowed transitions)."""
-
-    DRAFT = "draft", _("Brouillon")
-    SUBMITTED = "submitted", _("Déposé")
-    CORRECTIONS = "corrections", _("En construction (corrections demandées)")
-    IN_REVIEW = "in_review", _("En instruction")
-    ACCEPTED = "accepted", _("Accepté")
-    REFUSED = "refused", _("Refusé")
-    CLOSED = "closed", _("Classé sans suite")
-    WITHDRAWN = "withdrawn", _("Retiré")
+Status = text_choices("Status", APPLICATION, module=__name__)
+"""The states of `tierslieux.calls.workflow.APPLICATION` (which holds the allowed transitions)."""
 
 
 class Application(models.Model):
@@ -179,25 +172,3 @@ class Attachment(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
-
-
-class Transition(models.Model):
-    """The workflow log: who moved the dossier from which status to which, when and why."""
-
-    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="transitions")
-    from_status = models.CharField(max_length=20, choices=Status.choices)
-    to_status = models.CharField(max_length=20, choices=Status.choices)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    actor_role = models.CharField(max_length=20)
-    reason = models.TextField(_("motif"), blank=True, default="")
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["application", "created_at", "pk"]
-        verbose_name = _("changement de statut")
-        verbose_name_plural = _("changements de statut")
-
-    def __str__(self) -> str:
-        return f"{self.application.reference}: {self.from_status} → {self.to_status}"

@@ -12,12 +12,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from tierslieux.core.emails import email_send
+from tierslieux.core.errors import ServiceError
 
 from .. import selectors as call_selectors
 from ..eligibility import format_euros, funding_problems
 from ..facts import funding_rules
 from ..models import Application, Decision, DecisionOutcome, Envelope, Status, Wave
-from ..services import ServiceError, _applicant_emails, application_transition
+from ..services import _applicant_emails, application_transition
 from . import selectors as review_selectors
 
 # Functions called with each accepted decision, inside the decision's transaction (a refusal rolls the decision

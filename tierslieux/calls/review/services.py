@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from tierslieux.accounts.roles import Role, has_role
 from tierslieux.core.emails import email_send
+from tierslieux.core.errors import Conflict, ServiceError
 
 from .. import selectors as call_selectors
 from ..models import (
@@ -26,7 +27,7 @@ from ..models import (
     Status,
     Wave,
 )
-from ..services import ServiceError, _staff_emails, application_transition, local
+from ..services import _staff_emails, application_transition, local
 from . import scoring
 from . import selectors as review_selectors
 
@@ -49,7 +50,7 @@ def _notify_staff(name: str, application: Application, *, reviewer) -> None:
 
 def _require_manager(actor, application: Application) -> None:
     if not review_selectors.can_staff_manage(actor, application):
-        raise ServiceError(_("Seule l’équipe de l’appel peut faire cela."))
+        raise ServiceError(_("Seule l’équipe de l’appel peut faire cela."), status=403)
 
 
 def _is_applicant_side(user, application: Application) -> bool:
@@ -119,7 +120,7 @@ def assignment_delete(*, assignment: ReviewerAssignment, actor) -> None:
     _require_manager(actor, assignment.application)
     review = getattr(assignment, "review", None)
     if review is not None and review.submitted_at:
-        raise ServiceError(_("Cette évaluation est rendue : l’affectation ne peut plus être retirée."))
+        raise Conflict(_("Cette évaluation est rendue : l’affectation ne peut plus être retirée."))
     assignment.delete()
 
 

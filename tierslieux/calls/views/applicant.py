@@ -16,6 +16,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
+from tierslieux.core.errors import ServiceError
+from tierslieux.core.middleware import refusal
+from tierslieux.core.workflow import TransitionError
 from tierslieux.places.models import Place
 
 from .. import budget as budget_module
@@ -31,7 +34,7 @@ from ..forms import (
     ReasonForm,
 )
 from ..models import Application, Attachment, QuestionKind
-from .common import application_for, refuse, upload_too_large
+from .common import application_for, upload_too_large
 
 STEPS = (
     (1, gettext_lazy("Le tiers-lieu")),
@@ -56,7 +59,7 @@ def login_required_autosave(view):
         if getattr(request, "htmx", False):
             return render(
                 request,
-                "calls/_alert.html",
+                "core/_alert.html",
                 {
                     "level": "warning",
                     "message": _(
@@ -102,10 +105,7 @@ def apply(request, slug: str):
     open: 409)."""
     call = get_object_or_404(selectors.calls_public(), slug=slug)
     if request.method == "POST":
-        try:
-            application = services.application_start(call=call, user=request.user)
-        except services.ServiceError as error:
-            return refuse(request, str(error), status=409)
+        application = services.application_start(call=call, user=request.user)
         return redirect("calls:application_step", application.pk, 1)
     drafts = selectors.applications_of_applicant(request.user).filter(call=call)
     return render(
@@ -132,8 +132,8 @@ def application(request, pk: int):
     application, roles = application_for(request, pk)
     transitions = [
         rule
-        for rule in workflow.available(application.status, roles)
-        if rule.name not in {"submit", "resubmit", "accept", "refuse"}
+        for rule in workflow.APPLICATION.available(application.status, roles)
+        if rule.action not in {"submit", "resubmit", "accept", "refuse"}
     ]
     return render(
         request,
@@ -144,7 +144,7 @@ def application(request, pk: int):
             "transitions": transitions,
             "is_applicant": workflow.APPLICANT in roles,
             "is_staff": workflow.STAFF in roles,
-            "log": application.transitions.select_related("actor"),
+            "log": selectors.application_history(application),
             "versions": application.versions.all(),
             "attachments": application.attachments.filter(message__isnull=True),
             "eligibility": application_eligibility(application),
@@ -259,13 +259,13 @@ def application_step(request, pk: int, step: int):
     if step not in dict(STEPS):
         raise Http404
     if workflow.APPLICANT not in roles:
-        return refuse(request, _("Seul le porteur du dossier peut le remplir."))
+        return refusal(request, _("Seul le porteur du dossier peut le remplir."))
     if not application.is_editable and (request.method == "POST" or step != 5):
         if request.method == "POST" and request.htmx:
             # An autosave after the dossier was submitted (from another tab): say it where the page shows saves.
             return _saved_fragment(request, application, step, error=NOT_EDITABLE, status=409)
         if request.method == "POST":
-            return refuse(request, NOT_EDITABLE, status=409)
+            return refusal(request, NOT_EDITABLE, status=409)
         return redirect("calls:application", application.pk)
     handler = {1: _step_place, 2: _step_project, 3: _step_budget, 4: _step_attachments, 5: _step_summary}[
         step
@@ -280,9 +280,9 @@ def application_eligibility_preview(request, pk: int):
     QPV) being picked on step 1, before anything is saved (htmx fragment). Others: 404 or 403."""
     application, roles = application_for(request, pk)
     if workflow.APPLICANT not in roles:
-        return refuse(request, _("Seul le porteur du dossier peut le remplir."))
+        return refusal(request, _("Seul le porteur du dossier peut le remplir."))
     if not application.is_editable:
-        return refuse(request, NOT_EDITABLE, status=409)
+        return refusal(request, NOT_EDITABLE, status=409)
     context = {"application": application, "eligibility": None}
     place_id = request.GET.get("place", "")
     if place_id:
@@ -290,7 +290,7 @@ def application_eligibility_preview(request, pk: int):
             _choosable_places(request, application).filter(pk=place_id if place_id.isdigit() else 0).first()
         )
         if place is None:
-            return refuse(request, _("Choisissez un lieu que vous gérez."), status=400)
+            return refusal(request, _("Choisissez un lieu que vous gérez."), status=400)
         qpv = None
         if place.pk == application.place_id and request.GET.get("qpv"):
             qpv = place.commune.qpvs.filter(pk=request.GET["qpv"]).first()
@@ -419,7 +419,7 @@ def _step_budget(request, application):
         budget, errors = budget_module.parse(request.POST, call.years)
         revision = _revision(request)
         if revision is None:
-            return refuse(request, _("Formulaire incomplet : rechargez la page."), status=400)
+            return refusal(request, _("Formulaire incomplet : rechargez la page."), status=400)
         if errors:
             error, status = _("Le budget contient des erreurs : corrigez les montants signalés."), 400
         else:
@@ -533,7 +533,7 @@ def attachment_upload(request, pk: int):
     request is refused (413) before its body is read; a missing or refused file re-renders the step (400) with
     the title typed (a browser never refills a file input)."""
     if upload_too_large(request, UPLOAD_LIMIT):
-        return refuse(
+        return refusal(
             request,
             _("Le fichier dépasse 10 Mo : il n’a pas été envoyé."),
             status=413,
@@ -541,9 +541,9 @@ def attachment_upload(request, pk: int):
         )
     application, roles = application_for(request, pk)
     if workflow.APPLICANT not in roles:
-        return refuse(request, _("Seul le porteur du dossier peut y joindre des pièces."))
+        return refusal(request, _("Seul le porteur du dossier peut y joindre des pièces."))
     if not application.is_editable:
-        return refuse(request, NOT_EDITABLE, status=409)
+        return refusal(request, NOT_EDITABLE, status=409)
     form = AttachmentForm(request.POST, request.FILES, call=application.call)
     if form.is_valid():
         try:
@@ -590,11 +590,8 @@ def attachment_delete(request, pk: int, attachment_pk: int):
     application, roles = application_for(request, pk)
     attachment = get_object_or_404(Attachment, pk=attachment_pk, application=application)
     if workflow.APPLICANT in roles and not attachment.message_id and not application.is_editable:
-        return refuse(request, NOT_EDITABLE, status=409)
-    try:
-        services.attachment_delete(attachment=attachment, user=request.user)
-    except services.ServiceError as error:
-        return refuse(request, str(error))
+        return refusal(request, NOT_EDITABLE, status=409)
+    services.attachment_delete(attachment=attachment, user=request.user)
     messages.success(request, _("La pièce a été supprimée."))
     return redirect("calls:application_step", application.pk, 4)
 
@@ -607,10 +604,12 @@ def submit(request, pk: int):
     application, roles = application_for(request, pk)
     try:
         services.application_submit(application=application, user=request.user)
-    except workflow.TransitionError as error:
-        return refuse(request, str(error), status=403 if workflow.APPLICANT not in roles else 409)
-    except services.ServiceError as error:
-        return refuse(request, str(error), status=400, title=_("Dépôt refusé"))
+    except TransitionError as error:
+        return refusal(
+            request, error.message, status=403 if workflow.APPLICANT not in roles else error.status
+        )
+    except ServiceError as error:
+        return refusal(request, error.message, status=error.status, title=_("Dépôt refusé"))
     messages.success(
         request, _("Votre dossier est déposé : un accusé de réception vous a été envoyé par courriel.")
     )
@@ -623,15 +622,12 @@ def withdraw(request, pk: int):
     """The applicant only: withdraw the dossier (with an optional reason)."""
     application, roles = application_for(request, pk)
     if workflow.APPLICANT not in roles:
-        return refuse(request, _("Seul le porteur du dossier peut le retirer."))
+        return refusal(request, _("Seul le porteur du dossier peut le retirer."))
     form = ReasonForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.application_withdraw(
-                application=application, actor=request.user, reason=form.cleaned_data["reason"]
-            )
-        except workflow.TransitionError as error:
-            return refuse(request, str(error), status=409)
+        services.application_withdraw(
+            application=application, actor=request.user, reason=form.cleaned_data["reason"]
+        )
         messages.success(request, _("Le dossier est retiré."))
         return redirect("calls:application", application.pk)
     return render(
@@ -656,7 +652,7 @@ def application_messages(request, pk: int):
     """The applicant side and the call's staff: the conversation of a dossier (programme staff outside the
     call's team read it); posting notifies the other side by email."""
     if request.method == "POST" and upload_too_large(request, UPLOAD_LIMIT):
-        return refuse(
+        return refusal(
             request,
             _("La pièce jointe dépasse 10 Mo : le message n’a pas été envoyé."),
             status=413,
@@ -664,7 +660,7 @@ def application_messages(request, pk: int):
         )
     application, roles = application_for(request, pk)
     if not roles:
-        return refuse(
+        return refusal(
             request, _("La messagerie du dossier est réservée à son porteur et à l’équipe du programme.")
         )
     can_write = bool(roles & {workflow.APPLICANT, workflow.STAFF})
@@ -672,7 +668,7 @@ def application_messages(request, pk: int):
     status = 200
     if request.method == "POST":
         if not can_write:
-            return refuse(request, _("Vous ne pouvez pas écrire sur ce dossier (accès en lecture)."))
+            return refusal(request, _("Vous ne pouvez pas écrire sur ce dossier (accès en lecture)."))
         if form.is_valid():
             files = [form.cleaned_data["files"]] if form.cleaned_data.get("files") else []
             try:

@@ -11,11 +11,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
+from tierslieux.core.errors import ServiceError
+from tierslieux.core.middleware import refusal
+
 from ..review import committee as committee_services
 from ..review import selectors
 from ..review.forms import DecisionForm
-from ..services import ServiceError
-from .common import refuse
 from .review import staff_application, staff_wave
 
 
@@ -66,10 +67,10 @@ def decision(request, pk: int):
     refuse with a motivation, or close the file; the applicant is told by email."""
     application, can_manage = staff_application(request, pk)
     if not can_manage:
-        return refuse(request, _("Seule l’équipe de cet appel peut décider."))
+        return refusal(request, _("Seule l’équipe de cet appel peut décider."))
     call = application.call
     if request.method == "POST" and hasattr(application, "decision"):
-        return refuse(request, _("Ce dossier a déjà fait l’objet d’une décision."), status=409)
+        return refusal(request, _("Ce dossier a déjà fait l’objet d’une décision."), status=409)
     initial = {"envelope": application.envelope_id}
     form = DecisionForm(request.POST or None, call=call, initial=initial)
     status = 200
@@ -123,7 +124,7 @@ def publish(request, pk: int):
     """The call's team only: publish the wave's laureates (public list, CSV, API)."""
     wave, can_manage = staff_wave(request, pk)
     if not can_manage:
-        return refuse(request, _("Seule l’équipe de cet appel peut publier les lauréats."))
+        return refusal(request, _("Seule l’équipe de cet appel peut publier les lauréats."))
     count = committee_services.laureates_publish(wave=wave, actor=request.user)
     messages.success(
         request,

@@ -1,25 +1,16 @@
-"""Helpers shared by the views of the call: fetching a dossier the user may see, French refusals."""
+"""Helpers shared by the views of the call: fetching a dossier the user may see, the call's team check.
+Refusals are `tierslieux.core.middleware.refusal` (or a `ServiceError` left to the middleware)."""
 
 from __future__ import annotations
 
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
+
+from tierslieux.core.middleware import refusal
 
 from .. import selectors
 from ..models import Application, Call
-
-
-def refuse(request, message: str, *, status: int = 403, title: str | None = None) -> HttpResponse:
-    """A 4xx page (or htmx fragment) with a French message (title by default: "Action impossible")."""
-    if getattr(request, "htmx", False):
-        return render(request, "calls/_alert.html", {"level": "error", "message": message}, status=status)
-    return render(
-        request,
-        "calls/refused.html",
-        {"page_title": title or _("Action impossible"), "message": message, "status": status},
-        status=status,
-    )
 
 
 def application_for(request, pk: int) -> tuple[Application, set[str]]:
@@ -41,7 +32,7 @@ def call_readable(request, pk: int) -> tuple[Call, bool]:
 
 def require_manage(request, call: Call, can_manage: bool) -> HttpResponse | None:
     if not can_manage:
-        return refuse(
+        return refusal(
             request, _("Seule l’équipe de cet appel peut le modifier (vous y avez un accès en lecture).")
         )
     return None

@@ -18,11 +18,12 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from tierslieux.accounts.models import User
 from tierslieux.accounts.roles import Role, is_programme_staff
+from tierslieux.core.errors import ServiceError
 
 from .. import selectors, services
 from ..forms import CallForm, CriterionForm, EnvelopeForm, QuestionForm, RuleForm, StaffForm, WaveForm
 from ..models import Call, Status
-from .common import call_readable, refuse, require_manage
+from .common import call_readable, require_manage
 
 # kind in the URL → (related name on Call, form, save service, argument, titles: (add, edit))
 ITEMS = {
@@ -97,7 +98,7 @@ def call_create(request):
     if request.method == "POST" and form.is_valid():
         try:
             call = services.call_create(user=request.user, data=form.cleaned_data)
-        except services.ServiceError as error:
+        except ServiceError as error:
             form.add_error(None, str(error))
         else:
             messages.success(
@@ -157,7 +158,7 @@ def call_edit(request, pk: int):
     if request.method == "POST" and form.is_valid():
         try:
             services.call_update(call=call, data=form.cleaned_data)
-        except services.ServiceError as error:
+        except ServiceError as error:
             form.add_error(None, str(error))
         else:
             messages.success(request, _("L’appel est enregistré."))
@@ -221,7 +222,7 @@ def item_edit(request, pk: int, kind: str, item_pk: int | None = None):
             data["choices"] = form.cleaned_data["choices"]
         try:
             save(call=call, data=data, **{argument: item})
-        except services.ServiceError as error:
+        except ServiceError as error:
             form.add_error(None, str(error))
         else:
             messages.success(request, _("C’est enregistré."))
@@ -259,7 +260,7 @@ def rule_add(request, pk: int):
                 envelopes=data["envelopes"],
                 wave=data["wave"],
             )
-        except services.ServiceError as error:
+        except ServiceError as error:
             form.add_error(None, str(error))
         else:
             messages.success(request, _("La règle est ajoutée."))
@@ -288,9 +289,6 @@ def item_delete(request, pk: int, kind: str, item_pk: int):
     if denied := require_manage(request, call, can_manage):
         return denied
     item = get_object_or_404(getattr(call, related), pk=item_pk)
-    try:
-        services.config_item_delete(item=item)
-    except services.ServiceError as error:
-        return refuse(request, str(error), status=409)
+    services.config_item_delete(item=item)
     messages.success(request, _("C’est supprimé."))
     return redirect(reverse("calls:call_manage", args=[call.pk]) + f"#{kind}")

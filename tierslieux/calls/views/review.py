@@ -17,6 +17,8 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from tierslieux.accounts.roles import is_programme_staff
+from tierslieux.core.errors import ServiceError
+from tierslieux.core.middleware import refusal
 
 from .. import selectors as call_selectors
 from ..models import Application, ReviewerAssignment, Status, Wave
@@ -29,8 +31,6 @@ from ..review.forms import (
     ReviewForm,
     StaffNoteForm,
 )
-from ..services import ServiceError
-from .common import refuse
 
 
 def staff_application(request, pk: int) -> tuple[Application, bool]:
@@ -134,7 +134,7 @@ def review_assignment(request, pk: int):
     form = ReviewForm(request.POST or None, criteria=criteria, initial=initial)
     if request.method == "POST":
         if not editable:
-            return refuse(request, _("Cette évaluation n’est plus modifiable."), status=409)
+            return refusal(request, _("Cette évaluation n’est plus modifiable."), status=409)
         if form.is_valid():
             submit = "rendre" in request.POST
             try:
@@ -216,7 +216,7 @@ def review_assign(request, pk: int):
     """The call's team only: assign a reviewer to the file (the reviewer is told by email)."""
     application, can_manage = staff_application(request, pk)
     if not can_manage:
-        return refuse(request, _("Seule l’équipe de cet appel peut affecter des instructeur·rices."))
+        return refusal(request, _("Seule l’équipe de cet appel peut affecter des instructeur·rices."))
     form = AssignForm(request.POST, reviewers=selectors.reviewers_available())
     if not form.is_valid():
         return _back_to_file(request, application, form)
@@ -243,12 +243,8 @@ def review_unassign(request, pk: int):
     assignment = get_object_or_404(ReviewerAssignment.objects.select_related("application__call"), pk=pk)
     application = assignment.application
     if not selectors.can_staff_read(request.user, application):
-        return refuse(request, _("Affectation introuvable."), status=404, title=_("Page introuvable"))
-    try:
-        services.assignment_delete(assignment=assignment, actor=request.user)
-    except ServiceError as error:
-        can_manage = call_selectors.can_manage_call(request.user, application.call)
-        return refuse(request, str(error), status=409 if can_manage else 403)
+        return refusal(request, _("Affectation introuvable."), status=404, title=_("Page introuvable"))
+    services.assignment_delete(assignment=assignment, actor=request.user)
     messages.success(request, _("L’affectation est retirée."))
     return redirect("calls:review_file", application.pk)
 
@@ -259,7 +255,7 @@ def staff_note(request, pk: int):
     """The call's team only: add a private note to the file."""
     application, can_manage = staff_application(request, pk)
     if not can_manage:
-        return refuse(request, _("Seule l’équipe de cet appel peut annoter ses dossiers."))
+        return refusal(request, _("Seule l’équipe de cet appel peut annoter ses dossiers."))
     form = StaffNoteForm(request.POST)
     if not form.is_valid():
         return _back_to_file(request, application, form)
@@ -279,7 +275,7 @@ def wave_assignments(request, pk: int):
     status = 200
     if request.method == "POST":
         if not can_manage:
-            return refuse(request, _("Seule l’équipe de cet appel peut affecter des instructeur·rices."))
+            return refusal(request, _("Seule l’équipe de cet appel peut affecter des instructeur·rices."))
         if form.is_valid():
             try:
                 created = services.assignments_apply_proposal(

@@ -13,10 +13,13 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from tierslieux.core.errors import ServiceError
+from tierslieux.core.middleware import refusal
+
 from .. import selectors, services, workflow
 from ..forms import CorrectionsForm
 from ..models import Status
-from .common import application_for, call_readable, refuse
+from .common import application_for, call_readable
 
 # The transitions fired by the generic status form; the others have their own forms (submission,
 # corrections) or belong to the committee's decision.
@@ -50,24 +53,14 @@ def transition(request, pk: int):
     """The role the workflow names (applicant: withdraw; the call's team: start the review, close) only.
     A forged or not allowed transition gets a 4xx with a French message: 403 (not their role), 400 (a required
     reason missing), 409 (not from the dossier's current status)."""
-    application, roles = application_for(request, pk)
+    application, _roles = application_for(request, pk)
     target = request.POST.get("to", "")
     if target not in GENERIC_TARGETS:
-        return refuse(request, _("Cette action n’est pas disponible ici."), status=400)
+        return refusal(request, _("Cette action n’est pas disponible ici."), status=400)
     reason = request.POST.get("reason", "").strip()
-    try:
-        services.application_transition(
-            application=application, to_status=target, actor=request.user, reason=reason
-        )
-    except workflow.TransitionError as error:
-        rule = workflow.find(application.status, target)
-        if rule is not None and rule.role not in roles:
-            status = 403
-        elif rule is not None and rule.reason_required and not reason:
-            status = 400
-        else:
-            status = 409
-        return refuse(request, str(error), status=status)
+    services.application_transition(
+        application=application, to_status=target, actor=request.user, reason=reason
+    )
     messages.success(
         request, _("Le dossier est maintenant « %(status)s ».") % {"status": Status(target).label}
     )
@@ -81,7 +74,7 @@ def request_corrections(request, pk: int):
     deadline; the applicant is told by email."""
     application, roles = application_for(request, pk)
     if workflow.STAFF not in roles:
-        return refuse(request, _("Seule l’équipe de l’appel peut demander des corrections."))
+        return refusal(request, _("Seule l’équipe de l’appel peut demander des corrections."))
     form = CorrectionsForm(request.POST or None)
     status = 200
     if request.method == "POST":
@@ -93,7 +86,7 @@ def request_corrections(request, pk: int):
                     message=form.cleaned_data["message"],
                     deadline=form.cleaned_data["deadline"],
                 )
-            except (services.ServiceError, workflow.TransitionError) as error:
+            except ServiceError as error:
                 form.add_error(None, str(error))
             else:
                 messages.success(request, _("Les corrections sont demandées au porteur."))
@@ -121,10 +114,7 @@ def request_corrections(request, pk: int):
 @require_POST
 def confirm_qpv(request, pk: int):
     """The call's team only (others: 403): confirm the QPV declared by the applicant (none declared: 409)."""
-    application, roles = application_for(request, pk)
-    try:
-        services.application_confirm_qpv(application=application, actor=request.user)
-    except services.ServiceError as error:
-        return refuse(request, str(error), status=409 if workflow.STAFF in roles else 403)
+    application, _roles = application_for(request, pk)
+    services.application_confirm_qpv(application=application, actor=request.user)
     messages.success(request, _("Le quartier prioritaire est confirmé."))
     return redirect("calls:application", application.pk)
