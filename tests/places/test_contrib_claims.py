@@ -12,6 +12,7 @@ from tests.factories.contributions import (  # noqa: F401 (fixtures)
     fresh_rate_limits_fixture,
 )
 from tierslieux.accounts.roles import Role, has_role
+from tierslieux.core.transitions import transition_history
 from tierslieux.places.contributions import services
 from tierslieux.places.contributions.models import Claim, ContactMessage
 from tierslieux.places.services import place_add_manager
@@ -94,7 +95,9 @@ def test_claim_refused_with_reason_is_emailed(
     [message] = mailbox.wait_for(plain_user.email)
     assert "Aucun lien vérifiable." in mailbox.text(message)
     claim.refresh_from_db()
-    assert [t.to_status for t in claim.transitions.all()] == ["refused"]
+    assert list(transition_history(claim).values_list("action", "to_status", "reason")) == [
+        ("refuse", "refused", "Aucun lien vérifiable.")
+    ]
 
 
 @pytest.mark.parametrize(("who", "expected"), [(None, 302), ("plain_user", 403), ("place_manager", 403)])

@@ -15,8 +15,9 @@ from tests.factories.contributions import (  # noqa: F401 (fixtures)
     concarneau,
     fresh_rate_limits_fixture,
 )
+from tierslieux.core.transitions import transition_history
 from tierslieux.places.contributions import services
-from tierslieux.places.contributions.models import ErrorReport, Proposal, Transition
+from tierslieux.places.contributions.models import ErrorReport, Proposal
 from tierslieux.places.models import Place, PlaceVersion
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_rate_limits")]
@@ -52,8 +53,14 @@ def test_anonymous_proposes_a_new_place(client):
     assert proposal.diff["name"] == [None, "Le Hangar Partagé"]
     assert proposal.diff["website"] == [None, "https://hangar.example.org"]
     assert not Place.objects.filter(name="Le Hangar Partagé").exists()  # nothing published yet
-    [transition] = Transition.objects.all()
-    assert (transition.from_status, transition.to_status) == ("", "pending")
+    [transition] = transition_history(proposal)
+    assert (transition.workflow, transition.action, transition.from_status, transition.to_status) == (
+        "place_proposal",
+        "create",
+        "",
+        "pending",
+    )
+    assert transition.actor is None
 
 
 def test_signed_in_author_is_remembered_and_no_email_field(client_for, plain_user):
@@ -169,7 +176,10 @@ def test_staff_accepts_a_new_place_versioned_and_author_emailed(
     [message] = mailbox.wait_for("visiteur@example.org")
     assert "acceptée" in message["Subject"]
     assert "Le Hangar Partagé" in mailbox.text(message)
-    assert list(proposal.transitions.values_list("to_status", flat=True)) == ["pending", "accepted"]
+    assert list(transition_history(proposal).values_list("action", "to_status", "actor")) == [
+        ("create", "pending", None),
+        ("accept", "accepted", programme_staff.pk),
+    ]
 
 
 def test_refusal_needs_a_reason_then_emails_the_author(

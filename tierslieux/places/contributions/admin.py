@@ -1,30 +1,14 @@
 from django.contrib import admin
-from django.contrib.contenttypes.admin import GenericTabularInline
 
-from .models import Claim, ContactMessage, ErrorReport, Proposal, Transition
+from tierslieux.core.admin_tools import TransitionLogInline
 
-
-class TransitionInline(GenericTabularInline):
-    model = Transition
-    extra = 0
-    can_delete = False
-    readonly_fields = ("created_at", "user", "from_status", "to_status", "reason")
-    fields = readonly_fields
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+from .models import Claim, ContactMessage, ErrorReport, Proposal
 
 
 class ContributionAdmin(admin.ModelAdmin):
     """Status changes go through the moderation pages (state machine + log): read-only here."""
 
-    inlines = [TransitionInline]
+    inlines = [TransitionLogInline]
     list_filter = ("status",)
     date_hierarchy = "created_at"
 

@@ -1,6 +1,6 @@
 """Contributions to the atlas: proposals (new place or change), error reports, claims of a place by its
-manager, and messages of the contact form. Each has a status state machine (`workflow.py`) and a
-transition log (`Transition`: who, when, from, to, why).
+manager, and messages of the contact form. Each has a status state machine (`workflow.py`, the platform's
+`core.workflow`) and its history in the platform's log (`core.TransitionLog`: who, when, from, to, why).
 
 Emails of authors and senders are private: they are used to answer, never displayed publicly.
 """
@@ -8,62 +8,21 @@ Emails of authors and senders are private: they are used to answer, never displa
 from __future__ import annotations
 
 from django.conf import settings
-from django.contrib.contenttypes.fields import GenericForeignKey, GenericRelation
-from django.contrib.contenttypes.models import ContentType
+from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from tierslieux.core.models import TransitionLog
+from tierslieux.core.transitions import text_choices
+from tierslieux.core.workflow import Workflow
 from tierslieux.places.models import Place
 
 from . import workflow
 
-
-class Transition(models.Model):
-    """One status change of a contribution: who, when, from which status to which, and why."""
-
-    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
-    object_id = models.PositiveBigIntegerField()
-    target = GenericForeignKey("content_type", "object_id")
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    from_status = models.CharField(_("statut de départ"), max_length=20, blank=True, default="")
-    to_status = models.CharField(_("nouveau statut"), max_length=20)
-    reason = models.TextField(_("motif"), blank=True, default="")
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["created_at", "id"]
-        indexes = [models.Index(fields=["content_type", "object_id"])]
-        verbose_name = _("transition")
-        verbose_name_plural = _("transitions")
-
-    def __str__(self) -> str:
-        return f"{self.from_status or '∅'} → {self.to_status}"
-
-
-class ModerationStatus(models.TextChoices):
-    PENDING = workflow.PENDING, _("En attente")
-    ACCEPTED = workflow.ACCEPTED, _("Acceptée")
-    REFUSED = workflow.REFUSED, _("Refusée")
-
-
-class ReportStatus(models.TextChoices):
-    PENDING = workflow.PENDING, _("En attente")
-    RESOLVED = workflow.RESOLVED, _("Traité")
-    DISMISSED = workflow.DISMISSED, _("Écarté")
-
-
-class ClaimStatus(models.TextChoices):
-    PENDING = workflow.PENDING, _("En attente")
-    APPROVED = workflow.APPROVED, _("Approuvée")
-    REFUSED = workflow.REFUSED, _("Refusée")
-
-
-class ContactStatus(models.TextChoices):
-    RELAYED = workflow.RELAYED, _("Transmis aux gestionnaires")
-    PENDING = workflow.PENDING, _("À traiter par l’équipe")
-    CLOSED = workflow.CLOSED, _("Traité par l’équipe")
+ModerationStatus = text_choices("ModerationStatus", workflow.PROPOSAL, module=__name__)
+ReportStatus = text_choices("ReportStatus", workflow.REPORT, module=__name__)
+ClaimStatus = text_choices("ClaimStatus", workflow.CLAIM, module=__name__)
+ContactStatus = text_choices("ContactStatus", workflow.CONTACT, module=__name__)
 
 
 class ReportKind(models.TextChoices):
@@ -75,9 +34,9 @@ class ReportKind(models.TextChoices):
 
 
 class Contribution(models.Model):
-    """What every contribution shares: its status, its author, its decision and its transition log."""
+    """What every contribution shares: its status, its author, its decision and its history."""
 
-    MACHINE = ""
+    WORKFLOW: Workflow
 
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -89,7 +48,7 @@ class Contribution(models.Model):
     decided_at = models.DateTimeField(null=True, blank=True)
     decision_reason = models.TextField(_("motif de la décision"), blank=True, default="")
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
-    transitions = GenericRelation(Transition)
+    transitions = GenericRelation(TransitionLog)  # the history (core.TransitionLog), deleted with it
 
     class Meta:
         abstract = True
@@ -106,7 +65,7 @@ class Contribution(models.Model):
 class Proposal(Contribution):
     """A new place, or a change to an existing place, proposed by anyone and moderated by staff."""
 
-    MACHINE = "proposal"
+    WORKFLOW = workflow.PROPOSAL
 
     class Kind(models.TextChoices):
         NEW = "new", _("Nouveau lieu")
@@ -134,7 +93,7 @@ class Proposal(Contribution):
 class ErrorReport(Contribution):
     """An error reported on a place page ("closed", "wrong address"…)."""
 
-    MACHINE = "report"
+    WORKFLOW = workflow.REPORT
 
     place = models.ForeignKey(Place, on_delete=models.CASCADE, related_name="error_reports")
     kind = models.CharField(_("nature de l’erreur"), max_length=20, choices=ReportKind.choices)
@@ -154,7 +113,7 @@ class ErrorReport(Contribution):
 class Claim(Contribution):
     """A person asks to become a manager of a place; programme staff approve or refuse."""
 
-    MACHINE = "claim"
+    WORKFLOW = workflow.CLAIM
 
     place = models.ForeignKey(Place, on_delete=models.CASCADE, related_name="claims")
     message = models.TextField(_("message"), max_length=3000)
@@ -174,7 +133,7 @@ class ContactMessage(Contribution):
     """A message sent through the contact form of a place: relayed to its managers by email (reply-to =
     the sender), or queued for programme staff when the place has no manager."""
 
-    MACHINE = "contact"
+    WORKFLOW = workflow.CONTACT
 
     place = models.ForeignKey(Place, on_delete=models.CASCADE, related_name="contact_messages")
     sender_name = models.CharField(_("nom de l’expéditeur"), max_length=150)

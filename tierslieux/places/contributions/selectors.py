@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.contrib.contenttypes.models import ContentType
 from django.db.models import QuerySet
 
 from tierslieux.accounts.roles import is_programme_staff
+from tierslieux.core.models import TransitionLog
+from tierslieux.core.transitions import labelled_history
 from tierslieux.places.models import Place, Publication
 from tierslieux.places.selectors import readable_changes
 
-from .models import Claim, ContactMessage, ErrorReport, Proposal, Transition
+from . import workflow
+from .models import Claim, ContactMessage, Contribution, ErrorReport, Proposal
 
 
 def can_moderate(user) -> bool:
@@ -43,11 +45,14 @@ def moderation_queue() -> dict[str, QuerySet]:
     }
 
 
-def publication_transitions(place: Place) -> QuerySet[Transition]:
-    """The publication decisions of a place (who, when, from, to, why)."""
-    return Transition.objects.filter(
-        content_type=ContentType.objects.get_for_model(Place), object_id=place.pk
-    ).select_related("user")
+def contribution_history(contribution: Contribution) -> list[TransitionLog]:
+    """The history of a contribution (creation, then the decision), with the labels of its statuses."""
+    return labelled_history(contribution, contribution.WORKFLOW)
+
+
+def publication_transitions(place: Place) -> list[TransitionLog]:
+    """The publication decisions of a place (who, when, from, to, why), with their labels."""
+    return labelled_history(place, workflow.PUBLICATION)
 
 
 def pending_claim(place: Place, user) -> Claim | None:

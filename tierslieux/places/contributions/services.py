@@ -1,5 +1,6 @@
-"""Writes on contributions. Every status change goes through `_transition` (state machine + log); every
-change of a place goes through `place_create` / `place_update`, so it is versioned."""
+"""Writes on contributions. Every status change goes through `_transition` (`core.services.transition_apply`
+on the contribution's workflow, logged in `core.TransitionLog`); every change of a place goes through
+`place_create` / `place_update`, so it is versioned."""
 
 from __future__ import annotations
 
@@ -12,6 +13,8 @@ from django.utils.translation import gettext as _
 
 from tierslieux.accounts.roles import is_programme_staff
 from tierslieux.core.emails import email_send
+from tierslieux.core.services import transition_apply, transition_log_start
+from tierslieux.core.workflow import SYSTEM, TransitionError
 from tierslieux.places import index
 from tierslieux.places.models import Place, PlaceStatus
 from tierslieux.places.selectors import place_can_edit, place_is_managed_by
@@ -35,7 +38,6 @@ from .models import (
     Proposal,
     ReportKind,
     ReportStatus,
-    Transition,
 )
 
 # Fields a visitor may propose (never the private contact, the source or the verification date).
@@ -60,34 +62,31 @@ def _require_staff(user) -> None:
         raise PermissionDenied(_("Réservé à l’équipe du programme."))
 
 
-def _log(obj: Contribution, *, from_status: str, to_status: str, user=None, reason: str = "") -> None:
-    Transition.objects.create(
-        target=obj, user=_user(user), from_status=from_status, to_status=to_status, reason=reason
-    )
-
-
 @transaction.atomic
 def _transition(obj: Contribution, *, to: str, user, reason: str = "") -> None:
-    """Move `obj` to status `to` if its state machine allows it; record who, when, why."""
+    """Move `obj` to status `to` if its workflow allows it (programme staff decide); record who, when, why."""
     locked = type(obj).objects.select_for_update().get(pk=obj.pk)
     try:
-        workflow.check(obj.MACHINE, locked.status, to)
-    except workflow.TransitionError:
+        transition_apply(
+            instance=locked,
+            workflow=obj.WORKFLOW,
+            target=to,
+            roles={workflow.STAFF},
+            actor=user,
+            reason=reason,
+            changes={"decided_by": _user(user), "decided_at": timezone.now(), "decision_reason": reason},
+        )
+    except TransitionError:
         raise ValidationError(
             _("Cette demande a déjà été traitée (statut : %(status)s).")
             % {"status": locked.get_status_display()}
         ) from None
-    previous = locked.status
-    obj.status = to
-    obj.decided_by = _user(user)
-    obj.decided_at = timezone.now()
-    obj.decision_reason = reason
-    obj.save()
-    _log(obj, from_status=previous, to_status=to, user=user, reason=reason)
+    for field in ("status", "decided_by", "decided_at", "decision_reason"):
+        setattr(obj, field, getattr(locked, field))
 
 
 def _created(obj: Contribution, *, user=None) -> None:
-    _log(obj, from_status="", to_status=obj.status, user=user)
+    transition_log_start(instance=obj, workflow=obj.WORKFLOW, actor=_user(user))
 
 
 def _plain(value):
@@ -278,21 +277,26 @@ def claim_refuse(*, claim: Claim, user, reason: str) -> Claim:
 
 
 # --- Project places: moderation before publication ------------------------------------------------------
-def _publication_transition(*, place: Place, to: str, user, reason: str) -> Place:
+def _publication_transition(
+    *, place: Place, to: str, user, reason: str, roles=frozenset({workflow.STAFF})
+) -> Place:
     locked = Place.objects.select_for_update().get(pk=place.pk)
     try:
-        workflow.check("publication", locked.publication, to)
-    except workflow.TransitionError:
+        transition_apply(
+            instance=locked,
+            workflow=workflow.PUBLICATION,
+            target=to,
+            roles=roles,
+            actor=_user(user),
+            reason=reason,
+            field="publication",
+            changes={"updated_at": timezone.now()},
+        )
+    except TransitionError:
         raise ValidationError(
             _("Ce lieu a déjà été traité (publication : %(status)s).")
             % {"status": locked.get_publication_display()}
         ) from None
-    previous = locked.publication
-    locked.publication = to
-    locked.save(update_fields=["publication", "updated_at"])
-    Transition.objects.create(
-        target=locked, user=_user(user), from_status=previous, to_status=to, reason=reason
-    )
     index.invalidate()
     transaction.on_commit(index.invalidate)
     place.publication = to
@@ -337,6 +341,7 @@ def project_place_publish_with_application(*, place: Place, actor, reference: st
         to=workflow.PUBLISHED,
         user=actor,
         reason=_("Dossier %(reference)s accepté") % {"reference": reference},
+        roles={SYSTEM},
     )
 
 

@@ -1,6 +1,18 @@
-"""The state machines of contributions: which status may follow which. Plain Python, no Django."""
+"""The state machines of contributions, declared with the platform's one mechanism (`core.workflow`). Plain
+Python, no Django.
+
+Each contribution waits in `pending` until programme staff ("staff") decide once; a contact message relayed to
+the managers of its place is `relayed` from the start (nothing to decide). A place created inside an
+application (`Place.publication`) is public once accepted by a moderator or once its application is accepted
+("system"); a refused one can still be published later (e.g. its application). Every change goes through
+`core.services.transition_apply`, whose log row (`core.TransitionLog`) says who, when and why; the first row of
+a contribution's history is its creation (`core.services.transition_log_start`).
+"""
 
 from __future__ import annotations
+
+from tierslieux.core.i18n import gettext_noop
+from tierslieux.core.workflow import SYSTEM, State, Transition, Workflow
 
 PENDING = "pending"
 ACCEPTED = "accepted"
@@ -12,26 +24,81 @@ RELAYED = "relayed"
 CLOSED = "closed"
 PUBLISHED = "published"
 
-# {machine: {from_status: {to_status, …}}}
-MACHINES: dict[str, dict[str, set[str]]] = {
-    "proposal": {PENDING: {ACCEPTED, REFUSED}},
-    "report": {PENDING: {RESOLVED, DISMISSED}},
-    "claim": {PENDING: {APPROVED, REFUSED}},
-    "contact": {PENDING: {CLOSED}},
-    # A place created inside an application (`Place.publication`): public once accepted by a moderator or
-    # once its application is accepted; a refused one can still be published later (e.g. its application).
-    "publication": {PENDING: {PUBLISHED, REFUSED}, REFUSED: {PUBLISHED}},
-}
+STAFF = "staff"
+ROLE_LABELS = {STAFF: gettext_noop("à l’équipe du programme")}
 
+PROPOSAL = Workflow(
+    "place_proposal",
+    states=[
+        State(PENDING, gettext_noop("En attente")),
+        State(ACCEPTED, gettext_noop("Acceptée"), final=True),
+        State(REFUSED, gettext_noop("Refusée"), final=True),
+    ],
+    transitions=[
+        Transition("accept", gettext_noop("Accepter"), [PENDING], ACCEPTED, {STAFF}),
+        Transition("refuse", gettext_noop("Refuser"), [PENDING], REFUSED, {STAFF}, reason_required=True),
+    ],
+    role_labels=ROLE_LABELS,
+    object_label=gettext_noop("cette proposition"),
+)
 
-class TransitionError(Exception):
-    """A status change the state machine does not allow."""
+REPORT = Workflow(
+    "place_error_report",
+    states=[
+        State(PENDING, gettext_noop("En attente")),
+        State(RESOLVED, gettext_noop("Traité"), final=True),
+        State(DISMISSED, gettext_noop("Écarté"), final=True),
+    ],
+    transitions=[
+        Transition("resolve", gettext_noop("Traiter"), [PENDING], RESOLVED, {STAFF}),
+        Transition("dismiss", gettext_noop("Écarter"), [PENDING], DISMISSED, {STAFF}, reason_required=True),
+    ],
+    role_labels=ROLE_LABELS,
+    object_label=gettext_noop("ce signalement"),
+)
 
+CLAIM = Workflow(
+    "place_claim",
+    states=[
+        State(PENDING, gettext_noop("En attente")),
+        State(APPROVED, gettext_noop("Approuvée"), final=True),
+        State(REFUSED, gettext_noop("Refusée"), final=True),
+    ],
+    transitions=[
+        Transition("approve", gettext_noop("Approuver"), [PENDING], APPROVED, {STAFF}),
+        Transition("refuse", gettext_noop("Refuser"), [PENDING], REFUSED, {STAFF}, reason_required=True),
+    ],
+    role_labels=ROLE_LABELS,
+    object_label=gettext_noop("cette demande"),
+)
 
-def allowed(machine: str, current: str) -> set[str]:
-    return set(MACHINES[machine].get(current, set()))
+CONTACT = Workflow(
+    "place_contact",
+    states=[
+        State(RELAYED, gettext_noop("Transmis aux gestionnaires"), final=True),
+        State(PENDING, gettext_noop("À traiter par l’équipe")),
+        State(CLOSED, gettext_noop("Traité par l’équipe"), final=True),
+    ],
+    transitions=[Transition("close", gettext_noop("Marquer comme traité"), [PENDING], CLOSED, {STAFF})],
+    initial=PENDING,
+    role_labels=ROLE_LABELS,
+    object_label=gettext_noop("ce message"),
+)
 
+PUBLICATION = Workflow(
+    "place_publication",
+    states=[
+        State(PUBLISHED, gettext_noop("Publié"), final=True),
+        State(PENDING, gettext_noop("En attente de modération")),
+        State(REFUSED, gettext_noop("Refusé par la modération")),
+    ],
+    transitions=[
+        Transition("publish", gettext_noop("Publier"), [PENDING, REFUSED], PUBLISHED, {STAFF, SYSTEM}),
+        Transition("refuse", gettext_noop("Refuser la publication"), [PENDING], REFUSED, {STAFF}),
+    ],
+    initial=PUBLISHED,
+    role_labels=ROLE_LABELS,
+    object_label=gettext_noop("ce lieu"),
+)
 
-def check(machine: str, current: str, target: str) -> None:
-    if target not in allowed(machine, current):
-        raise TransitionError(f"{machine}: {current} → {target} is not allowed")
+WORKFLOWS = {flow.name: flow for flow in (PROPOSAL, REPORT, CLAIM, CONTACT, PUBLICATION)}

@@ -20,7 +20,13 @@ from tierslieux.places.models import Place, Publication
 from .. import services
 from ..forms import DecisionForm, add_service_error
 from ..models import Claim, ContactMessage, ErrorReport, Proposal
-from ..selectors import can_moderate, diff_rows, moderation_queue, publication_transitions
+from ..selectors import (
+    can_moderate,
+    contribution_history,
+    diff_rows,
+    moderation_queue,
+    publication_transitions,
+)
 
 QUEUE_CRUMB = {"label": gettext_lazy("Modération"), "url": reverse_lazy("contributions:moderation")}
 
@@ -130,16 +136,6 @@ def _run_action(request, form, actions: dict, obj, still_pending) -> HttpRespons
     return 409 if action is not None and not still_pending(obj) else 400
 
 
-def _labelled(transitions, choices) -> list:
-    """The transitions with the status names (`from_label`, `to_label`) instead of their codes."""
-    labels = dict(choices)
-    items = list(transitions)
-    for item in items:
-        item.from_label = labels.get(item.from_status, item.from_status) if item.from_status else "—"
-        item.to_label = labels.get(item.to_status, item.to_status)
-    return items
-
-
 def _decide(request, model, pk: int):
     obj = get_object_or_404(model, pk=pk)
     form = DecisionForm(request.POST or None)
@@ -154,9 +150,7 @@ def _decide(request, model, pk: int):
         "place": place,
         "place_url": place.get_absolute_url() if place else "",
         "diff": diff_rows(obj.diff) if model is Proposal else [],
-        "transitions": _labelled(
-            obj.transitions.select_related("user"), model._meta.get_field("status").choices
-        ),
+        "transitions": contribution_history(obj),
         "pending": obj.status == "pending",
         "page_title": title,
         "breadcrumb": [QUEUE_CRUMB, {"label": title}],
@@ -225,7 +219,7 @@ def project_place(request, pk: int):
             "place_url": place.get_absolute_url(),
             "form": form,
             "pending": place.publication == Publication.PENDING,
-            "transitions": _labelled(publication_transitions(place), Publication.choices),
+            "transitions": publication_transitions(place),
             "applications": list(place.call_applications.select_related("call").order_by("pk")),
             "page_title": title,
             "breadcrumb": [QUEUE_CRUMB, {"label": title}],
