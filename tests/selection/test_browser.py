@@ -9,7 +9,7 @@ from django.urls import reverse
 from tests.conftest import assert_accessible
 from tests.factories.selection import selection_world
 from tierslieux.selection import services
-from tierslieux.selection.models import Run, RunStatus
+from tierslieux.selection.models import ReplayStatus, Run, RunStatus
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -54,7 +54,9 @@ def test_set_parameters_run_read_results_save_and_propose(page, login, programme
     page.get_by_role("button", name="Rejouer").click()
     page.get_by_text("Résultat identique").wait_for()
     # A replay still queued: the page says so and polls until the background task has written its report.
-    Run.objects.filter(pk=run.pk).update(replay_requested_at=run.created_at, replayed_at=None)
+    Run.objects.filter(pk=run.pk).update(
+        replay_status=ReplayStatus.REQUESTED, replay_requested_at=run.created_at, replayed_at=None
+    )
     page.reload()
     page.get_by_text("Rejeu demandé le").wait_for()
     assert page.get_by_role("button", name="Rejouer").count() == 0

@@ -7,8 +7,11 @@ import pytest
 from tests.conftest import _user_with_role
 from tierslieux.accounts.roles import Role
 from tierslieux.calls.models import Status
+from tierslieux.core.errors import Conflict, ServiceError
+from tierslieux.core.transitions import transition_history
+from tierslieux.core.workflow import TransitionError
 from tierslieux.selection import selectors, services
-from tierslieux.selection.models import ProposedDecision, Run, RunStatus
+from tierslieux.selection.models import ProposedDecision, ReplayStatus, Run, RunStatus
 from tierslieux.selection.serialize import problem_from_json, problem_to_json
 
 pytestmark = pytest.mark.django_db
@@ -26,8 +29,17 @@ def replay(world, run, capture) -> Run:
     with capture(execute=True):
         asked = services.run_replay(run=run, actor=world.staff)
         assert asked.replay_requested_at is not None and asked.replayed_at is None
+        assert asked.replay_status == ReplayStatus.REQUESTED
     run.refresh_from_db()
     assert run.replay_requested_at is None and run.replayed_at is not None
+    request, done = transition_history(run).filter(workflow="selection_replay")
+    assert (request.action, request.actor, done.actor, done.from_status) == (
+        "request",
+        world.staff,
+        None,
+        "requested",
+    )
+    assert (done.to_status, done.reason) == (run.replay_status, run.replay_report[:300])
     return run
 
 
@@ -124,7 +136,14 @@ def test_run_is_computed_in_the_background_and_stored(world, params, django_capt
         0.0 in lambdas and 10.0 in lambdas and [p for p in run.tradeoff if p["chosen"]][0]["lambda"] == 10.0
     )
     assert run.context["applications"]["SEL-004"]["alone_population"] == 12_000
-    assert list(run.transitions.values_list("to_status", flat=True)) == ["pending", "running", "done"]
+    assert list(
+        transition_history(run).values_list("workflow", "action", "from_status", "to_status", "actor")
+    ) == [
+        ("selection_run", "create", "", "pending", world.staff.pk),
+        ("selection_run", "start", "pending", "running", None),
+        ("selection_run", "finish", "running", "done", None),
+    ]
+    assert transition_history(run).first().reason == "Calcul demandé"
 
 
 def test_replay_from_stored_inputs_is_identical(world, params, django_capture_on_commit_callbacks):
@@ -135,7 +154,12 @@ def test_replay_from_stored_inputs_is_identical(world, params, django_capture_on
     world.applications["SEL-003"].save()
     run = replay(world, run, django_capture_on_commit_callbacks)
     assert run.replay_identical is True, run.replay_report
-    assert run.replay_report.startswith("Résultat identique")
+    assert run.replay_report.startswith("Résultat identique") and run.replay_status == ReplayStatus.IDENTICAL
+    # Asked again while a replay is queued: refused (409), one replay at a time.
+    services.run_replay(run=run, actor=world.staff)
+    with pytest.raises(TransitionError) as twice:
+        services.run_replay(run=run, actor=world.staff)
+    assert twice.value.status == 409
 
 
 def test_replay_detects_a_tampered_result(world, params, django_capture_on_commit_callbacks):
@@ -143,7 +167,7 @@ def test_replay_detects_a_tampered_result(world, params, django_capture_on_commi
     run.result["assignment"] = {"SEL-005": "qpv"}
     run.save()
     run = replay(world, run, django_capture_on_commit_callbacks)
-    assert run.replay_identical is False
+    assert run.replay_identical is False and run.replay_status == ReplayStatus.DIFFERENT
     assert "assignment" in run.replay_report
 
 
@@ -180,11 +204,11 @@ def test_failed_run_is_recorded(world, params, django_capture_on_commit_callback
 def test_save_and_propose(world, params, django_capture_on_commit_callbacks):
     params["points_per_10k"] = 10.0
     run = start(world, params, django_capture_on_commit_callbacks)
-    with pytest.raises(services.SelectionError, match="Enregistrez"):
+    with pytest.raises(Conflict, match="Enregistrez"):
         services.scenario_propose(run=run, actor=world.staff)
     services.scenario_save(run=run, actor=world.staff, name="Couverture d’abord")
     other = start(world, params, django_capture_on_commit_callbacks)
-    with pytest.raises(services.SelectionError, match="existe déjà"):
+    with pytest.raises(Conflict, match="existe déjà"):
         services.scenario_save(run=other, actor=world.staff, name="couverture d’abord")
     proposals = services.scenario_propose(run=run, actor=world.staff)
     assert sorted(p.application.reference for p in proposals) == ["SEL-003", "SEL-004"]
@@ -202,16 +226,18 @@ def test_save_and_propose(world, params, django_capture_on_commit_callbacks):
 
 def test_only_the_call_team_writes(world, params, django_capture_on_commit_callbacks):
     outsider = _user_with_role(Role.PROGRAMME_STAFF, email="autre@example.org")
-    with pytest.raises(services.SelectionError):
+    with pytest.raises(ServiceError) as refused:
         services.run_start(wave=world.wave, actor=outsider, parameters=params)
+    assert refused.value.status == 403
     run = start(world, params, django_capture_on_commit_callbacks)
     for action in (
         lambda: services.run_replay(run=run, actor=outsider),
         lambda: services.scenario_save(run=run, actor=outsider, name="x"),
         lambda: services.scenario_propose(run=run, actor=outsider),
     ):
-        with pytest.raises(services.SelectionError):
+        with pytest.raises(ServiceError) as refused:
             action()
+        assert refused.value.status == 403
 
 
 def test_task_runs_a_pending_run_once(world, params):
@@ -222,9 +248,10 @@ def test_task_runs_a_pending_run_once(world, params):
     result = run_scenario_task.enqueue(run_id=run.pk)
     assert result.return_value == RunStatus.DONE
     # A finished run is not computed again.
-    assert services.run_execute(run_id=run.pk).transitions.count() == 3
-    with pytest.raises(services.SelectionError):
+    assert transition_history(services.run_execute(run_id=run.pk)).count() == 3
+    with pytest.raises(TransitionError) as refused:
         services.run_transition(run=Run.objects.get(pk=run.pk), to_status=RunStatus.RUNNING)
+    assert refused.value.status == 409
 
 
 def test_wave_without_candidates(world, params, django_capture_on_commit_callbacks):
@@ -251,3 +278,4 @@ def test_a_replay_that_fails_is_reported_not_left_pending(world, params, django_
     run.save()
     run = replay(world, run, django_capture_on_commit_callbacks)
     assert run.replay_identical is False and run.replay_report.startswith("Échec du rejeu : ")
+    assert run.replay_status == ReplayStatus.FAILED

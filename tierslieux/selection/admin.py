@@ -2,14 +2,9 @@
 
 from django.contrib import admin
 
-from tierslieux.core.admin_tools import ReadOnlyAdmin, ReadOnlyInline
+from tierslieux.core.admin_tools import ReadOnlyAdmin, TransitionLogInline
 
-from .models import ProposedDecision, Run, RunTransition
-
-
-class RunTransitionInline(ReadOnlyInline, admin.TabularInline):
-    model = RunTransition
-    readonly_fields = ("from_status", "to_status", "actor", "reason", "created_at")
+from .models import ProposedDecision, Run
 
 
 @admin.register(Run)
@@ -17,7 +12,7 @@ class RunAdmin(ReadOnlyAdmin):
     list_display = ("pk", "wave", "name", "status", "solver_version", "created_at", "replay_identical")
     list_filter = ("status",)
     search_fields = ("name",)
-    inlines = [RunTransitionInline]
+    inlines = [TransitionLogInline]
 
 
 @admin.register(ProposedDecision)

@@ -1,4 +1,5 @@
-"""Stored optimiser runs (scenarios), their status log, and the decisions a scenario proposes to the committee.
+"""Stored optimiser runs (scenarios) and the decisions a scenario proposes to the committee. A run's status and
+its replay follow the state machines of `workflow.py`, logged in the platform's `core.TransitionLog`.
 
 A run keeps everything needed to audit and reproduce a selection: the parameters typed by staff, the full
 optimiser input (`SelectionProblem` serialised as JSON), the solver options and version, the outputs (the
@@ -9,20 +10,23 @@ A run becomes a *scenario* when staff give it a name.
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from tierslieux.core.models import TransitionLog
+from tierslieux.core.transitions import text_choices
 
-class RunStatus(models.TextChoices):
-    PENDING = "pending", _("En attente")
-    RUNNING = "running", _("En cours")
-    DONE = "done", _("Terminé")
-    FAILED = "failed", _("Échec")
+from .workflow import REPLAY, RUN
+
+RunStatus = text_choices("RunStatus", RUN, module=__name__)
+ReplayStatus = text_choices("ReplayStatus", REPLAY, module=__name__)
 
 
 class Run(models.Model):
-    """One optimisation of a wave (queued → running → done | failed; see `services.TRANSITIONS`)."""
+    """One optimisation of a wave (pending → running → done | failed: `workflow.RUN`), and its replays
+    (`workflow.REPLAY`)."""
 
     wave = models.ForeignKey("calls.Wave", on_delete=models.CASCADE, related_name="selection_runs")
     name = models.CharField(_("nom du scénario"), max_length=120, blank=True, default="")
@@ -44,6 +48,9 @@ class Run(models.Model):
     solver_version = models.CharField(max_length=100, blank=True, default="")
     timings = models.JSONField(default=dict, blank=True)
     error = models.TextField(blank=True, default="")
+    replay_status = models.CharField(
+        _("rejeu"), max_length=10, choices=ReplayStatus.choices, default=REPLAY.initial, db_index=True
+    )
     replay_requested_at = models.DateTimeField(null=True, blank=True)
     """Set when a replay is asked for; the background task clears it once `replayed_at` is written."""
     replayed_at = models.DateTimeField(null=True, blank=True)
@@ -55,6 +62,7 @@ class Run(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    transitions = GenericRelation(TransitionLog)  # the history (core.TransitionLog), deleted with the run
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -75,25 +83,6 @@ class Run(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.status in (RunStatus.DONE, RunStatus.FAILED)
-
-
-class RunTransition(models.Model):
-    """The status log of a run: who (None: the background task), when, why."""
-
-    run = models.ForeignKey(Run, on_delete=models.CASCADE, related_name="transitions")
-    from_status = models.CharField(max_length=10, choices=RunStatus.choices, blank=True, default="")
-    to_status = models.CharField(max_length=10, choices=RunStatus.choices)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    reason = models.CharField(max_length=300, blank=True, default="")
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["run", "created_at", "pk"]
-
-    def __str__(self) -> str:
-        return f"{self.run_id}: {self.from_status} → {self.to_status}"
 
 
 class ProposedDecision(models.Model):

@@ -2,7 +2,9 @@
 trade-off curve), replay it from its stored inputs, save it as a named scenario, turn it into proposed
 decisions for the committee (a person still decides: nothing is accepted here).
 
-A run is a small state machine (`TRANSITIONS`), every change logged in `RunTransition` (who, when, why).
+A run and its replay are state machines (`workflow.RUN`, `workflow.REPLAY`), every change through
+`core.services.transition_apply` (logged in `core.TransitionLog`: who, when, why). Refusals are
+`core.errors.ServiceError` (403: not the call's team; 409: the run is not in a state that allows it).
 """
 
 from __future__ import annotations
@@ -17,9 +19,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tierslieux.calls.models import Application, Status, Wave
+from tierslieux.core.errors import Conflict, ServiceError
+from tierslieux.core.services import transition_apply, transition_log_start
+from tierslieux.core.workflow import SYSTEM
 
-from . import analysis, selectors
-from .models import ProposedDecision, Run, RunStatus, RunTransition
+from . import analysis, selectors, workflow
+from .models import ProposedDecision, ReplayStatus, Run, RunStatus
 from .optimiser import SolverOptions, optimise, rank_by_score
 from .optimiser.mip import solver_version
 from .serialize import (
@@ -31,37 +36,28 @@ from .serialize import (
     result_to_json,
 )
 
-TRANSITIONS = {
-    RunStatus.PENDING: {RunStatus.RUNNING, RunStatus.FAILED},
-    RunStatus.RUNNING: {RunStatus.DONE, RunStatus.FAILED},
-    RunStatus.DONE: set(),
-    RunStatus.FAILED: set(),
-}
 TRADEOFF_LAMBDAS = (0.0, 0.02, 0.05, 0.1, 0.25, 0.5, 1.0)
 TRADEOFF_TIME_LIMIT_S = 10.0
 
 
-class SelectionError(Exception):
-    """A refused action, with a French message for the person."""
-
-
-def run_transition(*, run: Run, to_status: str, actor=None, reason: str = "") -> Run:
-    if to_status not in TRANSITIONS[RunStatus(run.status)]:
-        raise SelectionError(
-            _("Passage impossible de « %(from_status)s » à « %(to_status)s ».")
-            % {"from_status": run.get_status_display(), "to_status": to_status}
-        )
-    RunTransition.objects.create(
-        run=run, from_status=run.status, to_status=to_status, actor=actor, reason=reason[:300]
+def run_transition(*, run: Run, to_status: str, reason: str = "", changes: dict | None = None) -> Run:
+    """Move `run` (read under a lock) to `to_status` along `workflow.RUN`, as the background task."""
+    transition_apply(
+        instance=run,
+        workflow=workflow.RUN,
+        target=to_status,
+        roles={SYSTEM},
+        actor=None,
+        reason=reason[:300],
+        changes=changes,
     )
-    run.status = to_status
     return run
 
 
 def _require_write(actor, wave: Wave) -> None:
     if not selectors.can_write(actor, wave):
-        raise SelectionError(
-            _("Seule l’équipe de cet appel peut lancer, enregistrer ou proposer un scénario.")
+        raise ServiceError(
+            _("Seule l’équipe de cet appel peut lancer, enregistrer ou proposer un scénario."), status=403
         )
 
 
@@ -73,9 +69,7 @@ def run_start(*, wave: Wave, actor, parameters: dict) -> Run:
     run = Run.objects.create(
         wave=wave, parameters=parameters, created_by=actor, progress_label=_("En attente de traitement")
     )
-    RunTransition.objects.create(
-        run=run, to_status=RunStatus.PENDING, actor=actor, reason=_("Calcul demandé")
-    )
+    transition_log_start(instance=run, workflow=workflow.RUN, actor=actor, reason=_("Calcul demandé"))
     from .tasks import run_scenario_task
 
     transaction.on_commit(lambda: run_scenario_task.enqueue(run_id=run.pk))
@@ -129,10 +123,16 @@ def run_execute(*, run_id: int) -> Run:
         run = Run.objects.select_for_update().select_related("wave__call").get(pk=run_id)
         if run.status != RunStatus.PENDING:
             return run
-        run_transition(run=run, to_status=RunStatus.RUNNING, reason=_("Calcul en arrière-plan"))
-        run.started_at = timezone.now()
-        run.progress, run.progress_label = 5, _("Préparation des données de la vague")
-        run.save(update_fields=["status", "started_at", "progress", "progress_label"])
+        run_transition(
+            run=run,
+            to_status=RunStatus.RUNNING,
+            reason=_("Calcul en arrière-plan"),
+            changes={
+                "started_at": timezone.now(),
+                "progress": 5,
+                "progress_label": _("Préparation des données de la vague"),
+            },
+        )
     timings: dict[str, float] = {}
     try:
         t0 = perf_counter()
@@ -174,16 +174,16 @@ def run_execute(*, run_id: int) -> Run:
             run.timings = timings
             run.progress, run.progress_label = 100, _("Terminé")
             run.finished_at = timezone.now()
-            run_transition(run=run, to_status=RunStatus.DONE, reason=result.status_label)
             run.save()
+            run_transition(run=run, to_status=RunStatus.DONE, reason=result.status_label)
     except Exception as exc:  # noqa: BLE001 - a failed run is shown, never a 500
         with transaction.atomic():
             run = Run.objects.select_for_update().get(pk=run.pk)
             run.error = f"{type(exc).__name__} : {exc}"
             run.finished_at = timezone.now()
             run.progress_label = _("Échec du calcul")
-            run_transition(run=run, to_status=RunStatus.FAILED, reason=run.error)
             run.save()
+            run_transition(run=run, to_status=RunStatus.FAILED, reason=run.error)
     return run
 
 
@@ -193,32 +193,53 @@ def run_replay(*, run: Run, actor) -> Run:
     and options (`run_replay_execute`); the run page shows "en cours" until the report is written."""
     _require_write(actor, run.wave)
     if run.status != RunStatus.DONE or not run.inputs:
-        raise SelectionError(_("Seul un calcul terminé peut être rejoué."))
-    run.replay_requested_at = timezone.now()
-    run.save(update_fields=["replay_requested_at"])
+        raise Conflict(_("Seul un calcul terminé peut être rejoué."))
+    transition_apply(
+        instance=run,
+        workflow=workflow.REPLAY,
+        action="request",
+        roles={workflow.STAFF},
+        actor=actor,
+        field="replay_status",
+        changes={"replay_requested_at": timezone.now()},
+    )
     from .tasks import run_replay_task
 
     transaction.on_commit(lambda: run_replay_task.enqueue(run_id=run.pk))
     return run
 
 
+def _replay_done(run: Run, *, target: str, report: str) -> Run:
+    transition_apply(
+        instance=run,
+        workflow=workflow.REPLAY,
+        target=target,
+        roles={SYSTEM},
+        actor=None,
+        reason=report[:300],
+        field="replay_status",
+        changes={
+            "replayed_at": timezone.now(),
+            "replay_requested_at": None,
+            "replay_identical": target == ReplayStatus.IDENTICAL,
+            "replay_report": report,
+        },
+    )
+    return run
+
+
 def run_replay_execute(*, run_id: int) -> Run:
     """Re-run the optimiser from a run's stored inputs and options; record whether the result is identical."""
     run = Run.objects.get(pk=run_id)
-    if run.replay_requested_at is None:
+    if run.replay_status != ReplayStatus.REQUESTED:
         return run
     try:
         replayed = result_to_json(optimise(problem_from_json(run.inputs), options_from_json(run.options)))
     except Exception as exc:  # noqa: BLE001 - a failed replay is reported on the page, never left pending
-        run.replayed_at, run.replay_requested_at, run.replay_identical = timezone.now(), None, False
-        run.replay_report = _("Échec du rejeu : %(error)s") % {"error": f"{type(exc).__name__} : {exc}"}
-        run.save(update_fields=["replayed_at", "replay_requested_at", "replay_identical", "replay_report"])
-        return run
+        report = _("Échec du rejeu : %(error)s") % {"error": f"{type(exc).__name__} : {exc}"}
+        return _replay_done(run, target=ReplayStatus.FAILED, report=report)
     before, after = fingerprint(run.result), fingerprint(replayed)
     differences = [key for key in before if before[key] != after[key]]
-    run.replayed_at = timezone.now()
-    run.replay_requested_at = None
-    run.replay_identical = not differences
     if differences:
         labels = ", ".join(differences)
         if "time_limit" in (run.result.get("status"), replayed.get("status")):
@@ -228,29 +249,27 @@ def run_replay_execute(*, run_id: int) -> Run:
             )
         else:
             report = _("Résultat différent (%(labels)s).")
-        run.replay_report = report % {"labels": labels}
-    else:
-        run.replay_report = _(
-            "Résultat identique : même sélection (%(count)s dossiers), même objectif (%(objective)s), "
-            "mêmes motifs (%(solver)s)."
-        ) % {
-            "count": len(replayed["assignment"]),
-            "objective": f"{replayed['objective']:.6f}",
-            "solver": replayed.get("solver", ""),
-        }
-    run.save(update_fields=["replayed_at", "replay_requested_at", "replay_identical", "replay_report"])
-    return run
+        return _replay_done(run, target=ReplayStatus.DIFFERENT, report=report % {"labels": labels})
+    report = _(
+        "Résultat identique : même sélection (%(count)s dossiers), même objectif (%(objective)s), "
+        "mêmes motifs (%(solver)s)."
+    ) % {
+        "count": len(replayed["assignment"]),
+        "objective": f"{replayed['objective']:.6f}",
+        "solver": replayed.get("solver", ""),
+    }
+    return _replay_done(run, target=ReplayStatus.IDENTICAL, report=report)
 
 
 def scenario_save(*, run: Run, actor, name: str) -> Run:
     _require_write(actor, run.wave)
     name = name.strip()
     if not name:
-        raise SelectionError(_("Donnez un nom au scénario."))
+        raise ServiceError(_("Donnez un nom au scénario."))
     if run.status != RunStatus.DONE:
-        raise SelectionError(_("Seul un calcul terminé peut être enregistré comme scénario."))
+        raise Conflict(_("Seul un calcul terminé peut être enregistré comme scénario."))
     if Run.objects.filter(wave=run.wave, name__iexact=name).exclude(pk=run.pk).exists():
-        raise SelectionError(_("Un scénario « %(name)s » existe déjà pour cette vague.") % {"name": name})
+        raise Conflict(_("Un scénario « %(name)s » existe déjà pour cette vague.") % {"name": name})
     run.name, run.saved_by, run.saved_at = name, actor, timezone.now()
     run.save(update_fields=["name", "saved_by", "saved_at"])
     return run
@@ -263,11 +282,11 @@ def scenario_propose(*, run: Run, actor) -> list[ProposedDecision]:
     Nothing is decided: the committee page shows "proposé par le scénario X" and the team decides each file."""
     _require_write(actor, run.wave)
     if run.status != RunStatus.DONE or not (run.result or {}).get("assignment"):
-        raise SelectionError(
+        raise Conflict(
             _("Ce scénario ne propose aucune sélection (calcul inachevé ou réglages incompatibles).")
         )
     if not run.name:
-        raise SelectionError(_("Enregistrez d’abord le calcul comme scénario (donnez-lui un nom)."))
+        raise Conflict(_("Enregistrez d’abord le calcul comme scénario (donnez-lui un nom)."))
     assignment: dict[str, str] = run.result["assignment"]
     applications = {
         a.reference: a

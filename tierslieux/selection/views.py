@@ -16,20 +16,18 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from tierslieux.core.errors import ServiceError
+from tierslieux.core.middleware import refusal
+
 from . import charts, exports, report, selectors, services
 from .forms import CompareForm, ParametersForm, SaveForm
 from .models import Run, RunStatus
 
+ACCESS_REFUSED = gettext_lazy("Accès refusé")
 
-def _refuse(request, message: str, status: int = 403) -> HttpResponse:
-    if getattr(request, "htmx", False):
-        return render(request, "selection/_alert.html", {"message": message}, status=status)
-    return render(
-        request,
-        "selection/refused.html",
-        {"page_title": _("Accès refusé") if status == 403 else _("Action impossible"), "message": message},
-        status=status,
-    )
+
+def _read_only(request) -> HttpResponse:
+    return refusal(request, READ_ONLY, title=ACCESS_REFUSED)
 
 
 def staff_only(view):
@@ -37,7 +35,11 @@ def staff_only(view):
     @wraps(view)
     def wrapped(request, *args, **kwargs):
         if not selectors.can_use(request.user):
-            return _refuse(request, _("Les scénarios de sélection sont réservés à l’équipe du programme."))
+            return refusal(
+                request,
+                _("Les scénarios de sélection sont réservés à l’équipe du programme."),
+                title=ACCESS_REFUSED,
+            )
         return view(request, *args, **kwargs)
 
     return wrapped
@@ -84,7 +86,7 @@ def wave(request, pk: int):
     status = 200
     if request.method == "POST":
         if not can_write:
-            return _refuse(request, READ_ONLY)
+            return _read_only(request)
         if form.is_valid():
             run = services.run_start(wave=wave, actor=request.user, parameters=form.parameters())
             return redirect("selection:run", run.pk)
@@ -165,14 +167,12 @@ def run_status(request, pk: int):
 
 def _write_action(request, pk: int, action, success: str, then=lambda run: redirect("selection:run", run.pk)):
     """Run `action(run)` for the call's team, then answer `then(run)` (by default: the run's page). The action
-    refused (the run is not in a state that allows it: unfinished, unsaved, without a selection): 409."""
+    refused (the run is not in a state that allows it: unfinished, unsaved, without a selection): the service's
+    Conflict, answered 409 by the middleware."""
     run, can_write = _run(request, pk)
     if not can_write:
-        return _refuse(request, READ_ONLY)
-    try:
-        action(run)
-    except services.SelectionError as error:
-        return _refuse(request, str(error), status=409)
+        return _read_only(request)
+    action(run)
     messages.success(request, success)
     return then(run)
 
@@ -183,13 +183,13 @@ def save(request, pk: int):
     """The call's team only: give the run a name (it becomes a saved scenario); errors keep the name typed."""
     run, can_write = _run(request, pk)
     if not can_write:
-        return _refuse(request, READ_ONLY)
+        return _read_only(request)
     form = SaveForm(request.POST)
     if form.is_valid():
         try:
             services.scenario_save(run=run, actor=request.user, name=form.cleaned_data["name"])
-        except services.SelectionError as error:
-            form.add_error("name", str(error))
+        except ServiceError as error:
+            form.add_error("name", error.message)
         else:
             messages.success(request, _("Scénario enregistré."))
             return redirect("selection:run", run.pk)
@@ -236,7 +236,7 @@ def export(request, pk: int, fmt: str):
     run, _can_write = _run(request, pk)
     rows = _export_rows(run)
     if rows is None:
-        return _refuse(request, _("Le calcul n’est pas terminé : rien à exporter."), status=409)
+        return refusal(request, _("Le calcul n’est pas terminé : rien à exporter."), status=409)
     filename = f"scenario-{run.wave_id}-{run.pk}"
     if fmt == "csv":
         response = HttpResponse(exports.to_csv(rows), content_type="text/csv; charset=utf-8")
