@@ -1,6 +1,6 @@
 """The dossiers' workflow log moves to the platform's one log, `core.TransitionLog` (workflow "application"):
-every row is copied with who, when, from, to and why (its action named from the state machine's table), then
-the old `calls.Transition` model is dropped. Reversible: the rows are copied back."""
+every row is copied with who, when, from, to and why (its action named from the state machine's table), and
+0006 drops the old `calls.Transition` model. Reversible: the rows are copied back."""
 
 from django.db import migrations
 
@@ -79,5 +79,4 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.RunPython(forwards, backwards),
-        migrations.DeleteModel(name="Transition"),
     ]

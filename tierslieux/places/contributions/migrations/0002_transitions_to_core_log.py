@@ -1,7 +1,7 @@
 """The contributions' transition log (and the publication decisions of project places) moves to the
 platform's one log, `core.TransitionLog`: every row is copied with who, when, from, to and why, under the
-workflow of its object (its action named from the state machine's table; a creation row is "create"), then the
-old `place_contributions.Transition` model is dropped. Reversible: the rows are copied back."""
+workflow of its object (its action named from the state machine's table; a creation row is "create"), and 0003
+drops the old `place_contributions.Transition` model. Reversible: the rows are copied back."""
 
 from django.db import migrations
 
@@ -91,5 +91,4 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.RunPython(forwards, backwards),
-        migrations.DeleteModel(name="Transition"),
     ]

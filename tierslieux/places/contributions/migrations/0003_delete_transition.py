@@ -1,0 +1,11 @@
+"""The old log `place_contributions.Transition`, copied into `core.TransitionLog` by 0002, is dropped (its own
+migration: on PostgreSQL a table is not dropped in the transaction that wrote rows pointing at what it
+references)."""
+
+from django.db import migrations
+
+
+class Migration(migrations.Migration):
+    dependencies = [("place_contributions", "0002_transitions_to_core_log")]
+
+    operations = [migrations.DeleteModel(name="Transition")]
