@@ -13,8 +13,9 @@ from aiosmtpd.controller import Controller
 from django.db import transaction
 from django.utils import timezone
 
-from tierslieux.core.emails import backoff, email_send, outbox_flush
+from tierslieux.core.emails import email_send
 from tierslieux.core.models import OutboxEmail, OutboxStatus
+from tierslieux.core.outbox import backoff, outbox_flush
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

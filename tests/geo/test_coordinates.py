@@ -8,11 +8,11 @@ from tierslieux.geo.coordinates import (
     Coordinate,
     CoordinateError,
     format_decimal,
+    in_france,
     parse_coordinate,
     parse_pair,
     resolve_point,
 )
-from tierslieux.places.validation import in_france
 
 RENNES_LAT = 48 + 5 / 60 + 34 / 3600
 RENNES_LON = -(1 + 39 / 60 + 30 / 3600)

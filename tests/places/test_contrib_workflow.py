@@ -7,6 +7,7 @@ from tierslieux.core.workflow import SYSTEM, TransitionError
 from tierslieux.places.contributions import workflow
 from tierslieux.places.contributions.models import ClaimStatus, ContactStatus, ModerationStatus, ReportStatus
 from tierslieux.places.models import Publication
+from tierslieux.places.workflow import PUBLICATION
 
 
 def _targets(flow, state, roles=(workflow.STAFF, SYSTEM)) -> set[str]:
@@ -41,7 +42,7 @@ def test_contact_relayed_to_managers_is_final():
 
 
 def test_a_project_place_is_published_by_staff_or_by_its_accepted_application():
-    flow = workflow.PUBLICATION
+    flow = PUBLICATION
     assert _targets(flow, "pending", {workflow.STAFF}) == {"published", "refused"}
     assert _targets(flow, "pending", {SYSTEM}) == {"published"}
     assert _targets(flow, "refused", {workflow.STAFF, SYSTEM}) == {"published"}
@@ -55,7 +56,7 @@ def test_a_project_place_is_published_by_staff_or_by_its_accepted_application():
         (ReportStatus, workflow.REPORT),
         (ClaimStatus, workflow.CLAIM),
         (ContactStatus, workflow.CONTACT),
-        (Publication, workflow.PUBLICATION),
+        (Publication, PUBLICATION),
     ],
 )
 def test_model_choices_are_the_tables(choices, flow):

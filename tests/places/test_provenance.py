@@ -12,10 +12,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tests.factories.geo import CommuneFactory
+from tierslieux.places.completeness import completeness, completeness_missing
 from tierslieux.places.models import Place, PlaceSourceRecord
 from tierslieux.places.services import (
-    completeness,
-    completeness_missing,
     place_add_manager,
     place_create,
     place_update,

@@ -10,7 +10,7 @@ class CoreConfig(AppConfig):
         from django.utils import translation
         from django.utils.module_loading import autodiscover_modules
 
-        from . import emails, i18n  # noqa: F401 (emails registers the outbox flush job)
+        from . import i18n, outbox  # noqa: F401 (outbox registers the outbox flush job)
 
         # The pure modules (no Django import) translate through tierslieux.core.i18n: plug Django in.
         i18n.install(gettext=translation.gettext, ngettext=translation.ngettext)

@@ -47,7 +47,7 @@ class OutboxStatus(models.TextChoices):
 
 class OutboxEmail(models.Model):
     """An email, rendered and stored in the same transaction as what caused it, then delivered by a background
-    task (`core.emails.outbox_deliver`) with retries and backoff. A row is claimed (`sending`, with a lease)
+    task (`core.outbox.outbox_deliver`) with retries and backoff. A row is claimed (`sending`, with a lease)
     before the SMTP conversation and marked `sent` after it, so two workers never send it twice; a lease that
     expires (worker killed) puts it back to be sent."""
 

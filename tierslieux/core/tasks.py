@@ -9,8 +9,8 @@ from django_tasks import task
 
 @task()
 def deliver_email_task(*, email_id: int) -> str:
-    """Deliver one outbox email (`core.emails.outbox_deliver`); a failure stays in the outbox for a retry."""
-    from .emails import outbox_deliver
+    """Deliver one outbox email (`core.outbox.outbox_deliver`); a failure stays in the outbox for a retry."""
+    from .outbox import outbox_deliver
 
     return outbox_deliver(email_id=email_id)
 

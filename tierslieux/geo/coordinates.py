@@ -233,3 +233,24 @@ def format_decimal(value: float, digits: int = 6) -> str:
     """A coordinate as French people write it in a form: decimal comma, at most `digits` decimals."""
     text = f"{value:.{digits}f}".rstrip("0").rstrip(".")
     return text.replace(".", ",")
+
+
+# (west, south, east, north) of the territories of the French Republic.
+FRANCE_BOXES: dict[str, tuple[float, float, float, float]] = {
+    "métropole": (-5.3, 41.2, 9.7, 51.2),
+    "Guadeloupe": (-61.9, 15.8, -60.9, 16.6),
+    "Martinique": (-61.3, 14.3, -60.7, 14.95),
+    "Guyane": (-54.7, 2.0, -51.5, 5.9),
+    "La Réunion": (55.1, -21.5, 55.9, -20.8),
+    "Mayotte": (44.9, -13.1, 45.4, -12.5),
+    "Saint-Pierre-et-Miquelon": (-56.5, 46.7, -56.1, 47.2),
+    "Saint-Barthélemy / Saint-Martin": (-63.2, 17.8, -62.7, 18.2),
+    "Wallis-et-Futuna": (-178.3, -14.5, -176.0, -13.1),
+    "Polynésie française": (-155.0, -28.0, -134.0, -7.0),
+    "Nouvelle-Calédonie": (163.5, -22.9, 168.2, -19.5),
+}
+
+
+def in_france(lon: float, lat: float) -> bool:
+    """Whether (lon, lat) lies in a territory of the French Republic (a box around each)."""
+    return any(w <= lon <= e and s <= lat <= n for w, s, e, n in FRANCE_BOXES.values())

@@ -20,7 +20,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from .coordinates import CoordinateError, format_decimal, parse_coordinate, resolve_point
+from .coordinates import CoordinateError, format_decimal, in_france, parse_coordinate, resolve_point
 from .models import Commune
 from .resolution import commune_display, commune_resolve
 
@@ -203,8 +203,6 @@ class PointField(forms.MultiValueField):
             return None
         if not (lat or "").strip() or not (lon or "").strip():
             raise forms.ValidationError(self.error_messages["incomplete"], code="incomplete")
-        from tierslieux.places.validation import in_france
-
         try:
             lat_c, lon_c = parse_coordinate(lat, "lat"), parse_coordinate(lon, "lon")
             point = resolve_point(lat_c, lon_c, inside=in_france)

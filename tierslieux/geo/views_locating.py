@@ -8,6 +8,7 @@ from django.http import Http404, JsonResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from .coordinates import in_france
 from .geocoding import GeocoderUnavailable, geocode, geocoder_enabled
 from .resolution import commune_resolve, commune_suggestions
 
@@ -60,8 +61,6 @@ def geocode_address(request):
     if not insee and commune_text:
         match = commune_resolve(text=commune_text)
         insee = match.commune.pk if match.commune else ""
-    from tierslieux.places.validation import in_france
-
     try:
         found = geocode(query, postcode=postcode, insee=insee)
     except GeocoderUnavailable as error:

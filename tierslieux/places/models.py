@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from tierslieux.core.transitions import text_choices
 from tierslieux.geo.models import Commune
 
-from .contributions.workflow import PUBLICATION
+from .workflow import PUBLICATION
 
 
 class PlaceType(models.TextChoices):
@@ -41,10 +41,10 @@ class PlaceStatus(models.TextChoices):
     CLOSED = "closed", _("Fermé définitivement")
 
 
+# Whether a place is on the public atlas (`workflow.PUBLICATION`). A place created inside an application
+# ("un lieu en projet") waits for a moderator (or for its application to be accepted); until then only its
+# managers and the programme staff see it.
 Publication = text_choices("Publication", PUBLICATION, module=__name__)
-"""Whether a place is on the public atlas (`contributions.workflow.PUBLICATION`). A place created inside an
-application ("un lieu en projet") waits for a moderator (or for its application to be accepted); until then
-only its managers and the programme staff see it."""
 
 
 # Types of the digital-inclusion places (the médiation numérique list of one region): a place with only

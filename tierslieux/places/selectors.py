@@ -19,6 +19,7 @@ from tierslieux.geo.models import Commune, Department, Epci, Region
 from tierslieux.geo.text import normalize_query
 
 from . import clustering, hours
+from .completeness import completeness_missing, values_of
 from .index import LABEL_CODES, SERVICE_CODES, STATUS_CODES, TYPE_CODES, AtlasIndex, bit, get_index
 from .models import (
     DIGITAL_INCLUSION_TYPES,
@@ -609,7 +610,6 @@ def place_provenance(place: Place) -> Provenance:
     A page loaded from the sources and never changed has no "last change": the load date is not an edit.
     """
     from .provenance import sort_key, source_info
-    from .services import completeness_missing, place_snapshot
 
     first_import: dict[str, dt.datetime] = {}
     for code, imported_at in place.source_records.order_by("imported_at").values_list(
@@ -639,7 +639,7 @@ def place_provenance(place: Place) -> Provenance:
         changed_at=changed_at,
         changed_by_import=by_import,
         verified_at=place.last_verified_at,
-        missing=completeness_missing(place_snapshot(place), has_managers=place.managers.exists()),
+        missing=completeness_missing(values_of(place), has_managers=place.managers.exists()),
     )
 
 

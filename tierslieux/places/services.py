@@ -12,12 +12,12 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from tierslieux.accounts.roles import is_programme_staff
 from tierslieux.geo.models import Commune
 
 from . import index
+from .completeness import completeness
 from .locating import commune_for
 from .models import (
     Accessibility,
@@ -84,24 +84,6 @@ EDITABLE_FIELDS = (
 )
 DAYS = ("mo", "tu", "we", "th", "fr", "sa", "su")
 _TIME_RE = re.compile(r"^([01]\d|2[0-4]):[0-5]\d$")
-# What a visitor needs from a place page, each worth the same share of the completeness score: (code, what is
-# missing, test on the values; `has_managers`: the contact form reaches someone of the place).
-COMPLETENESS_CRITERIA = (
-    ("hours", gettext_lazy("les horaires d’ouverture"), lambda v, managed: bool(v.get("opening_hours"))),
-    (
-        "contact",
-        gettext_lazy("un moyen de contacter le lieu (site web, réseau social ou gestionnaire)"),
-        lambda v, managed: bool(v.get("website") or v.get("social_links") or managed),
-    ),
-    ("accessibility", gettext_lazy("l’accessibilité"), lambda v, managed: bool(v.get("accessibility"))),
-    (
-        "description",
-        gettext_lazy("une description"),
-        lambda v, managed: bool(
-            str(v.get("short_description") or "").strip() or str(v.get("description") or "").strip()
-        ),
-    ),
-)
 
 
 # --- Validation -----------------------------------------------------------------------------------------
@@ -325,18 +307,6 @@ def place_snapshot(place: Place) -> dict:
         field: _plain(field, getattr(place, "commune_id" if field == "commune" else field))
         for field in EDITABLE_FIELDS
     }
-
-
-def completeness_missing(values: dict, *, has_managers: bool = False) -> list[str]:
-    """What a visitor would need and the page does not give (French, in COMPLETENESS_CRITERIA order)."""
-    return [str(label) for _code, label, test in COMPLETENESS_CRITERIA if not test(values, has_managers)]
-
-
-def completeness(values: dict, *, has_managers: bool = False) -> int:
-    """Share (%) of what a visitor needs that the page gives: hours, a contact route, accessibility, a
-    description."""
-    missing = len(completeness_missing(values, has_managers=has_managers))
-    return round(100 * (len(COMPLETENESS_CRITERIA) - missing) / len(COMPLETENESS_CRITERIA))
 
 
 def search_text_for(values: dict, commune: Commune) -> str:

@@ -1,4 +1,5 @@
-"""Validators of place data: SIRET, RNA, coordinates inside France (overseas included)."""
+"""Validators of place data: SIRET, RNA, coordinates inside France (overseas included: see
+`tierslieux.geo.coordinates.in_france`)."""
 
 from __future__ import annotations
 
@@ -7,25 +8,9 @@ import re
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-# (west, south, east, north) of the territories of the French Republic.
-FRANCE_BOXES: dict[str, tuple[float, float, float, float]] = {
-    "métropole": (-5.3, 41.2, 9.7, 51.2),
-    "Guadeloupe": (-61.9, 15.8, -60.9, 16.6),
-    "Martinique": (-61.3, 14.3, -60.7, 14.95),
-    "Guyane": (-54.7, 2.0, -51.5, 5.9),
-    "La Réunion": (55.1, -21.5, 55.9, -20.8),
-    "Mayotte": (44.9, -13.1, 45.4, -12.5),
-    "Saint-Pierre-et-Miquelon": (-56.5, 46.7, -56.1, 47.2),
-    "Saint-Barthélemy / Saint-Martin": (-63.2, 17.8, -62.7, 18.2),
-    "Wallis-et-Futuna": (-178.3, -14.5, -176.0, -13.1),
-    "Polynésie française": (-155.0, -28.0, -134.0, -7.0),
-    "Nouvelle-Calédonie": (163.5, -22.9, 168.2, -19.5),
-}
+from tierslieux.geo.coordinates import in_france
+
 RNA_RE = re.compile(r"^W[0-9][0-9AB][0-9]{7}$")
-
-
-def in_france(lon: float, lat: float) -> bool:
-    return any(w <= lon <= e and s <= lat <= n for w, s, e, n in FRANCE_BOXES.values())
 
 
 def validate_coordinates(lon, lat) -> tuple[float, float]:

@@ -15,8 +15,8 @@ from ..storage import private_storage, random_upload_name
 from ..workflow import APPLICATION
 from .call import Call, Envelope, Question, Wave
 
+# The states of `tierslieux.calls.workflow.APPLICATION` (which holds the allowed transitions).
 Status = text_choices("Status", APPLICATION, module=__name__)
-"""The states of `tierslieux.calls.workflow.APPLICATION` (which holds the allowed transitions)."""
 
 
 class Application(models.Model):

@@ -11,8 +11,8 @@ from tierslieux.core.models import TransitionLog
 from tierslieux.core.transitions import labelled_history
 from tierslieux.places.models import Place, Publication
 from tierslieux.places.selectors import readable_changes
+from tierslieux.places.workflow import PUBLICATION
 
-from . import workflow
 from .models import Claim, ContactMessage, Contribution, ErrorReport, Proposal
 
 
@@ -52,7 +52,7 @@ def contribution_history(contribution: Contribution) -> list[TransitionLog]:
 
 def publication_transitions(place: Place) -> list[TransitionLog]:
     """The publication decisions of a place (who, when, from, to, why), with their labels."""
-    return labelled_history(place, workflow.PUBLICATION)
+    return labelled_history(place, PUBLICATION)
 
 
 def pending_claim(place: Place, user) -> Claim | None:

@@ -16,6 +16,7 @@ from tierslieux.core.emails import email_send
 from tierslieux.core.services import transition_apply, transition_log_start
 from tierslieux.core.workflow import SYSTEM, TransitionError
 from tierslieux.places import index
+from tierslieux.places import workflow as publication
 from tierslieux.places.models import Place, PlaceStatus
 from tierslieux.places.selectors import place_can_edit, place_is_managed_by
 from tierslieux.places.services import (
@@ -278,13 +279,13 @@ def claim_refuse(*, claim: Claim, user, reason: str) -> Claim:
 
 # --- Project places: moderation before publication ------------------------------------------------------
 def _publication_transition(
-    *, place: Place, to: str, user, reason: str, roles=frozenset({workflow.STAFF})
+    *, place: Place, to: str, user, reason: str, roles=frozenset({publication.STAFF})
 ) -> Place:
     locked = Place.objects.select_for_update().get(pk=place.pk)
     try:
         transition_apply(
             instance=locked,
-            workflow=workflow.PUBLICATION,
+            workflow=publication.PUBLICATION,
             target=to,
             roles=roles,
             actor=_user(user),
@@ -314,7 +315,7 @@ def _creator_emails(place: Place) -> list[str]:
 def project_place_accept(*, place: Place, user, reason: str = "") -> Place:
     """Programme staff publish a project place in the atlas; its creator and managers are told."""
     _require_staff(user)
-    place = _publication_transition(place=place, to=workflow.PUBLISHED, user=user, reason=reason)
+    place = _publication_transition(place=place, to=publication.PUBLISHED, user=user, reason=reason)
     email_send(name="project-place-published", to=_creator_emails(place), context={"place": place})
     return place
 
@@ -325,7 +326,7 @@ def project_place_refuse(*, place: Place, user, reason: str) -> Place:
     _require_staff(user)
     if not reason.strip():
         raise ValidationError({"reason": _("Indiquez le motif du refus.")})
-    place = _publication_transition(place=place, to=workflow.REFUSED, user=user, reason=reason)
+    place = _publication_transition(place=place, to=publication.REFUSED, user=user, reason=reason)
     email_send(
         name="project-place-refused", to=_creator_emails(place), context={"place": place, "reason": reason}
     )
@@ -334,11 +335,11 @@ def project_place_refuse(*, place: Place, user, reason: str) -> Place:
 
 def project_place_publish_with_application(*, place: Place, actor, reference: str) -> Place:
     """The application of a project place is accepted: the place is published (no moderation needed)."""
-    if place.publication == workflow.PUBLISHED:
+    if place.publication == publication.PUBLISHED:
         return place
     return _publication_transition(
         place=place,
-        to=workflow.PUBLISHED,
+        to=publication.PUBLISHED,
         user=actor,
         reason=_("Dossier %(reference)s accepté") % {"reference": reference},
         roles={SYSTEM},

@@ -2,9 +2,8 @@
 Python, no Django.
 
 Each contribution waits in `pending` until programme staff ("staff") decide once; a contact message relayed to
-the managers of its place is `relayed` from the start (nothing to decide). A place created inside an
-application (`Place.publication`) is public once accepted by a moderator or once its application is accepted
-("system"); a refused one can still be published later (e.g. its application). Every change goes through
+the managers of its place is `relayed` from the start (nothing to decide). The publication of project places,
+also moderated here, is `tierslieux.places.workflow.PUBLICATION`. Every change goes through
 `core.services.transition_apply`, whose log row (`core.TransitionLog`) says who, when and why; the first row of
 a contribution's history is its creation (`core.services.transition_log_start`).
 """
@@ -12,7 +11,8 @@ a contribution's history is its creation (`core.services.transition_log_start`).
 from __future__ import annotations
 
 from tierslieux.core.i18n import gettext_noop
-from tierslieux.core.workflow import SYSTEM, State, Transition, Workflow
+from tierslieux.core.workflow import State, Transition, Workflow
+from tierslieux.places.workflow import ROLE_LABELS, STAFF
 
 PENDING = "pending"
 ACCEPTED = "accepted"
@@ -22,10 +22,6 @@ DISMISSED = "dismissed"
 APPROVED = "approved"
 RELAYED = "relayed"
 CLOSED = "closed"
-PUBLISHED = "published"
-
-STAFF = "staff"
-ROLE_LABELS = {STAFF: gettext_noop("à l’équipe du programme")}
 
 PROPOSAL = Workflow(
     "place_proposal",
@@ -84,21 +80,3 @@ CONTACT = Workflow(
     role_labels=ROLE_LABELS,
     object_label=gettext_noop("ce message"),
 )
-
-PUBLICATION = Workflow(
-    "place_publication",
-    states=[
-        State(PUBLISHED, gettext_noop("Publié"), final=True),
-        State(PENDING, gettext_noop("En attente de modération")),
-        State(REFUSED, gettext_noop("Refusé par la modération")),
-    ],
-    transitions=[
-        Transition("publish", gettext_noop("Publier"), [PENDING, REFUSED], PUBLISHED, {STAFF, SYSTEM}),
-        Transition("refuse", gettext_noop("Refuser la publication"), [PENDING], REFUSED, {STAFF}),
-    ],
-    initial=PUBLISHED,
-    role_labels=ROLE_LABELS,
-    object_label=gettext_noop("ce lieu"),
-)
-
-WORKFLOWS = {flow.name: flow for flow in (PROPOSAL, REPORT, CLAIM, CONTACT, PUBLICATION)}
