@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from tests.conftest import assert_accessible
 from tests.factories.selection import selection_world
-from tierslieux.selection import services
+from tierslieux.selection import computing, services
 from tierslieux.selection.models import ReplayStatus, Run, RunStatus
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -61,7 +61,7 @@ def test_set_parameters_run_read_results_save_and_propose(page, login, programme
     page.get_by_text("Rejeu demandé le").wait_for()
     assert page.get_by_role("button", name="Rejouer").count() == 0
     assert_accessible(page)
-    services.run_replay_execute(run_id=run.pk)
+    computing.run_replay_execute(run_id=run.pk)
     page.get_by_text("Résultat identique").wait_for(timeout=15_000)
     page.get_by_role("button", name="Proposer au comité").click()
     page.wait_for_url(f"**{reverse('calls:committee', args=[world.wave.pk])}")
@@ -78,7 +78,7 @@ def test_progress_is_polled_until_the_results_show(page, login, programme_staff,
     page.goto(reverse("selection:run", args=[run.pk]))
     assert "En attente" in page.locator("#run-status").inner_text()
     assert_accessible(page)
-    services.run_execute(run_id=run.pk)  # the worker runs it; htmx notices within a second and reloads
+    computing.run_execute(run_id=run.pk)  # the worker runs it; htmx notices within a second and reloads
     page.get_by_role("heading", name="Dossiers").wait_for()
     assert "Terminé" in page.locator("#run-status").inner_text()
     assert_accessible(page)

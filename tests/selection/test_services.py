@@ -10,7 +10,8 @@ from tierslieux.calls.models import Status
 from tierslieux.core.errors import Conflict, ServiceError
 from tierslieux.core.transitions import transition_history
 from tierslieux.core.workflow import TransitionError
-from tierslieux.selection import selectors, services
+from tierslieux.selection import computing, selectors, services
+from tierslieux.selection import problem as assembly
 from tierslieux.selection.models import ProposedDecision, ReplayStatus, Run, RunStatus
 from tierslieux.selection.serialize import problem_from_json, problem_to_json
 
@@ -73,7 +74,7 @@ def test_default_parameters_leave_out_what_the_call_already_granted(world):
 
 
 def test_problem_built_from_the_wave_applications_scores_envelopes_and_territory(world, params):
-    built = selectors.build_problem(world.wave, params)
+    built = assembly.build_problem(world.wave, params)
     problem = built.problem
     apps = {a.id: a for a in problem.applications}
     assert sorted(apps) == ["SEL-001", "SEL-002", "SEL-003", "SEL-004", "SEL-005"]
@@ -93,7 +94,7 @@ def test_problem_built_from_the_wave_applications_scores_envelopes_and_territory
     # Decided files are not candidates any more.
     world.applications["SEL-005"].status = Status.REFUSED
     world.applications["SEL-005"].save()
-    assert "SEL-005" not in {a.id for a in selectors.build_problem(world.wave, params).problem.applications}
+    assert "SEL-005" not in {a.id for a in assembly.build_problem(world.wave, params).problem.applications}
 
 
 def test_density_rules_of_the_call_choose_the_targets(world, params):
@@ -102,15 +103,15 @@ def test_density_rules_of_the_call_choose_the_targets(world, params):
     EligibilityRuleFactory(
         call=world.call, name="Rural", kind="density_in", params={"levels": ["Bourgs ruraux"]}
     )
-    codes = sorted(t.code for t in selectors.build_problem(world.wave, params).problem.coverage.targets)
+    codes = sorted(t.code for t in assembly.build_problem(world.wave, params).problem.coverage.targets)
     assert codes == ["29002", "29003"]
     params["targets"] = "all"
-    codes = sorted(t.code for t in selectors.build_problem(world.wave, params).problem.coverage.targets)
+    codes = sorted(t.code for t in assembly.build_problem(world.wave, params).problem.coverage.targets)
     assert "29004" in codes
 
 
 def test_problem_json_round_trip(world, params):
-    problem = selectors.build_problem(world.wave, params).problem
+    problem = assembly.build_problem(world.wave, params).problem
     data = json.loads(json.dumps(problem_to_json(problem)))
     assert problem_to_json(problem_from_json(data)) == data
 
@@ -184,18 +185,18 @@ def test_infeasible_settings_give_the_french_explanation(world, params, django_c
 
 def test_unlabelled_departments_rule(world, params):
     params["unlabelled_departments"] = True
-    assert selectors.build_problem(world.wave, params).problem.balance.required_departments == ()
+    assert assembly.build_problem(world.wave, params).problem.balance.required_departments == ()
     from tierslieux.places.models import Place
 
     Place.objects.update(labels=[])  # Finistère loses its only labelled place
-    assert selectors.build_problem(world.wave, params).problem.balance.required_departments == ("29",)
+    assert assembly.build_problem(world.wave, params).problem.balance.required_departments == ("29",)
 
 
 def test_failed_run_is_recorded(world, params, django_capture_on_commit_callbacks, monkeypatch):
     def boom(*args, **kwargs):
         raise RuntimeError("panne simulée")
 
-    monkeypatch.setattr(selectors, "build_problem", boom)
+    monkeypatch.setattr(assembly, "build_problem", boom)
     run = start(world, params, django_capture_on_commit_callbacks)
     assert run.status == RunStatus.FAILED
     assert "panne simulée" in run.error
@@ -248,9 +249,9 @@ def test_task_runs_a_pending_run_once(world, params):
     result = run_scenario_task.enqueue(run_id=run.pk)
     assert result.return_value == RunStatus.DONE
     # A finished run is not computed again.
-    assert transition_history(services.run_execute(run_id=run.pk)).count() == 3
+    assert transition_history(computing.run_execute(run_id=run.pk)).count() == 3
     with pytest.raises(TransitionError) as refused:
-        services.run_transition(run=Run.objects.get(pk=run.pk), to_status=RunStatus.RUNNING)
+        computing.run_transition(run=Run.objects.get(pk=run.pk), to_status=RunStatus.RUNNING)
     assert refused.value.status == 409
 
 

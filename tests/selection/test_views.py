@@ -7,7 +7,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from tierslieux.calls.models import Status
-from tierslieux.selection import services
+from tierslieux.selection import computing, services
 from tierslieux.selection.models import ProposedDecision, Run
 
 pytestmark = pytest.mark.django_db
@@ -157,7 +157,7 @@ def test_status_fragment_polls_until_done(client_for, world, params, programme_s
     assert 'hx-trigger="every 1s"' in page and "En attente" in page
     fragment = client.get(f"/selection/calcul/{run.pk}/etat/?polling=1", HTTP_HX_REQUEST="true")
     assert "HX-Refresh" not in fragment
-    services.run_execute(run_id=run.pk)
+    computing.run_execute(run_id=run.pk)
     fragment = client.get(f"/selection/calcul/{run.pk}/etat/?polling=1", HTTP_HX_REQUEST="true")
     assert fragment["HX-Refresh"] == "true"
     assert "every 1s" not in fragment.content.decode()

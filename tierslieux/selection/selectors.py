@@ -1,6 +1,7 @@
-"""Reads of the selection side: who may see and run scenarios, the runs of a wave, the optimiser input built
-from a wave (applications under review, their weighted scores, eligible envelopes, amounts, territory), the
-coverage targets and the existing labelled network.
+"""Reads of the selection side: who may see and run scenarios, the runs of a wave, the default parameters,
+the candidates of a wave (applications under review with their weighted scores), the density filter of the
+coverage targets and the existing labelled network. The optimiser input is assembled from them by
+`problem.build_problem`.
 
 Access policy (same as the call's back office, `tierslieux.calls.selectors`): programme staff and
 administrators read the scenarios of every wave; only the call's team (and administrators) run, save, replay
@@ -9,40 +10,21 @@ and propose. Anyone else is refused.
 
 from __future__ import annotations
 
-import math
-from dataclasses import dataclass, field
-
 from django.db.models import QuerySet, Sum
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from tierslieux.accounts.roles import is_programme_staff
 from tierslieux.calls import selectors as call_selectors
 from tierslieux.calls.eligibility import DENSITY_LEVELS
-from tierslieux.calls.facts import application_eligibility, requested_per_year
-from tierslieux.calls.models import Application, Call, Decision, DecisionOutcome, Status, Wave
+from tierslieux.calls.models import Call, Decision, DecisionOutcome, Status, Wave
 from tierslieux.calls.review import selectors as review_selectors
-from tierslieux.geo.models import Commune
 from tierslieux.places.models import Place, PlaceStatus
 from tierslieux.places.selectors import fabrique_rows
 
-from . import analysis
 from .models import ProposedDecision, Run, RunStatus
 from .optimiser import (
     DEFAULT_POINTS_PER_10K,
     DEFAULT_RADIUS_KM,
-    Balance,
-    Coverage,
-    ExistingPlace,
-    Quota,
-    SelectionProblem,
-    TargetCommune,
-)
-from .optimiser import (
-    Application as Candidate,
-)
-from .optimiser import (
-    Envelope as EnvelopeIn,
 )
 
 LARGE_URBAN = DENSITY_LEVELS[0]  # "Grands centres urbains"
@@ -173,167 +155,3 @@ def density_filter(call: Call, targets: str) -> tuple[set[str] | None, set[str]]
 def labelled_places() -> list[tuple[int, float, float, str]]:
     """(pk, lon, lat, name) of the labelled network (Fabriques de territoire, numériques), not closed."""
     return list(fabrique_rows(Place.objects.exclude(status=PlaceStatus.CLOSED), "pk", "lon", "lat", "name"))
-
-
-@dataclass
-class Built:
-    problem: SelectionProblem
-    context: dict = field(default_factory=dict)
-
-
-def _commune_point(row) -> tuple[float, float] | None:
-    lon, lat = (row[2], row[3]) if row[2] is not None else (row[4], row[5])
-    if lon is None or lat is None:
-        return None
-    return float(lon), float(lat)
-
-
-def build_problem(wave: Wave, parameters: dict) -> Built:
-    """The optimiser input of `wave` under `parameters` (see `default_parameters`), and display data.
-
-    Candidates: the files under review; score = weighted review score (0 when not reviewed yet); envelopes =
-    those the eligibility rules open to the file; amounts = the amounts asked per year. Coverage targets: the
-    communes chosen by `targets` within R km of at least one candidate (the others cannot change the
-    objective); existing network: labelled places and the places of the call's laureates.
-    """
-    call = wave.call
-    entries, consumption = candidates(wave)
-    notes: list[str] = []
-    apps: list[Candidate] = []
-    info: dict[str, dict] = {}
-    for entry in entries:
-        application: Application = entry.application
-        place = application.place
-        commune = place.commune if place else None
-        amounts = requested_per_year(application)
-        if not sum(amounts) and application.requested_total:
-            share = application.requested_total // call.years
-            amounts = tuple(
-                [share] * (call.years - 1) + [application.requested_total - share * (call.years - 1)]
-            )
-        codes = tuple(application_eligibility(application).eligible_codes) if place else ()
-        if entry.score is None:
-            notes.append(
-                _("%(reference)s : aucune évaluation rendue, note comptée 0.")
-                % {"reference": application.reference}
-            )
-        apps.append(
-            Candidate(
-                id=application.reference,
-                score=round(float(entry.score or 0.0), 6),
-                envelopes=codes,
-                yearly_amounts=tuple(float(a) for a in amounts),
-                commune=commune.pk if commune else "",
-                lon=float(place.lon) if place else math.nan,
-                lat=float(place.lat) if place else math.nan,
-                region=commune.region_id if commune else "",
-                department=commune.department_id if commune else "",
-                epci=(commune.epci_id or "") if commune else "",
-                label=application.project_title or (place.name if place else ""),
-            )
-        )
-        info[application.reference] = {
-            "pk": application.pk,
-            "title": application.project_title,
-            "place": place.name if place else "",
-            "commune": commune.name if commune else "",
-            "department": commune.department_id if commune else "",
-            "lon": place.lon if place else None,
-            "lat": place.lat if place else None,
-            "score": entry.score,
-            "reviews": entry.reviews,
-            "requested": int(sum(amounts)),
-        }
-    envelope_caps = parameters.get("envelopes") or {}
-    envelopes = []
-    call_envelopes = list(call.envelopes.all())
-    for envelope in call_envelopes:
-        amount_left = consumption[envelope.pk].amount_left
-        envelopes.append(
-            EnvelopeIn(
-                code=envelope.code,
-                label=envelope.name,
-                max_laureates=envelope_caps.get(envelope.code),
-                max_budget=None if amount_left is None else float(max(0, amount_left)),
-            )
-        )
-    balance = _balance(apps, parameters)
-    radius = float(parameters.get("radius_km") or DEFAULT_RADIUS_KM)
-    targets = _targets(call, parameters.get("targets", "eligibility"), apps, radius)
-    existing = [ExistingPlace(float(lon), float(lat), name) for _pk, lon, lat, name in labelled_places()]
-    laureate_places = Place.objects.filter(
-        call_applications__call=call, call_applications__status=Status.ACCEPTED
-    ).values_list("lon", "lat", "name")
-    existing += [ExistingPlace(float(lon), float(lat), name) for lon, lat, name in laureate_places]
-    existing.sort(key=lambda p: (p.lon, p.lat, p.label))
-    yearly = parameters.get("yearly_budget")
-    total = parameters.get("total_budget")
-    problem = SelectionProblem(
-        applications=apps,
-        envelopes=envelopes,
-        total_budget=None if total is None else float(total),
-        yearly_budget=None if yearly is None else float(yearly),
-        max_laureates=parameters.get("max_laureates"),
-        balance=balance,
-        coverage=Coverage(
-            targets=[TargetCommune(code, lon, lat, pop) for code, lon, lat, pop, _name in targets],
-            existing=existing,
-            radius_km=radius,
-            points_per_10k=float(parameters.get("points_per_10k", DEFAULT_POINTS_PER_10K)),
-        ),
-    )
-    context = {
-        "applications": info,
-        "envelopes": {e.code: e.name for e in call_envelopes},
-        "targets": {
-            code: {"name": name, "lon": lon, "lat": lat, "population": pop}
-            for code, lon, lat, pop, name in targets
-        },
-        "required_departments": list(balance.required_departments),
-        "notes": notes,
-    }
-    return Built(problem, context)
-
-
-def _balance(apps: list[Candidate], parameters: dict) -> Balance:
-    quotas: list[Quota] = []
-    for scope in ("region", "department"):
-        minimum = parameters.get(f"min_per_{scope}")
-        if minimum:
-            codes = sorted({getattr(a, scope) for a in apps if getattr(a, scope)})
-            quotas += [Quota(scope, code, minimum=int(minimum)) for code in codes]
-    required: tuple[str, ...] = ()
-    if parameters.get("unlabelled_departments"):
-        departments = sorted({a.department for a in apps if a.department})
-        open_places = Place.objects.filter(commune__department_id__in=departments).exclude(
-            status=PlaceStatus.CLOSED
-        )
-        labelled = {dep for (dep,) in fabrique_rows(open_places, "commune__department_id")}
-        required = tuple(d for d in departments if d not in labelled)
-    return Balance(
-        quotas=tuple(quotas),
-        max_per_region=parameters.get("max_per_region"),
-        max_per_department=parameters.get("max_per_department"),
-        one_per_epci=bool(parameters.get("one_per_epci")),
-        required_departments=required,
-    )
-
-
-def _targets(call: Call, choice: str, apps: list[Candidate], radius_km: float) -> list[tuple]:
-    allowed, excluded = density_filter(call, choice)
-    rows = Commune.objects.filter(population__gt=0)
-    if allowed is not None:
-        rows = rows.filter(density_level__in=sorted(allowed))
-    if excluded:
-        rows = rows.exclude(density_level__in=sorted(excluded))
-    located = []
-    for row in rows.values_list(
-        "insee", "population", "town_hall_lon", "town_hall_lat", "interior_lon", "interior_lat", "name"
-    ).order_by("insee"):
-        point = _commune_point(row)
-        if point is not None:
-            located.append((row[0], point[0], point[1], int(row[1]), row[6]))
-    mask = analysis.reachable_targets(
-        [(a.lon, a.lat) for a in apps], [(t[1], t[2]) for t in located], radius_km
-    )
-    return [t for t, keep in zip(located, mask, strict=True) if keep]

@@ -1,9 +1,9 @@
 """Background tasks of the selection optimiser (enqueued after commit by `services.run_start` and
-`services.run_replay`)."""
+`services.run_replay`); the computations are `computing.py`'s."""
 
 from django_tasks import task
 
-from .services import run_execute, run_replay_execute
+from .computing import run_execute, run_replay_execute
 
 
 @task()

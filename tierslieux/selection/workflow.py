@@ -53,9 +53,15 @@ REPLAY = Workflow(
         State(FAILED, gettext_noop("Échec du rejeu")),
     ],
     transitions=[
-        Transition("request", gettext_noop("Rejouer"), [NONE, IDENTICAL, DIFFERENT, FAILED], REQUESTED, {STAFF}),
-        Transition("confirm", gettext_noop("Constater un résultat identique"), [REQUESTED], IDENTICAL, {SYSTEM}),
-        Transition("differ", gettext_noop("Constater un résultat différent"), [REQUESTED], DIFFERENT, {SYSTEM}),
+        Transition(
+            "request", gettext_noop("Rejouer"), [NONE, IDENTICAL, DIFFERENT, FAILED], REQUESTED, {STAFF}
+        ),
+        Transition(
+            "confirm", gettext_noop("Constater un résultat identique"), [REQUESTED], IDENTICAL, {SYSTEM}
+        ),
+        Transition(
+            "differ", gettext_noop("Constater un résultat différent"), [REQUESTED], DIFFERENT, {SYSTEM}
+        ),
         Transition("fail", gettext_noop("Constater l’échec du rejeu"), [REQUESTED], FAILED, {SYSTEM}),
     ],
     role_labels={STAFF: gettext_noop("à l’équipe de l’appel")},
