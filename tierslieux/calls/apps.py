@@ -9,7 +9,6 @@ class CallsConfig(AppConfig):
     def ready(self) -> None:
         from tierslieux.core.context_processors import FOOTER_NOTES
 
-        # Importing it registers the reviewers' visibility clause (tierslieux.calls.selectors.VISIBILITY_CLAUSES).
         from . import personal_data
         from .review import selectors
 

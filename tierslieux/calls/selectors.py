@@ -6,25 +6,21 @@ Access policy (documented in docs/calls.md):
 - Staff: the members of a call's `staff` team (and administrators) manage the call and its submitted
   applications (never the drafts). Programme staff who are not on a call's team get READ-ONLY access to that
   call's configuration and submitted applications: they cannot change anything nor fire transitions.
-- Other clauses (reviewers…) are added by registering a function in `VISIBILITY_CLAUSES`: it receives the user
-  and returns a `Q` over Application (or None).
+- Reviewers see the files assigned to them once they declared no conflict of interest.
+Who may open which dossier is the one rule of `visibility.py`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, QuerySet
 from django.utils import timezone
 
 from tierslieux.accounts.roles import Role, has_role, is_programme_staff
 from tierslieux.core.models import TransitionLog
 from tierslieux.core.transitions import labelled_history
 
-from . import eligibility, workflow
+from . import eligibility, visibility, workflow
 from .models import Application, Call, EligibilityRule, Status, Wave
-
-VISIBILITY_CLAUSES: list[Callable[[object], Q | None]] = []
 
 
 def is_admin(user) -> bool:
@@ -81,27 +77,12 @@ def can_read_call(user, call: Call) -> bool:
 
 
 # --- Applications --------------------------------------------------------------------------------------------
-def _applicant_q(user) -> Q:
-    return Q(applicant=user) | Q(place__managers=user)
-
-
-def _staff_q(user) -> Q | None:
-    if is_admin(user) or is_programme_staff(user):
-        return ~Q(status=Status.DRAFT)
-    return Q(call__staff=user) & ~Q(status=Status.DRAFT)
-
-
 def applications_visible_to(user) -> QuerySet[Application]:
-    """Every application `user` may open (applicant side, staff side and the registered clauses). Drafts stay
-    private to the applicant side, administrators included (they act on submitted dossiers only)."""
+    """Every application `user` may open (`visibility.visible_q`: applicant side, staff side, reviewers).
+    Drafts stay private to the applicant side, administrators included (they act on submitted dossiers only)."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return Application.objects.none()
-    query = _applicant_q(user)
-    for clause in [_staff_q, *VISIBILITY_CLAUSES]:
-        extra = clause(user)
-        if extra is not None:
-            query |= extra
-    ids = Application.objects.filter(query).values("pk")
+    ids = Application.objects.filter(visibility.visible_q(user)).values("pk")
     return Application.objects.filter(pk__in=ids)
 
 
@@ -109,7 +90,7 @@ def applications_of_applicant(user) -> QuerySet[Application]:
     """The applications `user` works on as applicant (their own and those of the places they manage)."""
     if not getattr(user, "is_authenticated", False):
         return Application.objects.none()
-    ids = Application.objects.filter(_applicant_q(user)).values("pk")
+    ids = Application.objects.filter(visibility.applicant_q(user)).values("pk")
     return Application.objects.filter(pk__in=ids).select_related("call", "wave", "place")
 
 

@@ -1,8 +1,7 @@
 """Reads of the review and decision side: what a reviewer sees, scores, staff lists, statistics, rankings.
 
-Importing this module registers the reviewers' clause in `tierslieux.calls.selectors.VISIBILITY_CLAUSES`
-(done by `CallsConfig.ready`): a reviewer sees the files assigned to them once they declared no conflict of
-interest — never a file they declared a conflict on, nor one not assigned to them.
+Which files a reviewer may open is the one visibility rule of `tierslieux.calls.visibility` (assigned, no
+conflict of interest declared).
 """
 
 from __future__ import annotations
@@ -12,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -35,19 +34,6 @@ from ..models import (
 from . import scoring
 
 DECIDED = (Status.ACCEPTED, Status.REFUSED, Status.CLOSED)
-
-
-# --- Visibility ----------------------------------------------------------------------------------------------
-def reviewer_clause(user) -> Q:
-    """Files assigned to `user` on which they declared no conflict of interest."""
-    ids = ReviewerAssignment.objects.filter(reviewer=user, conflict__has_conflict=False).values(
-        "application_id"
-    )
-    return Q(pk__in=ids)
-
-
-if reviewer_clause not in call_selectors.VISIBILITY_CLAUSES:
-    call_selectors.VISIBILITY_CLAUSES.append(reviewer_clause)
 
 
 def assignments_of_reviewer(user) -> QuerySet[ReviewerAssignment]:
