@@ -8,7 +8,7 @@ admin.site.site_header = "Tiers-Lieux — administration"
 admin.site.site_title = "Tiers-Lieux"
 
 urlpatterns = [
-    path("", include("tierslieux.core.urls")),
+    path("", include("tierslieux.www.urls")),
     path("comptes/", include("tierslieux.accounts.urls")),
     path("territoires/", include("tierslieux.geo.urls")),
     path("diagnostic/", include("tierslieux.geo.diagnostic.urls")),

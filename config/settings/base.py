@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "tierslieux.api",
     "tierslieux.alerts",
     "tierslieux.news",
+    "tierslieux.www",
 ]
 
 MIDDLEWARE = [

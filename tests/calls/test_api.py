@@ -34,7 +34,7 @@ def test_calls_api_is_in_openapi(client):
 
 
 def test_home_page_counts_open_calls(client, call):
-    from tierslieux.core.selectors import home_figures
+    from tierslieux.www.selectors import home_figures
 
     figures = {figure.label: figure for figure in home_figures()}
     assert figures["appels ouverts"].value == 1 and figures["appels ouverts"].url == "/appels/"

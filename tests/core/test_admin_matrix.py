@@ -171,7 +171,7 @@ def test_administrator_outcome_per_model_and_action(client_for, administrator, o
 
 
 def test_workflow_fields_cannot_be_changed_through_the_admin(client_for, administrator, objects):
-    """A POST on a read-only dossier, transition or decision is refused and changes nothing."""
+    """A POST on a read-only dossier, its log or decision is refused and changes nothing."""
     client = client_for(administrator)
     application = objects["calls.application"]
     before = application.status
@@ -181,7 +181,13 @@ def test_workflow_fields_cannot_be_changed_through_the_admin(client_for, adminis
     assert response.status_code == 403
     application.refresh_from_db()
     assert application.status == before
-    for label in ("calls.transition", "calls.decision", "selection.run"):
+    # The dossier's workflow log (core.TransitionLog) is shown under it, read-only.
+    from tierslieux.core.models import TransitionLog
+
+    page = client.get(_url("calls.application", "change", application))
+    [log] = [inline for inline in page.context["inline_admin_formsets"] if inline.opts.model is TransitionLog]
+    assert not (log.has_add_permission or log.has_change_permission or log.has_delete_permission)
+    for label in ("calls.decision", "selection.run"):
         response = client.post(_url(label, "delete", objects[label]), {"post": "yes"})
         assert (
             response.status_code == 403 and type(objects[label]).objects.filter(pk=objects[label].pk).exists()

@@ -1,17 +1,9 @@
-from django.urls import path
+"""The platform's own URLs (no page of an app): served under the `core` namespace by `tierslieux.www.urls`."""
 
-from tierslieux.places import views as places_views
+from django.urls import path
 
 from . import views
 
-app_name = "core"
-
 urlpatterns = [
-    path("", views.home, name="home"),
-    path("a-propos/", views.about, name="about"),
-    path("accessibilite/", views.accessibility, name="accessibility"),
-    path("mentions-legales/", views.legal, name="legal"),
-    path("donnees/", views.open_data, name="open_data"),
-    path("donnees/schema-tiers-lieux.json", places_views.table_schema, name="places_schema"),
     path("securite/csp/", views.csp_report, name="csp_report"),
 ]

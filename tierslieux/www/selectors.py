@@ -1,4 +1,4 @@
-"""Read-side queries of the platform-wide pages."""
+"""Reads of the home page: live figures and the sources of the atlas."""
 
 from __future__ import annotations
 

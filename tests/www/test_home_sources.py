@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from tests.factories.places import PlaceFactory
-from tierslieux.core.selectors import home_figures, home_sources
+from tierslieux.www.selectors import home_figures, home_sources
 from tierslieux.places.models import Publication
 
 pytestmark = pytest.mark.django_db
