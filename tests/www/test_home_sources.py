@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 
 from tests.factories.places import PlaceFactory
-from tierslieux.www.selectors import home_figures, home_sources
 from tierslieux.places.models import Publication
+from tierslieux.www.selectors import home_figures, home_sources
 
 pytestmark = pytest.mark.django_db
 
