@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from .errors import ServiceError
 from .uploads import UploadTooLarge
+from .views import too_large
 
 
 class ServiceErrorMiddleware:
@@ -43,21 +44,6 @@ def refusal(
         "core/refused.html",
         {"page_title": title or _("Action impossible"), "message": message, "status": status},
         status=status,
-    )
-
-
-def too_large(request):
-    limit = settings.UPLOAD_MAX_FILE_SIZE // (1024 * 1024)
-    return render(
-        request,
-        "413.html",
-        {
-            "message": _(
-                "Votre envoi dépasse %(limit)s Mo : rien n’a été enregistré (%(limit)s Mo au plus par fichier)."
-            )
-            % {"limit": limit}
-        },
-        status=413,
     )
 
 

@@ -4,30 +4,80 @@ page and the static pages are `tierslieux.www`'s."""
 import json
 import logging
 
+from django.conf import settings
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt
+
+from .uploads import UploadTooLarge
+
+# The error pages: (title, message) per status, rendered by `error_page` with the one template `error.html`.
+ERRORS = {
+    400: (
+        gettext_lazy("Requête incorrecte"),
+        gettext_lazy(
+            "La requête envoyée n’a pas pu être traitée. Vérifiez l’adresse ou les informations saisies."
+        ),
+    ),
+    403: (
+        gettext_lazy("Accès refusé"),
+        gettext_lazy(
+            "Vous n’avez pas l’autorisation d’accéder à cette page. Si vous pensez qu’il s’agit d’une erreur, "
+            "connectez-vous avec le bon compte."
+        ),
+    ),
+    404: (
+        gettext_lazy("Page non trouvée"),
+        gettext_lazy(
+            "La page que vous cherchez est introuvable. Excusez-nous pour la gêne occasionnée. Si vous avez tapé "
+            "l’adresse web dans le navigateur, vérifiez qu’elle est correcte."
+        ),
+    ),
+    413: (gettext_lazy("Envoi trop volumineux"), ""),
+    500: (
+        gettext_lazy("Erreur inattendue"),
+        gettext_lazy(
+            "Désolé, le service rencontre un problème, nous travaillons pour le résoudre le plus rapidement "
+            "possible."
+        ),
+    ),
+}
+
+
+def error_page(request, status: int, message: str = "") -> HttpResponse:
+    """The French error page of `status` (`message` replaces the default sentence)."""
+    title, default = ERRORS[status]
+    context = {"status": status, "title": title, "message": message or default}
+    return render(request, "error.html", context, status=status)
 
 
 def error_400(request, exception=None):
-    from .middleware import too_large
-    from .uploads import UploadTooLarge
-
     if isinstance(exception, UploadTooLarge):  # stopped while the CSRF check read the upload
         return too_large(request)
-    return render(request, "400.html", status=400)
+    return error_page(request, 400)
+
+
+def too_large(request) -> HttpResponse:
+    """The 413 page: the request body exceeds the upload limits (nothing was saved)."""
+    limit = settings.UPLOAD_MAX_FILE_SIZE // (1024 * 1024)
+    message = _(
+        "Votre envoi dépasse %(limit)s Mo : rien n’a été enregistré (%(limit)s Mo au plus par fichier)."
+    ) % {"limit": limit}
+    return error_page(request, 413, message)
 
 
 def error_403(request, exception=None):
-    return render(request, "403.html", status=403)
+    return error_page(request, 403)
 
 
 def error_404(request, exception=None):
-    return render(request, "404.html", status=404)
+    return error_page(request, 404)
 
 
 def error_500(request):
-    return render(request, "500.html", status=500)
+    return error_page(request, 500)
 
 
 csp_logger = logging.getLogger("tierslieux.security.csp")

@@ -632,7 +632,7 @@ def withdraw(request, pk: int):
         return redirect("calls:application", application.pk)
     return render(
         request,
-        "calls/form_page.html",
+        "core/form_page.html",
         {
             "form": form,
             "submit_label": _("Retirer le dossier"),

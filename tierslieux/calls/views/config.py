@@ -107,7 +107,7 @@ def call_create(request):
             return redirect("calls:call_manage", call.pk)
     return render(
         request,
-        "calls/form_page.html",
+        "core/form_page.html",
         {
             "form": form,
             "submit_label": _("Créer l’appel"),
@@ -165,7 +165,7 @@ def call_edit(request, pk: int):
             return redirect("calls:call_manage", call.pk)
     return render(
         request,
-        "calls/form_page.html",
+        "core/form_page.html",
         {
             "form": form,
             "submit_label": _("Enregistrer"),
@@ -193,7 +193,7 @@ def call_staff(request, pk: int):
         return redirect("calls:call_manage", call.pk)
     return render(
         request,
-        "calls/form_page.html",
+        "core/form_page.html",
         {
             "form": form,
             "submit_label": _("Enregistrer l’équipe"),
@@ -230,7 +230,7 @@ def item_edit(request, pk: int, kind: str, item_pk: int | None = None):
     title = str(edit_title if item else add_title)
     return render(
         request,
-        "calls/form_page.html",
+        "core/form_page.html",
         {
             "form": form,
             "submit_label": _("Enregistrer"),

@@ -94,7 +94,7 @@ def request_corrections(request, pk: int):
         status = 400
     return render(
         request,
-        "calls/form_page.html",
+        "core/form_page.html",
         {
             "form": form,
             "submit_label": _("Demander les corrections"),

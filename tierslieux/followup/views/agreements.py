@@ -119,13 +119,14 @@ def _staff_form(
                 return redirect("followup:agreement", agreement.pk)
     return render(
         request,
-        "followup/form_page.html",
+        "core/form_page.html",
         {
             "form": form,
             "agreement": agreement,
             "submit_label": submit,
             "intro": intro(agreement) if callable(intro) else intro,
             "multipart": uploads,
+            "back_url": agreement.get_absolute_url(),
             "page_title": title % {"reference": agreement.reference},
             "breadcrumb": _agreement_crumbs(agreement, roles, title % {"reference": agreement.reference}),
         },
