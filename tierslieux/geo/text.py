@@ -3,27 +3,24 @@
 from __future__ import annotations
 
 import re
-import unicodedata
+
+from tierslieux.core.text import fold
 
 _SEPARATORS = re.compile(r"[-‐‑‒–—'’ʼ`´_./,;:()\"«»]+")
 _SPACES = re.compile(r"\s+")
 # Abbreviations written in place names and queries: "St-Étienne", "Ste Foy", "St Denis".
 _ABBREVIATIONS = {"st": "saint", "ste": "sainte", "sts": "saints", "stes": "saintes"}
-_LIGATURES = str.maketrans({"œ": "oe", "Œ": "oe", "æ": "ae", "Æ": "ae", "ß": "ss"})
 
 
 def normalize_name(value: str) -> str:
-    """Lower-case, accents stripped, hyphens and apostrophes as spaces, spaces collapsed.
+    """Folded (`core.text.fold`: lower-case, accents stripped), hyphens and apostrophes as spaces, spaces collapsed.
 
     >>> normalize_name("Saint-Étienne-du-Rouvray")
     'saint etienne du rouvray'
     >>> normalize_name("L'Haÿ-les-Roses")
     'l hay les roses'
     """
-    value = (value or "").translate(_LIGATURES)
-    decomposed = unicodedata.normalize("NFKD", value)
-    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return _SPACES.sub(" ", _SEPARATORS.sub(" ", stripped.lower())).strip()
+    return _SPACES.sub(" ", _SEPARATORS.sub(" ", fold(value))).strip()
 
 
 def normalize_query(value: str) -> str:

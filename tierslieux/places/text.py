@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import html
 import re
-import unicodedata
+
+from tierslieux.core.text import fold
 
 _NON_ALNUM = re.compile(r"[^a-z0-9]+")
 # Words that say nothing about which place it is: ignored when comparing names.
@@ -15,9 +16,9 @@ STOPWORDS = frozenset(
 
 
 def normalise(text: str) -> str:
-    """Lower-case ASCII words separated by single spaces ("Le Café-Atelier" -> "le cafe atelier")."""
-    text = html.unescape(text or "")
-    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii").lower()
+    """Lower-case ASCII words separated by single spaces ("Le Café-Atelier" -> "le cafe atelier"): the text
+    folded (`core.text.fold`), what is left outside ASCII dropped."""
+    text = fold(html.unescape(text or "")).encode("ascii", "ignore").decode("ascii")
     return _NON_ALNUM.sub(" ", text).strip()
 
 
