@@ -14,10 +14,7 @@ TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBacken
 # The SMTP server is a real one started by the tests on loopback (tests/conftest.py sets EMAIL_PORT to its port).
 EMAIL_HOST = "127.0.0.1"
 MAP_TILES_URL = ""
-STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-}
+STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}  # noqa: F405 (uploads: base.py)
 
 # The SQLite test database is a file, as in production, not Django's shared-cache in-memory database: a shared
 # cache refuses a second writer at once ("database table is locked") instead of waiting `timeout` seconds, so
@@ -26,3 +23,4 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     DATABASES["default"]["TEST"] = {  # noqa: F405
         "NAME": os.path.join(tempfile.gettempdir(), f"tierslieux-test-{os.getpid()}.sqlite3")
     }
+ATLAS_INDEX_BACKGROUND = False  # rebuilt in the request after a change: each test sees its own places at once

@@ -13,4 +13,5 @@ urlpatterns = [
     path("mentions-legales/", views.legal, name="legal"),
     path("donnees/", views.open_data, name="open_data"),
     path("donnees/schema-tiers-lieux.json", places_views.table_schema, name="places_schema"),
+    path("sante/", views.health, name="health"),
 ]

@@ -5,19 +5,20 @@ from __future__ import annotations
 
 import json
 import re
-import time
 import uuid
-from pathlib import Path
+from datetime import timedelta
 
-from django.conf import settings
 from django.contrib import messages
+from django.core.files.base import ContentFile
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
+from tierslieux.core.storage import private_storage
 from tierslieux.places.importing import (
     IMPORT_FIELDS,
     MAX_BYTES,
@@ -34,34 +35,46 @@ TOKEN_RE = re.compile(r"^[0-9a-f]{32}$")
 CRUMB = {"label": gettext_lazy("Importer des lieux"), "url": reverse_lazy("contributions:import")}
 
 
-def _folder() -> Path:
-    folder = Path(settings.PRIVATE_MEDIA_ROOT) / "imports"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
+# Uploaded files wait in the private storage (local disk or object storage) between upload and import.
+FOLDER = "imports"
+
+
+def _read(name: str) -> bytes:
+    with private_storage.open(f"{FOLDER}/{name}", "rb") as handle:
+        return handle.read()
 
 
 def _load(token: str):
     if not TOKEN_RE.match(token):
         raise Http404
-    meta_path = _folder() / f"{token}.json"
-    if not meta_path.exists():
-        raise Http404
-    meta = json.loads(meta_path.read_text())
-    content = (_folder() / f"{token}.bin").read_bytes()
+    try:
+        meta = json.loads(_read(f"{token}.json"))
+        content = _read(f"{token}.bin")
+    except (FileNotFoundError, OSError):
+        raise Http404 from None
     return meta, read_file(meta["name"], content)
+
+
+def _store(token: str, content: bytes, meta: dict) -> None:
+    private_storage.save(f"{FOLDER}/{token}.bin", ContentFile(content))
+    private_storage.save(f"{FOLDER}/{token}.json", ContentFile(json.dumps(meta).encode()))
 
 
 def _forget_stale(max_age: int = 24 * 3600) -> None:
     """Files uploaded but never imported are removed after a day."""
-    limit = time.time() - max_age
-    for path in _folder().glob("*.*"):
-        if path.stat().st_mtime < limit:
-            path.unlink(missing_ok=True)
+    limit = timezone.now() - timedelta(seconds=max_age)
+    try:
+        _folders, files = private_storage.listdir(FOLDER)
+    except FileNotFoundError:
+        return
+    for name in files:
+        if private_storage.get_modified_time(f"{FOLDER}/{name}") < limit:
+            private_storage.delete(f"{FOLDER}/{name}")
 
 
 def _forget(token: str) -> None:
     for suffix in (".json", ".bin"):
-        (_folder() / f"{token}{suffix}").unlink(missing_ok=True)
+        private_storage.delete(f"{FOLDER}/{token}{suffix}")
 
 
 @staff_only
@@ -91,10 +104,7 @@ def upload(request):
                 else:
                     _forget_stale()
                     token = uuid.uuid4().hex
-                    (_folder() / f"{token}.bin").write_bytes(content)
-                    (_folder() / f"{token}.json").write_text(
-                        json.dumps({"name": upload.name, "source": form.cleaned_data["source"]})
-                    )
+                    _store(token, content, {"name": upload.name, "source": form.cleaned_data["source"]})
                     return redirect("contributions:import_preview", token=token)
     return render(
         request,
