@@ -46,7 +46,7 @@ def when_ready(server):
         connections.close_all()
 
 
-WARM_PATHS = ("/", "/lieux/", "/territoires/", "/api/v1/lieux/?limit=1", "/sante/")
+WARM_PATHS = ("/", "/lieux/", "/territoires/", "/api/v1/places?limit=1", "/sante/")
 
 
 def _warm_pages():

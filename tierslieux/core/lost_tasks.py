@@ -21,6 +21,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 
 from .jobs import periodic
 
@@ -49,7 +50,7 @@ def recover_lost_tasks(*, now: datetime) -> str:
         for row in lost:
             worker = row.worker_ids[-1] if row.worker_ids else "?"
             if len(row.worker_ids) < MAX_ATTEMPTS:
-                row.status, row.run_after = "READY", now
+                row.status, row.run_after = "READY", min(now, timezone.now())
                 row.save(update_fields=["status", "run_after"])
                 requeued += 1
                 logger.warning("task %s (%s): worker %s lost, queued again", row.pk, row.task_path, worker)
