@@ -136,7 +136,7 @@ def _connection_lost() -> bool:
 
 def init_error_reporting() -> bool:
     """Send unhandled errors to `settings.SENTRY_DSN` (Sentry or a compatible server) when it is set; no
-    personal data (no cookies, no user, no request bodies). Returns whether reporting is on."""
+    personal data (sentry-sdk sends no cookies, user or IP by default; no request bodies). Returns whether reporting is on."""
     if not settings.SENTRY_DSN:
         return False
     import sentry_sdk
@@ -147,7 +147,6 @@ def init_error_reporting() -> bool:
         environment=settings.SENTRY_ENVIRONMENT,
         integrations=[DjangoIntegration()],
         traces_sample_rate=settings.SENTRY_TRACES_SAMPLE_RATE,
-        send_default_pii=False,
         max_request_body_size="never",
         before_send=_tag_request_id,
     )
