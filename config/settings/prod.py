@@ -13,7 +13,7 @@ if not SECRET_KEY:  # noqa: F405
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", True)
 # Load balancers probe the health endpoint over plain HTTP inside the private network.
-SECURE_REDIRECT_EXEMPT = [r"^sante/$"]
+SECURE_REDIRECT_EXEMPT = [r"^sante/$", r"^sante/ok/$"]
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_SECURE_HSTS_SECONDS", "31536000"))

@@ -24,3 +24,4 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
         "NAME": os.path.join(tempfile.gettempdir(), f"tierslieux-test-{os.getpid()}.sqlite3")
     }
 ATLAS_INDEX_BACKGROUND = False  # rebuilt in the request after a change: each test sees its own places at once
+PAGE_CACHE_SECONDS = 0  # cached reads off (the cache table outlives transactional tests); tests/core/test_read_cache.py turns them on

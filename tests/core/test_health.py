@@ -184,3 +184,9 @@ def test_errors_are_reported_to_the_dsn_without_personal_data(client, settings, 
     payload = b"\n".join(_Collector.received).decode()
     assert "boom in a view" in payload and "req-sentry-1" in payload
     assert "victim@example.org" not in payload and "sessionid" not in payload
+
+
+def test_ping_answers_ok_without_the_database(client, django_assert_num_queries):
+    with django_assert_num_queries(0):
+        response = client.get("/sante/ok/")
+    assert response.status_code == 200 and response.content == b"ok"

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Sum
+from django.db.models import Count, Sum
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from tierslieux.geo.models import Commune, Department, Epci, Qpv, Region
 from tierslieux.places.models import Place
+
+from .readcache import cached
 
 
 @dataclass(frozen=True)
@@ -19,19 +21,33 @@ class Figure:
     url: str = ""
 
 
+def _counts() -> dict[str, int]:
+    communes = Commune.objects.filter(kind=Commune.Kind.COMMUNE)
+    summary = communes.aggregate(total=Sum("population"), count=Count("insee"))
+    return {
+        "places": Place.objects.count(),
+        "communes": summary["count"],
+        "population": summary["total"] or 0,
+        "epci": Epci.objects.count(),
+        "departments": Department.objects.count(),
+        "regions": Region.objects.count(),
+        "qpv": Qpv.objects.count(),
+    }
+
+
 def home_figures() -> list[Figure]:
-    """Live figures shown on the home page."""
+    """Live figures shown on the home page: the counts cached until places or the geography change
+    (core/readcache.py), the open calls (which open and close with time) read each time."""
     from tierslieux.calls.selectors import open_calls_count
 
-    communes = Commune.objects.filter(kind=Commune.Kind.COMMUNE)
-    population = communes.aggregate(total=Sum("population"))["total"] or 0
+    counts = cached("home:counts", _counts, depends=("places", "geo"))
     return [
-        Figure(Place.objects.count(), _("tiers-lieux"), reverse("places:atlas")),
-        Figure(communes.count(), _("communes")),
-        Figure(population, _("habitants")),
-        Figure(Epci.objects.count(), _("EPCI")),
-        Figure(Department.objects.count(), _("départements")),
-        Figure(Region.objects.count(), _("régions")),
-        Figure(Qpv.objects.count(), _("quartiers prioritaires (QPV)")),
+        Figure(counts["places"], _("tiers-lieux"), reverse("places:atlas")),
+        Figure(counts["communes"], _("communes")),
+        Figure(counts["population"], _("habitants")),
+        Figure(counts["epci"], _("EPCI")),
+        Figure(counts["departments"], _("départements")),
+        Figure(counts["regions"], _("régions")),
+        Figure(counts["qpv"], _("quartiers prioritaires (QPV)")),
         Figure(open_calls_count(), _("appels ouverts"), reverse("calls:index")),
     ]

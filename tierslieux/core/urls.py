@@ -14,4 +14,5 @@ urlpatterns = [
     path("donnees/", views.open_data, name="open_data"),
     path("donnees/schema-tiers-lieux.json", places_views.table_schema, name="places_schema"),
     path("sante/", views.health, name="health"),
+    path("sante/ok/", views.ping, name="ping"),
 ]

@@ -94,3 +94,13 @@ def health(request):
     response = JsonResponse(as_json(status, checks), status=503 if failed else 200)
     response["Cache-Control"] = "no-store"
     return response
+
+
+def ping(request):
+    """Public: "ok", through the whole middleware stack and no database (liveness; the ceiling of
+    bench/http.py)."""
+    from django.http import HttpResponse
+
+    response = HttpResponse("ok", content_type="text/plain; charset=utf-8")
+    response["Cache-Control"] = "no-store"
+    return response

@@ -28,6 +28,8 @@ from django.db import transaction
 from django.db.models import Count, Max, TextField
 from django.db.models.functions import Cast
 
+from tierslieux.core import readcache
+
 from .clustering import grid_order, mercator
 from .models import Label, Place, PlaceStatus, PlaceType, Service
 from .search import SearchIndex
@@ -178,7 +180,7 @@ _state: dict = {"index": None, "checked": 0.0, "stale": True, "generation": None
 _wake = threading.Event()
 _local = threading.local()
 
-GENERATION_KEY = "places:atlas-index:generation"
+GENERATION_KEY = readcache.GENERATION_KEYS["places"]
 POLL_SECONDS = 1.0
 """Background mode: how often a process reads the shared generation number (one cache read)."""
 SIGNATURE_SECONDS = 30.0
@@ -206,14 +208,11 @@ def invalidate() -> None:
         return
     _state["stale"] = True
     _wake.set()
-    if transaction.get_connection().in_atomic_block:
-        return  # the services call again after commit: only committed changes go to the shared cache
+    # Other processes learn of the change once it is committed (at once outside a transaction).
     try:
-        cache.incr(GENERATION_KEY)
-    except ValueError:
-        cache.add(GENERATION_KEY, 1, timeout=None)
-    except Exception:
-        logger.warning("atlas index: shared generation not bumped", exc_info=True)
+        transaction.on_commit(lambda: readcache.bump("places"))
+    except Exception:  # no database at hand (a test without one): this process's own index is marked
+        logger.debug("atlas index: shared generation not bumped", exc_info=True)
 
 
 @contextmanager
