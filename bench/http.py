@@ -18,20 +18,24 @@ Targets (docs/performance.md): 0 errors; the places API and clusters ≥ 50 % of
 
 from __future__ import annotations
 
-import http.client
 import os
-import secrets
-import signal
-import socket
-import subprocess
 import sys
-import threading
-import time
-from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
+
+# This script is named http.py: its folder on sys.path would shadow the standard library's `http`.
+_HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path[:] = [p for p in sys.path if os.path.abspath(p or ".") != _HERE]
+
+import http.client  # noqa: E402
+import secrets  # noqa: E402
+import signal  # noqa: E402
+import socket  # noqa: E402
+import subprocess  # noqa: E402
+import threading  # noqa: E402
+import time  # noqa: E402
+from pathlib import Path  # noqa: E402
+from urllib.parse import urlsplit, urlunsplit  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
 sys.path.insert(0, str(ROOT))
 PYTHON = sys.executable
 CLIENTS = int(os.environ.get("BENCH_HTTP_CLIENTS", "8"))
@@ -205,7 +209,7 @@ def main() -> int:
     from tierslieux.places.models import Place
 
     place = Place.objects.order_by("id").first()
-    commune = Commune.objects.filter(kind="COM").order_by("-population").first()
+    commune = Commune.objects.filter(kind="COM", population__isnull=False).order_by("-population").first()
     routes = {
         "ok": "/sante/ok/",
         "home": "/",
