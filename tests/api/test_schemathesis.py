@@ -54,6 +54,18 @@ def _staff_cookie() -> str:
     return f"sessionid={client.cookies['sessionid'].value}"
 
 
+def _runner(operation, headers: dict[str, str]):
+    excluded = [positive_data_acceptance] if operation.label in SEMANTIC_CHECKS else []
+
+    @hypothesis.given(case=operation.as_strategy())
+    @SETTINGS
+    def run(case):
+        # The WSGI client does not decompress: ask for identity (gzip is tested in tests/core/test_health.py).
+        case.call_and_validate(headers={"Accept-Encoding": "identity", **headers}, excluded_checks=excluded)
+
+    return run
+
+
 def _fuzz(schema, headers: dict[str, str]) -> tuple[int, list[str]]:
     """Run every operation with bounded generated examples (pytest 9 and schemathesis's pytest plugin do not
     get along, so the loop is here); returns (operations, failures)."""
@@ -63,16 +75,7 @@ def _fuzz(schema, headers: dict[str, str]) -> tuple[int, list[str]]:
         operation = result.ok()
         operations += 1
 
-        excluded = [positive_data_acceptance] if operation.label in SEMANTIC_CHECKS else []
-
-        @hypothesis.given(case=operation.as_strategy())
-        @SETTINGS
-        def run(case, excluded=excluded):
-            # The WSGI client does not decompress: ask for identity (gzip is tested in tests/core/test_health.py).
-            case.call_and_validate(
-                headers={"Accept-Encoding": "identity", **headers}, excluded_checks=excluded
-            )
-
+        run = _runner(operation, headers)
         try:
             run()
         except BaseException as error:  # noqa: B036 (schemathesis raises groups; every operation still runs)
