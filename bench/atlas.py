@@ -18,7 +18,6 @@ database, never shown as real data. Every method runs exactly the same workload:
 - the index's memory (tracemalloc of a build) and build time; the map page's first markers in Chromium.
 
 Each reports p50 and p95 and the ratio of p95s (baseline p95 / ours p95). The last line is `BENCH atlas …`.
-`BENCH_PLACES=200000 BENCH_MEMORY_ONLY=1` measures only the index (memory, build) at 200,000 places.
 """
 
 from __future__ import annotations
