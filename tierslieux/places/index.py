@@ -178,6 +178,7 @@ def build() -> AtlasIndex:
 _lock = threading.Lock()
 _state: dict = {"index": None, "checked": 0.0, "stale": True, "generation": None, "poller": None}
 _wake = threading.Event()
+_stop = threading.Event()
 _local = threading.local()
 
 GENERATION_KEY = readcache.GENERATION_KEYS["places"]
@@ -280,9 +281,20 @@ def _ensure_poller() -> None:
         poller = _state["poller"]
         if poller is not None and poller.is_alive() and _state.get("poller_pid") == os.getpid():
             return
+        _stop.clear()
         poller = threading.Thread(target=_poll, name="atlas-index", daemon=True)
         _state.update(poller=poller, poller_pid=os.getpid())
         poller.start()
+
+
+def stop_poller(timeout: float = 10.0) -> None:
+    """Stop this process's background thread (tests; it restarts on the next `get_index`)."""
+    poller = _state["poller"]
+    _stop.set()
+    _wake.set()
+    if poller is not None:
+        poller.join(timeout)
+    _state["poller"] = None
 
 
 def _poll() -> None:
@@ -291,9 +303,11 @@ def _poll() -> None:
     from django.db import close_old_connections
 
     last_signature = time.monotonic()
-    while True:
+    while not _stop.is_set():
         _wake.wait(POLL_SECONDS)
         _wake.clear()
+        if _stop.is_set():
+            break
         try:
             close_old_connections()
             generation = _generation()
@@ -312,4 +326,7 @@ def _poll() -> None:
                 )
         except Exception:
             logger.exception("atlas index: background rebuild failed (the previous index is kept)")
-            time.sleep(POLL_SECONDS * 5)
+            _stop.wait(POLL_SECONDS * 5)
+    from django.db import connections
+
+    connections.close_all()  # this thread's own connections
