@@ -56,3 +56,33 @@ def test_the_second_save_of_a_review_shows_both_versions_and_loses_nothing(clien
     review.refresh_from_db()
     assert review.comment == "Avis écrit sur l’ordinateur"
     assert review.scores.get(criterion=first).value == 4
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_two_tabs_saving_the_same_review_in_the_browser(page, login):
+    """The same reviewer in two tabs: the second save shows both versions and keeps what was typed."""
+    from tests.conftest import assert_accessible, submit_status
+
+    world = make_world()
+    assignment = ReviewerAssignment.objects.create(
+        application=world.application(), reviewer=world.reviewers[0]
+    )
+    ConflictOfInterest.objects.create(assignment=assignment, has_conflict=False)
+    url = reverse("calls:review_assignment", args=[assignment.pk])
+    login(world.reviewers[0])
+    page.goto(url)
+    other = page.context.new_page()
+    other.goto(url)
+    other.locator("#id_comment").fill("Avis du premier onglet.")
+    assert submit_status(other, "Enregistrer le brouillon") == 302
+    other.close()
+
+    page.locator("#id_comment").fill("Avis du second onglet, plus complet.")
+    assert submit_status(page, "Enregistrer le brouillon") == 409
+    comparison = page.get_by_role("table", name="Les deux versions, champ par champ").inner_text()
+    assert "Avis du premier onglet." in comparison and "Avis du second onglet, plus complet." in comparison
+    assert page.locator("#id_comment").input_value() == "Avis du second onglet, plus complet."
+    assert_accessible(page)
+    assert submit_status(page, "Enregistrer le brouillon") == 302
+    assert Review.objects.get(assignment=assignment).comment == "Avis du second onglet, plus complet."
