@@ -21,8 +21,12 @@ COPY manage.py ./
 COPY deploy ./deploy
 COPY static ./static
 COPY templates ./templates
-# Static files are part of the image (WhiteNoise serves them, compressed and with hashed names).
+# Static files are part of the image (WhiteNoise serves them, compressed and with hashed names), and so is
+# the compiled coverage kernel (numba's cache), so no process compiles it at run time.
+ENV NUMBA_CACHE_DIR=/app/.numba-cache
 RUN DJANGO_SECRET_KEY=build-only deploy/entrypoint.sh static \
+    && python -c "from tierslieux.geo.coverage.kernel import warm; warm()" \
+    && chown -R tierslieux /app/.numba-cache \
     && mkdir -p /data/media /data/private_media && chown -R tierslieux /data
 ENV MEDIA_ROOT=/data/media PRIVATE_MEDIA_ROOT=/data/private_media
 USER tierslieux

@@ -34,8 +34,10 @@ def when_ready(server):
     workers share, then close the master's database connections (a forked worker must open its own)."""
     from django.db import connections
 
+    from tierslieux.geo.coverage import kernel
     from tierslieux.places import index
 
+    kernel.warm()  # the compiled coverage kernel, loaded once for every worker
     try:
         built = index.warm()
         server.log.info("atlas index warm: %s places", len(built))

@@ -135,3 +135,9 @@ def grid_coverage(
         np.ascontiguousarray(chords, dtype=np.float64),
         ROWS_PER_RADIUS,
     )
+
+
+def warm() -> None:
+    """Compile (or load from numba's cache) the kernel now: server start-up, image build."""
+    point = np.array([[1.0, 0.0, 0.0]])
+    grid_coverage(point, point, np.array([0.001, 0.002]))
