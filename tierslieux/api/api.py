@@ -9,7 +9,72 @@ from ninja.errors import AuthenticationError, ValidationError
 
 from tierslieux.core.errors import ServiceError
 
-api = NinjaAPI(
+ERROR_SCHEMA = {
+    "title": "Erreur",
+    "type": "object",
+    "properties": {
+        "detail": {"type": "string", "description": "Message en français"},
+        "errors": {
+            "type": "array",
+            "description": "Un élément par paramètre invalide (réponses 400)",
+            "items": {
+                "type": "object",
+                "properties": {
+                    "parameter": {"type": ["string", "null"]},
+                    "in": {"type": "string"},
+                    "type": {"type": "string"},
+                    "message": {"type": "string"},
+                },
+            },
+        },
+    },
+    "required": ["detail"],
+}
+ERROR_DESCRIPTIONS = {
+    "400": "Paramètres invalides (message en français par paramètre)",
+    "401": "Authentification requise (session connectée)",
+    "403": "Réservé à l’équipe du programme",
+    "404": "Introuvable",
+    "503": "Service momentanément indisponible (base de données), réessayer après `Retry-After` secondes",
+}
+# Statuses a route answers beyond the rules of TiersLieuxAPI (a staff-only route without an authentication
+# scheme; a lookup by coordinates that finds nothing).
+EXTRA_CODES = {"/api/v1/coverage/simulation": ["403"], "/api/v1/territoires/point": ["404"]}
+
+
+class TiersLieuxAPI(NinjaAPI):
+    """NinjaAPI whose OpenAPI documents every error status the platform answers, with one error schema:
+    400 for operations with parameters, 404 with path parameters, 401 and 403 for session-protected ones,
+    503 for all (the database unavailable, core.observability)."""
+
+    def get_openapi_schema(self, *args, **kwargs):
+        schema = super().get_openapi_schema(*args, **kwargs)
+        schema.setdefault("components", {}).setdefault("schemas", {})["Erreur"] = ERROR_SCHEMA
+        for path, operations in schema["paths"].items():
+            for operation in operations.values():
+                parameters = operation.get("parameters", [])
+                codes = ["503"]
+                if parameters:
+                    codes.append("400")
+                if any(parameter.get("in") == "path" for parameter in parameters):
+                    codes.append("404")
+                if operation.get("security"):
+                    codes += ["401", "403"]
+                codes += EXTRA_CODES.get(path, [])
+                for code in codes:
+                    operation["responses"].setdefault(
+                        code,
+                        {
+                            "description": ERROR_DESCRIPTIONS[code],
+                            "content": {
+                                "application/json": {"schema": {"$ref": "#/components/schemas/Erreur"}}
+                            },
+                        },
+                    )
+        return schema
+
+
+api = TiersLieuxAPI(
     title="API Tiers-Lieux",
     version="1.0.0",
     description=(

@@ -10,9 +10,13 @@ class CoreConfig(AppConfig):
         from django.utils import translation
         from django.utils.module_loading import autodiscover_modules
 
-        from . import emails, i18n  # noqa: F401 (emails registers the outbox flush job)
+        from . import emails, i18n, lost_tasks  # noqa: F401 (emails, lost_tasks register periodic jobs)
 
         # The pure modules (no Django import) translate through tierslieux.core.i18n: plug Django in.
         i18n.install(gettext=translation.gettext, ngettext=translation.ngettext)
         # Each app declares its periodic jobs in its `jobs.py` (tierslieux/core/jobs.py).
         autodiscover_modules("jobs")
+        # Optional error reporting (SENTRY_DSN); off by default.
+        from .observability import init_error_reporting
+
+        init_error_reporting()

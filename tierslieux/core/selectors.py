@@ -11,6 +11,8 @@ from django.utils.translation import gettext as _
 from tierslieux.geo.models import Commune, Department, Epci, Qpv, Region
 from tierslieux.places.models import Place, PlaceStatus
 
+from .readcache import cached
+
 
 @dataclass(frozen=True)
 class Figure:
@@ -51,33 +53,46 @@ def home_sources() -> list[SourceCount]:
     return out
 
 
-def home_figures() -> list[Figure]:
-    """Live figures shown on the home page: the tiers-lieux of the atlas apart from the places in project and
-    from the "médiation numérique" layer (one region's list), then the reference geography."""
-    from tierslieux.calls.selectors import open_calls_count
-
+def _counts() -> dict[str, int]:
     communes = Commune.objects.filter(kind=Commune.Kind.COMMUNE)
-    population = communes.aggregate(total=Sum("population"))["total"] or 0
+    summary = communes.aggregate(total=Sum("population"), count=Count("insee"))
     public = Place.objects.published()
     tiers_lieux = public.filter(digital_inclusion=False)
+    return {
+        "tiers_lieux": tiers_lieux.exclude(status=PlaceStatus.PROJECT).count(),
+        "projects": tiers_lieux.filter(status=PlaceStatus.PROJECT).count(),
+        "mediation": public.filter(digital_inclusion=True).count(),
+        "communes": summary["count"],
+        "population": summary["total"] or 0,
+        "epci": Epci.objects.count(),
+        "departments": Department.objects.count(),
+        "regions": Region.objects.count(),
+        "qpv": Qpv.objects.count(),
+    }
+
+
+def home_figures() -> list[Figure]:
+    """Live figures shown on the home page: the tiers-lieux of the atlas apart from the places in project and
+    from the "médiation numérique" layer (one region's list), then the reference geography. The counts are
+    cached until places or the geography change (core/readcache.py); the open calls (which open and close with
+    time) are read each time."""
+    from tierslieux.calls.selectors import open_calls_count
+
+    counts = cached("home:counts", _counts, depends=("places", "geo"))
     atlas = reverse("places:atlas")
     return [
-        Figure(tiers_lieux.exclude(status=PlaceStatus.PROJECT).count(), _("tiers-lieux"), atlas),
+        Figure(counts["tiers_lieux"], _("tiers-lieux"), atlas),
+        Figure(counts["projects"], _("lieux en projet"), f"{atlas}?status=project"),
         Figure(
-            tiers_lieux.filter(status=PlaceStatus.PROJECT).count(),
-            _("lieux en projet"),
-            f"{atlas}?status=project",
-        ),
-        Figure(
-            public.filter(digital_inclusion=True).count(),
+            counts["mediation"],
             _("lieux de médiation numérique (une seule région, comptés à part)"),
             f"{atlas}?mediation=1&type=mediation_numerique",
         ),
-        Figure(communes.count(), _("communes")),
-        Figure(population, _("habitants")),
-        Figure(Epci.objects.count(), _("EPCI")),
-        Figure(Department.objects.count(), _("départements")),
-        Figure(Region.objects.count(), _("régions")),
-        Figure(Qpv.objects.count(), _("quartiers prioritaires (QPV)")),
+        Figure(counts["communes"], _("communes")),
+        Figure(counts["population"], _("habitants")),
+        Figure(counts["epci"], _("EPCI")),
+        Figure(counts["departments"], _("départements")),
+        Figure(counts["regions"], _("régions")),
+        Figure(counts["qpv"], _("quartiers prioritaires (QPV)")),
         Figure(open_calls_count(), _("appels ouverts"), reverse("calls:index")),
     ]

@@ -14,4 +14,6 @@ urlpatterns = [
     path("donnees/", views.open_data, name="open_data"),
     path("donnees/schema-tiers-lieux.json", places_views.table_schema, name="places_schema"),
     path("securite/csp/", views.csp_report, name="csp_report"),
+    path("sante/", views.health, name="health"),
+    path("sante/ok/", views.ping, name="ping"),
 ]

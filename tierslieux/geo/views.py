@@ -13,6 +13,8 @@ from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from tierslieux.core.readcache import cached
+
 from . import selectors
 from .models import Commune, Department, Epci, Region
 
@@ -87,12 +89,19 @@ def commune(request, insee: str):
         ),
         "commune": item,
         "density": selectors.density(item.population, item.area_km2),
+        # The geography changes only when it is reloaded: cached until then (core/readcache.py).
+        **cached(f"geo:commune:{item.insee}", lambda: _commune_extras(item), depends=("geo",)),
+    }
+    return render(request, "geo/commune.html", context)
+
+
+def _commune_extras(item) -> dict:
+    return {
         "classification": selectors.commune_classification(item),
         "qpvs": list((item.parent or item).qpvs.order_by("name")),
         "arrondissements": list(item.arrondissements.order_by("insee")),
         "outline": selectors.commune_outline(item),
     }
-    return render(request, "geo/commune.html", context)
 
 
 @require_GET

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from tierslieux.accounts.roles import is_programme_staff
+from tierslieux.core.errors import EditConflict
 from tierslieux.geo.models import Commune
 
 from . import index
@@ -443,13 +444,46 @@ def place_create(
     return place
 
 
+def place_version_token(place: Place) -> int:
+    """The optimistic-versioning token of `place`: the id of its latest recorded version (0: none)."""
+    return PlaceVersion.objects.filter(place=place).values_list("pk", flat=True).first() or 0
+
+
+_CHOICE_LABELS = {"types": PlaceType, "services": Service, "status": PlaceStatus}
+
+
+def place_field_text(field: str, value) -> str:
+    """A place field's value as a person reads it (choice labels, lists joined), for comparisons."""
+    choices = _CHOICE_LABELS.get(field)
+    labels = dict(choices.choices) if choices else {}
+    if isinstance(value, list | tuple):
+        return ", ".join(str(labels.get(item, item)) for item in value)
+    if value is None:
+        return ""
+    return str(labels.get(value, value))
+
+
 @transaction.atomic
-def place_update(*, place: Place, data: dict, user=None, reason: str = "") -> Place:
-    """Apply `data` (a subset of EDITABLE_FIELDS); record a version only when a value actually changed."""
+def place_update(
+    *, place: Place, data: dict, user=None, reason: str = "", expected_version: int | None = None
+) -> Place:
+    """Apply `data` (a subset of EDITABLE_FIELDS); record a version only when a value actually changed.
+
+    With `expected_version` (the `place_version_token` the person's form was built from), refuse with an
+    `EditConflict` when someone saved the place since: nothing is written, the caller shows both versions."""
     unknown = set(data) - set(EDITABLE_FIELDS)
     if unknown:
         raise ValidationError(_("Champs inconnus : %(fields)s") % {"fields": ", ".join(sorted(unknown))})
     place = Place.objects.select_for_update().get(pk=place.pk)
+    if expected_version is not None:
+        latest = place_version_token(place)
+        if latest != expected_version:
+            raise EditConflict(
+                _("La fiche « %(place)s » a été modifiée depuis que vous l’avez ouverte.")
+                % {"place": place.name},
+                current={field: place_field_text(field, getattr(place, field)) for field in data},
+                version=str(latest),
+            )
     before = place_snapshot(place)
     current = {field: getattr(place, field) for field in EDITABLE_FIELDS}
     values = _clean(current | _consistent_location(data, place.location_origin))

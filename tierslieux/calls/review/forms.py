@@ -77,6 +77,8 @@ class ReviewForm(DsfrBaseForm):
     comment = forms.CharField(
         label=_("Avis général"), required=False, widget=forms.Textarea(attrs={"rows": 4})
     )
+    # Optimistic versioning: the saved version the reviewer started from (services.review_version_token).
+    version = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)
 
     def __init__(self, *args, criteria, **kwargs):
         super().__init__(*args, **kwargs)
@@ -100,7 +102,7 @@ class ReviewForm(DsfrBaseForm):
                 widget=forms.Textarea(attrs={"rows": 2}),
             )
         self.order_fields(
-            [*[n for c in self.criteria for n in (f"score_{c.pk}", f"comment_{c.pk}")], "comment"]
+            [*[n for c in self.criteria for n in (f"score_{c.pk}", f"comment_{c.pk}")], "comment", "version"]
         )
 
     def scores(self) -> dict[int, tuple[int | None, str]]:

@@ -16,10 +16,9 @@ from tierslieux.geo.coverage.inputs import (
     PlaceSelector,
     kdtree,
 )
+from tierslieux.geo.coverage.kernel import grid_coverage
 from tierslieux.geo.coverage.results import CoverageResult
 from tierslieux.geo.spherical import chord_to_km, km_to_chord
-
-_PLACE_CHUNK = 8192
 
 
 def radius_chords(settings: CoverageSettings) -> FloatArray:
@@ -41,39 +40,28 @@ def coverage_arrays(
 ) -> tuple[FloatArray, IntArray, IntArray]:
     """Nearest chord, nearest place and counts within each chord radius (increasing) for every commune.
 
-    One dual-tree ``sparse_distance_matrix`` lists the (commune, place) pairs within the largest
-    radius; each pair goes to its ring bin and one ``bincount`` gives all the counts. The same pairs
-    give the nearest place of every commune that has one within the largest radius; only the
-    other communes are queried. Places are processed in chunks so that the pair list stays bounded.
+    One compiled pass over the places sorted by latitude band and longitude (`kernel.grid_coverage`: each
+    commune reads only the longitude windows that can hold a place within the largest radius) gives the
+    counts and the nearest place within that radius; the communes with none that close are searched again
+    with wider radii.
     """
-    n, n_radii = commune_tree.n, chords.size
-    counts = np.zeros((n, n_radii), dtype=np.int64)
-    best = np.full(n, np.inf)
-    nearest = np.full(n, -1, dtype=np.int64)
+    n = commune_tree.n
     if len(place_xyz) == 0 or n == 0:
-        return best, nearest, counts
-    trees = []
-    for start in range(0, len(place_xyz), _PLACE_CHUNK):
-        tree = kdtree(place_xyz[start : start + _PLACE_CHUNK])
-        trees.append(tree)
-        pairs = commune_tree.sparse_distance_matrix(tree, chords[-1], output_type="ndarray")
-        rows, distances = pairs["i"], pairs["v"]
-        # bin b = number of radii strictly below the distance: within radius k <=> b <= k.
-        keys = rows * n_radii
-        for chord in chords[:-1]:
-            keys += distances > chord
-        counts += np.cumsum(np.bincount(keys, minlength=n * n_radii).reshape(n, n_radii), axis=1)
-        chunk_best = np.full(n, np.inf)
-        np.minimum.at(chunk_best, rows, distances)
-        is_min = distances == chunk_best[rows]
-        chunk_nearest = np.full(n, -1, dtype=np.int64)
-        chunk_nearest[rows[is_min]] = start + pairs["j"][is_min]
-        closer = chunk_best < best
-        best[closer], nearest[closer] = chunk_best[closer], chunk_nearest[closer]
+        return np.full(n, np.inf), np.full(n, -1, dtype=np.int64), np.zeros((n, chords.size), dtype=np.int64)
+    best, nearest, counts = grid_coverage(commune_tree.data, place_xyz, chords)
+    # Communes with no place within the largest radius: the same pass, radius ×4 each time, on them only
+    # (a few hundred at most when places are many); beyond a quarter of the sphere, a KD-tree query.
+    reach = float(chords[-1])
     missing = np.flatnonzero(nearest < 0)
+    while missing.size and reach < 0.5:
+        reach *= 4.0
+        far_best, far_nearest, _far = grid_coverage(commune_tree.data[missing], place_xyz, np.array([reach]))
+        best[missing], nearest[missing] = far_best, far_nearest
+        missing = missing[far_nearest < 0]
     if missing.size:
-        tree = trees[0] if len(trees) == 1 else kdtree(place_xyz)
-        best[missing], nearest[missing] = nearest_places(tree, commune_tree.data[missing], workers)
+        best[missing], nearest[missing] = nearest_places(
+            kdtree(place_xyz), commune_tree.data[missing], workers
+        )
     return best, nearest, counts
 
 

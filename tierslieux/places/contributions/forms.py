@@ -219,6 +219,8 @@ class EditForm(PlaceDataForm):
         required=False,
         help_text=_("Facultatif ; visible dans l’historique."),
     )
+    # Optimistic versioning: the version the person started from (places.services.place_version_token).
+    version = forms.IntegerField(required=False, min_value=0, widget=forms.HiddenInput)
 
 
 class ImportUploadForm(DsfrBaseForm):

@@ -341,15 +341,20 @@ def project_place_publish_with_application(*, place: Place, actor, reference: st
 
 
 # --- Direct edit by a manager ---------------------------------------------------------------------------
-def place_edit(*, place: Place, data: dict, user, reason: str = "") -> Place:
-    """A manager of the place (or programme staff) edits it directly: versioned, no moderation."""
+def place_edit(*, place: Place, data: dict, user, reason: str = "", based_on: int | None = None) -> Place:
+    """A manager of the place (or programme staff) edits it directly: versioned, no moderation. `based_on`:
+    the version token the form was built from (a newer version raises `EditConflict`)."""
     if not place_can_edit(place, user):
         raise PermissionDenied(_("Vous ne gérez pas ce lieu."))
     unknown = set(data) - set(PROPOSABLE_FIELDS)
     if unknown:
         raise ValidationError(_("Champs inconnus : %(fields)s") % {"fields": ", ".join(sorted(unknown))})
     return place_update(
-        place=place, data=data, user=user, reason=reason or _("Modification par un gestionnaire")
+        place=place,
+        data=data,
+        user=user,
+        reason=reason or _("Modification par un gestionnaire"),
+        expected_version=based_on,
     )
 
 

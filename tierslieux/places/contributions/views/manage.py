@@ -9,7 +9,9 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from tierslieux.core.errors import EditConflict
 from tierslieux.places.selectors import place_can_edit
+from tierslieux.places.services import place_field_text, place_version_token
 
 from .. import services
 from ..forms import EditForm, PlaceDataForm, add_service_error
@@ -25,20 +27,31 @@ def edit(request, slug: str):
         raise PermissionDenied(
             _("Seuls les gestionnaires de ce lieu et l’équipe du programme peuvent le modifier.")
         )
-    form = EditForm(request.POST or None, initial=PlaceDataForm.initial_for(place))
+    initial = PlaceDataForm.initial_for(place) | {"version": place_version_token(place)}
+    form = EditForm(request.POST or None, initial=initial)
     status = 200
+    extra = {}
     if request.method == "POST":
         if form.is_valid():
             try:
                 services.place_edit(
-                    place=place, data=form.place_data(), user=request.user, reason=form.cleaned_data["reason"]
+                    place=place,
+                    data=form.place_data(),
+                    user=request.user,
+                    reason=form.cleaned_data["reason"],
+                    based_on=form.cleaned_data["version"],
                 )
+            except EditConflict as conflict:
+                form, extra = _conflict_form(request, form, conflict), _conflict_context(form, conflict)
+                status = 409
             except ValidationError as error:
                 add_service_error(form, error)
+                status = 400
             else:
                 messages.success(request, _("La fiche du lieu est enregistrée."))
                 return redirect("places:history", slug=place.slug)
-        status = 400
+        else:
+            status = 400
     return form_page(
         request,
         form=form,
@@ -47,4 +60,23 @@ def edit(request, slug: str):
         place=place,
         status=status,
         honeypot=False,
+        extra=extra,
     )
+
+
+def _conflict_form(request, form, conflict: EditConflict) -> EditForm:
+    """The person's form again, as typed, now based on the saved version (saving again is a choice)."""
+    data = request.POST.copy()
+    data["version"] = conflict.version
+    rebased = EditForm(data)
+    rebased.is_valid()
+    return rebased
+
+
+def _conflict_context(form, conflict: EditConflict) -> dict:
+    rows = []
+    for field, theirs in conflict.current.items():
+        yours = place_field_text(field, form.cleaned_data.get(field))
+        if theirs != yours:
+            rows.append({"label": form.fields[field].label, "theirs": theirs, "yours": yours})
+    return {"conflict_message": conflict.message, "conflict_rows": rows}
