@@ -25,6 +25,7 @@ data: install
 	$(PY) manage.py load_demo
 	$(PY) manage.py load_demo_calls
 	$(PY) manage.py load_demo_followup
+	$(PY) manage.py load_demo_network
 
 run: data
 	@echo "Tiers-Lieux : http://$(HOST):$(PORT)/  (Ctrl+C pour arrêter ; le worker des tâches et le planificateur tournent à côté)"

@@ -18,6 +18,8 @@ urlpatterns = [
     path("selection/", include("tierslieux.selection.urls")),
     path("suivi/", include("tierslieux.followup.urls")),
     path("donnees/subventions/", include("tierslieux.followup.urls_open_data")),
+    path("reseau/", include("tierslieux.network.urls")),
+    path("evenements/", include("tierslieux.network.urls_events")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "tierslieux.calls",
     "tierslieux.selection",
     "tierslieux.followup",
+    "tierslieux.network",
     "tierslieux.api",
 ]
 
@@ -197,3 +198,13 @@ FOLLOWUP_GRANTOR_NAME = os.environ.get(
     "FOLLOWUP_GRANTOR_NAME", "Agence nationale de la cohésion des territoires"
 )
 FOLLOWUP_GRANTOR_SIRET = os.environ.get("FOLLOWUP_GRANTOR_SIRET", "")
+# Network (docs/network.md): per-account limits of offers and needs, sizes of uploads, the ICS import.
+NETWORK_MAX_OPEN_LISTINGS = int(os.environ.get("NETWORK_MAX_OPEN_LISTINGS", "20"))
+NETWORK_MAX_LISTINGS_PER_DAY = int(os.environ.get("NETWORK_MAX_LISTINGS_PER_DAY", "10"))
+NETWORK_MAX_MESSAGES_PER_HOUR = int(os.environ.get("NETWORK_MAX_MESSAGES_PER_HOUR", "10"))
+NETWORK_IMAGE_MAX_BYTES = int(os.environ.get("NETWORK_IMAGE_MAX_BYTES", str(2 * 1024 * 1024)))
+NETWORK_RESOURCE_MAX_BYTES = int(os.environ.get("NETWORK_RESOURCE_MAX_BYTES", str(10 * 1024 * 1024)))
+NETWORK_ICS_TIMEOUT = float(os.environ.get("NETWORK_ICS_TIMEOUT", "10"))
+NETWORK_ICS_MAX_BYTES = int(os.environ.get("NETWORK_ICS_MAX_BYTES", str(2 * 1024 * 1024)))
+# Calendar URLs that resolve to private or loopback addresses are refused (SSRF); only tests allow them.
+NETWORK_ICS_ALLOW_PRIVATE = False

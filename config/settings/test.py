@@ -28,3 +28,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     }
 # A fictitious grantor SIRET (valid key) for the SCDL export.
 FOLLOWUP_GRANTOR_SIRET = FOLLOWUP_GRANTOR_SIRET or "13999999900010"  # noqa: F405
+
+# The ICS import tests serve calendars from a loopback HTTP server (production refuses private addresses).
+NETWORK_ICS_ALLOW_PRIVATE = True
+NETWORK_ICS_TIMEOUT = 1.0

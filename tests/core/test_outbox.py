@@ -63,7 +63,9 @@ def own_smtp(settings):
 def _send(name_suffix: str, to: str) -> OutboxEmail:
     with transaction.atomic():
         return email_send(
-            name="signup-confirmation", to=[to], context={"confirm_url": f"https://x/{name_suffix}"}
+            name="signup-confirmation",
+            to=[to],
+            context={"confirmation_path": f"/c/{name_suffix}", "user": {"first_name": "Ana"}},
         )
 
 
@@ -77,7 +79,11 @@ def test_an_email_is_stored_then_delivered_after_commit(own_smtp):
 
 def test_a_rolled_back_action_stores_and_sends_nothing(own_smtp):
     with pytest.raises(RuntimeError), transaction.atomic():
-        email_send(name="signup-confirmation", to=["b@example.org"], context={"confirm_url": "https://x"})
+        email_send(
+            name="signup-confirmation",
+            to=["b@example.org"],
+            context={"confirmation_path": "/c", "user": {"first_name": "Ana"}},
+        )
         raise RuntimeError
     assert not OutboxEmail.objects.exists() and not own_smtp.messages
 
@@ -132,7 +138,7 @@ def test_extra_headers_reach_the_message(own_smtp):
         email_send(
             name="signup-confirmation",
             to=["h@example.org"],
-            context={"confirm_url": "https://x"},
+            context={"confirmation_path": "/c", "user": {"first_name": "Ana"}},
             headers={"List-Id": "Actualités <actualites.tiers-lieux.example>"},
         )
     assert own_smtp.messages[0]["List-Id"] == "Actualités <actualites.tiers-lieux.example>"

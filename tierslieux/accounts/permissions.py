@@ -7,7 +7,7 @@ from django.contrib.auth.models import Group, Permission
 from .roles import Role
 
 # Apps whose data the programme staff manage in the Django admin.
-STAFF_APPS = ("places", "calls", "selection")
+STAFF_APPS = ("places", "calls", "selection", "network")
 STAFF_VIEW_ONLY_APPS = ("geo", "accounts")
 
 

@@ -21,6 +21,7 @@ class Link:
 WORKSPACE = [
     (gettext_noop("Mes dossiers de candidature"), "calls:my_applications", None),
     (gettext_noop("Proposer un nouveau tiers-lieu"), "contributions:propose", None),
+    (gettext_noop("Mon réseau : annonces, événements, compagnonnage"), "network:mine", None),
     (gettext_noop("Dossiers à instruire"), "calls:reviewer_home", (Role.REVIEWER,)),
     (
         gettext_noop("Gestion des appels à manifestation d’intérêt"),
@@ -30,6 +31,7 @@ WORKSPACE = [
     (gettext_noop("Instructeurs et instructrices"), "calls:reviewers", (Role.PROGRAMME_STAFF,)),
     (gettext_noop("File de modération de l’atlas"), "contributions:moderation", (Role.PROGRAMME_STAFF,)),
     (gettext_noop("Importer des tiers-lieux"), "contributions:import", (Role.PROGRAMME_STAFF,)),
+    (gettext_noop("Modération du réseau"), "network:moderation", (Role.PROGRAMME_STAFF,)),
 ]
 
 

@@ -147,3 +147,11 @@ def wave_counts(call: Call) -> dict[int, dict[str, int]]:
 
 def open_calls_count() -> int:
     return calls_open().count()
+
+
+def applications_seeking_support(user) -> QuerySet[Application]:
+    """The applications `user` works on as applicant that are in preparation (draft, corrections asked) or
+    were refused: the projects that may ask the network for a companion (tierslieux/network, mentoring)."""
+    return applications_of_applicant(user).filter(
+        status__in=[Status.DRAFT, Status.CORRECTIONS, Status.REFUSED]
+    )

@@ -22,6 +22,8 @@ MAIN_MENU = [
     (gettext_noop("Territoires"), "geo:index"),
     (gettext_noop("Diagnostic territorial"), "diagnostic:france"),
     (gettext_noop("Appels à manifestation d’intérêt"), "calls:index"),
+    (gettext_noop("Réseau"), "network:index"),
+    (gettext_noop("Événements"), "events:list"),
 ]
 FOOTER_LINKS = [
     (gettext_noop("Lauréats des Fabriques de territoire"), "calls:laureates"),
@@ -48,6 +50,7 @@ def platform(request):
     """Values every page needs: site identity (for django-dsfr), menus and the map settings."""
     return {
         "SITE_CONFIG": SITE_CONFIG,
+        "home_url": reverse("core:home"),
         "main_menu": _links(MAIN_MENU, request.path),
         "footer_links": _links(FOOTER_LINKS),
         "MAP_TILES_URL": settings.MAP_TILES_URL,

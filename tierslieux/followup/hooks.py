@@ -14,7 +14,7 @@ from tierslieux.calls.review import committee
 from tierslieux.places import extensions
 
 
-def place_section(place, user):
+def place_section(request, place):
     """Public: the label of a published laureate and the amounts granted and paid."""
     from . import selectors
 
@@ -57,8 +57,7 @@ def install() -> None:
 
     if agreement_create_on_acceptance not in committee.ACCEPTANCE_HOOKS:
         committee.ACCEPTANCE_HOOKS.append(agreement_create_on_acceptance)
-    if place_section not in extensions.PLACE_PAGE_SECTIONS:
-        extensions.PLACE_PAGE_SECTIONS.append(place_section)
+    extensions.register_place_section(place_section)
     personal_data.register(
         "followup",
         label=gettext_noop("Suivi des conventions et recensements"),

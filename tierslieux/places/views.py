@@ -189,7 +189,7 @@ def detail(request, slug: str):
             "point": point,
             "json_ld": _json_ld(place, request),
             "can_edit": selectors.place_can_edit(place, request.user),
-            "sections": extensions.place_page_sections(place, request.user),
+            "sections": extensions.place_sections(request, place),
             "page_title": place.name,
             "breadcrumb": [
                 {"label": _("Atlas des tiers-lieux"), "url": reverse("places:atlas")},
