@@ -20,6 +20,7 @@ urlpatterns = [
     path("donnees/subventions/", include("tierslieux.followup.urls_open_data")),
     path("reseau/", include("tierslieux.network.urls")),
     path("evenements/", include("tierslieux.network.urls_events")),
+    path("observatoire/", include("tierslieux.observatory.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "tierslieux.selection",
     "tierslieux.followup",
     "tierslieux.network",
+    "tierslieux.observatory",
     "tierslieux.api",
 ]
 

@@ -18,7 +18,7 @@ from tierslieux.geo.models import Commune, Department, Epci, Region
 
 from . import clustering, hours
 from .index import LABEL_CODES, SERVICE_CODES, STATUS_CODES, TYPE_CODES, AtlasIndex, bit, get_index
-from .models import Label, Place, PlaceStatus, PlaceType, PlaceVersion, Service
+from .models import Label, Place, PlaceSourceRecord, PlaceStatus, PlaceType, PlaceVersion, Service
 from .text import normalise
 
 EARTH_KM = 6371.0088
@@ -190,6 +190,12 @@ def fabrique_rows(places: QuerySet[Place], *fields: str) -> Iterator[tuple]:
     for *values, labels in places.values_list(*fields, "labels").iterator():
         if FABRIQUE_LABELS & set(labels or []):
             yield tuple(values)
+
+
+def source_records(source: str) -> QuerySet[PlaceSourceRecord]:
+    """The rows of one source file as loaded (`load_places`), with the place each became and its commune. Their
+    `raw` data holds private contacts: read the fields you need, never publish it whole."""
+    return PlaceSourceRecord.objects.filter(source=source).select_related("place__commune").order_by("pk")
 
 
 def places_with_territory() -> QuerySet[Place]:
