@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.utils.translation import gettext as _
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 
 from . import catalogue
 from .forms import filters_from
@@ -76,7 +76,7 @@ def figures_list(request):
     """Toutes les figures, dans l’ordre de la page /observatoire/."""
     return [
         {"id": spec.id, "group": spec.group, "url": f"/api/v1/observatoire/{spec.id}"}
-        for spec in catalogue.FIGURES.values()
+        for spec in catalogue.specs()
     ]
 
 
@@ -101,7 +101,7 @@ def figure_detail(
     """
     spec = catalogue.FIGURES.get(figure_id)
     if spec is None:
-        return 404, {"detail": _("Cette figure n’existe pas."), "errors": None}
+        return Status(404, {"detail": _("Cette figure n’existe pas."), "errors": None})
     params = {
         name: value
         for name, value in (
@@ -115,5 +115,5 @@ def figure_detail(
     form, filters = filters_from(params)
     if filters is None:
         errors = {name: [str(m) for m in messages] for name, messages in form.errors.items()}
-        return 400, {"detail": str(INVALID), "errors": errors}
-    return 200, figure_payload(spec.build(Observatory(filters)), filters)
+        return Status(400, {"detail": str(INVALID), "errors": errors})
+    return Status(200, figure_payload(spec.build(Observatory(filters)), filters))

@@ -62,6 +62,7 @@ def figure_item(request, figure: figures.Figure, filters: Filters, *, heading: s
         "wide": len(figure.table.columns) > 3,
         "heading": heading,
         "page_url": reverse("observatory:figure", args=[figure.id]) + suffix,
+        "absolute_url": request.build_absolute_uri(reverse("observatory:figure", args=[figure.id]) + suffix),
         "csv_url": reverse("observatory:figure_csv", args=[figure.id]) + suffix,
         "json_url": reverse("observatory:figure_json", args=[figure.id]) + suffix,
         "embed_code": f'<iframe src="{escape(embed_url)}" title="{escape(figure.title)}" width="100%" height="640" '
@@ -229,7 +230,7 @@ def method(request):
     obs = Observatory(Filters())
     figures_list = [
         {"id": spec.id, "figure": spec.build(obs), "group": catalogue.GROUPS[spec.group]}
-        for spec in catalogue.FIGURES.values()
+        for spec in catalogue.specs()
     ]
     return render(
         request,
