@@ -12,6 +12,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
+from urllib.parse import urlencode
 
 from django.utils import timezone
 
@@ -79,8 +80,6 @@ class Filters:
         return {"region": self.region, "department": self.department, "epci": self.epci}
 
     def query(self) -> str:
-        from urllib.parse import urlencode
-
         return urlencode(self.params)
 
 

@@ -113,16 +113,31 @@ def _census_notes(obs: Observatory) -> list[str]:
     ]
 
 
-def _census_sources(obs: Observatory) -> tuple[Source, ...]:
-    return (Source(_("Recensement annuel des lieux de la plateforme"), str(obs.census_year or "—")),)
-
-
 CENSUS_METHOD = gettext_lazy(
     "Réponses des gestionnaires au recensement annuel, une par lieu invité (lieux non fermés ayant un "
     "gestionnaire). Les valeurs déclarées ne sont pas vérifiées. Toute case calculée sur moins de 5 réponses "
     "est masquée ; dans un tableau de comptes, la plus petite autre case l’est aussi quand une seule serait "
     "masquée, pour qu’on ne puisse pas la retrouver par différence avec le total."
 )
+
+
+def _census_figure(obs: Observatory, **parts) -> Figure:
+    """A figure of the census shown (the year asked, else the last one), with its n, response rate and method."""
+    return Figure(
+        n=len(obs.census),
+        n_label=_("réponses"),
+        sources=(Source(_("Recensement annuel des lieux de la plateforme"), str(obs.census_year or "—")),),
+        method=str(CENSUS_METHOD),
+        notes=tuple(_census_notes(obs)),
+        available=obs.census_year is not None,
+        **parts,
+    )
+
+
+def _census_counts(counts: dict[str, int], labels: dict[str, str]) -> Table:
+    return figures.protected_count_table(
+        counts, labels, count_label=_("Réponses"), share_label=_("Part des réponses")
+    )
 
 
 @figure("recensement", "recensement")
@@ -152,72 +167,49 @@ def census_figures(obs: Observatory) -> Figure:
         ),
         tuple(rows),
     )
-    return Figure(
+    return _census_figure(
+        obs,
         id="recensement",
         title=title(obs, _("Surface, usagers et emplois déclarés au recensement")),
         description=_("Somme et médiane des surfaces, usagers par mois et emplois déclarés au recensement."),
         row_header=_("Question"),
         table=table,
-        n=len(answers),
-        n_label=_("réponses"),
-        sources=_census_sources(obs),
-        method=str(CENSUS_METHOD),
-        notes=tuple(_census_notes(obs)),
-        available=obs.census_year is not None,
     )
 
 
 @figure("recensement-ouverture", "recensement")
 def census_open(obs: Observatory) -> Figure:
-    answers = obs.census
     counts = {
-        "ouvert": sum(1 for a in answers if a.still_open),
-        "ferme": sum(1 for a in answers if not a.still_open),
+        "ouvert": sum(1 for a in obs.census if a.still_open),
+        "ferme": sum(1 for a in obs.census if not a.still_open),
     }
-    labels = {"ouvert": _("Toujours ouvert"), "ferme": _("Fermé")}
-    return Figure(
+    return _census_figure(
+        obs,
         id="recensement-ouverture",
         title=title(obs, _("Lieux toujours ouverts selon le recensement")),
         description=_("Lieux qui se déclarent toujours ouverts ou fermés au recensement."),
         row_header=_("Réponse"),
-        table=figures.protected_count_table(
-            counts, labels, count_label=_("Réponses"), share_label=_("Part des réponses")
-        ),
+        table=_census_counts(counts, {"ouvert": _("Toujours ouvert"), "ferme": _("Fermé")}),
         chart=ChartSpec("nombre"),
-        n=len(answers),
-        n_label=_("réponses"),
-        sources=_census_sources(obs),
-        method=str(CENSUS_METHOD),
-        notes=tuple(_census_notes(obs)),
-        available=obs.census_year is not None,
     )
 
 
 @figure("recensement-formes", "recensement")
 def census_legal_forms(obs: Observatory) -> Figure:
-    answers = obs.census
     counts = {code: 0 for code in LegalForm.values}
-    for answer in answers:
+    for answer in obs.census:
         counts[answer.legal_form or ""] = counts.get(answer.legal_form or "", 0) + 1
-    counts = {code: count for code, count in counts.items() if count}
-    return Figure(
+    return _census_figure(
+        obs,
         id="recensement-formes",
         title=title(obs, _("Formes juridiques déclarées au recensement")),
         description=_("Nombre de lieux de chaque forme juridique, selon leurs réponses au recensement."),
         row_header=_("Forme juridique"),
-        table=figures.protected_count_table(
-            counts,
+        table=_census_counts(
+            {code: count for code, count in counts.items() if count},
             {code: str(label) for code, label in LegalForm.choices},
-            count_label=_("Réponses"),
-            share_label=_("Part des réponses"),
         ),
         chart=ChartSpec("nombre"),
-        n=len(answers),
-        n_label=_("réponses"),
-        sources=_census_sources(obs),
-        method=str(CENSUS_METHOD),
-        notes=tuple(_census_notes(obs)),
-        available=obs.census_year is not None,
     )
 
 

@@ -3,6 +3,8 @@ villes de demain, Fabriques against population, coverage."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -18,27 +20,34 @@ from . import as_of, atlas_n, atlas_source, count_columns, figure, geography_sou
 
 
 # --- Les tiers-lieux du territoire ---------------------------------------------------------------------------
-@figure("types", "lieux")
-def places_by_type(obs: Observatory) -> Figure:
-    labels = {**dict(PlaceType.choices), "": _("Type non renseigné")}
-    shares = figures.count_by(obs.atlas, lambda row: row.types or ("",), order=PlaceType.values)
-    shares = {key: item for key, item in shares.items() if item.count}
+def _atlas_counts(obs: Observatory, shares, labels, **parts) -> Figure:
+    """A figure of counts of the open places of the atlas (one row per key of `shares`), drawn as bars."""
     count_label, share_label = count_columns()
     return Figure(
+        table=figures.count_table(shares, labels, count_label=count_label, share_label=share_label),
+        chart=ChartSpec("nombre"),
+        **atlas_n(obs),
+        **parts,
+    )
+
+
+@figure("types", "lieux")
+def places_by_type(obs: Observatory) -> Figure:
+    labels = {key: str(label) for key, label in PlaceType.choices} | {"": _("Type non renseigné")}
+    shares = figures.count_by(obs.atlas, lambda row: row.types or ("",), order=PlaceType.values)
+    return _atlas_counts(
+        obs,
+        {key: item for key, item in shares.items() if item.count},
+        labels,
         id="types",
         title=title(obs, _("Tiers-lieux ouverts par type")),
         description=_("Nombre de tiers-lieux ouverts de chaque type."),
         row_header=_("Type"),
-        table=figures.count_table(
-            shares, {k: str(v) for k, v in labels.items()}, count_label=count_label, share_label=share_label
-        ),
-        chart=ChartSpec("nombre"),
         sources=(atlas_source(obs),),
         method=_(
             "Lieux de l’atlas au statut « ouvert » dont la commune est dans le territoire. Un lieu peut avoir "
             "plusieurs types : il compte dans chacun, et les parts peuvent dépasser 100 % au total."
         ),
-        **atlas_n(obs),
     )
 
 
@@ -48,20 +57,14 @@ SIZE_ORDER = [c.value for c in SizeClass]
 @figure("taille-communes", "lieux")
 def places_by_size(obs: Observatory) -> Figure:
     shares = figures.count_by(obs.atlas, lambda row: (row.size_class,), order=SIZE_ORDER)
-    shares = {key: item for key, item in shares.items() if item.count or key != SizeClass.UNKNOWN.value}
-    count_label, share_label = count_columns()
-    return Figure(
+    return _atlas_counts(
+        obs,
+        {key: item for key, item in shares.items() if item.count or key != SizeClass.UNKNOWN.value},
+        {c.value: c.label for c in SizeClass},
         id="taille-communes",
         title=title(obs, _("Tiers-lieux ouverts selon la taille de leur commune")),
         description=_("Nombre de tiers-lieux ouverts selon la population municipale de leur commune."),
         row_header=_("Taille de la commune"),
-        table=figures.count_table(
-            shares,
-            {c.value: c.label for c in SizeClass},
-            count_label=count_label,
-            share_label=share_label,
-        ),
-        chart=ChartSpec("nombre"),
         sources=(atlas_source(obs), *geography_sources()[:1]),
         method=_(
             "Population municipale de la commune du lieu (un arrondissement de Paris, Lyon ou Marseille compte "
@@ -69,32 +72,27 @@ def places_by_size(obs: Observatory) -> Figure:
             "de 20 000 à 99 999, grande ville à partir de 100 000 — les seuils de la classification des "
             "communes de la plateforme."
         ),
-        **atlas_n(obs),
     )
 
 
 @figure("densite", "lieux")
 def places_by_density(obs: Observatory) -> Figure:
-    order = [*DENSITY_LEVELS, ""]
-    shares = figures.count_by(obs.atlas, lambda row: (row.density_level,), order=order)
-    shares = {key: item for key, item in shares.items() if item.count or key}
-    labels = {level: _(level) for level in DENSITY_LEVELS} | {"": _("Niveau inconnu")}
-    count_label, share_label = count_columns()
-    return Figure(
+    shares = figures.count_by(obs.atlas, lambda row: (row.density_level,), order=[*DENSITY_LEVELS, ""])
+    return _atlas_counts(
+        obs,
+        {key: item for key, item in shares.items() if item.count or key},
+        {level: _(level) for level in DENSITY_LEVELS} | {"": _("Niveau inconnu")},
         id="densite",
         title=title(obs, _("Tiers-lieux ouverts selon la densité de leur commune")),
         description=_(
             "Nombre de tiers-lieux ouverts selon le niveau de leur commune dans la grille de densité."
         ),
         row_header=_("Niveau de densité"),
-        table=figures.count_table(shares, labels, count_label=count_label, share_label=share_label),
-        chart=ChartSpec("nombre"),
         sources=(atlas_source(obs), geography_sources()[1]),
         method=_(
             "Grille communale de densité de l’INSEE à 7 niveaux, des grands centres urbains au rural à habitat "
             "très dispersé ; un arrondissement a le niveau de sa ville."
         ),
-        **atlas_n(obs),
     )
 
 
@@ -106,22 +104,16 @@ def places_in_programmes(obs: Observatory) -> Figure:
         "qpv": (_("En quartier prioritaire (QPV)"), figures.share(rows, lambda r: r.in_qpv)),
         "pvd": (_("Dans une Petite ville de demain"), figures.share(rows, lambda r: r.pvd)),
     }
-    count_label, share_label = count_columns()
-    table = figures.count_table(
+    figure_ = _atlas_counts(
+        obs,
         {key: item for key, (_label, item) in items.items()},
         {key: label for key, (label, _item) in items.items()},
-        count_label=count_label,
-        share_label=share_label,
-    )
-    return Figure(
         id="territoires",
         title=title(obs, _("Tiers-lieux hors métropoles, en QPV et en Petites villes de demain")),
         description=_(
             "Part des tiers-lieux ouverts hors métropoles, en quartier prioritaire et en Petite ville de demain."
         ),
         row_header=_("Où"),
-        table=table,
-        chart=ChartSpec("part", max_value=1.0),
         sources=(atlas_source(obs), *geography_sources()),
         method=_(
             "Métropole : commune membre d’un des 22 EPCI de type métropole (Métropole de Lyon et Métropole du "
@@ -130,8 +122,8 @@ def places_in_programmes(obs: Observatory) -> Figure:
             "ne donne que les communes) ; une fois les périmètres chargés, quand son point est dans un "
             "périmètre. Petites villes de demain : commune lauréate du programme."
         ),
-        **atlas_n(obs),
     )
+    return replace(figure_, chart=ChartSpec("part", max_value=1.0))
 
 
 CHILD_LEVELS = {"france": "region", "region": "department", "departement": "epci"}
