@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "tierslieux.selection",
     "tierslieux.followup",
     "tierslieux.network",
+    "tierslieux.observatory",
     "tierslieux.api",
     "tierslieux.alerts",
     "tierslieux.news",
@@ -414,3 +415,7 @@ ALERTS_LOOKBACK_MINUTES = int(os.environ.get("ALERTS_LOOKBACK_MINUTES", "60"))
 ALERTS_BATCH_SIZE = int(os.environ.get("ALERTS_BATCH_SIZE", "200"))
 # News comments (tierslieux/news): minimum seconds between showing the form and posting it (anti-spam).
 NEWS_COMMENT_MIN_SECONDS = int(os.environ.get("NEWS_COMMENT_MIN_SECONDS", "3"))
+
+# Observatory (docs/observatory.md): who may frame an embedded chart (CSP frame-ancestors of its embed route
+# only): the platform and any site served over HTTPS by default; a space-separated list of origins to restrict.
+OBSERVATORY_EMBED_ANCESTORS = os.environ.get("OBSERVATORY_EMBED_ANCESTORS", "'self' https:").split()

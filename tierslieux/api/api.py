@@ -92,6 +92,7 @@ api.add_router("/dossiers", "tierslieux.calls.api_review.applications_router")
 api.add_router("/coverage", "tierslieux.geo.diagnostic.api.router")
 api.add_router("/selection", "tierslieux.selection.api.router")
 api.add_router("/subventions", "tierslieux.followup.api.router")
+api.add_router("/observatoire", "tierslieux.observatory.api.router")
 
 
 def _error_message(error: dict) -> str:

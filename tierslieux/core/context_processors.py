@@ -22,6 +22,7 @@ MAIN_MENU = [
     (gettext_noop("Atlas des tiers-lieux"), "places:atlas"),
     (gettext_noop("Territoires"), "geo:index"),
     (gettext_noop("Diagnostic territorial"), "diagnostic:france"),
+    (gettext_noop("Observatoire"), "observatory:index"),
     (gettext_noop("Appels à manifestation d’intérêt"), "calls:index"),
     (gettext_noop("Réseau"), "network:index"),
     (gettext_noop("Événements"), "events:list"),

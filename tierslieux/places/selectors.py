@@ -28,6 +28,7 @@ from .models import (
     LegalForm,
     LocationOrigin,
     Place,
+    PlaceSourceRecord,
     PlaceStatus,
     PlaceType,
     PlaceVersion,
@@ -219,6 +220,12 @@ def fabrique_rows(places: QuerySet[Place], *fields: str) -> Iterator[tuple]:
     for *values, labels in places.values_list(*fields, "labels").iterator():
         if FABRIQUE_LABELS & set(labels or []):
             yield tuple(values)
+
+
+def source_records(source: str) -> QuerySet[PlaceSourceRecord]:
+    """The rows of one source file as loaded (`load_places`), with the place each became and its commune. Their
+    `raw` data holds private contacts: read the fields you need, never publish it whole."""
+    return PlaceSourceRecord.objects.filter(source=source).select_related("place__commune").order_by("pk")
 
 
 def places_with_territory() -> QuerySet[Place]:
