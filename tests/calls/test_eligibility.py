@@ -61,7 +61,7 @@ def test_amounts_over_the_rules_close_every_envelope_with_reasons():
 def test_amounts_under_the_minimum_are_explained():
     problems_found = el.funding_problems((10_000, 0, 0), FUNDING)
     assert problems_found == [
-        "Le total demandé (10\u202f000\u00a0€) est inférieur au minimum de 75\u202f000\u00a0€."
+        "Le total demandé (10\u202f000\u202f€) est inférieur au minimum de 75\u202f000\u202f€."
     ]
 
 
@@ -70,7 +70,7 @@ def test_granted_amounts_need_one_positive_amount_per_year_and_say_granted():
         "Indiquez un montant pour chacune des 3 années."
     ]
     assert el.funding_problems((20_000, 20_000, 20_000), FUNDING, granted=True) == [
-        "Le total accordé (60\u202f000\u00a0€) est inférieur au minimum de 75\u202f000\u00a0€."
+        "Le total accordé (60\u202f000\u202f€) est inférieur au minimum de 75\u202f000\u202f€."
     ]
     assert el.funding_problems((0, 0, 0), FUNDING, granted=True)[0] == "Le montant accordé doit être positif."
     assert el.funding_problems((50_000, 40_000, 30_000), FUNDING, granted=True) == []

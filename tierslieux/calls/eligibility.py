@@ -14,6 +14,7 @@ from typing import Any
 
 from tierslieux.core.i18n import gettext as _
 from tierslieux.core.i18n import gettext_noop, ngettext
+from tierslieux.core.numbers import fr_euros
 from tierslieux.geo.classification import DENSITY_LEVELS
 
 # The labels of these tables (and the INSEE density levels, `DENSITY_LEVELS`, kept in
@@ -51,7 +52,7 @@ def size_class(population: int | None) -> str:
 
 
 def format_euros(amount: int) -> str:
-    return f"{amount:,}".replace(",", "\u202f") + "\u00a0€"
+    return fr_euros(amount)
 
 
 @dataclass(frozen=True)
