@@ -50,7 +50,7 @@ def test_public_views_for_every_role(request, client_for, geography, role):
 
 def test_france_page_figures_and_white_zones(client, geography):
     html = client.get("/diagnostic/").content.decode()
-    assert "55,8\u00a0%" in html or "55,8 %" in html  # 12,000 of 21,500 within 5 km
+    assert "55,8\u202f%" in html  # 12,000 of 21,500 within 5 km
     assert "Moréac-sur-Lande" in html and "Couverture par département" in html
 
 

@@ -18,11 +18,11 @@ from django.db import models, transaction
 from django.db.models import F, ProtectedError
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from tierslieux.core.formats import fr_datetime
 from tierslieux.accounts.roles import Role, has_role
 from tierslieux.accounts.services import user_grant_role
 from tierslieux.core.emails import email_send
@@ -66,8 +66,8 @@ class StaleRevision(ServiceError):
 
 
 def local(moment: datetime) -> str:
-    # Translators: a date format (https://docs.djangoproject.com/en/5.2/ref/templates/builtins/#date).
-    return date_format(timezone.localtime(moment), _("j F Y à H:i:s"))
+    """ "1er décembre 2026 à 14 h 05" (Paris time)."""
+    return fr_datetime(moment)
 
 
 # --- Configuration -------------------------------------------------------------------------------------------

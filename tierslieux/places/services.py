@@ -13,6 +13,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from tierslieux.accounts.roles import is_programme_staff
+from tierslieux.core.formats import fr_datetime
 from tierslieux.geo.models import Commune
 
 from . import index
@@ -422,8 +423,7 @@ def place_revert(*, version: PlaceVersion, user) -> Place:
         place=version.place,
         data=data,
         user=user,
-        reason=_("Annulation de la modification du %(date)s")
-        % {"date": f"{version.created_at:%d/%m/%Y %H:%M}"},
+        reason=_("Annulation de la modification du %(date)s") % {"date": fr_datetime(version.created_at)},
     )
     latest = place.versions.first()
     if latest is not None and latest.pk != before:
