@@ -22,10 +22,10 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from tierslieux.core.formats import fr_datetime
 from tierslieux.accounts.roles import Role, has_role
 from tierslieux.accounts.services import user_grant_role
 from tierslieux.core.emails import email_send
+from tierslieux.core.formats import fr_datetime
 
 from . import budget as budget_module
 from . import eligibility, filetypes, selectors, workflow
