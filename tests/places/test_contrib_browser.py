@@ -125,7 +125,7 @@ def test_staff_import_preview_shows_the_rejected_rows_then_imports(page, login, 
     page.wait_for_url(re.compile(r".*/lieux/import/[0-9a-f]{32}/$"))
     rejected = page.locator("#import-rejected").inner_text()
     assert "hors de France" in rejected and "Le nom du lieu est obligatoire" in rejected
-    assert "3 créé(s)" in page.locator("#import-summary").inner_text()
+    assert "3 lieux créés" in page.locator("#import-summary").inner_text()
     assert_accessible(page)
     assert not Place.objects.exists()
     page.get_by_role("button", name="Importer les lignes valides").click()

@@ -196,10 +196,10 @@ def test_command_dry_run_then_import_then_reimport():
     concarneau()
     path = str(DATA / "lieux_utf8.csv")
     output = run_command(path, source="reseau-test", dry_run=True)
-    assert "Simulation : 3 créé(s)" in output and "Ligne 4 rejetée" in output
+    assert "Simulation : 3 lieux créés" in output and "Ligne 4 rejetée" in output
     assert not Place.objects.exists()
-    assert "3 créé(s), 0 mis à jour" in run_command(path, source="reseau-test")
-    assert "0 créé(s), 0 mis à jour, 3 inchangé(s)" in run_command(path, source="reseau-test")
+    assert "3 lieux créés, 0 mis à jour" in run_command(path, source="reseau-test")
+    assert "0 lieu créé, 0 mis à jour, 3 inchangés" in run_command(path, source="reseau-test")
 
 
 def test_command_mapping_overrides_the_guess():

@@ -56,7 +56,7 @@ def test_upload_preview_then_commit(client_for, programme_staff):
     assert response.status_code == 302
     preview = client.get(response["Location"])
     content = preview.content.decode()
-    assert "3 créé(s), 0 mis à jour, 0 inchangé(s), 4 rejeté(s)" in content
+    assert "3 lieux créés, 0 mis à jour, 0 inchangé, 4 lignes rejetées" in content
     assert "hors de France" in content and "Doublon dans le fichier" in content
     assert "<script>alert" not in content
     assert not Place.objects.exists()  # the preview writes nothing
@@ -72,7 +72,7 @@ def test_upload_preview_then_commit(client_for, programme_staff):
     assert Place.objects.count() == 3 and Place.objects.get(name="Le Hangar Partagé").website == ""
     # Re-importing the same file changes nothing.
     again = client.post(upload(client)["Location"], mapping | {"action": "preview"}).content.decode()
-    assert "0 créé(s), 0 mis à jour, 3 inchangé(s)" in again
+    assert "0 lieu créé, 0 mis à jour, 3 inchangés" in again
 
 
 def test_mapping_errors_keep_the_choices(client_for, programme_staff):

@@ -21,7 +21,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_noop, ngettext
+
+from tierslieux.core.numbers import fr_int, plural_number
 
 from .locating import commune_for
 from .models import Accessibility, Label, LegalForm, Place, PlaceSourceRecord, PlaceStatus, PlaceType, Service
@@ -158,14 +160,16 @@ class ImportReport:
         return [row for row in self.rows if row.action == "rejected"]
 
     def summary(self) -> str:
-        return _(
-            "%(created)s créé(s), %(updated)s mis à jour, %(unchanged)s inchangé(s), %(rejected)s rejeté(s)"
-        ) % {
-            "created": self.created,
-            "updated": self.updated,
-            "unchanged": self.unchanged,
-            "rejected": len(self.rejected),
-        }
+        """ "2 lieux créés, 1 mis à jour, 0 inchangé, 1 ligne rejetée" (French agreement, 0 singular)."""
+        rejected = len(self.rejected)
+        parts = [
+            ngettext("%(n)s lieu créé", "%(n)s lieux créés", plural_number(self.created)),
+            ngettext("%(n)s mis à jour", "%(n)s mis à jour", plural_number(self.updated)),
+            ngettext("%(n)s inchangé", "%(n)s inchangés", plural_number(self.unchanged)),
+            ngettext("%(n)s ligne rejetée", "%(n)s lignes rejetées", plural_number(rejected)),
+        ]
+        counts = (self.created, self.updated, self.unchanged, rejected)
+        return ", ".join(part % {"n": fr_int(n)} for part, n in zip(parts, counts, strict=True))
 
 
 # --- Reading --------------------------------------------------------------------------------------------
