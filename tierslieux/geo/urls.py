@@ -13,4 +13,5 @@ urlpatterns = [
     path("departement/<str:code>/", views.department, name="department"),
     path("region/<str:code>/", views.region, name="region"),
     path("contours/<str:level>.geojson", views.outlines, name="outlines"),
+    path("contours/communes/<str:code>.geojson", views.commune_outlines, name="commune_outlines"),
 ]

@@ -91,6 +91,7 @@ def commune(request, insee: str):
         "qpvs": list((item.parent or item).qpvs.order_by("name")),
         "arrondissements": list(item.arrondissements.order_by("insee")),
         "outline": selectors.commune_outline(item),
+        "context_url": selectors.context_outline_urls([item.department_id]),
     }
     return render(request, "geo/commune.html", context)
 
@@ -109,6 +110,7 @@ def epci(request, siren: str):
         "departments": Department.objects.filter(communes__epci=item).distinct().order_by("code"),
         "outline": selectors.epci_outline(item),
     }
+    context["context_url"] = selectors.context_outline_urls(d.code for d in context["departments"])
     return render(request, "geo/epci.html", context)
 
 
@@ -127,6 +129,7 @@ def department(request, code: str):
         "epcis": selectors.department_epcis(item),
         "page_obj": page,
         "outline": json.loads(item.outline) if item.outline else None,
+        "context_url": selectors.context_outline_urls([item.code]),
     }
     return render(request, "geo/department.html", context)
 
@@ -152,6 +155,15 @@ def outlines(request, level: str):
     if level not in selectors.OUTLINE_LEVELS:
         raise Http404(_("Contours inconnus."))
     return geojson_response(request, selectors.outlines_geojson_bytes(level), max_age=3600)
+
+
+@require_GET
+def commune_outlines(request, code: str):
+    """Public: GeoJSON outlines of the communes of one department (context layer of local maps), cacheable."""
+    payload = selectors.commune_outlines_geojson_bytes(code.upper())
+    if payload is None:
+        raise Http404(_("Département inconnu."))
+    return geojson_response(request, payload, max_age=3600)
 
 
 def geojson_response(request, payload: bytes, *, max_age: int) -> HttpResponse:

@@ -37,7 +37,7 @@ TYPE_COLOURS = {
     "campus_connecte": "#0063cb",
     "micro_folie": "#a558a0",
     "france_services": "#3558a2",
-    "mediation_numerique": "#009081",
+    "mediation_numerique": "#00786c",
     "garage_solidaire": "#b34000",
     "autre": "#3a3a3a",
 }
