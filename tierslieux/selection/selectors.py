@@ -337,3 +337,20 @@ def _targets(call: Call, choice: str, apps: list[Candidate], radius_km: float) -
         [(a.lon, a.lat) for a in apps], [(t[1], t[2]) for t in located], radius_km
     )
     return [t for t, keep in zip(located, mask, strict=True) if keep]
+
+
+MAP_CONTEXT_MAX_DEPARTMENTS = 6
+
+
+def map_context_url(run: Run) -> str:
+    """The commune outlines behind the scenario map (readable without tiles): those of the departments of its
+    target communes, when they are few (a national scenario keeps the department outlines only)."""
+    from tierslieux.geo.selectors import context_outline_urls
+
+    codes = list(((run.context or {}).get("targets") or {}).keys())
+    departments = set(
+        Commune.objects.filter(insee__in=codes)
+        .values_list("department_id", flat=True)
+        .distinct()[: MAP_CONTEXT_MAX_DEPARTMENTS + 1]
+    )
+    return context_outline_urls(departments) if len(departments) <= MAP_CONTEXT_MAX_DEPARTMENTS else ""

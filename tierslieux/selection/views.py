@@ -124,6 +124,7 @@ def _run_context(run: Run) -> dict:
         )
         context["zones"] = report.white_zone_counts(result, run.context, run.inputs)
         context["geojson"] = report.map_geojson(result, run.context, run.inputs)
+        context["context_url"] = selectors.map_context_url(run)
     return context
 
 

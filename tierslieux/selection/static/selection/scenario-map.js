@@ -25,8 +25,10 @@
           },
           onEachFeature: function (feature, marker) {
             var p = feature.properties;
-            var text = p.name + (p.population !== undefined ? " (" + p.population + " hab.)" : "");
-            marker.bindTooltip(text);
+            var text = p.name + (p.population !== undefined ? " (" + Number(p.population).toLocaleString("fr-FR") + " hab.)" : "");
+            var tip = document.createElement("span");
+            tip.appendChild(document.createTextNode(text));  // user text as a text node, never as HTML
+            marker.bindTooltip(tip);
           }
         }).addTo(map);
         if (layer.getBounds().isValid()) { map.fitBounds(layer.getBounds(), { padding: [16, 16], maxZoom: 11 }); }
