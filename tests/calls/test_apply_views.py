@@ -253,7 +253,11 @@ def test_budget_step_checks_totals_and_rules_live(client_for, draft, applicant):
         url("application_step", draft.pk, 3), {"revision": 2, "budget-expenses-staff-1": "douze"}
     )
     assert bad.status_code == 400
-    assert "saisissez un montant entier" in bad.content.decode() and 'value="douze"' in bad.content.decode()
+    assert (
+        "« douze » n’est pas un montant entier en euros" in bad.content.decode()
+        and 'value="douze"' in bad.content.decode()
+    )
+    assert 'id="error-summary"' in bad.content.decode() and 'href="#budget-' in bad.content.decode()
     draft.refresh_from_db()
     assert draft.revision == 2
 

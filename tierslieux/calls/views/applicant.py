@@ -12,6 +12,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
@@ -243,11 +244,37 @@ def _save(request, application, values, *, revision):
     return application, None, 200
 
 
-def _saved_fragment(request, application, step, error=None, status=200):
-    context = {"application": application, "step": step, "error": error}
+def _saved_fragment(request, application, step, error=None, status=200, field_errors=None):
+    """The autosave answer (htmx): a short message for the live region — "Enregistré à 14 h 05. …" or what
+    blocked the save, naming each field — and, on the budget step, the new totals (not announced)."""
+    context = {
+        "application": application,
+        "step": step,
+        "error": error,
+        "saved_at": timezone.now(),
+        "field_errors": field_errors or {},
+        "error_links": _error_links(field_errors or {}),
+    }
     if step == 3 and error is None:
         context["budget"] = _budget_table(application.budget, application.call)
     return render(request, "calls/_autosave.html", context, status=200 if request.htmx else status)
+
+
+def _error_links(field_errors: dict) -> list[dict]:
+    """[{"id": field id, "message": …}] for an error summary whose links lead to the fields."""
+    return [{"id": name, "message": message} for name, message in field_errors.items()]
+
+
+def _form_error_links(form) -> list[dict]:
+    links = []
+    for name, errors in form.errors.items():
+        field = form.fields.get(name)
+        for message in errors:
+            if field is None:
+                links.append({"id": "", "message": message})
+            else:
+                links.append({"id": form[name].id_for_label, "message": f"{field.label} : {message}"})
+    return links
 
 
 @login_required_autosave
@@ -398,11 +425,29 @@ def _step_project(request, application):
         else:
             error, status = _("Le formulaire contient des erreurs : corrigez les champs signalés."), 400
             if request.htmx:
-                return _saved_fragment(request, application, 2, error, status)
+                return _saved_fragment(
+                    request,
+                    application,
+                    2,
+                    error,
+                    status,
+                    field_errors={
+                        form[name].id_for_label: f"{form.fields[name].label} : {' '.join(messages_)}"
+                        for name, messages_ in form.errors.items()
+                        if name in form.fields
+                    },
+                )
         return render(
             request,
             "calls/step_project.html",
-            _step_context(application, 2, form=form, error=error, stale=status == 409),
+            _step_context(
+                application,
+                2,
+                form=form,
+                error=error,
+                stale=status == 409,
+                error_links=_form_error_links(form),
+            ),
             status=status,
         )
     initial = {field: getattr(application, field) for field in services.PROJECT_FIELDS}
@@ -421,7 +466,7 @@ def _step_budget(request, application):
         if revision is None:
             return refuse(request, _("Formulaire incomplet : rechargez la page."), status=400)
         if errors:
-            error, status = _("Le budget contient des erreurs : corrigez les montants signalés."), 400
+            error, status = _("Le budget n’est pas enregistré : corrigez les montants signalés."), 400
         else:
             saved, error, status = _save(request, application, {"budget": budget}, revision=revision)
             if saved and not request.htmx:
@@ -429,7 +474,7 @@ def _step_budget(request, application):
             if request.htmx:
                 return _saved_fragment(request, saved or application, 3, error, status)
         if request.htmx:
-            return _saved_fragment(request, application, 3, error, status)
+            return _saved_fragment(request, application, 3, error, status, field_errors=errors)
         table = _budget_table(budget, call, errors, posted=request.POST)
         return render(
             request,
@@ -439,6 +484,7 @@ def _step_budget(request, application):
                 3,
                 budget=table,
                 error=error,
+                error_links=_error_links(errors),
                 revision=revision,
                 stale=status == 409,
                 tab=request.POST.get("tab", ""),
