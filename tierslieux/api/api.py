@@ -7,6 +7,8 @@ from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, ValidationError
 
+from .docs import DsfrDocs
+
 api = NinjaAPI(
     title="API Tiers-Lieux",
     version="1.0.0",
@@ -15,6 +17,7 @@ api = NinjaAPI(
         "appels à manifestation d’intérêt et lauréats. Licence Ouverte 2.0."
     ),
     urls_namespace="api-1.0.0",
+    docs=DsfrDocs(),  # the reference in the platform's accessible shell (tierslieux/api/docs.py)
 )
 
 api.add_router("/territoires", "tierslieux.geo.api.router")
