@@ -186,3 +186,5 @@ LOGGING = {
     "loggers": {"django.server": {"level": "WARNING"}},
 }
 DSFR_MARK_OPTIONAL_FIELDS = True
+# Forms: django-dsfr's rendering with one convention for optional fields (tierslieux/core/forms.py).
+FORM_RENDERER = "tierslieux.core.forms.FormRenderer"

@@ -11,5 +11,6 @@ urlpatterns = [
     path("export.geojson", views.export_geojson, name="export_geojson"),
     path("<slug:slug>/", views.detail, name="detail"),
     path("<slug:slug>/historique/", views.history, name="history"),
+    path("<slug:slug>/photo/<int:pk>/", views.photo, name="photo"),
     path("<slug:slug>/historique/<int:version_id>/annuler/", views.revert, name="revert"),
 ]

@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpResponse, JsonResponse, StreamingHttpResponse
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -23,7 +23,16 @@ from . import exports, selectors, services
 from .forms import AtlasFilterForm
 from .hours import week_table
 from .index import TYPE_CODES
-from .models import Accessibility, EquipmentCategory, Label, Place, PlaceType, PlaceVersion, Service
+from .models import (
+    Accessibility,
+    EquipmentCategory,
+    Label,
+    Place,
+    PlacePhoto,
+    PlaceType,
+    PlaceVersion,
+    Service,
+)
 
 TYPE_COLOURS = {
     "coworking": "#000091",
@@ -186,6 +195,7 @@ def detail(request, slug: str):
                 e for e in place.opening_exceptions if e["end"] >= timezone.localdate().isoformat()
             ],
             "nearest": selectors.places_nearest(place),
+            "photos": list(place.photos.all()),
             "point": point,
             "json_ld": _json_ld(place, request),
             "can_edit": selectors.place_can_edit(place, request.user),
@@ -196,6 +206,21 @@ def detail(request, slug: str):
             ],
         },
     )
+
+
+@require_GET
+def photo(request, slug: str, pk: int):
+    """Public: one photo of a place (re-encoded at upload: JPEG or PNG, no metadata), cacheable."""
+    item = get_object_or_404(PlacePhoto.objects.select_related("place"), pk=pk, place__slug=slug)
+    try:
+        handle = item.image.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    content_type = "image/png" if item.image.name.endswith(".png") else "image/jpeg"
+    response = FileResponse(handle, content_type=content_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "public, max-age=86400"
+    return response
 
 
 @login_required

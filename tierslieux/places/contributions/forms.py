@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from dsfr.forms import DsfrBaseForm
 
+from tierslieux.core.forms import required_to_submit
 from tierslieux.places.importing import IMPORT_FIELDS
 from tierslieux.places.models import PlaceStatus, PlaceType, Service
 
@@ -103,7 +104,7 @@ class ProposalForm(PlaceDataForm):
     author_email = forms.EmailField(
         label=_("Votre adresse électronique"),
         required=False,
-        help_text=_("Facultatif : pour être prévenu·e de la décision. Elle n’est jamais publiée."),
+        help_text=_("Pour être prévenu·e de la décision. Elle n’est jamais publiée."),
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
 
@@ -124,7 +125,7 @@ class ReportForm(DsfrBaseForm):
     author_email = forms.EmailField(
         label=_("Votre adresse électronique"),
         required=False,
-        help_text=_("Facultatif. Elle n’est jamais publiée."),
+        help_text=_("Elle n’est jamais publiée."),
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
 
@@ -163,17 +164,12 @@ class DecisionForm(DsfrBaseForm):
         max_length=2000,
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("Obligatoire pour un refus ; envoyé à l’auteur·rice."),
+        help_text=_("Nécessaire pour un refus ; envoyé à l’auteur·rice."),
     )
 
-
-class EditForm(PlaceDataForm):
-    reason = forms.CharField(
-        label=_("Motif de la modification"),
-        max_length=300,
-        required=False,
-        help_text=_("Facultatif ; visible dans l’historique."),
-    )
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        required_to_submit(self.fields["reason"])  # required for a refusal: never marked optional
 
 
 class ImportUploadForm(DsfrBaseForm):

@@ -9,6 +9,7 @@ from django.db.models import QuerySet
 from tierslieux.accounts.roles import is_programme_staff
 from tierslieux.places.models import (
     Accessibility,
+    ContactRoute,
     Label,
     LegalForm,
     Place,
@@ -20,7 +21,7 @@ from tierslieux.places.models import (
 from .models import Claim, ContactMessage, ErrorReport, Proposal
 
 # Fields never shown in a diff or history (personal data).
-PRIVATE_FIELDS = {"private_contact"}
+PRIVATE_FIELDS = {"private_contact", "contact_email"}
 _CHOICES = {
     "types": PlaceType,
     "labels": Label,
@@ -28,6 +29,7 @@ _CHOICES = {
     "accessibility": Accessibility,
     "status": PlaceStatus,
     "legal_form": LegalForm,
+    "contact_route": ContactRoute,
 }
 
 
@@ -91,3 +93,21 @@ def pending_claim(place: Place, user) -> Claim | None:
     if not getattr(user, "is_authenticated", False):
         return None
     return Claim.objects.filter(place=place, author=user, status="pending").first()
+
+
+def pending_labels(place: Place) -> Proposal | None:
+    """The labels declared for `place` and not yet confirmed by programme staff (the latest)."""
+    return (
+        Proposal.objects.filter(place=place, status="pending", data__has_key="labels")
+        .order_by("-created_at", "-id")
+        .first()
+    )
+
+
+def contributions_of(user) -> dict[str, QuerySet]:
+    """What `user` sent (signed in): proposals, error reports and claims, newest first."""
+    return {
+        "proposals": Proposal.objects.filter(author=user).select_related("place"),
+        "reports": ErrorReport.objects.filter(author=user).select_related("place"),
+        "claims": Claim.objects.filter(author=user).select_related("place"),
+    }
