@@ -3,6 +3,7 @@
 import json
 
 from tests.factories.geo import CommuneFactory, DepartmentFactory, square_outline
+from tierslieux.geo import selectors
 
 
 def test_commune_outlines_of_a_department(client, db):
@@ -17,7 +18,7 @@ def test_commune_outlines_of_a_department(client, db):
     assert "public" in response["Cache-Control"]
     data = json.loads(response.content)
     assert [f["properties"] for f in data["features"]] == [
-        {"insee": "29039", "name": "Concarneau", "level": "commune"}
+        {"insee": "98039", "name": "Concarneau", "level": "commune"}
     ]
     assert data["features"][0]["geometry"]["type"] == "Polygon"
 
