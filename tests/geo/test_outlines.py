@@ -7,13 +7,13 @@ from tierslieux.geo import selectors
 
 
 def test_commune_outlines_of_a_department(client, db):
-    finistere = DepartmentFactory(code="29", name="Finistère")
-    CommuneFactory(
-        insee="29039", name="Concarneau", department=finistere, outline=square_outline(-3.9, 47.87)
-    )
-    CommuneFactory(insee="29040", name="Sans contour", department=finistere, outline="")
+    # A department code of no real department: the national geography other tests load never interferes.
+    selectors.geo_cache_clear()
+    trial = DepartmentFactory(code="98", name="Département d’essai")
+    CommuneFactory(insee="98039", name="Concarneau", department=trial, outline=square_outline(-3.9, 47.87))
+    CommuneFactory(insee="98040", name="Sans contour", department=trial, outline="")
     CommuneFactory(insee="56001", name="Ailleurs", department=DepartmentFactory(code="56", name="Morbihan"))
-    response = client.get("/territoires/contours/communes/29.geojson")
+    response = client.get("/territoires/contours/communes/98.geojson")
     assert response.status_code == 200 and response["Content-Type"] == "application/geo+json"
     assert "public" in response["Cache-Control"]
     data = json.loads(response.content)
