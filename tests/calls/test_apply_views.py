@@ -155,9 +155,14 @@ def test_step_one_picks_a_managed_place_and_shows_eligibility(client_for, call, 
     )
     assert response["Location"] == url("application_step", application.pk, 2)
     page = client.get(url("application_step", application.pk, 1)).content.decode()
-    # No budget yet: the amounts rule closes every envelope, and the page says why.
-    assert "Hors grands centres urbains : le dossier ne peut pas concourir" in page
-    assert "Concarneau est classée « Petites villes »" in page and "inférieur au minimum" in page
+    # No budget yet: the page says what is still to fill in, not that the dossier cannot compete.
+    assert (
+        "Hors grands centres urbains : le dossier remplit les conditions connues, il reste à compléter"
+        in page
+    )
+    assert "ne peut pas concourir" not in page
+    assert "Le budget n’est pas encore rempli (étape 3)" in page
+    assert "Concarneau est classée « Petites villes »" in page and "inférieur au minimum" not in page
     assert "Aucun quartier prioritaire (QPV) n’est déclaré" in page
 
 
@@ -611,7 +616,7 @@ def test_step_one_shows_the_eligibility_of_the_place_being_picked_before_saving(
     saved = client.get(preview, {"place": draft.place_id}).content.decode()
     assert "Hors grands centres urbains : le dossier peut concourir" in saved
     picked = client.get(preview, {"place": city_place.pk}, headers={"HX-Request": "true"}).content.decode()
-    assert "Hors grands centres urbains : le dossier ne peut pas concourir" in picked
+    assert "Hors grands centres urbains : le dossier ne remplit pas toutes les conditions" in picked
     assert "Grands centres urbains" in picked
     draft.refresh_from_db()
     assert draft.place_id != city_place.pk  # nothing saved
