@@ -147,3 +147,22 @@ def wave_counts(call: Call) -> dict[int, dict[str, int]]:
 
 def open_calls_count() -> int:
     return calls_open().count()
+
+
+def application_answers(application: Application) -> list[tuple]:
+    """(question, answer as shown) of every question of the call answered on step 2 — the same list on the
+    summary step, the submitted dossier, the reviewer's page and the staff's (file questions: the attachments)."""
+    from tierslieux.core.numbers import fr_number
+
+    from .models import QuestionKind
+
+    answers = application.answers or {}
+    shown = []
+    for question in application.call.questions.all():
+        if question.kind == QuestionKind.FILE:
+            continue
+        value = answers.get(str(question.pk), "")
+        if question.kind == QuestionKind.NUMBER and value not in ("", None):
+            value = fr_number(value)
+        shown.append((question, "" if value is None else str(value)))
+    return shown

@@ -21,7 +21,7 @@ from tierslieux.places.models import Place
 
 from .. import budget as budget_module
 from .. import filetypes, selectors, services, workflow
-from ..facts import application_eligibility, funding_rules
+from ..facts import application_eligibility
 from ..forms import (
     AttachmentForm,
     EnvelopeChoiceForm,
@@ -32,7 +32,7 @@ from ..forms import (
     ReasonForm,
 )
 from ..models import Application, Attachment, QuestionKind
-from .common import application_for, refuse, upload_too_large
+from .common import application_for, budget_table, refuse, upload_too_large
 
 STEPS = (
     (1, gettext_lazy("Le tiers-lieu")),
@@ -149,7 +149,8 @@ def application(request, pk: int):
             "versions": application.versions.all(),
             "attachments": application.attachments.filter(message__isnull=True),
             "eligibility": application_eligibility(application),
-            "budget": _budget_table(application.budget, application.call),
+            "budget": budget_table(application.budget, application.call),
+            "answers": selectors.application_answers(application),
             "steps": STEPS,
             "page_title": _("Dossier %(reference)s") % {"reference": application.reference},
             "breadcrumb": _crumbs(application),
@@ -158,33 +159,6 @@ def application(request, pk: int):
 
 
 # --- Steps -----------------------------------------------------------------------------------------------------
-def _budget_table(budget: dict, call, errors: dict | None = None, posted=None) -> dict:
-    years = range(1, call.years + 1)
-    errors = errors or {}
-    sections = []
-    for section, title, lines in budget_module.SECTIONS:
-        rows = []
-        for code, label in lines:
-            cells = []
-            for year in years:
-                name = budget_module.field_name(section, code, year)
-                value = (
-                    posted.get(name, "")
-                    if posted is not None
-                    else budget_module.cell(budget, section, code, year)
-                )
-                cells.append({"name": name, "value": value, "error": errors.get(name), "year": year})
-            rows.append({"code": code, "label": _(label), "cells": cells})
-        sections.append({"code": section, "title": _(title), "rows": rows})
-    totals = budget_module.totals(budget, call.years)
-    return {
-        "years": list(years),
-        "sections": sections,
-        "totals": totals,
-        "problems": budget_module.problems(budget, funding_rules(call)),
-    }
-
-
 def _step_context(application, step: int, **extra) -> dict:
     label = dict(STEPS)[step]
     return {
@@ -256,7 +230,7 @@ def _saved_fragment(request, application, step, error=None, status=200, field_er
         "error_links": _error_links(field_errors or {}),
     }
     if step == 3 and error is None:
-        context["budget"] = _budget_table(application.budget, application.call)
+        context["budget"] = budget_table(application.budget, application.call)
     return render(request, "calls/_autosave.html", context, status=200 if request.htmx else status)
 
 
@@ -475,7 +449,7 @@ def _step_budget(request, application):
                 return _saved_fragment(request, saved or application, 3, error, status)
         if request.htmx:
             return _saved_fragment(request, application, 3, error, status, field_errors=errors)
-        table = _budget_table(budget, call, errors, posted=request.POST)
+        table = budget_table(budget, call, errors, posted=request.POST)
         return render(
             request,
             "calls/step_budget.html",
@@ -497,7 +471,7 @@ def _step_budget(request, application):
         _step_context(
             application,
             3,
-            budget=_budget_table(application.budget, call),
+            budget=budget_table(application.budget, call),
             revision=application.revision,
             tab=_new_tab(),
         ),
@@ -559,13 +533,9 @@ def _step_summary(request, application):
             eligibility=result,
             problems=services.application_problems(application),
             envelope_form=envelope_form,
-            budget=_budget_table(application.budget, application.call),
+            budget=budget_table(application.budget, application.call),
             attachments=application.attachments.filter(message__isnull=True),
-            answers=[
-                (q, (application.answers or {}).get(str(q.pk), ""))
-                for q in application.call.questions.all()
-                if q.kind != QuestionKind.FILE
-            ],
+            answers=selectors.application_answers(application),
         ),
         status=status,
     )
