@@ -8,4 +8,31 @@ class CallsConfig(AppConfig):
 
     def ready(self) -> None:
         # Registers the reviewers' visibility clause (tierslieux.calls.selectors.VISIBILITY_CLAUSES).
-        from .review import selectors  # noqa: F401
+        from django.utils.translation import gettext_noop
+
+        from tierslieux.accounts.roles import Role, has_role, is_programme_staff
+        from tierslieux.core.counters import Counter, register
+
+        from .review import selectors
+
+        # The header's "À traiter" entry (tierslieux/core/counters.py).
+        register(
+            Counter(
+                "reviews",
+                gettext_noop("Dossiers à instruire"),
+                "calls:reviewer_home",
+                count=selectors.reviews_to_do,
+                visible=lambda user: has_role(user, Role.REVIEWER),
+                order=10,
+            )
+        )
+        register(
+            Counter(
+                "files_to_assign",
+                gettext_noop("Dossiers déposés à affecter"),
+                "calls:manage_index",
+                count=selectors.files_to_assign,
+                visible=is_programme_staff,
+                order=20,
+            )
+        )

@@ -1,16 +1,33 @@
-"""Platform-wide pages. Every view here is public."""
+"""Platform-wide pages. Every view here is public, except "À traiter" (signed-in people)."""
 
+from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from . import selectors
+from .counters import counts_for
 
 
 @require_GET
 def home(request):
     """Public: presents the platform with live figures."""
     return render(request, "core/home.html", {"figures": selectors.home_figures()})
+
+
+@login_required
+@require_GET
+def todo(request):
+    """Signed-in people: what waits for them, by kind (reviewers and programme staff; nothing for others)."""
+    return render(
+        request,
+        "core/todo.html",
+        {
+            "counts": counts_for(request.user),
+            "page_title": _("À traiter"),
+            "breadcrumb": [{"label": _("À traiter")}],
+        },
+    )
 
 
 @require_GET

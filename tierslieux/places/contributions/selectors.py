@@ -111,3 +111,8 @@ def contributions_of(user) -> dict[str, QuerySet]:
         "reports": ErrorReport.objects.filter(author=user).select_related("place"),
         "claims": Claim.objects.filter(author=user).select_related("place"),
     }
+
+
+def moderation_count() -> int:
+    """How many contributions wait for a decision of programme staff."""
+    return sum(queryset.count() for queryset in moderation_queue().values())
