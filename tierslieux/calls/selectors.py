@@ -166,3 +166,12 @@ def application_answers(application: Application) -> list[tuple]:
             value = fr_number(value)
         shown.append((question, "" if value is None else str(value)))
     return shown
+
+
+def version_fingerprint(version) -> str:
+    """SHA-256 of the content of a submitted version (canonical JSON): the receipt proves what was submitted."""
+    import hashlib
+    import json
+
+    payload = json.dumps(version.data, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
