@@ -100,3 +100,15 @@ def test_the_submitted_dossier_page_links_both_pdfs(client_for, submitted, appli
     html = client_for(applicant).get(f"/appels/dossiers/{submitted.pk}/").content.decode()
     assert f'href="/appels/dossiers/{submitted.pk}/dossier.pdf"' in html
     assert f'href="/appels/dossiers/{submitted.pk}/accuse-de-reception.pdf"' in html
+
+
+def test_pdfs_are_tagged_for_screen_readers(client_for, submitted, applicant):
+    """PDF/UA-1: a structure tree, the language and the title (RGAA 13.3: an accessible document)."""
+    for url in (
+        f"/appels/dossiers/{submitted.pk}/dossier.pdf",
+        f"/appels/dossiers/{submitted.pk}/accuse-de-reception.pdf",
+    ):
+        reader = PdfReader(io.BytesIO(client_for(applicant).get(url).content))
+        root = reader.trailer["/Root"]
+        assert "/StructTreeRoot" in root and root["/Lang"] == "fr" and "/MarkInfo" in root
+        assert submitted.reference in (reader.metadata.title or "")

@@ -38,6 +38,16 @@ def _links(entries, path: str | None = None) -> list[dict]:
     return links
 
 
+def _accessibility_status() -> str:
+    """The footer's "Accessibilité : …", from the self-audit (docs/accessibility.md)."""
+    from . import rgaa
+
+    try:
+        return rgaa.load().status
+    except (OSError, rgaa.AuditError):
+        return _("non conforme")
+
+
 class _Todo:
     """The header's "À traiter" entry, computed only when a page shows it (tierslieux/core/counters.py)."""
 
@@ -65,6 +75,7 @@ def platform(request):
     """Values every page needs: site identity (for django-dsfr), menus, the map settings, "À traiter"."""
     return {
         "todo": _Todo(getattr(request, "user", None)),
+        "accessibility_status": _accessibility_status(),
         "SITE_CONFIG": SITE_CONFIG,
         "main_menu": _links(MAIN_MENU, request.path),
         "footer_links": _links(FOOTER_LINKS),

@@ -18,7 +18,8 @@ def _no_fetch(url: str, *args, **kwargs):
 def html_to_pdf(html: str) -> bytes:
     from weasyprint import HTML  # imported here: loading Pango costs time, only PDF views need it
 
-    return HTML(string=html, url_fetcher=_no_fetch).write_pdf()
+    # PDF/UA-1: a tagged PDF (structure tree, language, title) that screen readers can read.
+    return HTML(string=html, url_fetcher=_no_fetch).write_pdf(pdf_variant="pdf/ua-1")
 
 
 def pdf_response(request, template: str, context: dict, *, filename: str) -> HttpResponse:

@@ -5,7 +5,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from . import selectors
+from . import rgaa, selectors
 from .counters import counts_for
 
 
@@ -40,12 +40,24 @@ def about(request):
 
 @require_GET
 def accessibility(request):
-    """Public: the accessibility statement (RGAA)."""
+    """Public: the accessibility statement, built from the RGAA self-audit of docs/accessibility.md."""
     return render(
         request,
         "core/accessibility.html",
-        {"page_title": _("Déclaration d’accessibilité"), "breadcrumb": [{"label": _("Accessibilité")}]},
+        {
+            "audit": rgaa_audit(),
+            "page_title": _("Déclaration d’accessibilité"),
+            "breadcrumb": [{"label": _("Accessibilité")}],
+        },
     )
+
+
+def rgaa_audit():
+    """The self-audit (None when docs/accessibility.md is missing or malformed: the page says so)."""
+    try:
+        return rgaa.load()
+    except (OSError, rgaa.AuditError):
+        return None
 
 
 @require_GET
