@@ -120,3 +120,37 @@ def login(page, user) -> None:
     page.get_by_label("Mot de passe").fill(PASSWORD)
     page.get_by_role("button", name="Se connecter").click()
     page.wait_for_url("**/comptes/profil/")
+
+
+SPACING = (
+    "* { line-height: 1.5 !important; letter-spacing: 0.12em !important; word-spacing: 0.16em !important; }"
+    " p { margin-bottom: 2em !important; }"
+)
+
+
+def test_text_spacing_can_be_redefined_without_loss(browser, live_server, world):
+    """WCAG 1.4.12 / RGAA 10.12: with the user's text spacing, nothing overflows at 320 px nor at 1280 px."""
+    for width in (320, 1280):
+        context = browser.new_context(
+            base_url=live_server.url, viewport={"width": width, "height": 800}, locale="fr-FR"
+        )
+        page = context.new_page()
+        try:
+            for url in PUBLIC:
+                page.goto(url)
+                page.add_style_tag(content=SPACING)
+                page.wait_for_timeout(50)
+                scroll, inner = page.evaluate("[document.scrollingElement.scrollWidth, window.innerWidth]")
+                assert scroll <= inner, f"{url} at {width} px: {scroll} px wide with the text spacing"
+        finally:
+            context.close()
+
+
+def test_todo_page_is_accessible(page, world):
+    from tests.conftest import assert_accessible
+
+    login(page, world["staff"])
+    page.get_by_role("link", name="À traiter").click()
+    page.wait_for_url("**/a-traiter/")
+    assert page.get_by_role("heading", name="Contributions à modérer").count() == 1
+    assert_accessible(page)
