@@ -6,16 +6,10 @@ import re
 import pytest
 
 from tests.conftest import assert_accessible
+from tests.keyboard import tab_until
 from tierslieux.calls.models import Application
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def active(page) -> dict:
-    return page.evaluate(
-        "() => ({id: document.activeElement.id, tag: document.activeElement.tagName,"
-        " name: document.activeElement.getAttribute('name') || ''})"
-    )
 
 
 def test_autosave_error_names_the_cell_and_the_live_region_stays_short(page, login, applicant, draft):
@@ -106,39 +100,25 @@ def test_application_steps_by_keyboard_only(page, login, applicant, draft):
     login(applicant)
     page.goto(f"/appels/dossiers/{draft.pk}/etape/2/")
 
-    def tab_to(predicate, limit=60):
-        for _ in range(limit):
-            page.keyboard.press("Tab")
-            state = active(page)
-            if predicate(state):
-                return state
-        raise AssertionError("never reached")
-
-    tab_to(lambda s: s["id"] == "id_project_title")
+    tab_until(page, lambda s: s["id"] == "id_project_title")
     page.keyboard.press("Control+a")
     page.keyboard.type("Fabrique au clavier")
-    tab_to(lambda s: s["id"] == "id_summary")
+    tab_until(page, lambda s: s["id"] == "id_summary")
     page.keyboard.press("Control+a")
     page.keyboard.type("Un projet rempli sans souris.")
-    tab_to(
-        lambda s: (
-            s["tag"] == "BUTTON"
-            and s["name"] == "go"
-            and page.evaluate("document.activeElement.value") == "next"
-        )
-    )
+    tab_until(page, lambda s: s["tag"] == "BUTTON" and s["name"] == "go" and s["value"] == "next")
     page.keyboard.press("Enter")
     page.wait_for_url(re.compile(r"/etape/3/$"))
     saved = Application.objects.get(pk=draft.pk)
     assert saved.project_title == "Fabrique au clavier" and saved.summary == "Un projet rempli sans souris."
 
-    tab_to(lambda s: s["id"] == "budget-expenses-staff-1")
+    tab_until(page, lambda s: s["id"] == "budget-expenses-staff-1")
     page.keyboard.press("Control+a")
     page.keyboard.type("60000")
-    tab_to(lambda s: s["id"] == "budget-resources-requested-1")
+    tab_until(page, lambda s: s["id"] == "budget-resources-requested-1")
     page.keyboard.press("Control+a")
     page.keyboard.type("60000")
-    tab_to(lambda s: s["tag"] == "BUTTON" and page.evaluate("document.activeElement.value") == "next")
+    tab_until(page, lambda s: s["tag"] == "BUTTON" and s["value"] == "next")
     page.keyboard.press("Enter")
     page.wait_for_url(re.compile(r"/etape/4/$"))
     budget = Application.objects.get(pk=draft.pk).budget

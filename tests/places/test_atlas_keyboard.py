@@ -6,6 +6,7 @@ import pytest
 
 from tests.conftest import assert_accessible
 from tests.factories.geo import CommuneFactory, DepartmentFactory, RegionFactory
+from tests.keyboard import focused, tab_until
 from tierslieux.places.services import place_create
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -35,23 +36,6 @@ def guadeloupe_place(places):
 
 def wait_for_markers(page):
     page.wait_for_selector("#atlas-map[data-markers]", state="attached")
-
-
-def focused(page) -> dict:
-    return page.evaluate(
-        """() => { const e = document.activeElement;
-             return {id: e.id, label: e.getAttribute('aria-label') || '', tag: e.tagName,
-                     text: (e.textContent || '').trim(), inMap: !!e.closest('#atlas-map')}; }"""
-    )
-
-
-def tab_until(page, predicate, limit: int = 80) -> dict:
-    for _ in range(limit):
-        page.keyboard.press("Tab")
-        state = focused(page)
-        if predicate(state):
-            return state
-    raise AssertionError("the expected element never got focus")
 
 
 def test_the_map_can_be_skipped(page, places):
