@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
-from tierslieux.core.numbers import fr_int, fr_percent
+from tierslieux.core.numbers import fr_int, fr_km, fr_percent
 from tierslieux.geo.coverage import (
     CoverageIndex,
     CoverageResult,
@@ -535,7 +535,7 @@ def choropleth_geojson(territory: Territory, place_filter: PlaceFilter = DEFAULT
                 "class": k,
                 "colour": MAP_COLOURS[k],
                 "pattern": MAP_PATTERNS[k],
-                "label": _("aucun tiers-lieu") if km is None else f"{km:.1f} km".replace(".", ","),
+                "label": _("aucun tiers-lieu") if km is None else fr_km(km),
             }
             features.append(
                 '{"type":"Feature","properties":'

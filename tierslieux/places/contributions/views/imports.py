@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
+from tierslieux.core.numbers import fr_number
 from tierslieux.places.importing import (
     IMPORT_FIELDS,
     MAX_BYTES,
@@ -79,7 +80,7 @@ def upload(request):
                 form.add_error(
                     "file",
                     _("Le fichier pèse %(size)s Mo : la limite est de %(limit)s Mo.")
-                    % {"size": f"{upload.size / 1024 / 1024:.1f}", "limit": MAX_BYTES // 1024 // 1024},
+                    % {"size": fr_number(upload.size / 1024 / 1024, 1), "limit": MAX_BYTES // 1024 // 1024},
                 )
                 status = 413
             else:
