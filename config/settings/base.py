@@ -419,3 +419,5 @@ NEWS_COMMENT_MIN_SECONDS = int(os.environ.get("NEWS_COMMENT_MIN_SECONDS", "3"))
 # Observatory (docs/observatory.md): who may frame an embedded chart (CSP frame-ancestors of its embed route
 # only): the platform and any site served over HTTPS by default; a space-separated list of origins to restrict.
 OBSERVATORY_EMBED_ANCESTORS = os.environ.get("OBSERVATORY_EMBED_ANCESTORS", "'self' https:").split()
+# Forms: django-dsfr's rendering with one convention for optional fields (tierslieux/core/forms.py).
+FORM_RENDERER = "tierslieux.core.forms.FormRenderer"

@@ -9,6 +9,8 @@ from ninja.errors import AuthenticationError, ValidationError
 
 from tierslieux.core.errors import ServiceError
 
+from .docs import DsfrDocs
+
 ERROR_SCHEMA = {
     "title": "Erreur",
     "type": "object",
@@ -82,6 +84,7 @@ api = TiersLieuxAPI(
         "appels à manifestation d’intérêt et lauréats. Licence Ouverte 2.0."
     ),
     urls_namespace="api-1.0.0",
+    docs=DsfrDocs(),  # the reference in the platform's accessible shell (tierslieux/api/docs.py)
 )
 
 api.add_router("/territoires", "tierslieux.geo.api.router")

@@ -20,7 +20,6 @@ from django.db import models, transaction
 from django.db.models import F, ProtectedError
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
@@ -29,6 +28,7 @@ from tierslieux.accounts.roles import Role, has_role, is_programme_staff
 from tierslieux.accounts.services import user_grant_role
 from tierslieux.core import antivirus
 from tierslieux.core.emails import email_send
+from tierslieux.core.formats import fr_datetime
 
 from . import budget as budget_module
 from . import eligibility, filetypes, selectors, workflow
@@ -77,8 +77,8 @@ class LimitReached(ServiceError):
 
 
 def local(moment: datetime) -> str:
-    # Translators: a date format (https://docs.djangoproject.com/en/5.2/ref/templates/builtins/#date).
-    return date_format(timezone.localtime(moment), _("j F Y à H:i:s"))
+    """ "1er décembre 2026 à 14 h 05" (Paris time)."""
+    return fr_datetime(moment)
 
 
 # --- Configuration -------------------------------------------------------------------------------------------

@@ -11,6 +11,7 @@ class CoreConfig(AppConfig):
         from django.utils.module_loading import autodiscover_modules
 
         from . import emails, i18n, lost_tasks  # noqa: F401 (emails, lost_tasks register periodic jobs)
+        from .formats import install_source_plural_rule
 
         # The pure modules (no Django import) translate through tierslieux.core.i18n: plug Django in.
         i18n.install(gettext=translation.gettext, ngettext=translation.ngettext)
@@ -20,3 +21,5 @@ class CoreConfig(AppConfig):
         from .observability import init_error_reporting
 
         init_error_reporting()
+        # The msgids are French: an untranslated plural follows the French rule ("0 lauréat").
+        install_source_plural_rule()

@@ -1,15 +1,17 @@
-"""Platform-wide pages. Every view here is public."""
+"""Platform-wide pages. Every view here is public, except "À traiter" (signed-in people)."""
 
 import json
 import logging
 
+from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET
 
-from . import selectors
+from . import rgaa, selectors
+from .counters import counts_for
 
 
 @require_GET
@@ -17,6 +19,21 @@ def home(request):
     """Public: presents the platform with live figures."""
     return render(
         request, "core/home.html", {"figures": selectors.home_figures(), "sources": selectors.home_sources()}
+    )
+
+
+@login_required
+@require_GET
+def todo(request):
+    """Signed-in people: what waits for them, by kind (reviewers and programme staff; nothing for others)."""
+    return render(
+        request,
+        "core/todo.html",
+        {
+            "counts": counts_for(request.user),
+            "page_title": _("À traiter"),
+            "breadcrumb": [{"label": _("À traiter")}],
+        },
     )
 
 
@@ -30,12 +47,24 @@ def about(request):
 
 @require_GET
 def accessibility(request):
-    """Public: the accessibility statement (RGAA)."""
+    """Public: the accessibility statement, built from the RGAA self-audit of docs/accessibility.md."""
     return render(
         request,
         "core/accessibility.html",
-        {"page_title": _("Déclaration d’accessibilité"), "breadcrumb": [{"label": _("Accessibilité")}]},
+        {
+            "audit": rgaa_audit(),
+            "page_title": _("Déclaration d’accessibilité"),
+            "breadcrumb": [{"label": _("Accessibilité")}],
+        },
     )
+
+
+def rgaa_audit():
+    """The self-audit (None when docs/accessibility.md is missing or malformed: the page says so)."""
+    try:
+        return rgaa.load()
+    except (OSError, rgaa.AuditError):
+        return None
 
 
 @require_GET

@@ -24,6 +24,12 @@ _CACHE_PREFIX = "geo:"
 def geo_cache_clear() -> None:
     """Forget every cached read of this module (called after load_geo / load_qpv_perimeters)."""
     cache.delete_many([f"{_CACHE_PREFIX}outlines:{level}" for level in OUTLINE_LEVELS])
+    cache.delete_many(
+        [
+            f"{_CACHE_PREFIX}commune-outlines:{code}"
+            for code in Department.objects.values_list("code", flat=True)
+        ]
+    )
 
 
 def outlines_geojson_bytes(level: str) -> bytes:
@@ -49,6 +55,44 @@ def outlines_geojson_bytes(level: str) -> bytes:
         payload = ('{"type":"FeatureCollection","features":[' + ",".join(features) + "]}").encode()
         cache.set(key, payload, _CACHE_SECONDS)
     return payload
+
+
+def commune_outlines_geojson_bytes(department_code: str) -> bytes | None:
+    """FeatureCollection (UTF-8 bytes) of the outlines of the communes of one department (the thin context layer
+    of local maps, readable without tiles); None when the department does not exist.
+
+    Each feature has the properties insee, name and level ("commune").
+    """
+    key = f"{_CACHE_PREFIX}commune-outlines:{department_code}"
+    payload = cache.get(key)
+    if payload is None:
+        if not Department.objects.filter(code=department_code).exists():
+            return None
+        features = []
+        rows = (
+            Commune.objects.filter(department_id=department_code, kind=Commune.Kind.COMMUNE)
+            .exclude(outline="")
+            .values_list("insee", "name", "outline")
+        )
+        for insee, name, outline in rows:
+            features.append(
+                '{"type":"Feature","properties":'
+                + json.dumps({"insee": insee, "name": name, "level": "commune"}, ensure_ascii=False)
+                + ',"geometry":'
+                + outline.strip()
+                + "}"
+            )
+        payload = ('{"type":"FeatureCollection","features":[' + ",".join(features) + "]}").encode()
+        cache.set(key, payload, _CACHE_SECONDS)
+    return payload
+
+
+def context_outline_urls(department_codes) -> str:
+    """The space-separated URLs of the commune outlines of these departments (a map's `context_url`)."""
+    from django.urls import reverse
+
+    codes = sorted({str(code) for code in department_codes if code})
+    return " ".join(reverse("geo:commune_outlines", args=[code]) for code in codes)
 
 
 # ------------------------------------------------------------------------------------------- classification

@@ -101,6 +101,7 @@ def _commune_extras(item) -> dict:
         "qpvs": list((item.parent or item).qpvs.order_by("name")),
         "arrondissements": list(item.arrondissements.order_by("insee")),
         "outline": selectors.commune_outline(item),
+        "context_url": selectors.context_outline_urls([item.department_id]),
     }
 
 
@@ -118,6 +119,7 @@ def epci(request, siren: str):
         "departments": Department.objects.filter(communes__epci=item).distinct().order_by("code"),
         "outline": selectors.epci_outline(item),
     }
+    context["context_url"] = selectors.context_outline_urls(d.code for d in context["departments"])
     return render(request, "geo/epci.html", context)
 
 
@@ -136,6 +138,7 @@ def department(request, code: str):
         "epcis": selectors.department_epcis(item),
         "page_obj": page,
         "outline": json.loads(item.outline) if item.outline else None,
+        "context_url": selectors.context_outline_urls([item.code]),
     }
     return render(request, "geo/department.html", context)
 
@@ -161,6 +164,15 @@ def outlines(request, level: str):
     if level not in selectors.OUTLINE_LEVELS:
         raise Http404(_("Contours inconnus."))
     return geojson_response(request, selectors.outlines_geojson_bytes(level), max_age=3600)
+
+
+@require_GET
+def commune_outlines(request, code: str):
+    """Public: GeoJSON outlines of the communes of one department (context layer of local maps), cacheable."""
+    payload = selectors.commune_outlines_geojson_bytes(code.upper())
+    if payload is None:
+        raise Http404(_("Département inconnu."))
+    return geojson_response(request, payload, max_age=3600)
 
 
 def geojson_response(request, payload: bytes, *, max_age: int) -> HttpResponse:

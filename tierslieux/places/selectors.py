@@ -23,6 +23,7 @@ from .index import LABEL_CODES, SERVICE_CODES, STATUS_CODES, TYPE_CODES, AtlasIn
 from .models import (
     DIGITAL_INCLUSION_TYPES,
     Accessibility,
+    ContactRoute,
     EquipmentCategory,
     Label,
     LegalForm,
@@ -484,7 +485,7 @@ def place_versions(place: Place) -> QuerySet[PlaceVersion]:
 
 
 # --- Readable fields and values (history, moderation diffs) -----------------------------------------------
-PRIVATE_FIELDS = frozenset({"private_contact"})
+PRIVATE_FIELDS = frozenset({"private_contact", "contact_email"})
 _CHOICES = {
     "types": PlaceType,
     "labels": Label,
@@ -494,6 +495,7 @@ _CHOICES = {
     "legal_form": LegalForm,
     "publication": Publication,
     "location_origin": LocationOrigin,
+    "contact_route": ContactRoute,
 }
 
 
@@ -669,3 +671,38 @@ def territory_label(filters: AtlasFilters) -> str:
             found = model.objects.filter(pk=code).first()
             return str(found) if found else code
     return ""
+
+
+# --- Places of a territory (territory pages of the geo app) -----------------------------------------------
+TERRITORY_FILTERS = {"commune": "commune", "epci": "epci", "departement": "department", "region": "region"}
+
+
+@dataclass(frozen=True)
+class TerritoryPlaces:
+    count: int
+    by_type: list[tuple[str, int, str]]  # (type label, number of places, atlas URL with the type filter)
+    places: list[Place]  # a short list: the most complete pages first
+    atlas_url: str  # the atlas filtered on the territory
+
+
+def territory_places(kind: str, code: str, *, limit: int = 8) -> TerritoryPlaces:
+    """The places of a territory as the atlas counts them (same filter, so "Voir dans l'atlas" shows them)."""
+    from django.urls import reverse
+    from django.utils.http import urlencode
+
+    key = TERRITORY_FILTERS[kind]
+    filters = parse_filters({key: code})
+    result = places_filtered(filters)
+    queryset = places_with_territory().filter(pk__in=result.ids)
+    counts: dict[str, int] = {}
+    for types in queryset.values_list("types", flat=True):
+        for code_ in dict.fromkeys(types or [PlaceType.OTHER.value]):
+            counts[code_] = counts.get(code_, 0) + 1
+    labels = dict(PlaceType.choices)
+    atlas = reverse("places:atlas")
+    by_type = [
+        (str(labels.get(t, t)), n, f"{atlas}?{urlencode({key: code, 'type': t})}")
+        for t, n in sorted(counts.items(), key=lambda item: (-item[1], str(labels.get(item[0], item[0]))))
+    ]
+    places = list(queryset.order_by("-completeness", "name")[:limit])
+    return TerritoryPlaces(result.count, by_type, places, f"{atlas}?{urlencode({key: code})}")

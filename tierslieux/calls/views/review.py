@@ -31,7 +31,7 @@ from ..review.forms import (
     StaffNoteForm,
 )
 from ..services import ServiceError
-from .common import refuse
+from .common import budget_table, refuse
 
 
 def staff_application(request, pk: int) -> tuple[Application, bool]:
@@ -175,6 +175,8 @@ def review_assignment(request, pk: int):
             "editable": editable,
             "criteria": criteria,
             "attachments": application.attachments.filter(message__isnull=True),
+            "answers": call_selectors.application_answers(application),
+            "budget": budget_table(application.budget, application.call),
         },
         status=status,
     )
