@@ -1,5 +1,7 @@
 """The header entry "À traiter": a small registry of counters, shown to reviewers and programme staff."""
 
+from datetime import date
+
 import pytest
 
 from tests.calls.reviewkit import user_with
@@ -14,12 +16,12 @@ pytestmark = pytest.mark.django_db
 
 def test_every_app_registers_its_counters():
     keys = [c.key for c in counters.registered()]
-    assert keys[:3] == ["reviews", "files_to_assign", "moderation"]
+    assert keys[:4] == ["reviews", "files_to_assign", "moderation", "reports_due"]
 
 
 def test_a_counter_registered_by_another_app_shows_up(client_for, programme_staff):
     extra = counters.Counter(
-        "reports_due",
+        "example",
         "Rapports à examiner",
         "core:home",
         count=lambda user: 7,
@@ -31,7 +33,7 @@ def test_a_counter_registered_by_another_app_shows_up(client_for, programme_staf
         html = client_for(programme_staff).get("/a-traiter/").content.decode()
         assert "Rapports à examiner" in html and ">7<" in html
     finally:
-        counters._REGISTRY.pop("reports_due")
+        counters._REGISTRY.pop("example")
 
 
 def test_reviewers_see_their_files_to_review(client_for, reviewer, plain_user):
@@ -66,3 +68,27 @@ def test_todo_page_needs_login_and_says_when_there_is_nothing(client_for, plain_
     html = client_for(plain_user).get("/a-traiter/").content.decode()
     assert "Rien ne vous attend ici" in html
     user_with(Role.REVIEWER)  # another reviewer's work is not counted for this one
+
+
+def test_laureates_see_the_annual_reports_they_have_to_file(client_for):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.factories.files import pdf_bytes
+    from tests.factories.followup import complete, make_laureate
+    from tierslieux.followup.selectors import reports_due_count
+    from tierslieux.followup.services import agreements
+
+    laureate = make_laureate()
+    assert "reports_due" not in {c.key for c in counters.counts_for(laureate.manager)}  # not signed yet
+    complete(laureate.agreement, laureate.staff)
+    signed = SimpleUploadedFile("convention.pdf", pdf_bytes(), content_type="application/pdf")
+    agreements.agreement_sign(
+        agreement=laureate.agreement, actor=laureate.staff, signed_on=date(2025, 1, 15), upload=signed
+    )
+    due = reports_due_count(laureate.manager)
+    assert due >= 1  # the first annual report is due in early 2026
+    for person in (laureate.manager, laureate.applicant):
+        assert {c.key: c.value for c in counters.counts_for(person)}["reports_due"] == due
+    page = client_for(laureate.manager).get("/a-traiter/").content.decode()
+    assert "Rapports annuels à déposer" in page and 'href="/suivi/mes-lieux/"' in page
+    assert "reports_due" not in {c.key for c in counters.counts_for(laureate.staff)}

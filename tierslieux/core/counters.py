@@ -1,4 +1,4 @@
-"""What waits for a person, counted for the header entry "À traiter" (reviewers and programme staff).
+"""What waits for a person, counted for the header entry "À traiter" (reviewers, programme staff, laureates).
 
 A small registry: each app registers its counters from its `AppConfig.ready()`, for example
 
@@ -7,8 +7,8 @@ A small registry: each app registers its counters from its `AppConfig.ready()`, 
                      count=lambda user: …, visible=lambda user: is_programme_staff(user)))
 
 `visible(user)` says whether the person may have such work at all (their role); `count(user)` counts it (cheap:
-one query). The header shows the total and links to the page listing each counter (`core:todo`). A follow-up
-app adds "Rapports à examiner" the same way.
+one query). The header shows the total and links to the page listing each counter (`core:todo`). Registered:
+calls (files to review, files to assign), contributions (moderation), followup (annual reports to file).
 """
 
 from __future__ import annotations

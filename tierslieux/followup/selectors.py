@@ -240,6 +240,11 @@ def reports_due_count(user, *, today: date | None = None) -> int:
     return reports_due(user, today=today).count()
 
 
+def files_reports(user) -> bool:
+    """Whether `user` is a beneficiary of a signed agreement, so has annual reports to file (header counter)."""
+    return _active(user) and Agreement.objects.filter(_beneficiary_q(user), status="signed").exists()
+
+
 @dataclass
 class NextStep:
     when: date | None
