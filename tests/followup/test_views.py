@@ -275,7 +275,7 @@ def test_the_draft_page_shows_what_is_missing_and_the_planned_calendar(client_fo
     )
     assert ok.status_code == 302
     page = staff.get(reverse("followup:agreement", args=[laureate.agreement.pk])).content.decode()
-    assert "Calendrier prévu à la signature" in page and "1 mars 2026" in page
+    assert "Calendrier prévu à la signature" in page and "1er mars 2026" in page
 
 
 def test_amendment_through_the_page(client_for, world):
