@@ -6,10 +6,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from tierslieux.core.errors import EditConflict
+from tierslieux.places.models import Place
 from tierslieux.places.selectors import place_can_edit
 from tierslieux.places.services import place_field_text, place_version_token
 
@@ -33,16 +35,18 @@ def edit(request, slug: str):
     extra = {}
     if request.method == "POST":
         if form.is_valid():
+            data = {}
             try:
+                data = form.place_data()
                 services.place_edit(
                     place=place,
-                    data=form.place_data(),
+                    data=data,
                     user=request.user,
                     reason=form.cleaned_data["reason"],
                     based_on=form.cleaned_data["version"],
                 )
             except EditConflict as conflict:
-                form, extra = _conflict_form(request, form, conflict), _conflict_context(form, conflict)
+                form, extra = _conflict_form(request, form, conflict), _conflict_context(form, data, conflict)
                 status = 409
             except ValidationError as error:
                 add_service_error(form, error)
@@ -73,10 +77,23 @@ def _conflict_form(request, form, conflict: EditConflict) -> EditForm:
     return rebased
 
 
-def _conflict_context(form, conflict: EditConflict) -> dict:
+def _conflict_context(form, data: dict, conflict: EditConflict) -> dict:
+    """The values saved since and the person's, for each place field that differs (`data`: the place data
+    the form gave, the keys of `conflict.current`), labelled as on the form: the point's longitude and
+    latitude are the one "position" field; a field the form derives (the point's origin) has its model
+    label."""
+    theirs = dict(conflict.current)
+    yours = {field: place_field_text(field, data.get(field)) for field in theirs}
+    for texts in (theirs, yours):
+        if "lat" in texts and "lon" in texts:
+            texts["point"] = f"{texts.pop('lat')}, {texts.pop('lon')}"
     rows = []
-    for field, theirs in conflict.current.items():
-        yours = place_field_text(field, form.cleaned_data.get(field))
-        if theirs != yours:
-            rows.append({"label": form.fields[field].label, "theirs": theirs, "yours": yours})
+    for field, saved in theirs.items():
+        if saved != yours[field]:
+            label = (
+                form.fields[field].label
+                if field in form.fields
+                else capfirst(Place._meta.get_field(field).verbose_name)
+            )
+            rows.append({"label": label, "theirs": saved, "yours": yours[field]})
     return {"conflict_message": conflict.message, "conflict_rows": rows}
