@@ -59,11 +59,12 @@ def production_env(**overrides: str) -> dict[str, str]:
 
 
 def start(command: list[str], env: dict[str, str], log: Path) -> subprocess.Popen:
-    """Start `command` in its own process group, output to `log`."""
-    handle = log.open("wb")
-    return subprocess.Popen(
-        command, cwd=ROOT, env=env, stdout=handle, stderr=subprocess.STDOUT, start_new_session=True
-    )
+    """Start `command` in its own process group, output to `log` (the child holds its own copy of the file
+    descriptor: ours is closed at once, or it would be left open — a ResourceWarning, an error here)."""
+    with log.open("wb") as handle:
+        return subprocess.Popen(
+            command, cwd=ROOT, env=env, stdout=handle, stderr=subprocess.STDOUT, start_new_session=True
+        )
 
 
 def stop(process: subprocess.Popen, sig: int = signal.SIGTERM, timeout: float = 20) -> None:

@@ -13,7 +13,10 @@ from tierslieux.places import index
 
 pytestmark = pytest.mark.django_db
 
-BOUNDS = {"home": 12, "atlas": 12, "place": 14, "commune": 16}
+# A place page also shows its provenance (issue 9): its sources, its last change and what it lacks (which
+# depends on whether it has managers) — three reads of this one place's rows, the same whatever the data
+# size (the versions read is limited to the last two), hence 15 rather than 14.
+BOUNDS = {"home": 12, "atlas": 12, "place": 15, "commune": 16}
 
 
 def _world(size: int):

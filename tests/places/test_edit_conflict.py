@@ -32,8 +32,13 @@ def test_the_second_editor_sees_both_versions_and_loses_nothing(
         staff.post(url, edit_form(port, description="Texte de l’équipe", version=version_staff)).status_code
         == 302
     )
+    moved = round(port.lat + 0.001, 6)
     typed = edit_form(
-        port, description="Texte du gestionnaire", address="12 quai des Lices", version=version_manager
+        port,
+        description="Texte du gestionnaire",
+        address="12 quai des Lices",
+        point_lat=str(moved),
+        version=version_manager,
     )
     conflict = manager.post(url, typed)
     assert conflict.status_code == 409
@@ -41,6 +46,20 @@ def test_the_second_editor_sees_both_versions_and_loses_nothing(
     assert "Quelqu’un a enregistré une autre version" in page and "a été modifiée depuis" in page
     assert "Texte de l’équipe" in page and page.count("Texte du gestionnaire") >= 2
     assert 'value="12 quai des Lices"' in page  # still in the form
+    # The point (longitude and latitude of the place data) is the form's one "position" field, in one row.
+    rows = re.findall(r'<th scope="row">([^<]*)</th>\s*<td[^>]*>([^<]*)</td>\s*<td[^>]*>([^<]*)</td>', page)
+    assert ("Position du lieu", f"{port.lat}, {port.lon}", f"{moved}, {port.lon}") in rows
+    assert (
+        "Origine du point",
+        "Coordonnées fournies par la source",
+        "Point indiqué par une personne (carte ou coordonnées)",
+    ) in rows
+    assert {label for label, _theirs, _yours in rows} == {
+        "Description",
+        "Adresse",
+        "Position du lieu",
+        "Origine du point",
+    }
     port.refresh_from_db()
     assert port.description == "Texte de l’équipe" and port.address == ""
     assert port.versions.count() == 2
@@ -50,4 +69,5 @@ def test_the_second_editor_sees_both_versions_and_loses_nothing(
     assert manager.post(url, typed | {"version": rebased}).status_code == 302
     port.refresh_from_db()
     assert port.description == "Texte du gestionnaire" and port.address == "12 quai des Lices"
+    assert port.lat == moved
     assert port.versions.count() == 3

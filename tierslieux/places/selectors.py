@@ -635,12 +635,11 @@ def place_provenance(place: Place) -> Provenance:
             moment = first_import.get(code) or place.created_at
             date = _("importé le %(date)s") % {"date": date_format(timezone.localtime(moment), "j F Y")}
         sources.append(PlaceSource(str(info.label), date, info.digital_inclusion))
-    versions = list(
-        place.versions.order_by("created_at", "id").values_list("created_at", "reason", "user_id")
-    )
+    # The last two versions are enough: a page with only its first version was never changed.
+    versions = list(place.versions.order_by("-created_at", "-id").values_list("created_at", "reason")[:2])
     changed_at, by_import = None, False
     if len(versions) > 1:
-        changed_at, reason, user_id = versions[-1]
+        changed_at, reason = versions[0]
         by_import = reason.startswith(("Import", _("Import")))
     return Provenance(
         sources=sources,

@@ -503,7 +503,12 @@ def place_version_token(place: Place) -> int:
     return PlaceVersion.objects.filter(place=place).values_list("pk", flat=True).first() or 0
 
 
-_CHOICE_LABELS = {"types": PlaceType, "services": Service, "status": PlaceStatus}
+_CHOICE_LABELS = {
+    "types": PlaceType,
+    "services": Service,
+    "status": PlaceStatus,
+    "location_origin": LocationOrigin,
+}
 
 
 def place_field_text(field: str, value) -> str:
