@@ -516,9 +516,14 @@ def place_field_text(field: str, value) -> str:
     choices = _CHOICE_LABELS.get(field)
     labels = dict(choices.choices) if choices else {}
     if isinstance(value, list | tuple):
-        return ", ".join(str(labels.get(item, item)) for item in value)
+        return ", ".join(
+            place_field_text(field, item) if isinstance(item, dict | list) else str(labels.get(item, item))
+            for item in value
+        )
     if value is None:
         return ""
+    if isinstance(value, dict):
+        return "; ".join(f"{key} : {place_field_text(field, item)}" for key, item in sorted(value.items()) if item)
     return str(labels.get(value, value))
 
 

@@ -139,13 +139,20 @@ def _conflict_form(request, place, conflict: EditConflict) -> ManagerPlaceForm:
 
 
 def _conflict_context(form, data: dict, conflict: EditConflict) -> dict:
-    """The fields whose saved value differs from the person's: [{label, theirs, yours}]."""
+    """The values saved since and the person's, for each place field that differs (`data`: the place data
+    the form gave, the keys of `conflict.current`), labelled as on the form: the point's latitude and
+    longitude are the one "position" field; a field the form derives (the point's origin) has its model
+    label."""
+    theirs = dict(conflict.current)
+    yours = {field: place_field_text(field, data.get(field)) for field in theirs}
+    for texts in (theirs, yours):
+        if "lat" in texts and "lon" in texts:
+            texts["point"] = f"{texts.pop('lat')}, {texts.pop('lon')}"
     rows = []
-    for field, theirs in conflict.current.items():
-        yours = place_field_text(field, data.get(field))
-        if theirs != yours:
+    for field, saved in theirs.items():
+        if saved != yours[field]:
             label = form.fields[field].label if field in form.fields else field_label(field)
-            rows.append({"label": label, "theirs": theirs, "yours": yours})
+            rows.append({"label": label, "theirs": saved, "yours": yours[field]})
     return {"conflict_message": conflict.message, "conflict_rows": rows}
 
 
