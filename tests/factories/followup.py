@@ -12,6 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from tests.factories.accounts import UserFactory
 from tests.factories.calls import ApplicationFactory, CallFactory, EnvelopeFactory, PlaceFactory, WaveFactory
+from tests.factories.files import pdf_bytes, png_bytes
 from tests.factories.geo import CommuneFactory
 from tierslieux.accounts.roles import Role
 from tierslieux.accounts.services import user_grant_role
@@ -35,13 +36,11 @@ def user_with(role: Role | None, **extra):
 
 
 def pdf(name: str = "convention.pdf") -> SimpleUploadedFile:
-    return SimpleUploadedFile(
-        name, b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n", content_type="application/pdf"
-    )
+    return SimpleUploadedFile(name, pdf_bytes(), content_type="application/pdf")
 
 
 def png(name: str = "image.png") -> SimpleUploadedFile:
-    return SimpleUploadedFile(name, b"\x89PNG\r\n\x1a\n" + b"\0" * 32, content_type="image/png")
+    return SimpleUploadedFile(name, png_bytes(), content_type="image/png")
 
 
 @dataclass

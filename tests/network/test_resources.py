@@ -7,11 +7,12 @@ import zipfile
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from tests.factories.files import pdf_bytes
 from tierslieux.core.errors import ServiceError
 from tierslieux.network import services
 from tierslieux.network.models import Resource, ResourceVersion
 
-PDF = b"%PDF-1.7\n" + b"0" * 200
+PDF = pdf_bytes()
 
 
 def xlsx() -> bytes:
@@ -54,7 +55,7 @@ def test_files_are_checked_by_content_and_size(place_manager, forge, settings):
     settings.NETWORK_RESOURCE_MAX_BYTES = 1000
     with pytest.raises(ServiceError) as error:
         services.resource_create(
-            user=place_manager, data=resource_data(), upload=SimpleUploadedFile("gros.pdf", PDF * 10)
+            user=place_manager, data=resource_data(), upload=SimpleUploadedFile("gros.pdf", pdf_bytes(pages=10))
         )
     assert error.value.status == 413
     with pytest.raises(ServiceError):
@@ -90,9 +91,8 @@ def test_versions_are_kept_and_downloads_counted(client, budget, place_manager):
     assert error.value.status == 409
     assert list(budget.versions.values_list("version", flat=True)) == ["2.0", "1.0"]
     response = client.get(f"/reseau/ressources/{budget.slug}/telecharger/1/")
-    assert (
-        response.status_code == 200 and b"".join(response.streaming_content) == first.file.open("rb").read()
-    )
+    with first.file.open("rb") as stored:
+        assert response.status_code == 200 and b"".join(response.streaming_content) == stored.read()
     client.get(f"/reseau/ressources/{budget.slug}/telecharger/2/")
     budget.refresh_from_db()
     assert budget.download_count == 2 and ResourceVersion.objects.get(number=1).downloads == 1
