@@ -55,7 +55,9 @@ def test_files_are_checked_by_content_and_size(place_manager, forge, settings):
     settings.NETWORK_RESOURCE_MAX_BYTES = 1000
     with pytest.raises(ServiceError) as error:
         services.resource_create(
-            user=place_manager, data=resource_data(), upload=SimpleUploadedFile("gros.pdf", pdf_bytes(pages=10))
+            user=place_manager,
+            data=resource_data(),
+            upload=SimpleUploadedFile("gros.pdf", pdf_bytes(pages=10)),
         )
     assert error.value.status == 413
     with pytest.raises(ServiceError):
