@@ -102,7 +102,10 @@ def test_erasing_the_account_anonymises_and_pseudonymises(client_for, person):
     user = User.objects.get(pk=pk)
     assert user.erased_at and not user.is_active and not user.has_usable_password()
     assert user.email == f"compte-supprime-{pk}@supprime.invalid" and user.first_name == user.last_name == ""
-    assert not Client().login(email=email, password=PASSWORD)
+    # The old address and password no longer sign in, through the login form (Axes needs the request).
+    signing_in = Client()
+    refused = signing_in.post("/comptes/connexion/", {"username": email, "password": PASSWORD})
+    assert refused.status_code == 400 and "_auth_user_id" not in signing_in.session
     # Comments stay, shown as "Auteur supprimé", without name, address nor website.
     page = (
         Client()
