@@ -7,6 +7,7 @@ class FollowupConfig(AppConfig):
     verbose_name = "Suivi des lauréats"
 
     def ready(self) -> None:
-        from . import hooks
+        from . import hooks, personal_data
 
         hooks.install()
+        personal_data.register()
