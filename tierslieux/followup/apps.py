@@ -11,9 +11,10 @@ class FollowupConfig(AppConfig):
 
         from tierslieux.core.counters import Counter, register
 
-        from . import hooks, selectors
+        from . import hooks, personal_data, selectors
 
         hooks.install()
+        personal_data.register()
         # The header's "À traiter" entry (tierslieux/core/counters.py): the annual reports to file soon or late.
         register(
             Counter(
