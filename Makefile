@@ -10,7 +10,7 @@ PORT ?= 8000
 $(VENV)/.installed: pyproject.toml package.json
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --upgrade --quiet pip
-	$(PY) -m pip install --progress-bar on -e '.[dev]'
+	$(PY) -m pip install --progress-bar on -e '.[dev,s3]'
 	npm install --no-audit --no-fund
 	@touch $@
 
@@ -35,6 +35,20 @@ run: data
 	$(PY) manage.py db_worker --interval 1 & \
 	$(PY) manage.py scheduler & \
 	$(PY) manage.py runserver $(HOST):$(PORT)
+
+# Production settings on this machine: the same roles as the Dockerfile and compose.yaml (deploy/entrypoint.sh):
+# release (migrate, cache table), static files, then gunicorn, one task worker and the scheduler together.
+# PostgreSQL with DATABASE_URL=postgres://…, SQLite otherwise; plain HTTP on $(HOST):$(PORT) (no TLS locally).
+serve: install
+	@export DJANGO_SETTINGS_MODULE=config.settings.prod PYTHON=$(PY) WEB_BIND=$(HOST):$(PORT) \
+	  DJANGO_SECRET_KEY="$${DJANGO_SECRET_KEY:-$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))')}" \
+	  DJANGO_SECURE_SSL_REDIRECT="$${DJANGO_SECURE_SSL_REDIRECT:-0}"; \
+	deploy/entrypoint.sh release && deploy/entrypoint.sh static && \
+	echo "Tiers-Lieux (production) : http://$(HOST):$(PORT)/  — santé : http://$(HOST):$(PORT)/sante/" && \
+	trap 'kill 0' INT TERM EXIT; \
+	deploy/entrypoint.sh worker & \
+	deploy/entrypoint.sh scheduler & \
+	deploy/entrypoint.sh web
 
 test: install
 	$(VENV)/bin/pytest $(PYTEST_ARGS)

@@ -22,6 +22,8 @@ from pathlib import Path
 
 import numpy as np
 
+# bench/http.py and bench/coverage.py would shadow the standard library's `http` and the `coverage` package.
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 

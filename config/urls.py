@@ -22,6 +22,7 @@ urlpatterns = [
     path("evenements/", include("tierslieux.network.urls_events")),
     path("alertes/", include("tierslieux.alerts.urls")),
     path("actualites/", include("tierslieux.news.urls")),
+    path("observatoire/", include("tierslieux.observatory.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

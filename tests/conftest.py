@@ -4,7 +4,8 @@ and one signed-in user per role.
 - `mailbox`: the messages received by the SMTP server since the test started. With the `db` fixture
   the transaction is never committed, so wrap the action in `django_capture_on_commit_callbacks(execute=True)`
   (emails are sent after commit); browser tests (live_server) commit for real.
-- `page`: a Playwright page in Debian's Chromium; `assert_accessible(page)` runs axe-core on it.
+- `page`: a Playwright page in Debian's Chromium, failing the test on any Content-Security-Policy violation;
+  `assert_accessible(page)` runs axe-core on it.
 """
 
 from __future__ import annotations
@@ -258,7 +259,13 @@ def browser():
 
 
 @pytest.fixture
-def page(browser, live_server):
+def csp_violations() -> list[str]:
+    """The Content-Security-Policy violations the pages of `page` reported in this test (any fails it)."""
+    return []
+
+
+@pytest.fixture
+def page(browser, live_server, csp_violations):
     from django.core.cache import cache
 
     # Rate-limit counters live in the shared (database) cache, which the flush between browser tests keeps.
@@ -275,10 +282,24 @@ def page(browser, live_server):
         return route.abort()
 
     context.route("**/*", guard)
+    # Every page runs under the real Content-Security-Policy, and any violation fails the test (a blocked
+    # inline script, handler or style is a feature that silently does not work).
+    context.expose_binding(
+        "__tlCspViolation", lambda source, text: csp_violations.append(f"{source['page'].url}: {text}")
+    )
+    context.add_init_script(CSP_WATCH)
     page = context.new_page()
     yield page
     context.close()
     assert not outside, f"requests outside the platform: {outside}"
+    assert not csp_violations, "Content-Security-Policy violations:\n" + "\n".join(csp_violations)
+
+
+CSP_WATCH = """
+document.addEventListener("securitypolicyviolation", function (event) {
+  window.__tlCspViolation(event.violatedDirective + " " + (event.blockedURI || "inline") + " " + (event.sample || ""));
+});
+"""
 
 
 def submit_status(page, button: str) -> int:

@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "tierslieux.selection",
     "tierslieux.followup",
     "tierslieux.network",
+    "tierslieux.observatory",
     "tierslieux.api",
     "tierslieux.alerts",
     "tierslieux.news",
@@ -246,6 +247,36 @@ AUTHENTICATION_BACKENDS = [
 TRUSTED_PROXY_HEADER = os.environ.get("TRUSTED_PROXY_HEADER", "")
 TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "1"))
 
+
+# --- Production: observability, cache, storage (docs/deployment.md, docs/environment.md) ---------------------
+# Every request gets an id (X-Request-ID from the load balancer when it is a plain token, otherwise a new one),
+# returned in the response headers and written in every log line; LOG_FORMAT=json for one JSON object a line.
+MIDDLEWARE.insert(0, "tierslieux.core.observability.RequestIdMiddleware")
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.middleware.common.CommonMiddleware"),
+    "tierslieux.core.observability.ApiGZipMiddleware",
+)
+MIDDLEWARE.append("tierslieux.core.observability.DatabaseUnavailableMiddleware")
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "text")
+LOGGING["filters"] = {"request_id": {"()": "tierslieux.core.observability.RequestIdFilter"}}
+LOGGING["formatters"] = {
+    "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+    "json": {
+        "()": "pythonjsonlogger.json.JsonFormatter",
+        "fmt": "%(asctime)s %(levelname)s %(name)s %(request_id)s %(message)s",
+        "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+    },
+}
+LOGGING["loggers"]["apscheduler"] = {"level": "WARNING"}
+LOGGING["handlers"]["console"].update(
+    {"filters": ["request_id"], "formatter": "json" if LOG_FORMAT == "json" else "text"}
+)
+
+# Optional error reporting (Sentry or any server speaking its protocol, e.g. GlitchTip): off unless SENTRY_DSN.
+SENTRY_DSN = os.environ.get("SENTRY_DSN", "")
+SENTRY_ENVIRONMENT = os.environ.get("SENTRY_ENVIRONMENT", "production")
+SENTRY_TRACES_SAMPLE_RATE = float(os.environ.get("SENTRY_TRACES_SAMPLE_RATE", "0"))
+
 # One cache shared by every process (rate limits, lockout-related counters, cached reads): the database by
 # default (`manage.py createcachetable`), Redis with CACHE_URL=redis://… (needs the `redis` package).
 CACHE_URL = os.environ.get("CACHE_URL", "")
@@ -261,6 +292,45 @@ CACHES = {
         }
     )
 }
+
+# Public pages cached in CACHES["default"] (seconds; 0 turns page caching off). Changes invalidate at once.
+PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "600"))
+
+# Uploaded files: local disk by default (MEDIA_ROOT, PRIVATE_MEDIA_ROOT); STORAGE_BACKEND=s3 puts them in an
+# S3-compatible object storage (django-storages, boto3), private files under their own prefix, never public:
+# they are read only by the permission-checked views.
+STORAGE_BACKEND = os.environ.get("STORAGE_BACKEND", "filesystem")
+if STORAGE_BACKEND == "s3":
+    _s3 = {
+        "bucket_name": os.environ.get("S3_BUCKET", ""),
+        "endpoint_url": os.environ.get("S3_ENDPOINT_URL") or None,
+        "region_name": os.environ.get("S3_REGION", "") or None,
+        "access_key": os.environ.get("S3_ACCESS_KEY_ID", ""),
+        "secret_key": os.environ.get("S3_SECRET_ACCESS_KEY", ""),
+        "default_acl": "private",
+        "querystring_auth": True,
+        "file_overwrite": False,
+    }
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {**_s3, "location": "media"},
+    }
+    STORAGES["private"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {**_s3, "location": "private"},
+    }
+else:
+    STORAGES["private"] = {"BACKEND": "tierslieux.core.storage.PrivateFileSystemStorage"}
+
+# Health (/sante/): a check is "degraded" past these ages (seconds).
+HEALTH_TASK_MAX_AGE = int(os.environ.get("HEALTH_TASK_MAX_AGE", "300"))
+HEALTH_OUTBOX_MAX_AGE = int(os.environ.get("HEALTH_OUTBOX_MAX_AGE", "900"))
+HEALTH_SCHEDULER_MAX_AGE = int(os.environ.get("HEALTH_SCHEDULER_MAX_AGE", "120"))
+# A task left "running" by a worker that died is marked failed (and retried when it may be) after this long.
+TASK_STALE_SECONDS = int(os.environ.get("TASK_STALE_SECONDS", "1800"))
+# The atlas's in-memory index is rebuilt by a background thread of each process after a change (requests keep
+# the previous one meanwhile); False rebuilds it in the next request instead (tests).
+ATLAS_INDEX_BACKGROUND = env_bool("ATLAS_INDEX_BACKGROUND", True)
 
 # Login throttling (django-axes, failures stored in the database): an account or a client IP is locked out
 # after AXES_FAILURE_LIMIT failures for AXES_COOLOFF_TIME; administrators unlock in the admin (Axes).
@@ -346,3 +416,9 @@ ALERTS_LOOKBACK_MINUTES = int(os.environ.get("ALERTS_LOOKBACK_MINUTES", "60"))
 ALERTS_BATCH_SIZE = int(os.environ.get("ALERTS_BATCH_SIZE", "200"))
 # News comments (tierslieux/news): minimum seconds between showing the form and posting it (anti-spam).
 NEWS_COMMENT_MIN_SECONDS = int(os.environ.get("NEWS_COMMENT_MIN_SECONDS", "3"))
+
+# Observatory (docs/observatory.md): who may frame an embedded chart (CSP frame-ancestors of its embed route
+# only): the platform and any site served over HTTPS by default; a space-separated list of origins to restrict.
+OBSERVATORY_EMBED_ANCESTORS = os.environ.get("OBSERVATORY_EMBED_ANCESTORS", "'self' https:").split()
+# Forms: django-dsfr's rendering with one convention for optional fields (tierslieux/core/forms.py).
+FORM_RENDERER = "tierslieux.core.forms.FormRenderer"

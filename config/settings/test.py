@@ -14,10 +14,7 @@ TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBacken
 # The SMTP server is a real one started by the tests on loopback (tests/conftest.py sets EMAIL_PORT to its port).
 EMAIL_HOST = "127.0.0.1"
 MAP_TILES_URL = ""
-STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-}
+STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}  # noqa: F405 (uploads: base.py)
 
 # The SQLite test database is a file, as in production, not Django's shared-cache in-memory database: a shared
 # cache refuses a second writer at once ("database table is locked") instead of waiting `timeout` seconds, so
@@ -32,3 +29,5 @@ FOLLOWUP_GRANTOR_SIRET = FOLLOWUP_GRANTOR_SIRET or "13999999900010"  # noqa: F40
 # The ICS import tests serve calendars from a loopback HTTP server (production refuses private addresses).
 NETWORK_ICS_ALLOW_PRIVATE = True
 NETWORK_ICS_TIMEOUT = 1.0
+ATLAS_INDEX_BACKGROUND = False  # rebuilt in the request after a change: each test sees its own places at once
+PAGE_CACHE_SECONDS = 0  # cached reads off (the cache table outlives transactional tests); tests/core/test_read_cache.py turns them on

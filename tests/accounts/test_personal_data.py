@@ -1,6 +1,7 @@
 """RGPD: a person downloads everything the platform holds about them as JSON (every registered section),
 and erases their account — comments then show "Auteur supprimé", subscriptions and consent entries are
-anonymised, submitted applications are kept with the personal fields pseudonymised, drafts are deleted."""
+anonymised, submitted applications and follow-up reports are kept with the personal fields pseudonymised,
+drafts are deleted, the network's profile, own listings and sent messages are deleted."""
 
 from __future__ import annotations
 
@@ -14,11 +15,18 @@ from django.utils import timezone
 from tests.alerts.helpers import active_subscription
 from tests.conftest import PASSWORD
 from tests.factories.calls import ApplicationFactory
+from tests.factories.followup import followup_world, user_with
+from tests.factories.network import event_data, listing_data
 from tests.factories.news import ArticleFactory, CommentFactory
 from tierslieux.accounts.models import User
 from tierslieux.accounts.personal_data import sections
+from tierslieux.accounts.roles import Role
 from tierslieux.alerts.models import ConsentEvent, Recipient, Subscription
 from tierslieux.calls.models import Application, Attachment, Status
+from tierslieux.followup.models import AnnualReport, CensusAnswer
+from tierslieux.followup.services import census
+from tierslieux.network import services as network
+from tierslieux.network.models import Event, Listing, NetworkProfile, RelayedMessage
 from tierslieux.places.contributions.models import ContactMessage, Proposal
 
 pytestmark = pytest.mark.django_db
@@ -62,6 +70,34 @@ def person(plain_user):
         place=place, author_email=plain_user.email, sender_name="Léa", message="Bonjour"
     )
     place.managers.add(plain_user)
+    # The follow-up: the manager of a laureate's place submitted its first report and answered the census.
+    followup = followup_world(
+        staff=user_with(Role.PROGRAMME_STAFF), manager=plain_user, applicant=user_with(None)
+    )
+    followup["attachment"].original_name = "Compte de résultat Léa Martin.pdf"
+    followup["attachment"].save()
+    laureate_place = followup["laureate"].place
+    census.census_answer_submit(
+        campaign=followup["campaign"],
+        place=laureate_place,
+        user=plain_user,
+        channel="signed_in",
+        data={"still_open": True, "types": laureate_place.types, "users_per_month": 120, "jobs_fte": 2},
+    )
+    # The network: a public profile, a listing, a message sent and one received, an event of their place.
+    other = user_with(None, first_name="Paul", last_name="Durand")
+    network.profile_save(
+        user=plain_user, data={"is_public": True, "commune": laureate_place.commune, "bio": "Léa, menuisière"}
+    )
+    mine = network.listing_save(
+        user=plain_user, data=listing_data(commune=laureate_place.commune, text="Léa")
+    )
+    network.listing_publish(listing=mine, user=plain_user)
+    theirs = network.listing_save(user=other, data=listing_data(commune=laureate_place.commune, text="Paul"))
+    network.listing_publish(listing=theirs, user=other)
+    network.message_relay(sender=plain_user, listing=theirs, message="Bonjour Paul, je suis intéressée.")
+    network.message_relay(sender=other, listing=mine, message="Bonjour Léa, toujours disponible ?")
+    network.event_save(user=plain_user, place=laureate_place, data=event_data(text="Atelier de Léa"))
     return plain_user
 
 
@@ -70,7 +106,9 @@ def test_the_export_walks_every_registered_section(client_for, person):
     assert response.status_code == 200 and "attachment" in response["Content-Disposition"]
     data = json.loads(response.content)["sections"]
     assert set(data) == {section.name for section in sections()}
-    assert {"account", "alerts", "news", "calls", "contributions", "places"} <= set(data)
+    assert {"account", "alerts", "news", "calls", "contributions", "places", "network", "followup"} <= set(
+        data
+    )
     assert data["account"]["data"]["email"] == person.email
     [subscription] = data["alerts"]["data"]
     assert subscription["stream"] == "news.articles" and [e["event"] for e in subscription["consent"]] == [
@@ -82,6 +120,21 @@ def test_the_export_walks_every_registered_section(client_for, person):
     assert {a["status"] for a in data["calls"]["data"]} == {"submitted", "draft"}
     assert data["contributions"]["data"]["contact_messages"][0]["message"] == "Bonjour"
     assert data["places"]["data"][0]["name"]
+    network_data = data["network"]["data"]
+    assert network_data["profile"]["bio"] == "Léa, menuisière"
+    assert [listing["title"] for listing in network_data["listings"]] == ["Animation — Léa"]
+    assert [m["message"] for m in network_data["messages_sent"]] == ["Bonjour Paul, je suis intéressée."]
+    assert [(m["from"], m["message"]) for m in network_data["messages_received"]] == [
+        ("Paul Durand", "Bonjour Léa, toujours disponible ?")
+    ]
+    assert [event["title"] for event in network_data["events"]] == ["Repair café — Atelier de Léa"]
+    followup = data["followup"]["data"]
+    [report] = followup["reports"]
+    assert (report["year"], report["status"], report["submitted_by_you"]) == (1, "submitted", True)
+    assert report["narrative"] == "Une belle année." and report["versions_you_saved"]
+    assert [f["name"] for f in followup["report_files"]] == ["Compte de résultat Léa Martin.pdf"]
+    [answer] = followup["census_answers"]
+    assert (answer["users_per_month"], answer["jobs_fte"], answer["channel"]) == (120, "2.00", "signed_in")
 
 
 def test_the_data_pages_need_an_account(client_for, person):
@@ -102,7 +155,10 @@ def test_erasing_the_account_anonymises_and_pseudonymises(client_for, person):
     user = User.objects.get(pk=pk)
     assert user.erased_at and not user.is_active and not user.has_usable_password()
     assert user.email == f"compte-supprime-{pk}@supprime.invalid" and user.first_name == user.last_name == ""
-    assert not Client().login(email=email, password=PASSWORD)
+    # The old address and password no longer sign in, through the login form (Axes needs the request).
+    signing_in = Client()
+    refused = signing_in.post("/comptes/connexion/", {"username": email, "password": PASSWORD})
+    assert refused.status_code == 400 and "_auth_user_id" not in signing_in.session
     # Comments stay, shown as "Auteur supprimé", without name, address nor website.
     page = (
         Client()
@@ -120,7 +176,7 @@ def test_erasing_the_account_anonymises_and_pseudonymises(client_for, person):
     assert set(ConsentEvent.objects.values_list("email", flat=True)) == {""}
     assert ConsentEvent.objects.filter(kind="erased").count() == 1
     # The submitted application is kept (public grants), pseudonymised; the draft is gone.
-    [kept] = Application.objects.all()
+    [kept] = Application.objects.filter(applicant_id=pk)
     assert kept.status == Status.SUBMITTED and kept.applicant_id == pk
     assert kept.attachments.get().original_name.startswith(
         "piece-"
@@ -129,6 +185,17 @@ def test_erasing_the_account_anonymises_and_pseudonymises(client_for, person):
     assert Proposal.objects.get().author is None
     assert not ContactMessage.objects.exists()
     assert not kept.place.managers.exists()
+    # The follow-up's records of public money are kept, the names of the files they attached neutral.
+    report = AnnualReport.objects.get(submitted_by_id=pk)
+    [attachment] = report.attachments.all()
+    assert attachment.original_name == f"piece-{attachment.pk}.pdf"
+    assert CensusAnswer.objects.get().answered_by_id == pk
+    # The network: their profile, own listing and sent messages are gone; the message they received is gone
+    # with the listing it was about; the other person's listing stays; their place's event stays.
+    assert not NetworkProfile.objects.filter(user_id=pk).exists()
+    assert list(Listing.objects.values_list("title", flat=True)) == ["Animation — Paul"]
+    assert not RelayedMessage.objects.filter(sender_id=pk).exists()
+    assert Event.objects.get().created_by_id == pk
 
 
 def test_the_profile_lists_the_alerts_and_links_the_personal_data(client):

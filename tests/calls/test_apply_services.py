@@ -103,7 +103,9 @@ def test_submission_snapshots_logs_and_sends_a_receipt(
     [message] = mailbox.wait_for("porteur@example.org")
     assert complete_draft.reference in message["Subject"]
     body = mailbox.text(message)
-    assert "Fabrique du port" in body and "120000 €" in body and "Hors grands centres urbains" in body
+    assert (
+        "Fabrique du port" in body and "120\u202f000\u202f€" in body and "Hors grands centres urbains" in body
+    )
     with pytest.raises(services.ServiceError, match="plus modifiable"):
         services.application_save(
             application=submitted,

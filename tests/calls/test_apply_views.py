@@ -154,9 +154,14 @@ def test_step_one_picks_a_managed_place_and_shows_eligibility(client_for, call, 
     )
     assert response["Location"] == url("application_step", application.pk, 2)
     page = client.get(url("application_step", application.pk, 1)).content.decode()
-    # No budget yet: the amounts rule closes every envelope, and the page says why.
-    assert "Hors grands centres urbains : le dossier ne peut pas concourir" in page
-    assert "Concarneau est classée « Petites villes »" in page and "inférieur au minimum" in page
+    # No budget yet: the page says what is still to fill in, not that the dossier cannot compete.
+    assert (
+        "Hors grands centres urbains : le dossier remplit les conditions connues, il reste à compléter"
+        in page
+    )
+    assert "ne peut pas concourir" not in page
+    assert "Le budget n’est pas encore rempli (étape 3)" in page
+    assert "Concarneau est classée « Petites villes »" in page and "inférieur au minimum" not in page
     assert "Aucun quartier prioritaire (QPV) n’est déclaré" in page
 
 
@@ -278,7 +283,11 @@ def test_budget_step_checks_totals_and_rules_live(client_for, draft, applicant):
         url("application_step", draft.pk, 3), {"revision": 2, "budget-expenses-staff-1": "douze"}
     )
     assert bad.status_code == 400
-    assert "saisissez un montant entier" in bad.content.decode() and 'value="douze"' in bad.content.decode()
+    assert (
+        "« douze » n’est pas un montant entier en euros" in bad.content.decode()
+        and 'value="douze"' in bad.content.decode()
+    )
+    assert 'id="error-summary"' in bad.content.decode() and 'href="#budget-' in bad.content.decode()
     draft.refresh_from_db()
     assert draft.revision == 2
 
@@ -632,7 +641,7 @@ def test_step_one_shows_the_eligibility_of_the_place_being_picked_before_saving(
     saved = client.get(preview, {"place": draft.place_id}).content.decode()
     assert "Hors grands centres urbains : le dossier peut concourir" in saved
     picked = client.get(preview, {"place": city_place.pk}, headers={"HX-Request": "true"}).content.decode()
-    assert "Hors grands centres urbains : le dossier ne peut pas concourir" in picked
+    assert "Hors grands centres urbains : le dossier ne remplit pas toutes les conditions" in picked
     assert "Grands centres urbains" in picked
     draft.refresh_from_db()
     assert draft.place_id != city_place.pk  # nothing saved

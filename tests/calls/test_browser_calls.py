@@ -93,7 +93,10 @@ def test_staff_configure_a_call(page, login, programme_staff):
     assert call.waves.get().closes_at.isoformat() == "2030-03-31T10:00:00+00:00"
 
     page.goto(f"/appels/{call.slug}/")
-    assert "Projet situé dans un quartier prioritaire" in page.content()
+    assert (
+        "Le projet doit se situer dans un quartier prioritaire de la politique de la ville (QPV). Pour l’enveloppe « QPV »."
+        in page.content()
+    )
     assert_accessible(page)
 
 

@@ -225,7 +225,7 @@ def test_compose_a_rule_from_the_list(client_for, call, programme_staff):
     assert response.status_code == 302
     rule = EligibilityRule.objects.get(kind="open_for_months")
     assert rule.params == {"months": 12} and list(rule.envelopes.all()) == [qpv]
-    assert rule.name == "Lieu ouvert depuis au moins N mois (nombre de mois : 12)"
+    assert rule.name == "Le lieu doit être ouvert au public depuis au moins 12 mois."
     missing = client.post(url("rule_add", call.pk), {"regle-kind": "density_in"})
     assert missing.status_code == 400 and "choisissez au moins une valeur" in missing.content.decode()
     forged = client.post(url("rule_add", call.pk), {"regle-kind": "exec_python"})

@@ -61,7 +61,7 @@ def test_amounts_over_the_rules_close_every_envelope_with_reasons():
 def test_amounts_under_the_minimum_are_explained():
     problems_found = el.funding_problems((10_000, 0, 0), FUNDING)
     assert problems_found == [
-        "Le total demandé (10\u202f000\u00a0€) est inférieur au minimum de 75\u202f000\u00a0€."
+        "Le total demandé (10\u202f000\u202f€) est inférieur au minimum de 75\u202f000\u202f€."
     ]
 
 
@@ -70,7 +70,7 @@ def test_granted_amounts_need_one_positive_amount_per_year_and_say_granted():
         "Indiquez un montant pour chacune des 3 années."
     ]
     assert el.funding_problems((20_000, 20_000, 20_000), FUNDING, granted=True) == [
-        "Le total accordé (60\u202f000\u00a0€) est inférieur au minimum de 75\u202f000\u00a0€."
+        "Le total accordé (60\u202f000\u202f€) est inférieur au minimum de 75\u202f000\u202f€."
     ]
     assert el.funding_problems((0, 0, 0), FUNDING, granted=True)[0] == "Le montant accordé doit être positif."
     assert el.funding_problems((50_000, 40_000, 30_000), FUNDING, granted=True) == []
@@ -226,3 +226,54 @@ def test_clean_params_accepts_or_refuses_in_french(kind, raw):
     else:
         assert set(cleaned) == {param.name for param in condition.params}
         assert condition.describe(cleaned)
+
+
+# --- Rules said as sentences; what is missing is not a refusal ----------------------------------------------
+@pytest.mark.parametrize(
+    ("kind", "params", "sentence"),
+    [
+        (
+            "density_not_in",
+            {"levels": ["Grands centres urbains"]},
+            "La commune du lieu ne doit pas être classée « Grands centres urbains » dans la grille communale de "
+            "densité de l’Insee.",
+        ),
+        ("metropole_member", {"member": False}, "La commune du lieu ne doit pas appartenir à une métropole."),
+        (
+            "size_class_in",
+            {"classes": ["lt2k", "2k-10k"]},
+            "La commune du lieu doit compter moins de 2 000 habitants ou de 2 000 à 9 999 habitants.",
+        ),
+        (
+            "legal_form_in",
+            {"forms": ["association", "scic"]},
+            "La structure qui porte le projet doit être : association ou SCIC.",
+        ),
+        ("open_for_months", {"months": 12}, "Le lieu doit être ouvert au public depuis au moins 12 mois."),
+        (
+            "in_qpv",
+            {"value": True},
+            "Le projet doit se situer dans un quartier prioritaire de la politique de la ville (QPV).",
+        ),
+    ],
+)
+def test_rules_read_as_sentences(kind, params, sentence):
+    text = el.describe(kind, params)
+    assert text == sentence
+    assert "(" not in text.replace("(QPV)", "")  # no "(membre : non)", "(niveaux : …)"
+
+
+def test_an_empty_budget_is_missing_not_a_refusal():
+    rules = [
+        el.Rule("Montants", "amounts_within_rules"),
+        el.Rule("Hors métropole", "metropole_member", {"member": False}),
+    ]
+    envelope = el.EnvelopeRef("hors-gcu", "Hors grands centres urbains")
+    result = el.evaluate(el.Facts(commune_name="Concarneau", funding=FUNDING), rules, [envelope]).envelopes[0]
+    assert not result.eligible and result.incomplete and not result.failed
+    assert [c.rule for c in result.missing] == ["Montants"]
+    assert "étape 3" in result.missing[0].explanation
+    refused = el.evaluate(
+        el.Facts(metropole_member=True, requested_per_year=(10_000,), funding=FUNDING), rules, [envelope]
+    ).envelopes[0]
+    assert not refused.incomplete and [c.rule for c in refused.failed] == ["Montants", "Hors métropole"]

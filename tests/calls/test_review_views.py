@@ -215,7 +215,7 @@ def test_committee_page_ranks_and_publish(world, client_for):
     client = client_for(world.staff)
     page = client.get(reverse("calls:committee", args=[world.wave.pk])).content.decode()
     assert page.index(top.reference) < page.index(low.reference)
-    assert "0 lauréats sur 2" in page
+    assert "0 lauréat sur 2" in page
     client.post(
         reverse("calls:decision", args=[top.pk]),
         {

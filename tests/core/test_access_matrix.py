@@ -4,7 +4,12 @@ own matrix (tests/core/test_admin_matrix.py).
 
 Each cell is the status of a GET by that role on that route, with ids of real objects of one world: a call
 whose team is `call_staff`, a dossier under review owned by `applicant` (with a file and a message file), an
-assigned `reviewer`, a finished optimiser run, a place managed by `place_manager`, one of each contribution.
+assigned `reviewer`, a finished optimiser run, a place managed by `place_manager`, one of each contribution;
+and, built only for the routes of their app, a place import (draft and done), a laureate of `call_staff`'s
+call (its agreement signed, a report submitted, an amendment, an open census), the network (a listing and a
+public profile of `plain`, an event, a calendar, a resource and a companion offer of the place, a mentoring
+request of `applicant` for its place "en projet", paired with the place), the news (an article of `editor`,
+a comment of `plain`, an anonymous one awaiting confirmation) and an alert subscription.
 302 means sent to the login page (anonymous) or to another page of the same flow (noted)."""
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
+from django.utils.text import slugify
 
 from tests.factories.contributions import (
     ClaimFactory,
@@ -22,6 +28,9 @@ from tests.factories.contributions import (
     ProposalFactory,
 )
 from tests.factories.files import pdf_bytes
+from tests.factories.followup import followup_world
+from tests.factories.network import network_world
+from tests.factories.news import news_world
 from tests.factories.selection import selection_world
 
 ROLES = [
@@ -32,6 +41,7 @@ ROLES = [
     "reviewer",
     "call_staff",
     "other_staff",
+    "editor",
     "administrator",
 ]
 SKIPPED_PREFIXES = ("admin/",)
@@ -74,6 +84,19 @@ POST_ONLY = _signed_in(405)  # a GET of a POST-only route: 405 once signed in
 SELECTION_POST = _only({"call_staff": 405, "other_staff": 405, "administrator": 405}, 403)
 APPLICANT_SIDE = {"applicant": 200, "place_manager": 200}
 STAFF_SIDE = {"call_staff": 200, "other_staff": 200, "administrator": 200}
+PUBLIC_POST_ONLY = _all(405)  # a POST-only route open to everyone
+STAFF_ONLY = _only(STAFF_SIDE, 403)
+STAFF_POST_ONLY = _only(dict.fromkeys(STAFF_SIDE, 405), 403)  # staff are checked before the method
+SIGNED_IN = _signed_in(200)
+# The follow-up: the agreement of a laureate of `call_staff`'s call, its place managed by `place_manager`,
+# applied for by `applicant` (the beneficiary); other programme staff read it; anyone else: 404.
+AGREEMENT_READ = _only({"place_manager": 200, "applicant": 200, **STAFF_SIDE}, 404)
+AGREEMENT_TEAM = _only(
+    {"place_manager": 403, "applicant": 403, "call_staff": 200, "other_staff": 403, "administrator": 200}, 404
+)
+# The place's managers and programme staff (its events, calendars, companion offer).
+PLACE_AND_STAFF = _only({"place_manager": 200, **STAFF_SIDE}, 403)
+EDITORS = _only({"editor": 200, **STAFF_SIDE}, 403)
 
 EXPECTED: dict[str, dict[str, int]] = {
     # accounts: links with tokens (a forged one: 400 for everyone, nothing revealed)
@@ -105,7 +128,6 @@ EXPECTED: dict[str, dict[str, int]] = {
     "contributions:moderation_report": MODERATION,
     "contributions:moderation_claim": MODERATION,
     "contributions:moderation_contact": MODERATION,
-    "contributions:import_preview": _only({"call_staff": 404, "other_staff": 404, "administrator": 404}, 403),
     # the applicant's dossier (under review: read-only for its applicant)
     "calls:detail": PUBLIC,
     "calls:apply": _signed_in(200),
@@ -182,6 +204,96 @@ EXPECTED: dict[str, dict[str, int]] = {
     "api-1.0.0:territory_communes": PUBLIC,
     "api-1.0.0:wave_runs": _only({"call_staff": 200, "other_staff": 200, "administrator": 200}, 403, 401),
     "api-1.0.0:run_detail": _only({"call_staff": 200, "other_staff": 200, "administrator": 200}, 403, 401),
+    # places: the yearly "still up to date" of its managers; moderation of project places; imports (a done
+    # one, a draft one: its values step leads to its columns while they are not confirmed)
+    "places:verify": POST_ONLY,
+    "contributions:moderation_project_place": MODERATION,
+    "contributions:import_detail": STAFF_ONLY,
+    "contributions:import_report": STAFF_ONLY,
+    "contributions:import_cancel": STAFF_POST_ONLY,
+    "contributions:import_mapping": STAFF_ONLY,
+    "contributions:import_values": _only(dict.fromkeys(STAFF_SIDE, 302), 403),
+    "contributions:import_preview": STAFF_ONLY,
+    # follow-up of the laureates
+    "followup:agreement": AGREEMENT_READ,
+    "followup:agreement_edit": _only(
+        {"place_manager": 403, "applicant": 403, "call_staff": 409, "other_staff": 403, "administrator": 409},
+        404,
+    ),  # a signed agreement changes only by amendment
+    "followup:agreement_sign": AGREEMENT_TEAM,
+    "followup:agreement_amend": AGREEMENT_TEAM,
+    "followup:agreement_terminate": AGREEMENT_TEAM,
+    "followup:agreement_complete": POST_ONLY,
+    "followup:agreement_file": AGREEMENT_READ,
+    "followup:amendment_file": AGREEMENT_READ,
+    "followup:tranche": AGREEMENT_READ,
+    "followup:report": AGREEMENT_READ,
+    "followup:report_accept": POST_ONLY,
+    "followup:report_corrections": POST_ONLY,
+    "followup:report_attachment_upload": POST_ONLY,
+    "followup:report_attachment": AGREEMENT_READ,
+    "followup:report_attachment_delete": POST_ONLY,
+    "followup:export": STAFF_ONLY,
+    "followup:campaign": STAFF_ONLY,
+    "followup:campaign_open": STAFF_POST_ONLY,
+    "followup:campaign_close": STAFF_POST_ONLY,
+    "followup:census_answer": PUBLIC,  # the personal link of the invitation is the proof
+    "followup:census_answer_signed_in": _only({"place_manager": 200}, 403),
+    "followup:place": _only({"place_manager": 200}, 404),  # managers only, programme staff included
+    # network: a published listing and the public profile of `plain`, reported by `reviewer`
+    "network:listing": PUBLIC,
+    "network:listing_edit": _only({"plain": 200}, 403),  # its author (or a manager of its place)
+    "network:listing_action": POST_ONLY,
+    "network:listing_contact": SIGNED_IN,
+    "network:listing_report": SIGNED_IN,
+    "network:person": PUBLIC,
+    "network:person_contact": SIGNED_IN,
+    "network:report_decide": POST_ONLY,
+    # mentoring: `place` accompanies the project of `applicant` (a place "en projet" they manage)
+    "network:mentor_offer": PLACE_AND_STAFF,
+    "network:mentoring_request": _only({"applicant": 200, **STAFF_SIDE}, 404),
+    "network:mentoring_choose": POST_ONLY,
+    "network:mentoring_pair": POST_ONLY,
+    "network:mentoring_withdraw": POST_ONLY,
+    "network:pairing": _only({"place_manager": 200, "applicant": 200, **STAFF_SIDE}, 404),
+    "network:pairing_action": POST_ONLY,
+    "network:pairing_meeting": POST_ONLY,
+    # resources and events of `place`
+    "network:resource": PUBLIC,
+    "network:resource_version": PLACE_AND_STAFF,
+    "network:resource_download": PUBLIC,
+    "network:resource_action": POST_ONLY,
+    "events:detail": PUBLIC,
+    "events:detail_short": _all(301),  # to the event's page with its slug
+    "events:image": PUBLIC,
+    "events:month_of": PUBLIC,
+    "events:feed_place": PUBLIC,
+    "events:feed_department": PUBLIC,
+    "events:feed_region": PUBLIC,
+    "events:feed_category": PUBLIC,
+    "events:create": PLACE_AND_STAFF,
+    "events:edit": PLACE_AND_STAFF,
+    "events:place": PLACE_AND_STAFF,
+    "events:action": POST_ONLY,
+    "events:source_remove": POST_ONLY,
+    # news: an article of `editor`, a comment `plain` just posted, an anonymous one awaiting confirmation
+    "news:detail": PUBLIC,
+    "news:tag": PUBLIC,
+    "news:tag_rss": PUBLIC,
+    "news:tag_atom": PUBLIC,
+    "news:edit": EDITORS,
+    "news:article_action": POST_ONLY,
+    "news:comments_toggle": POST_ONLY,
+    "news:moderate": POST_ONLY,
+    "news:comment_post": PUBLIC_POST_ONLY,
+    "news:comment_confirm": PUBLIC,  # the signed link of the confirmation email is the proof
+    "news:comment_edit": {**_all(403), "plain": 200},  # its author, within 15 minutes
+    "news:comment_delete": PUBLIC_POST_ONLY,
+    "news:comment_report": PUBLIC,
+    # alerts: the signed links of the emails are the proof
+    "alerts:confirm": PUBLIC,
+    "alerts:manage": PUBLIC,
+    "alerts:unsubscribe": PUBLIC,
 }
 
 
@@ -249,6 +361,7 @@ def world(db, django_capture_on_commit_callbacks):
         "reviewer": reviewer,
         "call_staff": call_staff,
         "other_staff": user_with(Role.PROGRAMME_STAFF),
+        "editor": user_with(Role.EDITOR),
         "administrator": user_with(Role.ADMINISTRATOR, is_superuser=True),
     }
     envelope = sel.envelopes[0]
@@ -266,6 +379,7 @@ def world(db, django_capture_on_commit_callbacks):
         "diagnostic:export_csv": {"kind": "departement", "code": commune.department.code},
         "diagnostic:export_xlsx": {"kind": "departement", "code": commune.department.code},
         "places:detail": {"slug": place.slug},
+        "places:verify": {"slug": place.slug},
         "places:history": {"slug": place.slug},
         "places:revert": {"slug": place.slug, "version_id": 1},
         "contributions:propose_change": {"slug": place.slug},
@@ -277,7 +391,6 @@ def world(db, django_capture_on_commit_callbacks):
         "contributions:moderation_report": {"pk": ErrorReportFactory(place=place).pk},
         "contributions:moderation_claim": {"pk": ClaimFactory(place=place, author=people["plain"]).pk},
         "contributions:moderation_contact": {"pk": ContactMessageFactory(place=place).pk},
-        "contributions:import_preview": {"token": "0" * 32},
         "calls:detail": {"slug": sel.call.slug},
         "calls:apply": {"slug": sel.call.slug},
         "calls:application_step": {"pk": application.pk, "step": 2},
@@ -314,7 +427,157 @@ def world(db, django_capture_on_commit_callbacks):
         "selection:compare": sel.wave.pk,
         "selection:": run.pk,
     }
-    return people, kwargs, by_pk
+    return people, place, kwargs, by_pk
+
+
+def _imports(people, place) -> dict:
+    from tierslieux.places.importing import services as imports
+
+    content = f"Nom;Commune\nLa Halle;{place.commune.name}\n".encode()
+    draft, done = (
+        imports.place_import_start(
+            file_name="lieux.csv", content=content, source="test", user=people["call_staff"]
+        )
+        for _ in range(2)
+    )
+    imports.place_import_prepare(place_import=done)
+    imports.place_import_commit(place_import=done, user=people["call_staff"])
+    return {
+        "contributions:import_detail": {"pk": done.pk},
+        "contributions:import_report": {"pk": done.pk},
+        "contributions:import_cancel": {"pk": done.pk},
+        "contributions:import_mapping": {"pk": draft.pk},
+        "contributions:import_values": {"pk": draft.pk},
+        "contributions:import_preview": {"pk": draft.pk},
+    }
+
+
+def _project_place(people, place) -> dict:
+    from tests.factories.places import PlaceFactory
+    from tierslieux.places.models import Publication
+
+    project = PlaceFactory(commune=place.commune, status="project", publication=Publication.PENDING)
+    return {"contributions:moderation_project_place": {"pk": project.pk}}
+
+
+def _followup(people, place) -> dict:
+    world = followup_world(
+        staff=people["call_staff"], manager=people["place_manager"], applicant=people["applicant"]
+    )
+    agreement, report = world["agreement"], world["report"]
+    on_agreement = {"pk": agreement.pk}
+    return {
+        **{
+            f"followup:agreement{suffix}": on_agreement
+            for suffix in ("", "_edit", "_sign", "_amend", "_terminate", "_complete", "_file")
+        },
+        "followup:amendment_file": {"pk": agreement.pk, "number": world["amendment"].number},
+        "followup:tranche": {"pk": world["tranche"].pk},
+        **{
+            f"followup:report{suffix}": {"pk": report.pk}
+            for suffix in ("", "_accept", "_corrections", "_attachment_upload")
+        },
+        "followup:report_attachment": {"pk": report.pk, "attachment_pk": world["attachment"].pk},
+        "followup:report_attachment_delete": {"pk": report.pk, "attachment_pk": world["attachment"].pk},
+        "followup:campaign": {"pk": world["campaign"].pk},
+        "followup:campaign_open": {"pk": world["campaign"].pk},
+        "followup:campaign_close": {"pk": world["campaign"].pk},
+        "followup:census_answer": {"token": world["token"]},
+        "followup:census_answer_signed_in": {
+            "pk": world["campaign"].pk,
+            "slug": world["laureate"].place.slug,
+        },
+        "followup:export": {"what": "conventions", "extension": "csv"},
+        "followup:place": {"slug": world["laureate"].place.slug},
+    }
+
+
+def _network(people, place) -> dict:
+    world = network_world(
+        place=place,
+        manager=people["place_manager"],
+        author=people["plain"],
+        project_manager=people["applicant"],
+        reporter=people["reviewer"],
+    )
+    event, resource = world.event, world.resource
+    department, region = place.commune.department, place.commune.region
+    return {
+        **{
+            f"network:listing{s}": {"pk": world.listing.pk}
+            for s in ("", "_action", "_contact", "_edit", "_report")
+        },
+        "network:person": {"user_id": people["plain"].pk},
+        "network:person_contact": {"user_id": people["plain"].pk},
+        "network:report_decide": {"pk": world.report.pk},
+        "network:mentor_offer": {"slug": place.slug},
+        **{
+            f"network:mentoring_{s}": {"pk": world.request.pk}
+            for s in ("request", "choose", "pair", "withdraw")
+        },
+        **{f"network:pairing{s}": {"pk": world.pairing.pk} for s in ("", "_action", "_meeting")},
+        **{f"network:resource{s}": {"slug": resource.slug} for s in ("", "_action", "_version")},
+        "network:resource_download": {"slug": resource.slug, "number": 1},
+        **{f"events:{s}": {"pk": event.pk} for s in ("action", "detail_short", "edit", "image")},
+        "events:detail": {"pk": event.pk, "slug": slugify(event.title)[:60]},
+        "events:create": {"slug": place.slug},
+        "events:place": {"slug": place.slug},
+        "events:feed_place": {"slug": place.slug},
+        "events:feed_department": {"code": department.code},
+        "events:feed_region": {"code": region.code},
+        "events:feed_category": {"code": event.category},
+        "events:month_of": {"year": event.starts_at.year, "month": event.starts_at.month},
+        "events:source_remove": {"pk": world.source.pk},
+    }
+
+
+def _news(people, place) -> dict:
+    world = news_world(editor=people["editor"], commenter=people["plain"])
+    article, comment = world["article"], world["comment"]
+    return {
+        "news:detail": {"slug": article.slug},
+        "news:comment_post": {"slug": article.slug},
+        "news:edit": {"pk": article.pk},
+        "news:article_action": {"pk": article.pk},
+        "news:comments_toggle": {"pk": article.pk},
+        "news:moderate": {"pk": world["waiting"].pk},
+        "news:comment_confirm": {"pk": world["waiting"].pk, "token": world["token"]},
+        "news:comment_edit": {"pk": comment.pk},
+        "news:comment_delete": {"pk": comment.pk},
+        "news:comment_report": {"pk": comment.pk},
+        **{f"news:{s}": {"slug": world["tag"].slug} for s in ("tag", "tag_rss", "tag_atom")},
+    }
+
+
+def _alerts(people, place) -> dict:
+    from django.utils import timezone
+
+    from tests.alerts.helpers import active_subscription
+    from tierslieux.alerts import tokens
+
+    subscription = active_subscription("abonnee@example.org", at=timezone.now(), stream="news.articles")
+    return {
+        "alerts:confirm": {"token": tokens.confirm_token(subscription.recipient)},
+        "alerts:manage": {"token": tokens.manage_token(subscription.recipient)},
+        "alerts:unsubscribe": {"token": tokens.unsubscribe_token(subscription)},
+    }
+
+
+# Objects of the other apps, built only for the routes that need them (the world is built once per route).
+APP_WORLDS = {
+    "contributions:import_": _imports,
+    "contributions:moderation_project_place": _project_place,
+    "followup:": _followup,
+    "network:": _network,
+    "events:": _network,
+    "news:": _news,
+    "alerts:": _alerts,
+}
+
+
+def _app_kwargs(route: str, people, place) -> dict:
+    builders = [prefix for prefix in APP_WORLDS if route.startswith(prefix)]
+    return APP_WORLDS[max(builders, key=len)](people, place) if builders else {}
 
 
 def _url(route: str, kwargs: dict, by_pk: dict) -> str:
@@ -329,8 +592,8 @@ def _url(route: str, kwargs: dict, by_pk: dict) -> str:
 def test_access(world, client_for, route):
     """Every role on this route (one world per route; every cell is checked and every mismatch reported)."""
     assert route in EXPECTED, f"{route} has no row in the access matrix"
-    people, kwargs, by_pk = world
-    url = _url(route, kwargs, by_pk)
+    people, place, kwargs, by_pk = world
+    url = _url(route, kwargs | _app_kwargs(route, people, place), by_pk)
     mismatches = []
     for role in ROLES:
         response = client_for(people[role]).get(url)

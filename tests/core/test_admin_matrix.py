@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 from django.contrib import admin
 from django.urls import reverse
+from django.utils import timezone
 
 from tests.calls.reviewkit import user_with
 from tests.factories.contributions import (
@@ -15,6 +16,9 @@ from tests.factories.contributions import (
     ErrorReportFactory,
     ProposalFactory,
 )
+from tests.factories.followup import followup_world
+from tests.factories.network import network_world
+from tests.factories.news import news_world
 from tests.factories.selection import selection_world
 from tierslieux.accounts.roles import Role
 
@@ -22,6 +26,7 @@ pytestmark = pytest.mark.django_db
 
 ACTIONS = ["changelist", "add", "change", "delete"]
 EDIT, VIEW, ALLOWED, REFUSED = "edit", "view", 200, 403
+READ_ONLY = {"changelist": 200, "add": REFUSED, "change": VIEW, "delete": REFUSED}
 
 # Administrator outcome per model: changelist and delete are HTTP statuses; add is 200/403; change is
 # EDIT (a form that saves) or VIEW (the read-only page).
@@ -58,8 +63,38 @@ EXPECTED = {
     "calls.decision": {"changelist": 200, "add": REFUSED, "change": VIEW, "delete": REFUSED},
     "selection.run": {"changelist": 200, "add": REFUSED, "change": VIEW, "delete": REFUSED},
     "selection.proposeddecision": {"changelist": 200, "add": REFUSED, "change": VIEW, "delete": REFUSED},
+    # The follow-up (public money, what beneficiaries submitted), the network, the news' articles and
+    # comments and the alerts' ledger change through their services and pages only.
+    **dict.fromkeys(
+        [
+            "followup.agreement",
+            "followup.agreementversion",
+            "followup.amendment",
+            "followup.annualreport",
+            "followup.censusanswer",
+            "followup.censuscampaign",
+            "followup.reportreminder",
+            "followup.reportversion",
+            "followup.tranche",
+            "network.abusereport",
+            "network.event",
+            "network.icssource",
+            "network.listing",
+            "network.mentoringrequest",
+            "network.mentoroffer",
+            "network.pairing",
+            "network.resource",
+            "news.article",
+            "news.comment",
+            "alerts.consentevent",
+            "alerts.subscription",
+            "alerts.suppression",
+        ],
+        READ_ONLY,
+    ),
+    "news.tag": {"changelist": 200, "add": ALLOWED, "change": EDIT, "delete": ALLOWED},
 }
-OTHER_ROLES = ["anonymous", "plain", "place_manager", "applicant", "reviewer", "programme_staff"]
+OTHER_ROLES = ["anonymous", "plain", "place_manager", "applicant", "reviewer", "programme_staff", "editor"]
 
 
 def registered() -> list[str]:
@@ -68,7 +103,7 @@ def registered() -> list[str]:
 
 @pytest.fixture
 def objects(django_capture_on_commit_callbacks):
-    """One saved object of every registered model."""
+    """One saved object of every registered model (each version and log row exists)."""
     from axes.models import AccessAttempt, AccessFailureLog, AccessLog
     from django.contrib.auth.models import Group
     from django_otp.plugins.otp_static.models import StaticDevice
@@ -76,13 +111,39 @@ def objects(django_capture_on_commit_callbacks):
     from django_tasks_db.models import DBTaskResult
     from dsfr.models import DsfrConfig
 
+    from tests.alerts.helpers import active_subscription
     from tierslieux.accounts.models import SignUpRequest
+    from tierslieux.alerts import services as alert_services
+    from tierslieux.alerts.models import ConsentEvent, Suppression
     from tierslieux.calls.models import Decision
+    from tierslieux.followup.models import ReportReminder
+    from tierslieux.followup.services import census
     from tierslieux.selection import selectors, services
     from tierslieux.selection.models import ProposedDecision
 
     world = selection_world()
     application = next(iter(world.applications.values()))
+    manager = user_with(Role.PLACE_MANAGER)
+    followup = followup_world(staff=world.staff, manager=manager, applicant=user_with(Role.APPLICANT))
+    report = followup["report"]
+    answer = census.census_answer_submit(
+        campaign=followup["campaign"],
+        place=followup["laureate"].place,
+        user=manager,
+        channel="signed_in",
+        data={"still_open": True, "types": [], "surface_m2": None, "users_per_month": 90, "jobs_fte": 1},
+    )
+    network = network_world(
+        place=followup["laureate"].place,
+        manager=manager,
+        author=user_with(None),
+        project_manager=user_with(None),
+        reporter=user_with(None),
+    )
+    news = news_world(editor=user_with(Role.EDITOR), commenter=user_with(None))
+    subscription = active_subscription("abonnee@example.org", at=timezone.now(), stream="news.articles")
+    alert_services.subscription_unsubscribe(subscription=subscription, source="tests")
+    alert_services.recipient_unsubscribe_all(recipient=subscription.recipient, source="tests")
     with django_capture_on_commit_callbacks(execute=True):
         run = services.run_start(
             wave=world.wave, actor=world.staff, parameters=selectors.default_parameters(world.wave)
@@ -121,6 +182,31 @@ def objects(django_capture_on_commit_callbacks):
         "calls.decision": Decision.objects.create(application=application, outcome="refused", motivation="x"),
         "selection.run": run,
         "selection.proposeddecision": ProposedDecision.objects.create(run=run, application=application),
+        "followup.agreement": followup["agreement"],
+        "followup.agreementversion": followup["agreement"].versions.first(),
+        "followup.amendment": followup["amendment"],
+        "followup.annualreport": report,
+        "followup.censusanswer": answer,
+        "followup.censuscampaign": followup["campaign"],
+        "followup.reportreminder": ReportReminder.objects.create(
+            report=report, step="before_30", sent_at=timezone.now(), recipients=1
+        ),
+        "followup.reportversion": report.versions.first(),
+        "followup.tranche": followup["tranche"],
+        "network.abusereport": network.report,
+        "network.event": network.event,
+        "network.icssource": network.source,
+        "network.listing": network.listing,
+        "network.mentoringrequest": network.request,
+        "network.mentoroffer": network.mentor,
+        "network.pairing": network.pairing,
+        "network.resource": network.resource,
+        "news.article": news["article"],
+        "news.comment": news["comment"],
+        "news.tag": news["tag"],
+        "alerts.consentevent": ConsentEvent.objects.first(),
+        "alerts.subscription": subscription,
+        "alerts.suppression": Suppression.objects.first(),
     }
     return found
 

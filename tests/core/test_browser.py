@@ -58,3 +58,20 @@ def test_staff_workspace_is_accessible(page, login, programme_staff):
     login(programme_staff)
     assert page.locator("#workspace a").count() >= 4
     assert_accessible(page)
+
+
+def test_a_content_security_policy_violation_is_caught(page, csp_violations):
+    """The `page` fixture fails any browser test whose pages report a CSP violation: here an inline script
+    added to the page is blocked, and reported."""
+    page.goto("/")
+    page.evaluate(
+        """() => { const script = document.createElement("script");
+                   script.textContent = "window.__ran = 1"; document.body.appendChild(script); }"""
+    )
+    for _ in range(40):
+        if csp_violations:
+            break
+        page.wait_for_timeout(50)
+    assert page.evaluate("window.__ran") is None
+    assert len(csp_violations) == 1 and "script-src" in csp_violations[0], csp_violations
+    csp_violations.clear()  # planted on purpose: the fixture would fail the test at its end

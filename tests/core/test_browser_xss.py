@@ -1,7 +1,10 @@
 """Stored XSS, end to end: a script payload is planted in every free-text field that any account can set
-(place names and descriptions, contributions, profile names, dossier answers, messages, reviews, staff notes),
-then every page that shows it is visited in Chromium with the real Content-Security-Policy, by every role,
-maps included (a tooltip and a popup opened). No script may run and no CSP violation may be reported — an
+(place names and descriptions, contributions, profile names, dossier answers, messages, reviews, staff notes;
+the network's listings, public profiles, events, resources, companion offers, mentoring requests and meeting
+notes, abuse reports; comments, signed in and anonymous, their names and websites; articles for editors; the
+texts of annual reports — census answers have no free text), then every page that shows it is visited in
+Chromium with the real Content-Security-Policy, by every role, maps included (a tooltip and a popup opened;
+the events map shows no text). No script may run and no CSP violation may be reported — an
 unescaped payload would either run or be blocked by the CSP, and both fail the test — and the payload must
 be visible as text (so the test is not vacuous)."""
 
@@ -210,5 +213,176 @@ def test_planted_scripts_never_run_for_anyone(page, login, planted):
         reverse("admin:accounts_user_changelist"),
         reverse("admin:calls_application_change", args=[application.pk]),
         reverse("admin:place_contributions_contactmessage_change", args=[contributions["contact"].pk]),
+    ):
+        visit.check(url)
+
+
+# --- The network, the news and the follow-up -------------------------------------------------------------
+WEBSITE = 'https://exemple.fr/"><script>window.__xss=6</script>'
+
+
+@pytest.fixture
+def planted_apps(transactional_db):
+    """A laureate's place (its first report's texts are the payload, its agreement amended for a payload
+    reason) that runs in the network — a listing and public profile of `author`, an event, a resource, a
+    companion offer, the project of `applicant` paired with it and a meeting, a report — and an article
+    linking it with comments (signed in, anonymous, awaiting confirmation); every free text, place and person
+    name is the payload."""
+    from tests.factories.followup import followup_world
+    from tests.factories.network import network_world
+    from tests.factories.news import CommentFactory, news_world
+    from tierslieux.accounts.models import User
+    from tierslieux.calls.review.committee import laureates_publish
+    from tierslieux.news.models import Article, Comment
+    from tierslieux.places.models import Place
+
+    staff, manager, applicant = (
+        user_with(Role.PROGRAMME_STAFF),
+        user_with(Role.PLACE_MANAGER),
+        user_with(Role.APPLICANT),
+    )
+    author, reporter, editor = user_with(None), user_with(None), user_with(Role.EDITOR)
+    followup = followup_world(staff=staff, manager=manager, applicant=applicant, narrative=PAYLOAD)
+    laureate = followup["laureate"]
+    laureates_publish(wave=laureate.application.wave, actor=staff)
+    place = laureate.place
+    network = network_world(
+        place=place,
+        manager=manager,
+        author=author,
+        project_manager=applicant,
+        reporter=reporter,
+        text=PAYLOAD,
+    )
+    news = news_world(editor=editor, commenter=author, text=PAYLOAD)
+    article = news["article"]
+    Article.objects.filter(pk=article.pk).update(
+        title=PAYLOAD[:200], standfirst=PAYLOAD, body=PAYLOAD, cover_alt=PAYLOAD[:200]
+    )
+    article.places.add(place)
+    Comment.objects.filter(article=article).update(author_name=PAYLOAD[:100], website=WEBSITE)
+    anonymous = CommentFactory(article=article, author_name=PAYLOAD[:100], body=PAYLOAD, website=WEBSITE)
+    Place.objects.update(name=PAYLOAD, short_description=PAYLOAD, description=PAYLOAD, address=PAYLOAD[:200])
+    User.objects.update(first_name=PAYLOAD[:150], last_name=SHORT, organisation=PAYLOAD[:200])
+    return {
+        "place": Place.objects.get(pk=place.pk),
+        "followup": followup,
+        "network": network,
+        "news": news,
+        "article": Article.objects.get(pk=article.pk),
+        "anonymous_comment": anonymous,
+        "people": {
+            "author": author,
+            "manager": manager,
+            "applicant": applicant,
+            "staff": staff,
+            "editor": editor,
+            "administrator": user_with(Role.ADMINISTRATOR, is_superuser=True, is_staff=True),
+        },
+    }
+
+
+def test_planted_scripts_of_the_network_news_and_follow_up_never_run(page, login, planted_apps):
+    visit = Visit(page)
+    place, network, news = planted_apps["place"], planted_apps["network"], planted_apps["news"]
+    followup, article, people = planted_apps["followup"], planted_apps["article"], planted_apps["people"]
+    event, listing, resource = network.event, network.listing, network.resource
+    agreement, report = followup["agreement"], followup["report"]
+    start = event.starts_at
+
+    # Anonymous visitors: the network's public pages, the calendar and its map, the news and their comments,
+    # the census link, the place page (its network, follow-up and news sections), the laureates map.
+    for url in (
+        place.get_absolute_url(),
+        reverse("network:index"),
+        listing.get_absolute_url(),
+        network.profile.get_absolute_url(),
+        f"{reverse('network:around')}?lat={place.lat}&lon={place.lon}&radius=100",
+        reverse("network:resources"),
+        resource.get_absolute_url(),
+        reverse("network:mentoring"),
+        reverse("events:month_of", args=[start.year, start.month]),
+        event.get_absolute_url(),
+        reverse("news:list"),
+        article.get_absolute_url(),
+        reverse("news:tag", args=[news["tag"].slug]),
+        reverse("news:comment_report", args=[planted_apps["anonymous_comment"].pk]),
+        reverse("news:comment_confirm", args=[news["waiting"].pk, news["token"]]),
+        reverse("followup:census_answer", args=[followup["token"]]),
+    ):
+        visit.check(url)
+    visit.check(reverse("events:list"))
+    page.locator("#events-map[data-tl-map-ready]").wait_for()
+    visit.assert_clean("the events map")
+    visit.check(reverse("calls:laureates"))
+    page.locator("#laureates-map[data-laureates-count='1']").wait_for()
+    markers = page.locator("#laureates-map path.leaflet-interactive")
+    for index in range(markers.count()):
+        markers.nth(index).hover(force=True)
+        page.wait_for_timeout(50)
+    tooltip = page.locator("#laureates-map .leaflet-tooltip")
+    tooltip.first.wait_for()
+    assert "onerror=" in " ".join(tooltip.all_text_contents())
+    visit.assert_clean("the laureates map tooltips")
+
+    # The author of the listing and profile: their network page and their forms.
+    login(people["author"])
+    visit.check(reverse("network:mine"))
+    visit.check(reverse("network:listing_edit", args=[listing.pk]), shown=False)  # the texts are in fields
+    assert "onerror=" in page.locator("#id_title").input_value()
+    visit.check(reverse("network:profile"), shown=False)
+    assert "onerror=" in page.locator("#id_bio").input_value()
+    page.context.clear_cookies()
+
+    # The manager of the place: the network, its events and calendars, the pairing, the follow-up.
+    login(people["manager"])
+    for url in (
+        reverse("network:mine"),
+        reverse("events:place", args=[place.slug]),
+        network.pairing.get_absolute_url(),
+        reverse("followup:my_places"),
+        reverse("followup:place", args=[place.slug]),
+        agreement.get_absolute_url(),
+        report.get_absolute_url(),
+    ):
+        visit.check(url)
+    page.context.clear_cookies()
+
+    # The project: its mentoring request and pairing.
+    login(people["applicant"])
+    visit.check(network.request.get_absolute_url())
+    visit.check(network.pairing.get_absolute_url())
+    page.context.clear_cookies()
+
+    # Programme staff: the network's moderation, mentoring, the follow-up's staff pages, the comments' queue.
+    login(people["staff"])
+    for url in (
+        reverse("network:moderation"),
+        network.request.get_absolute_url(),
+        network.pairing.get_absolute_url(),
+        reverse("followup:dashboard"),
+        agreement.get_absolute_url(),
+        report.get_absolute_url(),
+        reverse("followup:campaign", args=[followup["campaign"].pk]),
+        f"{reverse('news:moderation')}?file=approved",
+    ):
+        visit.check(url)
+    page.context.clear_cookies()
+
+    # An editor: the articles and the comments they moderate.
+    login(people["editor"])
+    for url in (reverse("news:manage"), f"{reverse('news:moderation')}?file=approved"):
+        visit.check(url)
+    visit.check(reverse("news:edit", args=[article.pk]), shown=False)
+    assert "onerror=" in page.locator("#id_body").input_value()
+    page.context.clear_cookies()
+
+    # An administrator: the same texts in the admin.
+    login(people["administrator"])
+    for url in (
+        reverse("admin:network_listing_changelist"),
+        reverse("admin:network_event_change", args=[event.pk]),
+        reverse("admin:news_comment_changelist"),
+        reverse("admin:followup_annualreport_change", args=[report.pk]),
     ):
         visit.check(url)

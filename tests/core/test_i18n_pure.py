@@ -22,6 +22,6 @@ def test_without_django_the_texts_stay_as_written():
         "import sys; from tierslieux.core import i18n; "
         "assert 'django' not in sys.modules; "
         "assert i18n.gettext('Close') == 'Close'; "
-        "assert i18n.ngettext('un', 'plusieurs', 1) == 'un' and i18n.ngettext('un', 'plusieurs', 0) == 'plusieurs'"
+        "assert i18n.ngettext('un', 'plusieurs', 1) == 'un' and i18n.ngettext('un', 'plusieurs', 0) == 'un' and i18n.ngettext('un', 'plusieurs', 2) == 'plusieurs'"
     )
     subprocess.run([sys.executable, "-c", code], check=True)

@@ -4,8 +4,9 @@ texts (see test_i18n.py): Django's in the interface layer, `tierslieux.core.i18n
 
 Checked: views, forms, services, selectors, models, context processors, template tags, and the pure modules
 that write texts (calls eligibility, budget and workflow, geo classification, opening hours, the selection
-optimiser). Not checked, on purpose: data loaders and management commands (operator output), export column
-names (a published schema) and API descriptions (documentation for developers)."""
+optimiser, the observatory's figures, charts and catalogue). Not checked, on purpose: data loaders and
+management commands (operator output), export column names (a published schema) and API descriptions
+(documentation for developers)."""
 
 import ast
 import re
@@ -20,6 +21,7 @@ INTERFACE = re.compile(
     r"|/(views|services|models|templatetags)/[^/]+\.py$"
     r"|/calls/(eligibility|budget|workflow)\.py$|/geo/classification\.py$|/places/hours\.py$"
     r"|/selection/optimiser/[^/]+\.py$"
+    r"|/observatory/(figures|charts|catalogue/[^/]+)\.py$"
 )
 MODULES = sorted(
     path

@@ -22,7 +22,7 @@ def test_home_shows_live_figures(client):
     CommuneFactory(population=1234)
     content = client.get("/").content.decode()
     assert "Chiffres clés" in content
-    assert "1\xa0234" in content
+    assert "1\u202f234" in content
 
 
 def test_email_helper_sends_after_commit_only(mailbox, django_capture_on_commit_callbacks):

@@ -68,3 +68,17 @@ def test_staff_previews_a_new_place_by_picking_a_commune(page, login, programme_
     page.get_by_role("button", name="Simuler").click()
     page.get_by_text("Aucune commune ne correspond à « Atlantide ».").wait_for()
     assert_accessible(page)
+
+
+def test_france_map_patterns_insets_and_skip_link(page):
+    small_geography()
+    page.goto("/diagnostic/")
+    page.wait_for_selector("#carte-diagnostic[data-tl-map-ready]")
+    # Classes are drawn with their pattern (colour is never the only cue), the same as the legend's swatches.
+    assert page.locator('#carte-diagnostic path[fill^="url(#tl-dist-"]').count() >= 1
+    assert page.locator('.tl-legend__list svg rect[fill^="url(#tl-dist-"]').count() == 6
+    assert page.locator("#carte-diagnostic-insets [data-inset]").count() == 5
+    page.locator(".tl-map-skip").focus()
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "carte-diagnostic-fin"
+    assert_accessible(page)

@@ -143,7 +143,7 @@ def test_histogram_and_children(geography):
     assert sum(bar.value for bar in d.histogram) == 5
     assert d.children_kind == "departement"
     assert [bar.label for bar in d.children] == ["Morbihan (56)", "Finistère (29)"]  # least covered first
-    assert d.children[1].display == "96,0 %"  # 12,000 of 12,500 within 10 km
+    assert d.children[1].display == "96,0\u202f%"  # 12,000 of 12,500 within 10 km
     department = selectors.territory_diagnostic(selectors.territory_get("departement", "29"))
     assert department.children_kind == "epci" and [b.label for b in department.children] == [
         "Pays de Kerbourg"

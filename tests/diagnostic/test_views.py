@@ -50,7 +50,7 @@ def test_public_views_for_every_role(request, client_for, geography, role):
 
 def test_france_page_figures_and_white_zones(client, geography):
     html = client.get("/diagnostic/").content.decode()
-    assert "55,8\u00a0%" in html or "55,8 %" in html  # 12,000 of 21,500 within 5 km
+    assert "55,8\u202f%" in html  # 12,000 of 21,500 within 5 km
     assert "Moréac-sur-Lande" in html and "Couverture par département" in html
 
 
@@ -233,3 +233,20 @@ def test_what_if_bad_input_without_javascript_keeps_what_was_typed(client_for, p
     assert response.status_code == 400
     html = response.content.decode()
     assert "Filtre invalide : cochez au moins un statut connu." in html and 'value="Plouzen"' in html
+
+
+def test_the_diagnostic_defines_coverage_and_links_the_optimisers_network(client, geography):
+    from tierslieux.geo.diagnostic.inputs import LABELLED_NETWORK
+
+    html = client.get("/diagnostic/").content.decode()
+    assert (
+        "une commune est couverte quand un des lieux comptés se trouve à moins de 10 km de sa mairie" in html
+    )
+    assert "Lieux comptés : tiers-lieux ouverts." in html
+    link = "/diagnostic/?" + LABELLED_NETWORK.query().replace("&", "&amp;")
+    assert f'href="{link}"' in html and "celui que l’optimiseur de sélection compte par défaut" in html
+    labelled = client.get("/diagnostic/?" + LABELLED_NETWORK.query()).content.decode()
+    assert (
+        "labellisés Fabrique numérique de territoire ou Fabrique de territoire" in labelled
+        and "Revenir à tous les tiers-lieux ouverts." in labelled
+    )

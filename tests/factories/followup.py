@@ -12,6 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from tests.factories.accounts import UserFactory
 from tests.factories.calls import ApplicationFactory, CallFactory, EnvelopeFactory, PlaceFactory, WaveFactory
+from tests.factories.files import pdf_bytes, png_bytes
 from tests.factories.geo import CommuneFactory
 from tierslieux.accounts.roles import Role
 from tierslieux.accounts.services import user_grant_role
@@ -35,13 +36,11 @@ def user_with(role: Role | None, **extra):
 
 
 def pdf(name: str = "convention.pdf") -> SimpleUploadedFile:
-    return SimpleUploadedFile(
-        name, b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n", content_type="application/pdf"
-    )
+    return SimpleUploadedFile(name, pdf_bytes(), content_type="application/pdf")
 
 
 def png(name: str = "image.png") -> SimpleUploadedFile:
-    return SimpleUploadedFile(name, b"\x89PNG\r\n\x1a\n" + b"\0" * 32, content_type="image/png")
+    return SimpleUploadedFile(name, png_bytes(), content_type="image/png")
 
 
 @dataclass
@@ -61,6 +60,7 @@ def make_laureate(
     *,
     staff=None,
     manager=None,
+    applicant=None,
     amounts=(50_000, 40_000, 30_000),
     envelope_amount: int | None = 1_000_000,
     call=None,
@@ -82,7 +82,7 @@ def make_laureate(
     place = PlaceFactory(
         name=place_name, commune=commune or CommuneFactory(), managers=[manager], siret=SIRET, rna=RNA
     )
-    applicant = user_with(Role.APPLICANT)
+    applicant = applicant or user_with(Role.APPLICANT)
     application = ApplicationFactory(
         call=call,
         wave=call.waves.order_by("opens_at").first(),
@@ -166,3 +166,50 @@ def submit_report(report, user, *, now=None, **values):
     from tierslieux.followup.services import reports as report_services
 
     return report_services.report_submit(report=fill_report(report, user, **values), user=user, now=now)
+
+
+def followup_world(*, staff, manager, applicant, narrative: str = "Une belle année.") -> dict:
+    """A laureate of a call whose team is `staff`, its place managed by `manager`, applied for by `applicant`:
+    signed a year ago, its first report submitted (with a financial statement, `narrative` as its story), an
+    amount amendment with its signed PDF, and an open census of every managed place (`token`: the personal
+    link of `manager` for the laureate's place)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from tierslieux.followup.models import AmendmentKind
+    from tierslieux.followup.services import census
+    from tierslieux.followup.tokens import census_token
+
+    today = timezone.localdate()
+    laureate = make_laureate(staff=staff, manager=manager, applicant=applicant)
+    agreement = laureate.agreement
+    sign(agreement, staff, signed_on=today - timedelta(days=370), start=today - timedelta(days=380))
+    report = agreement.reports.get(year=1)
+    submit_report(report, manager, narrative=narrative, partners=narrative, grant_use=narrative)
+    amendment = agreement_services.agreement_amend(
+        agreement=agreement,
+        actor=staff,
+        kind=AmendmentKind.AMOUNT,
+        effective_on=today - timedelta(days=10),
+        reason=narrative,
+        values={"amounts": [50_000, 45_000, 35_000]},
+        upload=pdf("avenant.pdf"),
+    )
+    campaign = census.campaign_create(
+        actor=staff,
+        year=today.year,
+        title="Recensement des tiers-lieux",
+        closes_on=today + timedelta(days=30),
+    )
+    census.campaign_open(campaign=campaign, actor=staff)
+    return {
+        "laureate": laureate,
+        "agreement": agreement,
+        "tranche": agreement.tranches.get(number=1),
+        "report": report,
+        "attachment": report.attachments.get(),
+        "amendment": amendment,
+        "campaign": campaign,
+        "token": census_token(campaign_id=campaign.pk, place_id=laureate.place.pk, user_id=manager.pk),
+    }

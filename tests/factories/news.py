@@ -52,3 +52,34 @@ class CommentFactory(factory.django.DjangoModelFactory):
     created_at = factory.LazyFunction(timezone.now)
     confirmed_at = factory.LazyFunction(timezone.now)
     published_at = factory.LazyFunction(timezone.now)
+
+
+def news_world(*, editor, commenter, text: str = "Merci pour cet article.") -> dict:
+    """A tag, a published article with open comments (by `editor`), an approved comment of `commenter`
+    (signed in, just posted: still within its edit window) and an anonymous comment waiting for its email
+    confirmation (`token`: the link of that email)."""
+    from tierslieux.news.services import confirm_token
+
+    tag = TagFactory(name="Fabriques", slug="fabriques")
+    article = ArticleFactory(author=editor, comments_open=True, tags=[tag])
+    comment = CommentFactory(
+        article=article,
+        user=commenter,
+        author_name=commenter.display_name,
+        author_email=commenter.email,
+        body=text,
+    )
+    waiting = CommentFactory(
+        article=article,
+        body=text,
+        status=workflow.UNCONFIRMED,
+        confirmed_at=None,
+        published_at=None,
+    )
+    return {
+        "tag": tag,
+        "article": article,
+        "comment": comment,
+        "waiting": waiting,
+        "token": confirm_token(waiting),
+    }

@@ -161,7 +161,7 @@ def test_signature_generates_the_calendar_and_tells_the_beneficiary(
     assert (release.action, release.actor) == ("release", None)
     [message] = mailbox.wait_for(laureate.manager.email)
     assert laureate.applicant.email in message["To"]
-    assert "est signée" in message["Subject"] and "1 mars 2026" in mailbox.text(message)
+    assert "est signée" in message["Subject"] and "1er mars 2026" in mailbox.text(message)
     assert [v.label for v in agreement.versions.all()] == [
         "Création à partir de la décision du comité",
         "Signature",

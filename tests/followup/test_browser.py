@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tests.conftest import assert_accessible
+from tests.factories.files import pdf_bytes
 from tests.factories.followup import make_laureate, sign
 from tierslieux.followup.models import AnnualReport, Tranche
 from tierslieux.followup.services import census
@@ -48,7 +49,7 @@ def test_staff_complete_and_sign_the_agreement(page, login, tmp_path):
     assert_accessible(page)
     page.get_by_role("link", name="Marquer comme signée").click()
     signed = tmp_path / "convention-signee.pdf"
-    signed.write_bytes(b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n")
+    signed.write_bytes(pdf_bytes())
     page.get_by_label("Date de signature").fill(TODAY.isoformat())
     page.get_by_label("Convention signée (PDF, 10 Mo au plus)").set_input_files(str(signed))
     assert_accessible(page)
@@ -99,7 +100,7 @@ def test_a_report_from_draft_to_acceptance(page, login, tmp_path, mailbox):
     page.get_by_role("button", name="Enregistrer", exact=True).click()
     page.get_by_text("Le rapport est enregistré.").wait_for()
     statement = tmp_path / "compte.pdf"
-    statement.write_bytes(b"%PDF-1.4\n%%EOF\n")
+    statement.write_bytes(pdf_bytes())
     page.get_by_label("Nature de la pièce").select_option("financial_statement")
     page.get_by_label("Fichier (PDF, ODT, DOCX, PNG ou JPEG, 10 Mo au plus)").set_input_files(str(statement))
     page.get_by_role("button", name="Joindre la pièce").click()

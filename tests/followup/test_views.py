@@ -52,6 +52,8 @@ def world(laureate):
 def status_of(client_for, world, who, method, url, data=None):
     client = client_for(world["users"][who])
     response = client.post(url, data or {}) if method == "post" else client.get(url)
+    if response.streaming:  # read a download to its end: the client closes its file (warnings are errors)
+        b"".join(response.streaming_content)
     if who == "anonymous" and response.status_code == 302:
         assert "/comptes/connexion/" in response["Location"]
     return response.status_code
@@ -184,6 +186,7 @@ def test_report_attachments_through_the_pages(client_for, world):
     attachment = second.attachments.get()
     download = manager.get(reverse("followup:report_attachment", args=[second.pk, attachment.pk]))
     assert download.status_code == 200 and download["Cache-Control"] == "private, no-store"
+    assert b"".join(download.streaming_content).startswith(b"%PDF")  # read to its end: its file is closed
     stranger = client_for(world["users"]["stranger"])
     assert (
         stranger.get(reverse("followup:report_attachment", args=[second.pk, attachment.pk])).status_code
@@ -272,7 +275,7 @@ def test_the_draft_page_shows_what_is_missing_and_the_planned_calendar(client_fo
     )
     assert ok.status_code == 302
     page = staff.get(reverse("followup:agreement", args=[laureate.agreement.pk])).content.decode()
-    assert "Calendrier prévu à la signature" in page and "1 mars 2026" in page
+    assert "Calendrier prévu à la signature" in page and "1er mars 2026" in page
 
 
 def test_amendment_through_the_page(client_for, world):
@@ -307,12 +310,11 @@ def test_amendment_through_the_page(client_for, world):
         },
     )
     assert done.status_code == 302
-    assert (
-        client_for(world["users"]["manager"])
-        .get(reverse("followup:amendment_file", args=[world["agreement"].pk, 1]))
-        .status_code
-        == 200
+    download = client_for(world["users"]["manager"]).get(
+        reverse("followup:amendment_file", args=[world["agreement"].pk, 1])
     )
+    assert download.status_code == 200
+    assert b"".join(download.streaming_content).startswith(b"%PDF")  # read to its end: its file is closed
     assert (
         client_for(world["users"]["stranger"])
         .get(reverse("followup:amendment_file", args=[world["agreement"].pk, 1]))

@@ -262,22 +262,30 @@ def test_place_subset_by_mask_and_by_predicate() -> None:
         places.mask([1, 0])
 
 
-def test_places_processed_in_chunks_give_the_same_counts(monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize("rows_per_radius", [1, 4, 9])
+def test_the_banded_pass_equals_brute_force_whatever_its_bands(monkeypatch, rows_per_radius) -> None:
     rng = np.random.default_rng(3)
     points = [(x, y) for x, y in zip(rng.uniform(2, 5, 300), rng.uniform(45, 46, 300), strict=True)]
     communes = Communes(ids=np.arange(300), lon=[p[0] for p in points], lat=[p[1] for p in points])
     place_points = [(x, y) for x, y in zip(rng.uniform(2, 3, 50), rng.uniform(45, 46, 50), strict=True)]
-    whole = compute_coverage(communes, make_places(place_points))
-    monkeypatch.setattr(cov.compute, "_PLACE_CHUNK", 7)
-    chunked = compute_coverage(communes, make_places(place_points))
-    for result in (whole, chunked):
-        assert_matches_brute_force(
-            result, points, {f"p{i}": p for i, p in enumerate(place_points)}, CoverageSettings()
-        )
-    np.testing.assert_array_equal(whole.nearest_place, chunked.nearest_place)
-    np.testing.assert_array_equal(whole.ring_counts, chunked.ring_counts)
-    # Both paths are exercised: communes with a place within 20 km, and communes without.
-    assert 0 < (whole.ring_counts[:, -1] > 0).sum() < len(points)
+    monkeypatch.setattr(cov.kernel, "ROWS_PER_RADIUS", rows_per_radius)
+    result = compute_coverage(communes, make_places(place_points))
+    assert_matches_brute_force(
+        result, points, {f"p{i}": p for i, p in enumerate(place_points)}, CoverageSettings()
+    )
+    # Both paths are exercised: communes with a place within 20 km, and communes without (wider passes).
+    assert 0 < (result.ring_counts[:, -1] > 0).sum() < len(points)
+
+
+def test_the_banded_pass_across_the_antimeridian_and_near_a_pole() -> None:
+    points = [(179.95, -17.5), (-179.95, -17.5), (179.0, -17.0), (10.0, 89.95), (-170.0, 89.9), (0.0, -89.99)]
+    place_points = [(-179.99, -17.52), (179.9, -17.4), (100.0, 89.97), (60.0, -89.98), (-178.5, -17.0)]
+    communes = Communes(ids=np.arange(len(points)), lon=[p[0] for p in points], lat=[p[1] for p in points])
+    result = compute_coverage(communes, make_places(place_points))
+    assert_matches_brute_force(
+        result, points, {f"p{i}": p for i, p in enumerate(place_points)}, CoverageSettings()
+    )
+    assert result.ring_counts[0, -1] == 2 and result.ring_counts[3, -1] == 1
 
 
 # ----------------------------------------------------------------------------- aggregation

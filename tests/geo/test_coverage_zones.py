@@ -155,3 +155,88 @@ def test_nearest_is_the_nearest_of_the_same_zone_full_and_incremental(commune_sp
                 continue
             best = min(haversine_km(lon, lat, p[0], p[1]) for p in same)
             assert result.nearest_km[i] == pytest.approx(float(best), abs=1e-6)
+
+
+# Three territories close enough in longitude/latitude for one pass to mix them if it ignored the zones: the
+# places of "971b" lie among the communes of Guadeloupe but belong to another territory.
+TERRITORIES = {"metropole": (2.0, 46.0), "971": (-61.5, 16.2), "971b": (-61.5, 16.2), "974": (55.4, -21.1)}
+
+
+def _scatter(rng: np.random.Generator, n: int, zones: list[str]) -> tuple[list[str], np.ndarray, np.ndarray]:
+    labels = [zones[k] for k in rng.integers(0, len(zones), n)]
+    lon = np.array([TERRITORIES[z][0] for z in labels]) + rng.uniform(-0.6, 0.6, n)
+    lat = np.array([TERRITORIES[z][1] for z in labels]) + rng.uniform(-0.4, 0.4, n)
+    return labels, lon, lat
+
+
+def _brute_force_per_territory(c: Communes, places: Places, config: CoverageSettings):
+    """Nearest km and counts within every radius, from the places of the commune's own territory only."""
+    km = haversine_km(c.lon[:, None], c.lat[:, None], places.lon[None, :], places.lat[None, :])
+    km = np.where(c.zones[:, None] == places.zones[None, :], km, np.inf)
+    nearest = km.min(axis=1) if len(places) else np.full(len(c), np.inf)
+    counts = np.stack([(km <= r).sum(axis=1) for r in config.radii_km], axis=1)
+    return nearest, counts
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_per_territory_pass_incremental_index_and_what_if_equal_brute_force(seed):
+    """The compiled pass runs once per territory: counts within every radius and nearest distances equal
+    the brute force restricted to each territory, for the full computation and the incremental index, and
+    the what-if equals actually adding the place."""
+    rng = np.random.default_rng(seed)
+    config = CoverageSettings()
+    c_zones, c_lon, c_lat = _scatter(rng, 400, ["metropole", "971", "974"])
+    c = Communes(
+        ids=np.arange(400), lon=c_lon, lat=c_lat, population=rng.integers(0, 5000, 400), zones=c_zones
+    )
+    # No place in 974: its communes have none. Places of 971b sit on Guadeloupe's communes.
+    p_zones, p_lon, p_lat = _scatter(rng, 300, ["metropole", "971", "971b"])
+    places = Places(ids=[f"p{i}" for i in range(300)], lon=p_lon, lat=p_lat, zones=p_zones)
+    radii = config.radii_km
+    columns = [radii.index(r) for r in config.rings_km]
+
+    def check(result, pool: Places) -> None:
+        nearest, counts = _brute_force_per_territory(c, pool, config)
+        np.testing.assert_allclose(result.nearest_km, nearest, rtol=0, atol=1e-6)
+        np.testing.assert_array_equal(result.ring_counts, counts[:, columns])
+        np.testing.assert_array_equal(result.white_zone, counts[:, radii.index(config.white_zone_km)] == 0)
+        zone_of = dict(zip(pool.ids, pool.zones, strict=True))
+        found = result.nearest_place >= 0
+        assert [zone_of[pid] for pid in result.nearest_place_id[found]] == list(c.zones[found])
+        assert not found[c.zones == "974"].any()
+
+    check(compute_coverage(c, places, config), places)
+    index = CoverageIndex(c, places, config, rebuild_every=7)
+    host = {z: int(np.flatnonzero(c.zones == z)[0]) for z in ("metropole", "971")}
+    live = dict(zip(places.ids, zip(p_lon, p_lat, p_zones, strict=True), strict=True))
+    for step in range(40):
+        zone = ("metropole", "971")[step % 2]
+        lon, lat = (
+            TERRITORIES[zone][0] + rng.uniform(-0.6, 0.6),
+            TERRITORIES[zone][1] + rng.uniform(-0.4, 0.4),
+        )
+        victim = sorted(live)[int(rng.integers(0, len(live)))]
+        if step % 3 == 0:
+            index.add_place(f"n{step}", lon, lat, host[zone])
+            live[f"n{step}"] = (lon, lat, zone)
+        elif step % 3 == 1:
+            index.move_place(victim, lon, lat, host[zone])
+            live[victim] = (lon, lat, zone)
+        else:
+            index.remove_place(victim)
+            del live[victim]
+    ids = sorted(live)
+    now = Places(
+        ids=ids, lon=[live[i][0] for i in ids], lat=[live[i][1] for i in ids], zones=[live[i][2] for i in ids]
+    )
+    check(index.result(), now)
+    check(compute_coverage(c, now, config), now)
+    # What-if in Guadeloupe: the population of the communes that leave the white zone, as if really added.
+    lon, lat = TERRITORIES["971"][0] + 0.05, TERRITORIES["971"][1] - 0.05
+    what_if = index.what_if(lon, lat)
+    before = index.result().white_zone
+    index.add_place("what-if", lon, lat, host["971"])
+    leaving = before & ~index.result().white_zone
+    assert set(what_if.communes_leaving_white_zone) == set(c.ids[leaving])
+    assert what_if.population_gained == pytest.approx(float(c.population[leaving].sum()))
+    assert all(c.zones[i] == "971" for i in what_if.communes_leaving_white_zone)

@@ -54,7 +54,7 @@ def test_commune_page_facts(france, client):
     for text in [
         "<h1>Concarneau</h1>",
         "29900",
-        "19\xa0050",
+        "19\u202f050",
         "Petite ville",
         "Non (hors grands centres urbains)",
         "Kerandon (QN02901M)",

@@ -10,6 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from tests.conftest import assert_accessible
+from tests.factories.files import png_bytes
 from tierslieux.network import services
 from tierslieux.network.models import Event, Listing, Pairing
 
@@ -203,7 +204,7 @@ def test_every_other_page_is_accessible(
             "at_place": True,
             "is_free": False,
             "price": "2 €",
-            "image": SimpleUploadedFile("a.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 64),
+            "image": SimpleUploadedFile("a.png", png_bytes()),
             "image_alt": "Des outils sur une table",
         },
     )

@@ -11,12 +11,13 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
+from tests.factories.files import png_bytes
 from tierslieux.core.errors import ServiceError
 from tierslieux.network import services
 from tierslieux.network.models import Event
 
 PARIS = ZoneInfo("Europe/Paris")
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+PNG = png_bytes()
 
 
 def next_tuesday(hour=18):

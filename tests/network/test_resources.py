@@ -90,10 +90,9 @@ def test_versions_are_kept_and_downloads_counted(client, budget, place_manager):
     assert error.value.status == 409
     assert list(budget.versions.values_list("version", flat=True)) == ["2.0", "1.0"]
     response = client.get(f"/reseau/ressources/{budget.slug}/telecharger/1/")
-    assert (
-        response.status_code == 200 and b"".join(response.streaming_content) == first.file.open("rb").read()
-    )
-    client.get(f"/reseau/ressources/{budget.slug}/telecharger/2/")
+    with first.file.open("rb") as stored:  # every file is closed: warnings are errors
+        assert response.status_code == 200 and b"".join(response.streaming_content) == stored.read()
+    b"".join(client.get(f"/reseau/ressources/{budget.slug}/telecharger/2/").streaming_content)
     budget.refresh_from_db()
     assert budget.download_count == 2 and ResourceVersion.objects.get(number=1).downloads == 1
 

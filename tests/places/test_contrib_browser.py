@@ -74,7 +74,11 @@ def test_manager_claims_staff_approves_manager_edits_and_sees_the_history(
     assert_accessible(page)
     page.locator("#id_message").fill("Je coordonne le lieu depuis 2021.")
     page.get_by_role("button", name="Envoyer ma demande").click()
-    page.wait_for_url("**/contribuer/merci/")
+    # The claim lands on "Mes contributions", with its state, and is acknowledged by email.
+    page.wait_for_url("**/contribuer/mes-contributions/")
+    assert page.get_by_role("table", name="Mes demandes de gestion").get_by_text("En attente").count() == 1
+    assert_accessible(page)
+    assert "Demande reçue" in mailbox.wait_for(plain_user.email)[0]["Subject"]
     logout(page)
 
     login(programme_staff)
@@ -85,17 +89,18 @@ def test_manager_claims_staff_approves_manager_edits_and_sees_the_history(
     assert_accessible(page)
     page.get_by_role("button", name="Approuver").click()
     page.wait_for_url("**/lieux/moderation/")
-    mailbox.wait_for(plain_user.email)
+    mailbox.wait_for(plain_user.email, count=2)
     logout(page)
 
     login(plain_user)
     page.goto(f"/lieux/{place.slug}/")
-    page.get_by_role("link", name="Modifier").click()
+    assert page.get_by_role("link", name="Vous gérez ce lieu ?").count() == 0
+    page.get_by_role("link", name="Modifier la fiche").click()
     page.wait_for_url(f"**/lieux/{place.slug}/modifier/")
     assert_accessible(page)
     page.locator("#id_address").fill("3 quai Carnot")
     page.locator("#id_reason").fill("Déménagement")
-    page.get_by_role("button", name="Enregistrer").click()
+    page.get_by_role("button", name="Enregistrer la fiche").click()
     page.wait_for_url(f"**/lieux/{place.slug}/historique/")
     history = page.locator("table").first.inner_text()
     assert "3 quai Carnot" in history and "Déménagement" in history

@@ -11,6 +11,7 @@ from tests.factories.contributions import (  # noqa: F401 (fixtures)
     atlas_fixture,
     fresh_rate_limits_fixture,
 )
+from tests.places.manage_helpers import manager_form_data
 from tierslieux.accounts.roles import Role, has_role
 from tierslieux.core.transitions import transition_history
 from tierslieux.places.contributions import services
@@ -21,21 +22,7 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_rate_limits"
 
 
 def edit_form(place, **extra):
-    return {
-        "name": place.name,
-        "types": place.types,
-        "short_description": place.short_description,
-        "description": place.description,
-        "address": place.address,
-        "postcode": place.postcode,
-        "commune": place.commune.name,
-        "point_lat": str(place.lat),
-        "point_lon": str(place.lon),
-        "status": place.status,
-        "website": place.website,
-        "services": place.services,
-        "reason": "",
-    } | extra
+    return manager_form_data(place, **extra)
 
 
 # --- Claims ---------------------------------------------------------------------------------------------

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tests.factories.geo import CommuneFactory
+from tierslieux.core.formats import fr_date
 from tierslieux.places.completeness import completeness, completeness_missing
 from tierslieux.places.models import Place, PlaceSourceRecord
 from tierslieux.places.services import (
@@ -57,7 +58,7 @@ def test_a_change_by_a_person_or_by_an_import_is_said_so(loaded, client, plain_u
     place_update(place=loaded, data={"description": "Un fablab"}, user=plain_user, reason="précision")
     html = client.get(loaded.get_absolute_url()).content.decode()
     today = timezone.localdate()
-    assert f"Modifiée le {today.day} " in html
+    assert f"Modifiée le {fr_date(today)}" in html
     place_update(place=loaded, data={"website": "https://port.example.org"}, reason="Import « réseau 2026 »")
     assert "Mise à jour par un import le" in client.get(loaded.get_absolute_url()).content.decode()
 
@@ -113,7 +114,7 @@ def test_the_button_is_for_managers_and_the_page_says_verified(loaded, client_fo
     page = manager.post(reverse("places:verify", args=[loaded.slug]), follow=True).content.decode()
     today = timezone.localdate()
     assert "Merci : la fiche est indiquée vérifiée le" in page
-    assert f"Vérifié le {today.day} " in page
+    assert f"Vérifié le {fr_date(today)}" in page
 
 
 def test_completeness_counts_what_a_visitor_needs():

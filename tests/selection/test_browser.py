@@ -45,6 +45,13 @@ def test_set_parameters_run_read_results_save_and_propose(page, login, programme
     assert "seulement\tSEL-004" in comparison and "seulement\tSEL-001" in comparison
     assert page.locator("svg.tl-chart").count() == 1
     page.locator("#carte-selection[data-tl-map-ready]").wait_for()
+    # Readable without tiles: the commune outlines of the departments of the target communes are drawn.
+    assert "/territoires/contours/communes/" in page.locator("#carte-selection").get_attribute(
+        "data-context-url"
+    )
+    assert (
+        page.locator("#carte-selection .tl-map-skip, .tl-map-skip[href='#carte-selection-fin']").count() == 1
+    )
     assert_accessible(page)
 
     page.get_by_label("Nom du scénario").fill("Couverture d’abord")

@@ -485,3 +485,30 @@ def test_too_few_candidates_text_agrees_in_number() -> None:
     assert _too_few_text(constraint, where, 0).endswith(
         ": aucune candidature éligible dans le département 29"
     )
+
+
+# --- Reasons consistent with the status of the selection ------------------------------------------------
+def test_a_tie_is_said_as_a_tie_never_as_a_gain_of_zero_points() -> None:
+    apps = (Application("a", 4.0, ("A",), (10_000.0,)), Application("z", 0.0, ("A",), (10_000.0,)))
+    problem = SelectionProblem(apps, (Envelope("A", "A", 5),))
+    manual = evaluate_selection(problem, {"a": "A"})
+    message = manual.reasons["z"].message
+    assert "ex aequo" in message and "0,00" not in message and "point(s)" not in message
+
+
+def test_addable_reasons_agree_with_the_status() -> None:
+    apps = (Application("a", 4.0, ("A",), (10_000.0,)), Application("b", 3.0, ("A",), (10_000.0,)))
+    problem = SelectionProblem(apps, (Envelope("A", "A", 5),), max_laureates=2)
+    # A heuristic selection that leaves room: not an optimisation, said so (never "non prouvée optimale").
+    manual = evaluate_selection(problem, {"a": "A"})
+    assert manual.reasons["b"].code == "addable"
+    assert "3,00 points" in manual.reasons["b"].message
+    assert "n'étant pas une optimisation" in manual.reasons["b"].message
+    proven = optimise(problem, EXACT)
+    assert proven.status == "optimal" and set(proven.assignment) == {"a", "b"}
+    # On a proven optimum, no reason may say the selection is not optimal.
+    tight = optimise(SelectionProblem(apps, (Envelope("A", "A", 1),)), EXACT)
+    assert tight.status == "optimal"
+    for reason in tight.reasons.values():
+        assert "prouvée" not in reason.message and "n'étant pas une optimisation" not in reason.message
+        assert "point(s)" not in reason.message and "gagnerait 0,00" not in reason.message

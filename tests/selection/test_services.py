@@ -280,3 +280,30 @@ def test_a_replay_that_fails_is_reported_not_left_pending(world, params, django_
     run = replay(world, run, django_capture_on_commit_callbacks)
     assert run.replay_identical is False and run.replay_report.startswith("Échec du rejeu : ")
     assert run.replay_status == ReplayStatus.FAILED
+
+
+# --- One definition of coverage; the existing network chosen explicitly ----------------------------------
+def test_the_existing_network_is_a_choice_counted_like_the_diagnostic(world, params):
+    from tierslieux.geo.diagnostic.inputs import DEFAULT_FILTER, LABELLED_NETWORK
+    from tierslieux.places.models import Place
+
+    labelled = [
+        p for p in Place.objects.all() if set(p.labels) & {"fabrique_territoire", "fabrique_numerique"}
+    ]
+    assert labelled  # the world has its labelled Fabrique
+    default = selectors.build_problem(world.wave, params).problem.coverage.existing
+    assert len(default) == len(selectors.network_places(LABELLED_NETWORK)) == len(labelled)
+    params["existing_network"] = "atlas"
+    atlas = selectors.build_problem(world.wave, params).problem.coverage.existing
+    assert len(atlas) == len(selectors.network_places(DEFAULT_FILTER)) > len(default)
+    summary = selectors.network_summary(params)
+    assert summary["choice"] == "atlas" and summary["count"] == len(atlas)
+    assert summary["diagnostic_url"] == "/diagnostic/"
+    labelled_summary = selectors.network_summary({})
+    assert labelled_summary["diagnostic_url"] == "/diagnostic/?" + LABELLED_NETWORK.query()
+    assert "labellisés" in labelled_summary["describe"]
+
+
+def test_default_radius_is_the_diagnostics(world, settings):
+    settings.COVERAGE_WHITE_ZONE_KM = 12
+    assert selectors.default_parameters(world.wave)["radius_km"] == 12.0

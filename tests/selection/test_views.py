@@ -261,3 +261,33 @@ def test_admin_is_read_only(client_for, administrator, done_run):
     assert client.get("/admin/selection/run/").status_code == 200
     assert client.get(f"/admin/selection/run/{done_run.pk}/change/").status_code == 200
     assert client.get("/admin/selection/run/add/").status_code == 403
+
+
+def test_run_page_names_its_existing_network_and_one_status_label(client_for, programme_staff, done_run):
+    page = client_for(programme_staff).get(f"/selection/calcul/{done_run.pk}/").content.decode()
+    assert "Réseau existant : Le réseau labellisé" in page and "1 lieu, plus les lieux des lauréats" in page
+    assert (
+        "Couverture</strong> : une commune est couverte quand un des lieux comptés se trouve à moins de 10 km"
+        in page
+    )
+    assert "/diagnostic/?statut=open&amp;statut=project&amp;statut=temporarily_closed&amp;label=" in page
+    assert "Déjà couvertes par le réseau existant" in page
+    assert "Terminé — Terminé" not in page and "Terminé</strong> —" not in page
+    # The optimum is proven: no reason says otherwise.
+    assert "optimum prouvé" in page and "prouvée optimale" not in page and "point(s)" not in page
+
+
+def test_the_network_choice_is_in_the_form_and_kept(
+    client_for, world, params, programme_staff, django_capture_on_commit_callbacks
+):
+    client = client_for(programme_staff)
+    form = client.get(f"/selection/vague/{world.wave.pk}/").content.decode()
+    assert "Réseau existant" in form and "Tout l’atlas" in form
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(f"/selection/vague/{world.wave.pk}/", form_data(params, existing_network="atlas"))
+    run = Run.objects.get()
+    assert run.parameters["existing_network"] == "atlas"
+    page = client.get(f"/selection/calcul/{run.pk}/").content.decode()
+    assert "Réseau existant : Tout l’atlas" in page and 'href="/diagnostic/"' in page
+    bad = client.post(f"/selection/vague/{world.wave.pk}/", form_data(params, existing_network="autre"))
+    assert bad.status_code == 400

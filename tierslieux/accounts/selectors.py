@@ -22,6 +22,7 @@ WORKSPACE = [
     (gettext_noop("Mes dossiers de candidature"), "calls:my_applications", None),
     (gettext_noop("Proposer un nouveau tiers-lieu"), "contributions:propose", None),
     (gettext_noop("Mon réseau : annonces, événements, compagnonnage"), "network:mine", None),
+    (gettext_noop("Mes contributions à l’atlas"), "contributions:mine", None),
     (gettext_noop("Dossiers à instruire"), "calls:reviewer_home", (Role.REVIEWER,)),
     (
         gettext_noop("Gestion des appels à manifestation d’intérêt"),

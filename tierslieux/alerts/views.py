@@ -7,7 +7,7 @@ import json
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -175,8 +175,9 @@ def confirm(request, token: str):
 @require_http_methods(["GET", "POST"])
 def unsubscribe(request, token: str):
     """Public (signed link of every alert email, RFC 8058): a POST unsubscribes at once with no login, cookie
-    or CSRF token — the signed token is the proof — as mail providers do for `List-Unsubscribe-Post`; `all`
-    in the POST ends every subscription of the address. A GET only shows the button. Bad link: 400."""
+    or CSRF token — the signed token is the proof — as mail providers do for `List-Unsubscribe-Post` (their
+    one-click POST gets a short plain-text answer that sets no cookie); `all` in the POST ends every
+    subscription of the address. A GET only shows the button. Bad link: 400."""
     subscription = tokens.read_unsubscribe_token(token)
     if subscription is None:
         return _invalid(request)
@@ -194,6 +195,9 @@ def unsubscribe(request, token: str):
                 else "alerts.unsubscribe_page"
             )
             services.subscription_unsubscribe(subscription=subscription, source=source)
+            if source == "alerts.one_click":
+                # Nobody reads this answer but the mail provider: no page, hence no CSRF cookie.
+                return HttpResponse(_("Désabonnement enregistré."), content_type="text/plain; charset=utf-8")
         subscription.refresh_from_db()
         done = True
     return render(

@@ -9,7 +9,74 @@ from ninja.errors import AuthenticationError, ValidationError
 
 from tierslieux.core.errors import ServiceError
 
-api = NinjaAPI(
+from .docs import DsfrDocs
+
+ERROR_SCHEMA = {
+    "title": "Erreur",
+    "type": "object",
+    "properties": {
+        "detail": {"type": "string", "description": "Message en français"},
+        "errors": {
+            "type": "array",
+            "description": "Un élément par paramètre invalide (réponses 400)",
+            "items": {
+                "type": "object",
+                "properties": {
+                    "parameter": {"type": ["string", "null"]},
+                    "in": {"type": "string"},
+                    "type": {"type": "string"},
+                    "message": {"type": "string"},
+                },
+            },
+        },
+    },
+    "required": ["detail"],
+}
+ERROR_DESCRIPTIONS = {
+    "400": "Paramètres invalides (message en français par paramètre)",
+    "401": "Authentification requise (session connectée)",
+    "403": "Réservé à l’équipe du programme",
+    "404": "Introuvable",
+    "503": "Service momentanément indisponible (base de données), réessayer après `Retry-After` secondes",
+}
+# Statuses a route answers beyond the rules of TiersLieuxAPI (a staff-only route without an authentication
+# scheme; a lookup by coordinates that finds nothing).
+EXTRA_CODES = {"/api/v1/coverage/simulation": ["403"], "/api/v1/territoires/point": ["404"]}
+
+
+class TiersLieuxAPI(NinjaAPI):
+    """NinjaAPI whose OpenAPI documents every error status the platform answers, with one error schema:
+    400 for operations with parameters, 404 with path parameters, 401 and 403 for session-protected ones,
+    503 for all (the database unavailable, core.observability)."""
+
+    def get_openapi_schema(self, *args, **kwargs):
+        schema = super().get_openapi_schema(*args, **kwargs)
+        schema.setdefault("components", {}).setdefault("schemas", {})["Erreur"] = ERROR_SCHEMA
+        for path, operations in schema["paths"].items():
+            for operation in operations.values():
+                parameters = operation.get("parameters", [])
+                codes = ["503"]
+                if parameters:
+                    codes.append("400")
+                if any(parameter.get("in") == "path" for parameter in parameters):
+                    codes.append("404")
+                if operation.get("security"):
+                    codes += ["401", "403"]
+                codes += EXTRA_CODES.get(path, [])
+                for code in codes:
+                    operation["responses"].setdefault(
+                        code,
+                        {
+                            "description": ERROR_DESCRIPTIONS[code],
+                            "content": {
+                                "application/json": {"schema": {"$ref": "#/components/schemas/Erreur"}}
+                            },
+                        },
+                    )
+        return schema
+
+
+api = TiersLieuxAPI(
     title="API Tiers-Lieux",
     version="1.0.0",
     description=(
@@ -17,6 +84,7 @@ api = NinjaAPI(
         "appels à manifestation d’intérêt et lauréats. Licence Ouverte 2.0."
     ),
     urls_namespace="api-1.0.0",
+    docs=DsfrDocs(),  # the reference in the platform's accessible shell (tierslieux/api/docs.py)
 )
 
 api.add_router("/territoires", "tierslieux.geo.api.router")
@@ -27,6 +95,7 @@ api.add_router("/dossiers", "tierslieux.calls.api_review.applications_router")
 api.add_router("/coverage", "tierslieux.geo.diagnostic.api.router")
 api.add_router("/selection", "tierslieux.selection.api.router")
 api.add_router("/subventions", "tierslieux.followup.api.router")
+api.add_router("/observatoire", "tierslieux.observatory.api.router")
 
 
 def _error_message(error: dict) -> str:

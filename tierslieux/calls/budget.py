@@ -56,10 +56,9 @@ def parse(values: Mapping[str, str], years: int) -> tuple[dict, dict[str, str]]:
                 try:
                     amount = int(raw)
                 except ValueError:
-                    errors[name] = _("%(line)s, année %(year)s : saisissez un montant entier en euros.") % {
-                        "line": _(label),
-                        "year": year,
-                    }
+                    errors[name] = _(
+                        "%(line)s, année %(year)s : « %(value)s » n’est pas un montant entier en euros."
+                    ) % {"line": _(label), "year": year, "value": str(values.get(name, ""))[:20]}
                     amounts.append(0)
                     continue
                 if amount < 0 or amount > MAX_AMOUNT:

@@ -14,6 +14,7 @@ from typing import Any
 
 from tierslieux.core.i18n import gettext as _
 from tierslieux.core.i18n import gettext_noop, ngettext
+from tierslieux.core.numbers import fr_euros
 from tierslieux.geo.classification import DENSITY_LEVELS
 
 # The labels of these tables (and the INSEE density levels, `DENSITY_LEVELS`, kept in
@@ -51,7 +52,7 @@ def size_class(population: int | None) -> str:
 
 
 def format_euros(amount: int) -> str:
-    return f"{amount:,}".replace(",", "\u202f") + "\u00a0€"
+    return fr_euros(amount)
 
 
 @dataclass(frozen=True)
@@ -112,6 +113,7 @@ class Check:
     ok: bool
     explanation: str
     pending: bool = False  # holds on the applicant's word, to be confirmed by staff (QPV)
+    missing: bool = False  # cannot be judged yet: the dossier lacks what it looks at (an empty budget)
 
 
 @dataclass(frozen=True)
@@ -124,6 +126,25 @@ class EnvelopeResult:
     @property
     def reasons(self) -> list[str]:
         return [check.explanation for check in self.checks if not check.ok]
+
+    @property
+    def failed(self) -> list[Check]:
+        """The conditions the dossier does not meet (not those it cannot be judged on yet)."""
+        return [check for check in self.checks if not check.ok and not check.missing]
+
+    @property
+    def met(self) -> list[Check]:
+        return [check for check in self.checks if check.ok]
+
+    @property
+    def missing(self) -> list[Check]:
+        """What the dossier still lacks to be judged on these conditions."""
+        return [check for check in self.checks if check.missing]
+
+    @property
+    def incomplete(self) -> bool:
+        """Nothing fails, but something is still to fill in: the dossier may compete once complete."""
+        return not self.failed and bool(self.missing)
 
 
 @dataclass(frozen=True)
@@ -146,7 +167,13 @@ class EligibilityResult:
                     "name": envelope.name,
                     "eligible": envelope.eligible,
                     "checks": [
-                        {"rule": c.rule, "ok": c.ok, "explanation": c.explanation, "pending": c.pending}
+                        {
+                            "rule": c.rule,
+                            "ok": c.ok,
+                            "explanation": c.explanation,
+                            "pending": c.pending,
+                            "missing": c.missing,
+                        }
                         for c in envelope.checks
                     ],
                 }
@@ -180,6 +207,8 @@ class ConditionKind:
     label_text: str  # marked with gettext_noop; `label` translates it
     params: tuple[Param, ...]
     check: Callable[[Facts, Mapping[str, Any]], Check]
+    # The condition as a sentence a citizen understands, from its parameters (see `describe`).
+    sentence: Callable[[Mapping[str, Any]], str] | None = None
 
     @property
     def label(self) -> str:
@@ -226,6 +255,11 @@ class ConditionKind:
 
     def describe(self, params: Mapping[str, Any]) -> str:
         """A French sentence describing the condition with its parameters."""
+        if self.sentence is not None:
+            try:
+                return self.sentence(params)
+            except (TypeError, ValueError, KeyError, AttributeError):
+                pass  # parameters from an older version: the generic description below
         parts = []
         for param in self.params:
             value = params.get(param.name)
@@ -389,7 +423,9 @@ def _check_territory_without_label(facts: Facts, params: Mapping[str, Any]) -> C
 def _check_legal_form_in(facts: Facts, params: Mapping[str, Any]) -> Check:
     forms = list(params.get("forms") or [])
     if not facts.legal_form:
-        return Check("", False, _("La forme juridique de la structure n’est pas renseignée."))
+        return Check(
+            "", False, _("La forme juridique de la structure n’est pas encore renseignée."), missing=True
+        )
     label = _legal_form_label(facts.legal_form)
     if facts.legal_form in forms:
         return Check("", True, _("Forme juridique admise : %(form)s.") % {"form": label})
@@ -506,6 +542,13 @@ def funding_problems(
 
 
 def _check_amounts(facts: Facts, params: Mapping[str, Any]) -> Check:
+    if facts.requested_total == 0:
+        return Check(
+            "",
+            False,
+            _("Le budget n’est pas encore rempli (étape 3) : les montants seront vérifiés ensuite."),
+            missing=True,
+        )
     problems = funding_problems(facts.requested_per_year, facts.funding)
     if problems:
         return Check("", False, " ".join(problems))
@@ -514,6 +557,97 @@ def _check_amounts(facts: Facts, params: Mapping[str, Any]) -> Check:
         True,
         _("Le montant demandé (%(amount)s) respecte les règles de financement.")
         % {"amount": format_euros(facts.requested_total)},
+    )
+
+
+# --- The conditions as sentences (public call page, staff configuration) -----------------------------------------
+def _quoted_or(values: Sequence[str]) -> str:
+    """« A », « B » ou « C »."""
+    quoted = [_("« %(value)s »") % {"value": v} for v in values]
+    if len(quoted) <= 1:
+        return "".join(quoted)
+    return _("%(first)s ou %(last)s") % {"first": ", ".join(quoted[:-1]), "last": quoted[-1]}
+
+
+def _plain_or(values: Sequence[str]) -> str:
+    if len(values) <= 1:
+        return "".join(values)
+    return _("%(first)s ou %(last)s") % {"first": ", ".join(values[:-1]), "last": values[-1]}
+
+
+def _say_density_in(params: Mapping[str, Any]) -> str:
+    levels = [_(v) for v in params.get("levels") or []]
+    return _(
+        "La commune du lieu doit être classée %(levels)s dans la grille communale de densité de l’Insee."
+    ) % {"levels": _quoted_or(levels)}
+
+
+def _say_density_not_in(params: Mapping[str, Any]) -> str:
+    levels = [_(v) for v in params.get("levels") or []]
+    return _(
+        "La commune du lieu ne doit pas être classée %(levels)s dans la grille communale de densité de l’Insee."
+    ) % {"levels": _quoted_or(levels)}
+
+
+def _say_size_class_in(params: Mapping[str, Any]) -> str:
+    sizes = [_(SIZE_CLASS_LABELS[c]) for c in params.get("classes") or [] if c in SIZE_CLASS_LABELS]
+    return _("La commune du lieu doit compter %(sizes)s.") % {"sizes": _plain_or(sizes)}
+
+
+def _say_metropole_member(params: Mapping[str, Any]) -> str:
+    if params.get("member"):
+        return _("La commune du lieu doit appartenir à une métropole.")
+    return _("La commune du lieu ne doit pas appartenir à une métropole.")
+
+
+def _say_petite_ville(params: Mapping[str, Any]) -> str:
+    if params.get("value", True):
+        return _("La commune du lieu doit faire partie du programme « Petites villes de demain ».")
+    return _("La commune du lieu ne doit pas faire partie du programme « Petites villes de demain ».")
+
+
+def _say_coeur_de_ville(params: Mapping[str, Any]) -> str:
+    if params.get("value", True):
+        return _("La commune du lieu doit faire partie du programme « Action cœur de ville ».")
+    return _("La commune du lieu ne doit pas faire partie du programme « Action cœur de ville ».")
+
+
+def _say_in_qpv(params: Mapping[str, Any]) -> str:
+    if params.get("value", True):
+        return _("Le projet doit se situer dans un quartier prioritaire de la politique de la ville (QPV).")
+    return _(
+        "Le projet ne doit pas se situer dans un quartier prioritaire de la politique de la ville (QPV)."
+    )
+
+
+def _say_territory_without_label(params: Mapping[str, Any]) -> str:
+    if params.get("scope", "epci") == "department":
+        return _("Le département du lieu ne doit encore compter aucun tiers-lieu labellisé.")
+    return _("L’intercommunalité du lieu ne doit encore compter aucun tiers-lieu labellisé.")
+
+
+def _say_legal_form_in(params: Mapping[str, Any]) -> str:
+    forms = []
+    for code in params.get("forms") or []:
+        label = _legal_form_label(code)
+        forms.append(label if label.isupper() else label[:1].lower() + label[1:])  # "association", "SCIC"
+    return _("La structure qui porte le projet doit être : %(forms)s.") % {"forms": _plain_or(forms)}
+
+
+def _say_open_for_months(params: Mapping[str, Any]) -> str:
+    months = int(params.get("months") or 0)
+    if months == 0:
+        return _("Le lieu peut être encore en projet ou déjà ouvert.")
+    return ngettext(
+        "Le lieu doit être ouvert au public depuis au moins %(months)s mois.",
+        "Le lieu doit être ouvert au public depuis au moins %(months)s mois.",
+        months,
+    ) % {"months": months}
+
+
+def _say_amounts(params: Mapping[str, Any]) -> str:
+    return _(
+        "Les montants demandés doivent respecter les règles de financement de l’appel (minimum et plafonds)."
     )
 
 
@@ -529,42 +663,49 @@ REGISTRY: dict[str, ConditionKind] = {
             gettext_noop("Niveau de densité de la commune parmi"),
             (Param("levels", gettext_noop("niveaux"), "choices", _DENSITY_CHOICES),),
             _check_density_in,
+            _say_density_in,
         ),
         ConditionKind(
             "density_not_in",
             gettext_noop("Niveau de densité de la commune hors de"),
             (Param("levels", gettext_noop("niveaux"), "choices", _DENSITY_CHOICES),),
             _check_density_not_in,
+            _say_density_not_in,
         ),
         ConditionKind(
             "size_class_in",
             gettext_noop("Taille de la commune parmi"),
             (Param("classes", gettext_noop("tailles"), "choices", _SIZE_CHOICES),),
             _check_size_class_in,
+            _say_size_class_in,
         ),
         ConditionKind(
             "metropole_member",
             gettext_noop("Commune membre d’une métropole"),
             (Param("member", gettext_noop("membre"), "bool"),),
             _check_metropole_member,
+            _say_metropole_member,
         ),
         ConditionKind(
             "petite_ville_de_demain",
             gettext_noop("Commune « Petite ville de demain »"),
             (Param("value", gettext_noop("Petite ville de demain"), "bool"),),
             _check_flag(gettext_noop("Commune « Petite ville de demain »"), "petite_ville_de_demain"),
+            _say_petite_ville,
         ),
         ConditionKind(
             "coeur_de_ville",
             gettext_noop("Commune « Action cœur de ville »"),
             (Param("value", gettext_noop("Action cœur de ville"), "bool"),),
             _check_flag(gettext_noop("Commune « Action cœur de ville »"), "coeur_de_ville"),
+            _say_coeur_de_ville,
         ),
         ConditionKind(
             "in_qpv",
             gettext_noop("Projet situé dans un quartier prioritaire (QPV)"),
             (Param("value", gettext_noop("dans un QPV"), "bool"),),
             _check_in_qpv,
+            _say_in_qpv,
         ),
         ConditionKind(
             "territory_without_label",
@@ -578,24 +719,28 @@ REGISTRY: dict[str, ConditionKind] = {
                 ),
             ),
             _check_territory_without_label,
+            _say_territory_without_label,
         ),
         ConditionKind(
             "legal_form_in",
             gettext_noop("Forme juridique parmi"),
             (Param("forms", gettext_noop("formes"), "choices", _LEGAL_CHOICES),),
             _check_legal_form_in,
+            _say_legal_form_in,
         ),
         ConditionKind(
             "open_for_months",
             gettext_noop("Lieu ouvert depuis au moins N mois"),
             (Param("months", gettext_noop("nombre de mois"), "int"),),
             _check_open_for_months,
+            _say_open_for_months,
         ),
         ConditionKind(
             "amounts_within_rules",
             gettext_noop("Montants conformes aux règles de financement"),
             (),
             _check_amounts,
+            _say_amounts,
         ),
     )
 }
@@ -621,7 +766,7 @@ def check_rule(facts: Facts, rule: Rule) -> Check:
         return Check(
             rule.name, False, _("Paramètres invalides pour la règle « %(rule)s ».") % {"rule": rule.name}
         )
-    return Check(rule.name, result.ok, result.explanation, result.pending)
+    return Check(rule.name, result.ok, result.explanation, result.pending, result.missing)
 
 
 def evaluate(facts: Facts, rules: Iterable[Rule], envelopes: Iterable[EnvelopeRef]) -> EligibilityResult:

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from django import forms
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from dsfr.forms import DsfrBaseForm
 
+from tierslieux.core.forms import required_to_submit
 from tierslieux.geo.forms import CommuneField
 from tierslieux.geo.models import Qpv
 from tierslieux.places.models import LegalForm
@@ -243,7 +243,7 @@ class ProjectForm(RevisionMixin, DsfrBaseForm):
         self.questions = [q for q in questions if q.kind != QuestionKind.FILE]
         for question in self.questions:
             name = f"q_{question.pk}"
-            label = question.label + ("" if question.required else "")
+            label = question.label
             if question.kind == QuestionKind.NUMBER:
                 field = forms.IntegerField(label=label, required=False)
             elif question.kind == QuestionKind.CHOICE:
@@ -256,10 +256,10 @@ class ProjectForm(RevisionMixin, DsfrBaseForm):
                 )
             field.help_text = question.help_text
             if question.required:
-                field.help_text = gettext("%(help_text)s (obligatoire pour déposer)") % {
-                    "help_text": question.help_text
-                }
+                required_to_submit(field)  # may stay empty in the draft; the submission asks for it
             self.fields[name] = field
+        for name in ("project_title", "summary", "project_description"):  # services.REQUIRED_PROJECT_FIELDS
+            required_to_submit(self.fields[name])
 
     def values(self) -> dict:
         data = self.cleaned_data

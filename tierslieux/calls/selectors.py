@@ -147,3 +147,31 @@ def application_history(application: Application) -> list[TransitionLog]:
     for row in rows:
         row.by_staff = row.action in workflow.STAFF_ACTIONS
     return rows
+
+
+def application_answers(application: Application) -> list[tuple]:
+    """(question, answer as shown) of every question of the call answered on step 2 — the same list on the
+    summary step, the submitted dossier, the reviewer's page and the staff's (file questions: the attachments)."""
+    from tierslieux.core.numbers import fr_number
+
+    from .models import QuestionKind
+
+    answers = application.answers or {}
+    shown = []
+    for question in application.call.questions.all():
+        if question.kind == QuestionKind.FILE:
+            continue
+        value = answers.get(str(question.pk), "")
+        if question.kind == QuestionKind.NUMBER and value not in ("", None):
+            value = fr_number(value)
+        shown.append((question, "" if value is None else str(value)))
+    return shown
+
+
+def version_fingerprint(version) -> str:
+    """SHA-256 of the content of a submitted version (canonical JSON): the receipt proves what was submitted."""
+    import hashlib
+    import json
+
+    payload = json.dumps(version.data, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()

@@ -21,7 +21,6 @@ from django.db import models, transaction
 from django.db.models import F, ProtectedError
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
@@ -31,6 +30,7 @@ from tierslieux.accounts.services import user_grant_role
 from tierslieux.core import antivirus
 from tierslieux.core.emails import email_send
 from tierslieux.core.errors import Conflict, ServiceError
+from tierslieux.core.formats import fr_datetime
 from tierslieux.core.services import transition_apply
 
 from . import budget as budget_module
@@ -75,8 +75,8 @@ class LimitReached(ServiceError):
 
 
 def local(moment: datetime) -> str:
-    # Translators: a date format (https://docs.djangoproject.com/en/5.2/ref/templates/builtins/#date).
-    return date_format(timezone.localtime(moment), _("j F Y à H:i:s"))
+    """ "1er décembre 2026 à 14 h 05" (Paris time)."""
+    return fr_datetime(moment)
 
 
 # --- Configuration -------------------------------------------------------------------------------------------

@@ -1,34 +1,19 @@
-"""Private storage of application attachments: never served by the web server, only through a
-permission-checked view. Files get random names; the original name is kept in the database."""
+"""Private storage of application attachments (`tierslieux.core.storage`): never served by the web server,
+only through a permission-checked view. Files get random names; the original name is kept in the database."""
 
 from __future__ import annotations
 
 import secrets
 from pathlib import Path
 
-from django.conf import settings
-from django.core.files.storage import FileSystemStorage
 from django.utils.deconstruct import deconstructible
 
+from tierslieux.core.storage import PrivateStorage as CorePrivateStorage
 
-@deconstructible
-class PrivateStorage(FileSystemStorage):
-    """FileSystemStorage rooted at `settings.PRIVATE_MEDIA_ROOT`, read at each access (tests override it)."""
 
-    def __init__(self):
-        super().__init__(base_url=None)
-
-    @property
-    def base_location(self):
-        return Path(settings.PRIVATE_MEDIA_ROOT)
-
-    @property
-    def location(self):
-        return str(Path(settings.PRIVATE_MEDIA_ROOT).resolve())
-
-    @property
-    def base_url(self):
-        return None
+@deconstructible(path="tierslieux.calls.storage.PrivateStorage")
+class PrivateStorage(CorePrivateStorage):
+    """The platform's private storage (kept under this name for the attachments' migrations)."""
 
 
 private_storage = PrivateStorage()

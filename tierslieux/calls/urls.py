@@ -2,7 +2,7 @@
 
 from django.urls import include, path
 
-from .views import applicant, committee, config, laureates, public, review, staff, staff_lists
+from .views import applicant, committee, config, documents, laureates, public, review, staff, staff_lists
 
 app_name = "calls"
 
@@ -29,6 +29,8 @@ applicant_urls = [
     path("dossiers/<int:pk>/deposer/", applicant.submit, name="submit"),
     path("dossiers/<int:pk>/retirer/", applicant.withdraw, name="withdraw"),
     path("dossiers/<int:pk>/messages/", applicant.application_messages, name="application_messages"),
+    path("dossiers/<int:pk>/dossier.pdf", documents.application_pdf, name="application_pdf"),
+    path("dossiers/<int:pk>/accuse-de-reception.pdf", documents.receipt_pdf, name="receipt_pdf"),
 ]
 
 staff_urls = [

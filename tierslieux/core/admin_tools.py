@@ -5,12 +5,19 @@ from __future__ import annotations
 
 from django.contrib import admin
 from django.contrib.contenttypes.admin import GenericTabularInline
+from django.db import models
 
 from .models import TransitionLog
+
+# URL fields read a bare domain as https:// (Django 6's default; Django 5.2 warns on every form without it,
+# and the admin builds a form even to show a read-only page).
+HTTPS_URLS = {models.URLField: {"assume_scheme": "https"}}
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
     """View only: no add, no change, no delete (audit of records written by the services)."""
+
+    formfield_overrides = HTTPS_URLS
 
     def has_add_permission(self, request, obj=None):
         return False

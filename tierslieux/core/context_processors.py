@@ -22,6 +22,7 @@ MAIN_MENU = [
     (gettext_noop("Atlas des tiers-lieux"), "places:atlas"),
     (gettext_noop("Territoires"), "geo:index"),
     (gettext_noop("Diagnostic territorial"), "diagnostic:france"),
+    (gettext_noop("Observatoire"), "observatory:index"),
     (gettext_noop("Appels à manifestation d’intérêt"), "calls:index"),
     (gettext_noop("Réseau"), "network:index"),
     (gettext_noop("Événements"), "events:list"),
@@ -48,9 +49,44 @@ def _links(entries, path: str | None = None) -> list[dict]:
     return links
 
 
+def _accessibility_status() -> str:
+    """The footer's "Accessibilité : …", from the self-audit (docs/accessibility.md)."""
+    from . import rgaa
+
+    try:
+        return rgaa.load().status
+    except (OSError, rgaa.AuditError):
+        return _("non conforme")
+
+
+class _Todo:
+    """The header's "À traiter" entry, computed only when a page shows it (tierslieux/core/counters.py)."""
+
+    def __init__(self, user) -> None:
+        self._user = user
+        self._counts = None
+
+    @property
+    def counts(self):
+        if self._counts is None:
+            from .counters import counts_for
+
+            self._counts = counts_for(self._user)
+        return self._counts
+
+    @property
+    def total(self) -> int:
+        return sum(c.value for c in self.counts)
+
+    def __bool__(self) -> bool:
+        return bool(self.counts)
+
+
 def platform(request):
-    """Values every page needs: site identity (for django-dsfr), menus and the map settings."""
+    """Values every page needs: site identity (for django-dsfr), menus, the map settings, "À traiter"."""
     return {
+        "todo": _Todo(getattr(request, "user", None)),
+        "accessibility_status": _accessibility_status(),
         "SITE_CONFIG": SITE_CONFIG,
         "home_url": reverse("core:home"),
         "main_menu": _links(MAIN_MENU, request.path),

@@ -28,3 +28,14 @@ class Conflict(ServiceError):
     """The object changed since the person read it (another tab or person acted first)."""
 
     status = 409
+
+
+class EditConflict(Conflict):
+    """Optimistic versioning: someone saved the object after this person opened it. `current` is what is
+    saved now ({label: text}), `version` the token to resubmit with once the person has compared (the page
+    shows both versions and keeps what the person typed: nothing is lost)."""
+
+    def __init__(self, message: str, *, current: dict[str, str], version: str) -> None:
+        super().__init__(message)
+        self.current = current
+        self.version = version

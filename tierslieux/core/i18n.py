@@ -17,7 +17,8 @@ def _same(message: str) -> str:
 
 
 def _same_plural(singular: str, plural: str, number: int) -> str:
-    return singular if number == 1 else plural
+    # The texts are French: 0 and 1 take the singular.
+    return plural if abs(number) >= 2 else singular
 
 
 _functions: dict[str, Callable] = {"gettext": _same, "ngettext": _same_plural}

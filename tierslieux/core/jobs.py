@@ -72,7 +72,13 @@ def run_job(name: str, *, now: datetime | None = None) -> str:
         with transaction.atomic():
             run = JobRun.objects.create(job=name, scheduled_for=moment)
     except IntegrityError:
-        raise AlreadyRan(f"{name} already ran for {moment.isoformat()}") from None
+        # A run that failed (an error, or its worker lost: core.lost_tasks) may be taken again, by one caller.
+        retaken = JobRun.objects.filter(job=name, scheduled_for=moment, status=JobRunStatus.FAILED).update(
+            status=JobRunStatus.RUNNING, started_at=timezone.now(), finished_at=None, result=""
+        )
+        if not retaken:
+            raise AlreadyRan(f"{name} already ran for {moment.isoformat()}") from None
+        run = JobRun.objects.get(job=name, scheduled_for=moment)
     try:
         result = job.function(now=moment)
     except Exception as error:

@@ -23,7 +23,8 @@ def embeddable(*origins: str) -> Callable:
     if not origins:
         raise ValueError("embeddable() needs at least one origin")
     for origin in origins:
-        if origin != "'self'" and not origin.startswith("https://"):
+        # 'self', one https origin, or "https:" (any site served over HTTPS, for public widgets).
+        if origin not in ("'self'", "https:") and not origin.startswith("https://"):
             raise ValueError(f"not an https origin: {origin}")
 
     def decorator(view: Callable) -> Callable:

@@ -6,4 +6,6 @@ from . import views
 
 urlpatterns = [
     path("securite/csp/", views.csp_report, name="csp_report"),
+    path("sante/", views.health, name="health"),
+    path("sante/ok/", views.ping, name="ping"),
 ]

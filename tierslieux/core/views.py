@@ -10,6 +10,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET
 
 from .uploads import UploadTooLarge
 
@@ -77,7 +78,17 @@ def error_404(request, exception=None):
 
 
 def error_500(request):
-    return error_page(request, 500)
+    import sys
+
+    from .observability import DATABASE_ERRORS, unavailable
+
+    # The database went away outside a view (a middleware, the session): the 503 page, not a 500.
+    if isinstance(sys.exc_info()[1], DATABASE_ERRORS):
+        return unavailable(request)
+    try:
+        return error_page(request, 500)
+    except DATABASE_ERRORS:
+        return unavailable(request)
 
 
 csp_logger = logging.getLogger("tierslieux.security.csp")
@@ -121,3 +132,32 @@ def csp_report(request):
         }
         csp_logger.warning("CSP violation: %s", json.dumps(fields, ensure_ascii=False, sort_keys=True))
     return HttpResponse(status=204)
+
+
+@require_GET
+def health(request):
+    """Public (for load balancers and monitoring; shows counts and ages, no personal data): this node's
+    database, the task queue, the scheduler heartbeat, the outbox and SMTP (`core/health.py`). 200 while the
+    node can serve ("ok" or "degraded"), 503 when its database is unreachable or, with `?strict=1`, when any
+    check fails."""
+    from django.http import JsonResponse
+
+    from .health import as_json
+    from .health import health as node_health
+
+    status, checks = node_health()
+    strict = request.GET.get("strict") in {"1", "true", "oui"}
+    failed = status == "down" or (strict and status != "ok")
+    response = JsonResponse(as_json(status, checks), status=503 if failed else 200)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def ping(request):
+    """Public: "ok", through the whole middleware stack and no database (liveness; the ceiling of
+    bench/http.py)."""
+    from django.http import HttpResponse
+
+    response = HttpResponse("ok", content_type="text/plain; charset=utf-8")
+    response["Cache-Control"] = "no-store"
+    return response

@@ -240,6 +240,11 @@ def reports_due_count(user, *, today: date | None = None) -> int:
     return reports_due(user, today=today).count()
 
 
+def files_reports(user) -> bool:
+    """Whether `user` is a beneficiary of a signed agreement, so has annual reports to file (header counter)."""
+    return _active(user) and Agreement.objects.filter(_beneficiary_q(user), status="signed").exists()
+
+
 @dataclass
 class NextStep:
     when: date | None
@@ -719,3 +724,29 @@ def census_years() -> list[int]:
     return list(
         CensusCampaign.objects.exclude(status="draft").values_list("year", flat=True).order_by("year")
     )
+
+
+@dataclass(frozen=True)
+class CensusResponse:
+    """For the census of a year in a territory: places invited and places that answered (read-only, for the
+    observatory's response rate beside the census figures)."""
+
+    invited: int
+    answered: int
+
+    @property
+    def rate(self) -> float | None:
+        return self.answered / self.invited if self.invited else None
+
+
+def census_response(
+    *,
+    year: int,
+    region: str | None = None,
+    department: str | None = None,
+    epci: str | None = None,
+) -> CensusResponse:
+    where = _territory_filter("place__", region=region, department=department, epci=epci)
+    invited = CensusInvitation.objects.filter(where, campaign__year=year).count()
+    answered = CensusAnswer.objects.filter(where, campaign__year=year).count()
+    return CensusResponse(invited, answered)

@@ -43,9 +43,13 @@ def get_index(name: str) -> PolygonIndex:
 
 
 def invalidate() -> None:
-    """Forget the indexes: the next lookup rebuilds them from the database."""
+    """Forget the indexes: the next lookup rebuilds them from the database; cached reads of the geography
+    (core/readcache.py) are recomputed too, in every process."""
     with _lock:
         _indexes.clear()
+    from tierslieux.core.readcache import bump
+
+    bump("geo")
 
 
 def commune_at(lon: float, lat: float) -> str | None:

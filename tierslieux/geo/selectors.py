@@ -13,7 +13,7 @@ from django.db.models import Case, Count, F, Q, QuerySet, Sum, Value, When
 from django.utils.translation import gettext_lazy
 
 from .classification import Classification, ClassificationSettings, CommuneFacts, classify
-from .models import Commune, Department, Epci, Region
+from .models import Commune, Department, Epci, Qpv, Region
 from .text import normalize_query
 
 OUTLINE_LEVELS = {"regions": Region, "departements": Department}
@@ -24,6 +24,12 @@ _CACHE_PREFIX = "geo:"
 def geo_cache_clear() -> None:
     """Forget every cached read of this module (called after load_geo / load_qpv_perimeters)."""
     cache.delete_many([f"{_CACHE_PREFIX}outlines:{level}" for level in OUTLINE_LEVELS])
+    cache.delete_many(
+        [
+            f"{_CACHE_PREFIX}commune-outlines:{code}"
+            for code in Department.objects.values_list("code", flat=True)
+        ]
+    )
 
 
 def outlines_geojson_bytes(level: str) -> bytes:
@@ -51,6 +57,44 @@ def outlines_geojson_bytes(level: str) -> bytes:
     return payload
 
 
+def commune_outlines_geojson_bytes(department_code: str) -> bytes | None:
+    """FeatureCollection (UTF-8 bytes) of the outlines of the communes of one department (the thin context layer
+    of local maps, readable without tiles); None when the department does not exist.
+
+    Each feature has the properties insee, name and level ("commune").
+    """
+    key = f"{_CACHE_PREFIX}commune-outlines:{department_code}"
+    payload = cache.get(key)
+    if payload is None:
+        if not Department.objects.filter(code=department_code).exists():
+            return None
+        features = []
+        rows = (
+            Commune.objects.filter(department_id=department_code, kind=Commune.Kind.COMMUNE)
+            .exclude(outline="")
+            .values_list("insee", "name", "outline")
+        )
+        for insee, name, outline in rows:
+            features.append(
+                '{"type":"Feature","properties":'
+                + json.dumps({"insee": insee, "name": name, "level": "commune"}, ensure_ascii=False)
+                + ',"geometry":'
+                + outline.strip()
+                + "}"
+            )
+        payload = ('{"type":"FeatureCollection","features":[' + ",".join(features) + "]}").encode()
+        cache.set(key, payload, _CACHE_SECONDS)
+    return payload
+
+
+def context_outline_urls(department_codes) -> str:
+    """The space-separated URLs of the commune outlines of these departments (a map's `context_url`)."""
+    from django.urls import reverse
+
+    codes = sorted({str(code) for code in department_codes if code})
+    return " ".join(reverse("geo:commune_outlines", args=[code]) for code in codes)
+
+
 # ------------------------------------------------------------------------------------------- classification
 
 
@@ -65,23 +109,83 @@ def commune_classification(commune: Commune | str) -> Classification:
 
     Raises Commune.DoesNotExist for an unknown code.
     """
-    if isinstance(commune, str):
-        commune = Commune.objects.select_related("epci", "parent__epci").get(insee=commune)
-    subject = commune.parent if commune.parent_id else commune
-    facts = CommuneFacts(
-        insee=subject.insee,
-        name=subject.name,
-        population=subject.population,
-        density_level=subject.density_level,
-        epci_kind=subject.epci.kind if subject.epci_id else "",
-        petite_ville_de_demain=subject.petite_ville_de_demain,
-        coeur_de_ville=subject.coeur_de_ville,
-        qpv_codes=list(subject.qpvs.values_list("code", flat=True)),
-    )
-    result = classify(facts, classification_settings())
-    if subject is not commune:
-        result = replace(result, insee=commune.insee, name=commune.name, classified_as=subject.insee)
+    insee = commune if isinstance(commune, str) else commune.insee
+    found = communes_classification([insee]).get(insee)
+    if found is None:
+        raise Commune.DoesNotExist(insee)
+    return found
+
+
+_CHUNK = 500  # codes per query (SQLite's limit on the parameters of one statement)
+
+
+def communes_classification(codes) -> dict[str, Classification]:
+    """The classification of many communes at once, by INSEE code (unknown codes are left out): a few queries
+    on plain values whatever the number, for figures over thousands of places."""
+    fields = ("insee", "name", "population", "density_level", "epci__kind", "petite_ville_de_demain")
+    fields += ("coeur_de_ville", "parent_id")
+
+    def read(wanted: list[str]) -> dict[str, tuple]:
+        found = {}
+        for start in range(0, len(wanted), _CHUNK):
+            rows = Commune.objects.filter(insee__in=wanted[start : start + _CHUNK]).values_list(*fields)
+            found.update((row[0], row) for row in rows)
+        return found
+
+    communes = read(sorted({code for code in codes if code}))
+    parents = read(sorted({row[7] for row in communes.values() if row[7]} - set(communes)))
+    subjects = {**parents, **communes}
+    qpvs: dict[str, list[str]] = {}
+    links = Qpv.communes.through.objects
+    keys = sorted({row[7] or row[0] for row in communes.values()})
+    for start in range(0, len(keys), _CHUNK):
+        for insee, code in links.filter(commune_id__in=keys[start : start + _CHUNK]).values_list(
+            "commune_id", "qpv_id"
+        ):
+            qpvs.setdefault(insee, []).append(code)
+    config = classification_settings()
+    result = {}
+    for insee, row in communes.items():
+        subject = subjects.get(row[7]) if row[7] else row
+        if subject is None:
+            continue
+        facts = CommuneFacts(
+            insee=subject[0],
+            name=subject[1],
+            population=subject[2],
+            density_level=subject[3],
+            epci_kind=subject[4] or "",
+            petite_ville_de_demain=subject[5],
+            coeur_de_ville=subject[6],
+            qpv_codes=qpvs.get(subject[0], []),
+        )
+        classified = classify(facts, config)
+        if subject is not row:
+            classified = replace(classified, insee=insee, name=row[1], classified_as=subject[0])
+        result[insee] = classified
     return result
+
+
+POPULATION_LEVELS = {"region": "region_id", "department": "department_id", "epci": "epci_id"}
+
+
+def population_by(
+    level: str, *, region: str | None = None, department: str | None = None, epci: str | None = None
+) -> dict[str, int | None]:
+    """Municipal population per region, department or EPCI (`level`), of the communes (arrondissements apart)
+    within the given region, department or EPCI (none: all of France); None where no population is known."""
+    field = POPULATION_LEVELS[level]
+    communes = Commune.objects.filter(kind=Commune.Kind.COMMUNE).exclude(**{f"{field}__isnull": True})
+    for key, code in (("region_id", region), ("department_id", department), ("epci_id", epci)):
+        if code:
+            communes = communes.filter(**{key: code})
+    return dict(communes.values_list(field).annotate(total=Sum("population")).values_list(field, "total"))
+
+
+def territory_names(level: str) -> dict[str, str]:
+    """Code → name of every region, department or EPCI (`level`)."""
+    model = {"region": Region, "department": Department, "epci": Epci}[level]
+    return dict(model.objects.values_list("pk", "name"))
 
 
 # ------------------------------------------------------------------------------------------- search

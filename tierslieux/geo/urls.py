@@ -15,4 +15,5 @@ urlpatterns = [
     path("contours/<str:level>.geojson", views.outlines, name="outlines"),
     path("communes/suggestions.json", views_locating.suggestions, name="commune_suggestions"),
     path("adresses/recherche.json", views_locating.geocode_address, name="geocode"),
+    path("contours/communes/<str:code>.geojson", views.commune_outlines, name="commune_outlines"),
 ]

@@ -13,6 +13,8 @@ from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from tierslieux.core.readcache import cached
+
 from . import selectors
 from .models import Commune, Department, Epci, Region
 
@@ -87,12 +89,20 @@ def commune(request, insee: str):
         ),
         "commune": item,
         "density": selectors.density(item.population, item.area_km2),
+        # The geography changes only when it is reloaded: cached until then (core/readcache.py).
+        **cached(f"geo:commune:{item.insee}", lambda: _commune_extras(item), depends=("geo",)),
+    }
+    return render(request, "geo/commune.html", context)
+
+
+def _commune_extras(item) -> dict:
+    return {
         "classification": selectors.commune_classification(item),
         "qpvs": list((item.parent or item).qpvs.order_by("name")),
         "arrondissements": list(item.arrondissements.order_by("insee")),
         "outline": selectors.commune_outline(item),
+        "context_url": selectors.context_outline_urls([item.department_id]),
     }
-    return render(request, "geo/commune.html", context)
 
 
 @require_GET
@@ -109,6 +119,7 @@ def epci(request, siren: str):
         "departments": Department.objects.filter(communes__epci=item).distinct().order_by("code"),
         "outline": selectors.epci_outline(item),
     }
+    context["context_url"] = selectors.context_outline_urls(d.code for d in context["departments"])
     return render(request, "geo/epci.html", context)
 
 
@@ -127,6 +138,7 @@ def department(request, code: str):
         "epcis": selectors.department_epcis(item),
         "page_obj": page,
         "outline": json.loads(item.outline) if item.outline else None,
+        "context_url": selectors.context_outline_urls([item.code]),
     }
     return render(request, "geo/department.html", context)
 
@@ -152,6 +164,15 @@ def outlines(request, level: str):
     if level not in selectors.OUTLINE_LEVELS:
         raise Http404(_("Contours inconnus."))
     return geojson_response(request, selectors.outlines_geojson_bytes(level), max_age=3600)
+
+
+@require_GET
+def commune_outlines(request, code: str):
+    """Public: GeoJSON outlines of the communes of one department (context layer of local maps), cacheable."""
+    payload = selectors.commune_outlines_geojson_bytes(code.upper())
+    if payload is None:
+        raise Http404(_("Département inconnu."))
+    return geojson_response(request, payload, max_age=3600)
 
 
 def geojson_response(request, payload: bytes, *, max_age: int) -> HttpResponse:

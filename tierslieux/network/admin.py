@@ -1,6 +1,10 @@
-"""The network in the Django admin (programme staff): read and correct; lifecycles change through the pages."""
+"""The network in the Django admin (administrators only): read-only. Listings, events (their SEQUENCE for
+calendar clients), requests, pairings and resources (their versions) change through the services and the pages,
+where moderation and the workflows' logs happen."""
 
 from django.contrib import admin
+
+from tierslieux.core.admin_tools import ReadOnlyAdmin, ReadOnlyInline
 
 from .models import (
     AbuseReport,
@@ -16,7 +20,7 @@ from .models import (
 
 
 @admin.register(Listing)
-class ListingAdmin(admin.ModelAdmin):
+class ListingAdmin(ReadOnlyAdmin):
     list_display = ("title", "side", "kind", "category", "status", "valid_until")
     list_filter = ("status", "side", "kind")
     search_fields = ("title",)
@@ -25,7 +29,7 @@ class ListingAdmin(admin.ModelAdmin):
 
 
 @admin.register(AbuseReport)
-class AbuseReportAdmin(admin.ModelAdmin):
+class AbuseReportAdmin(ReadOnlyAdmin):
     list_display = ("listing", "reason", "status", "created_at")
     list_filter = ("status", "reason")
     readonly_fields = ("status",)
@@ -33,7 +37,7 @@ class AbuseReportAdmin(admin.ModelAdmin):
 
 
 @admin.register(Event)
-class EventAdmin(admin.ModelAdmin):
+class EventAdmin(ReadOnlyAdmin):
     list_display = ("title", "place", "category", "starts_at", "status", "sequence")
     list_filter = ("status", "category", "time_zone")
     search_fields = ("title", "place__name")
@@ -42,39 +46,37 @@ class EventAdmin(admin.ModelAdmin):
 
 
 @admin.register(IcsSource)
-class IcsSourceAdmin(admin.ModelAdmin):
+class IcsSourceAdmin(ReadOnlyAdmin):
     list_display = ("place", "url", "enabled", "last_checked_at", "last_error")
     raw_id_fields = ("place",)
 
 
 @admin.register(MentorOffer)
-class MentorOfferAdmin(admin.ModelAdmin):
+class MentorOfferAdmin(ReadOnlyAdmin):
     list_display = ("place", "capacity", "travel_km", "active")
     raw_id_fields = ("place",)
 
 
 @admin.register(MentoringRequest)
-class MentoringRequestAdmin(admin.ModelAdmin):
+class MentoringRequestAdmin(ReadOnlyAdmin):
     list_display = ("project_title", "status", "created_at")
     readonly_fields = ("status",)
     raw_id_fields = ("place", "commune")
 
 
 @admin.register(Pairing)
-class PairingAdmin(admin.ModelAdmin):
+class PairingAdmin(ReadOnlyAdmin):
     list_display = ("mentor", "request", "status", "started_on", "ended_on", "outcome")
     readonly_fields = ("status",)
 
 
-class VersionInline(admin.TabularInline):
+class VersionInline(ReadOnlyInline, admin.TabularInline):
     model = ResourceVersion
-    extra = 0
     readonly_fields = ("number", "version", "file", "link", "size", "sha256", "downloads", "created_at")
-    can_delete = False
 
 
 @admin.register(Resource)
-class ResourceAdmin(admin.ModelAdmin):
+class ResourceAdmin(ReadOnlyAdmin):
     list_display = ("title", "kind", "licence", "status", "download_count")
     list_filter = ("kind", "licence", "status")
     readonly_fields = ("status", "download_count")

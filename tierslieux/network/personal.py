@@ -9,7 +9,17 @@ from tierslieux.accounts import personal_data
 
 
 def export(user) -> dict:
-    from .models import AbuseReport, Listing, MentoringRequest, NetworkProfile, RelayedMessage
+    from .models import (
+        AbuseReport,
+        Event,
+        Listing,
+        MentoringRequest,
+        MentorOffer,
+        NetworkProfile,
+        PairingMeeting,
+        RelayedMessage,
+        Resource,
+    )
 
     profile = NetworkProfile.objects.filter(user=user).first()
     return {
@@ -42,15 +52,36 @@ def export(user) -> dict:
         "reports": list(
             AbuseReport.objects.filter(reporter=user).values("id", "listing_id", "reason", "message")
         ),
+        "messages_received": [
+            {
+                "from": message.sender.display_name,
+                "listing_id": message.listing_id,
+                "message": message.message,
+                "created_at": message.created_at,
+            }
+            for message in RelayedMessage.objects.filter(recipient=user).select_related("sender")
+        ],
         "mentoring_requests": list(
             MentoringRequest.objects.filter(requester=user).values("id", "project_title", "message", "status")
         ),
+        "mentoring_meetings": list(
+            PairingMeeting.objects.filter(author=user).values(
+                "id", "pairing_id", "date", "topic", "next_step"
+            )
+        ),
+        "mentor_offers": list(
+            MentorOffer.objects.filter(created_by=user).values("id", "place_id", "description")
+        ),
+        "events": list(Event.objects.filter(created_by=user).values("id", "place_id", "title", "starts_at")),
+        "resources": list(Resource.objects.filter(created_by=user).values("id", "title", "status")),
     }
 
 
 @transaction.atomic
 def erase(user) -> None:
-    """Delete the person's own listings, profile and relayed messages; keep reports and requests without them."""
+    """Delete the person's own listings (those of a place stay with the place), profile and the messages they
+    sent; reports are kept without their author; mentoring requests, meeting notes, events and resources stay
+    with the anonymised account (they belong to the pairing's log and to the places)."""
     from .models import AbuseReport, Listing, NetworkProfile, RelayedMessage
 
     Listing.objects.filter(owner=user, place=None).delete()

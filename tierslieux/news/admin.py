@@ -1,6 +1,10 @@
-"""The news in the Django admin (programme staff). Commenters' addresses are never shown."""
+"""The news in the Django admin (administrators only): tags are edited here; articles (workflow, versions) and
+comments (moderation) are read-only — they change through the editors' and moderators' pages. Commenters'
+addresses are never shown."""
 
 from django.contrib import admin
+
+from tierslieux.core.admin_tools import ReadOnlyAdmin
 
 from .models import Article, Comment, Tag
 
@@ -12,7 +16,7 @@ class TagAdmin(admin.ModelAdmin):
 
 
 @admin.register(Article)
-class ArticleAdmin(admin.ModelAdmin):
+class ArticleAdmin(ReadOnlyAdmin):
     list_display = ["title", "status", "published_at", "author"]
     list_filter = ["status", "tags"]
     search_fields = ["title", "standfirst"]
@@ -23,7 +27,7 @@ class ArticleAdmin(admin.ModelAdmin):
 
 
 @admin.register(Comment)
-class CommentAdmin(admin.ModelAdmin):
+class CommentAdmin(ReadOnlyAdmin):
     list_display = ["article", "author_name", "status", "created_at"]
     list_filter = ["status"]
     exclude = ["author_email", "user", "reply_subscription"]

@@ -17,6 +17,8 @@ from . import exports, selectors
 
 router = Router(tags=["Tiers-lieux"])
 MAX_PAGE_SIZE = 500
+_NUMBER = r"-?[0-9]+(\.[0-9]+)?"
+BBOX_PATTERN = rf"^({_NUMBER},{_NUMBER},{_NUMBER},{_NUMBER})?$"
 FILTERS_DOC = (
     "Filtres (répétables) : `type`, `service`, `label`, `status` ; `open_now=1` ; `region`, `department`, "
     "`epci`, `commune` (codes) ; `q` (recherche tolérante aux accents et fautes) ; `lat`+`lon` ou `around` "
@@ -53,12 +55,10 @@ def places_list(
     around: str = "",
     radius: float | None = None,
     mediation: bool = False,
-    page: int = 1,
-    page_size: int = 20,
+    page: int = Query(1, ge=1),
+    page_size: int = Query(20, ge=1, le=MAX_PAGE_SIZE),
 ):
     """A FeatureCollection of one page of places (`count`, `page`, `pages`, `next`)."""
-    if page < 1 or not 1 <= page_size <= MAX_PAGE_SIZE:
-        raise HttpError(400, f"page ≥ 1 et page_size entre 1 et {MAX_PAGE_SIZE} sont attendus.")
     filters = selectors.parse_filters(request.GET)
     result = selectors.places_filtered(filters)
     start = (page - 1) * page_size
@@ -96,7 +96,11 @@ def places_list(
     summary="Regroupements pour la carte",
     description="`bbox=ouest,sud,est,nord` (degrés) et `zoom` (0–20). " + FILTERS_DOC,
 )
-def places_clusters(request, bbox: str = "", zoom: int = 5):
+def places_clusters(
+    request,
+    bbox: str = Query("", pattern=BBOX_PATTERN, description="ouest,sud,est,nord (degrés WGS 84, sud ≤ nord)"),
+    zoom: int = Query(5, ge=0, le=22),
+):
     """Clusters computed on the server: each feature has `count`; a cluster has `bounds` and
     `expansion_zoom`, a single place has `id`, `name` and `type`."""
     box = None

@@ -4,14 +4,21 @@ Only published places are in it (a project place waiting for moderation is not).
 is its name, its town (the current name of its commune), its postcode and the names of its types, services
 and labels (`search_words`), so that "coworking" finds every place of type coworking.
 
-Built from the database on first use and rebuilt when places change: services call `invalidate()` after
-commit (same process); other processes notice within `CHECK_SECONDS` through a cheap signature query
-(count and latest update).
+Built from the database on first use (at server start-up: `warm()`, before the workers fork) and rebuilt
+when places change: services call `invalidate()` after commit, which marks this process's index stale and
+bumps a generation number in the shared cache. By default (background mode) a thread of each process reads
+that number every `POLL_SECONDS`, compares the signature (count and latest update, for writes that bypass the
+services) every `SIGNATURE_SECONDS`, rebuilds when either changed and swaps the new index in when it is ready:
+requests never query for freshness and never wait for a rebuild; they see the previous index meanwhile
+(about a second at 50,000 places). Synchronous mode (`ATLAS_INDEX_BACKGROUND = False`, the tests) checks the
+signature at most every `CHECK_SECONDS` on use and rebuilds in the request.
 """
 
 from __future__ import annotations
 
 import json
+import logging
+import os
 import threading
 import time
 from collections.abc import Iterator
@@ -20,9 +27,13 @@ from dataclasses import dataclass, field
 
 import numpy as np
 from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
 from django.db.models import Count, Max, TextField
 from django.db.models.functions import Cast
 from django.utils import translation
+
+from tierslieux.core import readcache
 
 from .clustering import grid_order, mercator
 from .models import Label, Place, PlaceStatus, PlaceType, Service
@@ -239,34 +250,91 @@ def build(places=None) -> AtlasIndex:
 
 
 _lock = threading.Lock()
-_state: dict = {"index": None, "checked": 0.0, "stale": True}
+_state: dict = {"index": None, "checked": 0.0, "stale": True, "generation": None, "poller": None}
+_wake = threading.Event()
+_stop = threading.Event()
+_local = threading.local()
+
+GENERATION_KEY = readcache.GENERATION_KEYS["places"]
+POLL_SECONDS = 1.0
+"""Background mode: how often a process reads the shared generation number (one cache read)."""
+SIGNATURE_SECONDS = 30.0
+"""Background mode: how often it also compares the signature, for writes that bypass the services (admin)."""
+
+logger = logging.getLogger(__name__)
+
+
+def _background() -> bool:
+    return getattr(settings, "ATLAS_INDEX_BACKGROUND", True)
+
+
+def _generation() -> int | None:
+    try:
+        return cache.get(GENERATION_KEY, 0)
+    except Exception:  # cache table missing or cache down: the signature check still catches changes
+        logger.warning("atlas index: shared generation unreadable", exc_info=True)
+        return None
 
 
 def invalidate() -> None:
+    """Places changed: this process rebuilds its index (in the background, or on next use in synchronous
+    mode), and the shared generation number tells every other process to do the same."""
+    if getattr(_local, "suppressed", False):
+        return
     _state["stale"] = True
+    _wake.set()
+    # Other processes learn of the change once it is committed (at once outside a transaction).
+    try:
+        transaction.on_commit(lambda: readcache.bump("places"))
+    except Exception:  # no database at hand (a test without one): this process's own index is marked
+        logger.debug("atlas index: shared generation not bumped", exc_info=True)
 
 
 @contextmanager
 def staleness_preserved() -> Iterator[None]:
     """For writes rolled back at once (a trial validation): the index keeps the freshness it had, so a
     change that never happened does not force a rebuild. A real change elsewhere is still caught by the
-    signature check every CHECK_SECONDS."""
+    generation and signature checks."""
     stale = _state["stale"]
+    _local.suppressed = True
     try:
         yield
     finally:
+        _local.suppressed = False
         _state["stale"] = stale
 
 
+def warm() -> AtlasIndex:
+    """Build the index now (server start-up, before the workers fork: they share it and serve warm)."""
+    with _lock:
+        generation = _generation()
+        current = build()
+        _state.update(index=current, checked=time.monotonic(), stale=False, generation=generation)
+        return current
+
+
 def get_index() -> AtlasIndex:
-    """The current index, rebuilt when places changed."""
+    """The current index. First use builds it; afterwards no request waits for a rebuild: in background mode
+    (the default) a thread of this process notices changes and swaps in a new index when it is built;
+    synchronous mode (`ATLAS_INDEX_BACKGROUND = False`, the tests) rebuilds on the next use after a change."""
     current = _state["index"]
+    if current is None:
+        with _lock:
+            if _state["index"] is None:
+                _state["stale"] = False
+                _state["generation"] = _generation()
+                _state["index"] = build()
+                _state["checked"] = time.monotonic()
+            current = _state["index"]
+    if _background():
+        _ensure_poller()
+        return current
     now = time.monotonic()
-    if current is not None and not _state["stale"] and now - _state["checked"] < CHECK_SECONDS:
+    if not _state["stale"] and now - _state["checked"] < CHECK_SECONDS:
         return current
     with _lock:
         current = _state["index"]
-        if current is not None and not _state["stale"]:
+        if not _state["stale"]:
             if time.monotonic() - _state["checked"] < CHECK_SECONDS:
                 return current
             if _signature() == current.signature:
@@ -277,3 +345,62 @@ def get_index() -> AtlasIndex:
         _state["index"] = current
         _state["checked"] = time.monotonic()
         return current
+
+
+def _ensure_poller() -> None:
+    poller = _state["poller"]
+    if poller is not None and poller.is_alive() and _state.get("poller_pid") == os.getpid():
+        return
+    with _lock:
+        poller = _state["poller"]
+        if poller is not None and poller.is_alive() and _state.get("poller_pid") == os.getpid():
+            return
+        _stop.clear()
+        poller = threading.Thread(target=_poll, name="atlas-index", daemon=True)
+        _state.update(poller=poller, poller_pid=os.getpid())
+        poller.start()
+
+
+def stop_poller(timeout: float = 10.0) -> None:
+    """Stop this process's background thread (tests; it restarts on the next `get_index`)."""
+    poller = _state["poller"]
+    _stop.set()
+    _wake.set()
+    if poller is not None:
+        poller.join(timeout)
+    _state["poller"] = None
+
+
+def _poll() -> None:
+    """The background thread: every POLL_SECONDS (or at once after an edit in this process), rebuild when
+    the shared generation moved, the signature changed, or this process invalidated; swap when built."""
+    from django.db import close_old_connections
+
+    last_signature = time.monotonic()
+    while not _stop.is_set():
+        _wake.wait(POLL_SECONDS)
+        _wake.clear()
+        if _stop.is_set():
+            break
+        try:
+            close_old_connections()
+            generation = _generation()
+            stale = _state["stale"] or (generation is not None and generation != _state["generation"])
+            if not stale and time.monotonic() - last_signature >= SIGNATURE_SECONDS:
+                last_signature = time.monotonic()
+                stale = _signature() != _state["index"].signature
+            if stale:
+                _state["stale"] = False  # an edit during the build marks it again: one more rebuild
+                started = time.perf_counter()
+                current = build()
+                with _lock:
+                    _state.update(index=current, checked=time.monotonic(), generation=generation)
+                logger.info(
+                    "atlas index rebuilt: %s places in %.2f s", len(current), time.perf_counter() - started
+                )
+        except Exception:
+            logger.exception("atlas index: background rebuild failed (the previous index is kept)")
+            _stop.wait(POLL_SECONDS * 5)
+    from django.db import connections
+
+    connections.close_all()  # this thread's own connections

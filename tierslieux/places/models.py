@@ -127,6 +127,15 @@ LOCATION_PRECISION = {
 }
 
 
+class ContactRoute(models.TextChoices):
+    """How a visitor reaches the place (shown on its page)."""
+
+    FORM = "form", _("Formulaire de contact de la plateforme (les messages sont transmis par courriel)")
+    PHONE = "phone", _("Par téléphone")
+    WEBSITE = "website", _("Page de contact du site du lieu")
+    NONE = "none", _("Pas de contact public")
+
+
 class EquipmentCategory(models.TextChoices):
     DIGITAL = "numerique", _("Numérique")
     MAKING = "fabrication", _("Fabrication")
@@ -190,6 +199,20 @@ class Place(models.Model):
         _("réseaux sociaux"), default=list, blank=True, help_text=_("Liste d’adresses (URL).")
     )
     surface_m2 = models.PositiveIntegerField(_("surface (m²)"), null=True, blank=True)
+    # Added by 0006: how visitors reach the place.
+    contact_route = models.CharField(
+        _("moyen de contact"), max_length=10, choices=ContactRoute.choices, default=ContactRoute.FORM
+    )
+    contact_phone = models.CharField(_("téléphone (public)"), max_length=20, blank=True, default="")
+    contact_url = models.URLField(_("page de contact (publique)"), max_length=300, blank=True, default="")
+    contact_email = models.EmailField(
+        _("adresse de contact (privée)"),
+        blank=True,
+        default="",
+        help_text=_(
+            "Où le formulaire de contact transmet les messages (à défaut : aux gestionnaires). Jamais publiée."
+        ),
+    )
     source = models.CharField(_("source principale"), max_length=40, blank=True, default="")
     location_approximate = models.BooleanField(
         _("localisation approximative"),
@@ -259,6 +282,39 @@ class Place(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("places:detail", args=[self.slug])
+
+
+def photo_path(instance, filename: str) -> str:
+    return f"lieux/photos/{instance.place_id}/{filename}"
+
+
+class PlacePhoto(models.Model):
+    """One photo of a place (at most `MAX_PHOTOS`): checked by content, resized and re-encoded (metadata removed)
+    when uploaded; `alt` is its text alternative."""
+
+    MAX_PHOTOS = 5
+
+    place = models.ForeignKey("Place", on_delete=models.CASCADE, related_name="photos")
+    image = models.ImageField(_("image"), upload_to=photo_path, width_field="width", height_field="height")
+    width = models.PositiveIntegerField(default=0, editable=False)
+    height = models.PositiveIntegerField(default=0, editable=False)
+    alt = models.CharField(_("texte alternatif"), max_length=250)
+    position = models.PositiveSmallIntegerField(_("ordre"), default=0)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["place", "position", "id"]
+        verbose_name = _("photo d’un lieu")
+        verbose_name_plural = _("photos des lieux")
+
+    def __str__(self) -> str:
+        return f"{self.place} — {self.alt}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("places:photo", args=[self.place.slug, self.pk])
 
 
 class PlaceSourceRecord(models.Model):

@@ -24,11 +24,13 @@ from .index import LABEL_CODES, SERVICE_CODES, STATUS_CODES, TYPE_CODES, AtlasIn
 from .models import (
     DIGITAL_INCLUSION_TYPES,
     Accessibility,
+    ContactRoute,
     EquipmentCategory,
     Label,
     LegalForm,
     LocationOrigin,
     Place,
+    PlaceSourceRecord,
     PlaceStatus,
     PlaceType,
     PlaceVersion,
@@ -220,6 +222,12 @@ def fabrique_rows(places: QuerySet[Place], *fields: str) -> Iterator[tuple]:
     for *values, labels in places.values_list(*fields, "labels").iterator():
         if FABRIQUE_LABELS & set(labels or []):
             yield tuple(values)
+
+
+def source_records(source: str) -> QuerySet[PlaceSourceRecord]:
+    """The rows of one source file as loaded (`load_places`), with the place each became and its commune. Their
+    `raw` data holds private contacts: read the fields you need, never publish it whole."""
+    return PlaceSourceRecord.objects.filter(source=source).select_related("place__commune").order_by("pk")
 
 
 def places_with_territory() -> QuerySet[Place]:
@@ -478,7 +486,7 @@ def place_versions(place: Place) -> QuerySet[PlaceVersion]:
 
 
 # --- Readable fields and values (history, moderation diffs) -----------------------------------------------
-PRIVATE_FIELDS = frozenset({"private_contact"})
+PRIVATE_FIELDS = frozenset({"private_contact", "contact_email"})
 _CHOICES = {
     "types": PlaceType,
     "labels": Label,
@@ -488,6 +496,7 @@ _CHOICES = {
     "legal_form": LegalForm,
     "publication": Publication,
     "location_origin": LocationOrigin,
+    "contact_route": ContactRoute,
 }
 
 
@@ -626,12 +635,11 @@ def place_provenance(place: Place) -> Provenance:
             moment = first_import.get(code) or place.created_at
             date = _("importé le %(date)s") % {"date": date_format(timezone.localtime(moment), "j F Y")}
         sources.append(PlaceSource(str(info.label), date, info.digital_inclusion))
-    versions = list(
-        place.versions.order_by("created_at", "id").values_list("created_at", "reason", "user_id")
-    )
+    # The last two versions are enough: a page with only its first version was never changed.
+    versions = list(place.versions.order_by("-created_at", "-id").values_list("created_at", "reason")[:2])
     changed_at, by_import = None, False
     if len(versions) > 1:
-        changed_at, reason, user_id = versions[-1]
+        changed_at, reason = versions[0]
         by_import = reason.startswith(("Import", _("Import")))
     return Provenance(
         sources=sources,
@@ -662,3 +670,38 @@ def territory_label(filters: AtlasFilters) -> str:
             found = model.objects.filter(pk=code).first()
             return str(found) if found else code
     return ""
+
+
+# --- Places of a territory (territory pages of the geo app) -----------------------------------------------
+TERRITORY_FILTERS = {"commune": "commune", "epci": "epci", "departement": "department", "region": "region"}
+
+
+@dataclass(frozen=True)
+class TerritoryPlaces:
+    count: int
+    by_type: list[tuple[str, int, str]]  # (type label, number of places, atlas URL with the type filter)
+    places: list[Place]  # a short list: the most complete pages first
+    atlas_url: str  # the atlas filtered on the territory
+
+
+def territory_places(kind: str, code: str, *, limit: int = 8) -> TerritoryPlaces:
+    """The places of a territory as the atlas counts them (same filter, so "Voir dans l'atlas" shows them)."""
+    from django.urls import reverse
+    from django.utils.http import urlencode
+
+    key = TERRITORY_FILTERS[kind]
+    filters = parse_filters({key: code})
+    result = places_filtered(filters)
+    queryset = places_with_territory().filter(pk__in=result.ids)
+    counts: dict[str, int] = {}
+    for types in queryset.values_list("types", flat=True):
+        for code_ in dict.fromkeys(types or [PlaceType.OTHER.value]):
+            counts[code_] = counts.get(code_, 0) + 1
+    labels = dict(PlaceType.choices)
+    atlas = reverse("places:atlas")
+    by_type = [
+        (str(labels.get(t, t)), n, f"{atlas}?{urlencode({key: code, 'type': t})}")
+        for t, n in sorted(counts.items(), key=lambda item: (-item[1], str(labels.get(item[0], item[0]))))
+    ]
+    places = list(queryset.order_by("-completeness", "name")[:limit])
+    return TerritoryPlaces(result.count, by_type, places, f"{atlas}?{urlencode({key: code})}")

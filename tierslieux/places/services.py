@@ -5,27 +5,33 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import uuid
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.validators import URLValidator
+from django.core.files.base import ContentFile
+from django.core.validators import URLValidator, validate_email
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from tierslieux.accounts.roles import is_programme_staff
+from tierslieux.core.errors import EditConflict
+from tierslieux.core.formats import fr_datetime
 from tierslieux.geo.models import Commune
 
-from . import index
+from . import images, index
 from .completeness import completeness
 from .locating import commune_for
 from .models import (
     Accessibility,
+    ContactRoute,
     EquipmentCategory,
     Label,
     LegalForm,
     LocationOrigin,
     Place,
+    PlacePhoto,
     PlaceStatus,
     PlaceType,
     PlaceVersion,
@@ -38,6 +44,10 @@ from .validation import validate_coordinates, validate_rna, validate_siret
 
 __all__ = [
     "EDITABLE_FIELDS",
+    "photo_add",
+    "photo_delete",
+    "photo_move",
+    "photo_update",
     "place_add_manager",
     "place_create",
     "place_remove_manager",
@@ -81,6 +91,10 @@ EDITABLE_FIELDS = (
     "private_contact",
     "last_verified_at",
     "location_origin",
+    "contact_route",
+    "contact_phone",
+    "contact_url",
+    "contact_email",
 )
 DAYS = ("mo", "tu", "we", "th", "fr", "sa", "su")
 _TIME_RE = re.compile(r"^([01]\d|2[0-4]):[0-5]\d$")
@@ -185,6 +199,25 @@ def _exceptions(value) -> list[dict]:
     return sorted(cleaned, key=lambda e: e["start"])
 
 
+def _phone(value) -> str:
+    """A French number written "01 23 45 67 89", or an international one "+590 590 12 34 56" kept as typed
+    (digits and spaces); "" when empty. Raise ValidationError otherwise."""
+    raw = str(value or "").strip()
+    if not raw:
+        return ""
+    digits = re.sub(r"[\s.\-()]", "", raw)
+    if re.fullmatch(r"0\d{9}", digits):
+        return " ".join(digits[i : i + 2] for i in range(0, 10, 2))
+    if re.fullmatch(r"\+\d{8,15}", digits):
+        return " ".join(raw.replace(".", " ").replace("-", " ").split())
+    raise ValidationError(
+        {
+            "contact_phone": _("« %(value)s » n’est pas un numéro de téléphone (10 chiffres, ou +indicatif).")
+            % {"value": raw}
+        }
+    )
+
+
 def _equipment(value) -> list[dict]:
     cleaned = []
     allowed = set(EquipmentCategory.values)
@@ -266,6 +299,28 @@ def _clean(values: dict) -> dict:
             raise ValidationError({"surface_m2": _("La surface est un nombre entier de m².")}) from None
         if not 0 < v["surface_m2"] < 1_000_000:
             raise ValidationError({"surface_m2": _("La surface doit être comprise entre 1 et 999 999 m².")})
+    v["contact_route"] = str(v.get("contact_route") or ContactRoute.FORM)
+    if v["contact_route"] not in ContactRoute.values:
+        raise ValidationError(
+            {"contact_route": _("Moyen de contact inconnu : %(value)s") % {"value": v["contact_route"]}}
+        )
+    v["contact_phone"] = _phone(v.get("contact_phone"))
+    v["contact_url"] = _url(v.get("contact_url"), "contact_url")
+    v["contact_email"] = str(v.get("contact_email") or "").strip()
+    if v["contact_email"]:
+        try:
+            validate_email(v["contact_email"])
+        except ValidationError:
+            raise ValidationError(
+                {
+                    "contact_email": _("« %(value)s » n’est pas une adresse électronique valide.")
+                    % {"value": v["contact_email"]}
+                }
+            ) from None
+    if v["contact_route"] == ContactRoute.PHONE and not v["contact_phone"]:
+        raise ValidationError({"contact_phone": _("Indiquez le numéro de téléphone à afficher.")})
+    if v["contact_route"] == ContactRoute.WEBSITE and not (v["contact_url"] or v["website"]):
+        raise ValidationError({"contact_url": _("Indiquez l’adresse de la page de contact du lieu.")})
     v["source"] = str(v.get("source") or "")[:40]
     origin = v.get("location_origin") or (
         LocationOrigin.COMMUNE if v.get("location_approximate") else LocationOrigin.SOURCE
@@ -413,13 +468,58 @@ def place_create(
     return place
 
 
+def place_version_token(place: Place) -> int:
+    """The optimistic-versioning token of `place`: the id of its latest recorded version (0: none)."""
+    return PlaceVersion.objects.filter(place=place).values_list("pk", flat=True).first() or 0
+
+
+_CHOICE_LABELS = {
+    "types": PlaceType,
+    "services": Service,
+    "status": PlaceStatus,
+    "location_origin": LocationOrigin,
+}
+
+
+def place_field_text(field: str, value) -> str:
+    """A place field's value as a person reads it (choice labels, lists joined), for comparisons."""
+    choices = _CHOICE_LABELS.get(field)
+    labels = dict(choices.choices) if choices else {}
+    if isinstance(value, list | tuple):
+        return ", ".join(
+            place_field_text(field, item) if isinstance(item, dict | list) else str(labels.get(item, item))
+            for item in value
+        )
+    if value is None:
+        return ""
+    if isinstance(value, dict):
+        return "; ".join(
+            f"{key} : {place_field_text(field, item)}" for key, item in sorted(value.items()) if item
+        )
+    return str(labels.get(value, value))
+
+
 @transaction.atomic
-def place_update(*, place: Place, data: dict, user=None, reason: str = "") -> Place:
-    """Apply `data` (a subset of EDITABLE_FIELDS); record a version only when a value actually changed."""
+def place_update(
+    *, place: Place, data: dict, user=None, reason: str = "", expected_version: int | None = None
+) -> Place:
+    """Apply `data` (a subset of EDITABLE_FIELDS); record a version only when a value actually changed.
+
+    With `expected_version` (the `place_version_token` the person's form was built from), refuse with an
+    `EditConflict` when someone saved the place since: nothing is written, the caller shows both versions."""
     unknown = set(data) - set(EDITABLE_FIELDS)
     if unknown:
         raise ValidationError(_("Champs inconnus : %(fields)s") % {"fields": ", ".join(sorted(unknown))})
     place = Place.objects.select_for_update().get(pk=place.pk)
+    if expected_version is not None:
+        latest = place_version_token(place)
+        if latest != expected_version:
+            raise EditConflict(
+                _("La fiche « %(place)s » a été modifiée depuis que vous l’avez ouverte.")
+                % {"place": place.name},
+                current={field: place_field_text(field, getattr(place, field)) for field in data},
+                version=str(latest),
+            )
     before = place_snapshot(place)
     current = {field: getattr(place, field) for field in EDITABLE_FIELDS}
     values = _clean(current | _consistent_location(data, place.location_origin))
@@ -455,8 +555,7 @@ def place_revert(*, version: PlaceVersion, user) -> Place:
         place=version.place,
         data=data,
         user=user,
-        reason=_("Annulation de la modification du %(date)s")
-        % {"date": f"{version.created_at:%d/%m/%Y %H:%M}"},
+        reason=_("Annulation de la modification du %(date)s") % {"date": fr_datetime(version.created_at)},
     )
     latest = place.versions.first()
     if latest is not None and latest.pk != before:
@@ -559,3 +658,82 @@ def _refresh_completeness(place: Place) -> None:
     if value != place.completeness:
         Place.objects.filter(pk=place.pk).update(completeness=value)
         place.completeness = value
+
+
+# --- Photos ---------------------------------------------------------------------------------------------
+def _require_editor(place: Place, user) -> None:
+    from .selectors import place_can_edit
+
+    if not place_can_edit(place, user):
+        raise PermissionDenied(
+            _("Seuls les gestionnaires de ce lieu et l’équipe du programme gèrent ses photos.")
+        )
+
+
+def _alt(alt: str) -> str:
+    alt = " ".join(str(alt or "").split())
+    if not alt:
+        raise ValidationError(
+            {"alt": _("Décrivez la photo en une phrase (texte alternatif) : ce qu’elle montre.")}
+        )
+    if len(alt) > 250:
+        raise ValidationError({"alt": _("Le texte alternatif tient en 250 caractères au plus.")})
+    return alt
+
+
+@transaction.atomic
+def photo_add(*, place: Place, user, content: bytes, alt: str) -> PlacePhoto:
+    """A manager (or programme staff) adds a photo: checked by its content, resized, without metadata; at most
+    PlacePhoto.MAX_PHOTOS per place."""
+    _require_editor(place, user)
+    place = Place.objects.select_for_update().get(pk=place.pk)
+    if place.photos.count() >= PlacePhoto.MAX_PHOTOS:
+        raise ValidationError(
+            _("Un lieu a %(max)s photos au plus : supprimez-en une avant d’en ajouter.")
+            % {"max": PlacePhoto.MAX_PHOTOS}
+        )
+    text = _alt(alt)
+    try:
+        image = images.process(content)
+    except images.ImageRefused as error:
+        raise ValidationError({"image": str(error)}) from None
+    last = place.photos.order_by("-position").values_list("position", flat=True).first()
+    photo = PlacePhoto(place=place, alt=text, position=(last or 0) + 1, uploaded_by=_editor(user))
+    photo.image.save(f"{uuid.uuid4().hex}.{image.extension}", ContentFile(image.content), save=False)
+    photo.width, photo.height = image.width, image.height
+    photo.save()
+    return photo
+
+
+@transaction.atomic
+def photo_update(*, photo: PlacePhoto, user, alt: str) -> PlacePhoto:
+    _require_editor(photo.place, user)
+    photo.alt = _alt(alt)
+    photo.save(update_fields=["alt"])
+    return photo
+
+
+@transaction.atomic
+def photo_move(*, photo: PlacePhoto, user, offset: int) -> None:
+    """Move the photo one place earlier (-1) or later (+1) in the place's order."""
+    _require_editor(photo.place, user)
+    photos = list(photo.place.photos.select_for_update().order_by("position", "id"))
+    i = next(k for k, p in enumerate(photos) if p.pk == photo.pk)
+    j = max(0, min(len(photos) - 1, i + offset))
+    photos.insert(j, photos.pop(i))
+    for position, item in enumerate(photos, start=1):
+        if item.position != position:
+            item.position = position
+            item.save(update_fields=["position"])
+
+
+@transaction.atomic
+def photo_delete(*, photo: PlacePhoto, user) -> None:
+    _require_editor(photo.place, user)
+    storage, name = photo.image.storage, photo.image.name
+    photo.delete()
+    transaction.on_commit(lambda: storage.delete(name))
+
+
+def _editor(user):
+    return user if getattr(user, "is_authenticated", False) else None

@@ -133,10 +133,15 @@ def _url(value, base: str = "") -> str:
     return value if _URL_RE.match(value) else ""
 
 
+def cget_types(typo: str | None) -> list[str]:
+    """Type codes of the 2019 census's TYPO ("à dominante coworking" / "à dominante fablab"; empty: none)."""
+    typo = (typo or "").lower()
+    return ["coworking"] if "coworking" in typo else ["fablab"] if "fablab" in typo else []
+
+
 def read_cget(path: Path) -> Iterator[SourceRow | Rejected]:
     for line, row in enumerate(_csv(path), start=2):
-        typo = (row.get("TYPO") or "").lower()
-        types = ["coworking"] if "coworking" in typo else ["fablab"] if "fablab" in typo else []
+        types = cget_types(row.get("TYPO"))
         socials = [
             link
             for link in (
@@ -191,6 +196,7 @@ def read_cget(path: Path) -> Iterator[SourceRow | Rejected]:
                     "PRECISION",
                     "CONTACT",
                     "MAIL",
+                    "METRO",  # the census's own "in a métropole" (1/0), compared by the observatory
                 }
             },
         )

@@ -14,5 +14,6 @@ urlpatterns = [
     path("<slug:slug>/", views.detail, name="detail"),
     path("<slug:slug>/historique/", views.history, name="history"),
     path("<slug:slug>/verifier/", views.verify, name="verify"),
+    path("<slug:slug>/photo/<int:pk>/", views.photo, name="photo"),
     path("<slug:slug>/historique/<int:version_id>/annuler/", views.revert, name="revert"),
 ]

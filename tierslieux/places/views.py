@@ -11,7 +11,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse, JsonResponse, StreamingHttpResponse
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -25,7 +25,17 @@ from . import exports, extensions, selectors, services
 from .forms import AtlasFilterForm
 from .hours import week_table
 from .index import TYPE_CODES, get_index
-from .models import Accessibility, EquipmentCategory, Label, Place, PlaceType, PlaceVersion, Service
+from .models import (
+    Accessibility,
+    EquipmentCategory,
+    Label,
+    Place,
+    PlacePhoto,
+    PlaceType,
+    PlaceVersion,
+    Publication,
+    Service,
+)
 
 TYPE_COLOURS = {
     "coworking": "#000091",
@@ -39,7 +49,7 @@ TYPE_COLOURS = {
     "campus_connecte": "#0063cb",
     "micro_folie": "#a558a0",
     "france_services": "#3558a2",
-    "mediation_numerique": "#009081",
+    "mediation_numerique": "#00786c",
     "garage_solidaire": "#b34000",
     "autre": "#3a3a3a",
 }
@@ -207,6 +217,7 @@ def detail(request, slug: str):
                 e for e in place.opening_exceptions if e["end"] >= timezone.localdate().isoformat()
             ],
             "nearest": selectors.places_nearest(place),
+            "photos": list(place.photos.all()),
             "point": point,
             "json_ld": _json_ld(place, request),
             "can_edit": selectors.place_can_edit(place, request.user),
@@ -220,6 +231,25 @@ def detail(request, slug: str):
             ],
         },
     )
+
+
+@require_GET
+def photo(request, slug: str, pk: int):
+    """Public: one photo of a place (re-encoded at upload: JPEG or PNG, no metadata), cacheable. A photo of a
+    place waiting for moderation (or refused): the same people as its page (404 for anyone else), not cached."""
+    item = get_object_or_404(PlacePhoto.objects.select_related("place"), pk=pk, place__slug=slug)
+    if not selectors.place_can_see(item.place, request.user):
+        raise Http404(_("Lieu inconnu."))
+    try:
+        handle = item.image.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    content_type = "image/png" if item.image.name.endswith(".png") else "image/jpeg"
+    response = FileResponse(handle, content_type=content_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    public = item.place.publication == Publication.PUBLISHED
+    response["Cache-Control"] = "public, max-age=86400" if public else "private, no-store"
+    return response
 
 
 @login_required

@@ -62,7 +62,7 @@ def _tradeoff(problem, chosen: float, time_limit: float, step: Callable[[int, st
         step(
             70 + int(25 * k / len(points)),
             _("Courbe d’arbitrage : λ = %(value)s (%(step)s/%(steps)s)")
-            % {"value": f"{value:g}", "step": k + 1, "steps": len(points)},
+            % {"value": f"{value:g}".replace(".", ","), "step": k + 1, "steps": len(points)},
         )
         variant = dataclasses.replace(
             problem, coverage=dataclasses.replace(problem.coverage, points_per_10k=value)

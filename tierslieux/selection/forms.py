@@ -32,6 +32,15 @@ class ParametersForm(DsfrBaseForm):
         min_value=1,
         max_value=100,
     )
+    existing_network = forms.ChoiceField(
+        label=_("Réseau existant"),
+        choices=selectors.EXISTING_NETWORKS,
+        widget=forms.RadioSelect,
+        help_text=_(
+            "Les lieux qui couvrent déjà une commune : la sélection ne gagne rien à couvrir ces communes. "
+            "Les lieux des lauréats de l’appel s’y ajoutent toujours."
+        ),
+    )
     targets = forms.ChoiceField(label=_("Communes cibles"), choices=selectors.TARGET_CHOICES)
     max_laureates = _int(
         _("Nombre maximal de lauréats de la vague"), _("Vide : pas de plafond."), max_value=10_000

@@ -193,11 +193,14 @@ def coverage_targets(
     return [t for t, keep in zip(located, mask, strict=True) if keep]
 
 
-def existing_network(call: Call) -> list[ExistingPlace]:
-    """The places already covering communes: the labelled network and the places of the call's laureates,
-    in a stable order."""
+def existing_network(call: Call, choice: str | None = None) -> list[ExistingPlace]:
+    """The places already covering communes: the existing network `choice` (`selectors.EXISTING_NETWORKS`:
+    the labelled network by default, or the whole atlas) and the places of the call's laureates, in a stable
+    order."""
+    network = selectors.existing_network_filter(choice)
     existing = [
-        ExistingPlace(float(lon), float(lat), name) for _pk, lon, lat, name in selectors.labelled_places()
+        ExistingPlace(float(lon), float(lat), name)
+        for _pk, lon, lat, name in selectors.network_places(network)
     ]
     laureate_places = Place.objects.filter(
         call_applications__call=call, call_applications__status=Status.ACCEPTED
@@ -238,7 +241,7 @@ def build_problem(wave: Wave, parameters: dict) -> Built:
         balance=balance,
         coverage=Coverage(
             targets=[TargetCommune(code, lon, lat, pop) for code, lon, lat, pop, _name in targets],
-            existing=existing_network(call),
+            existing=existing_network(call, parameters.get("existing_network")),
             radius_km=radius,
             points_per_10k=float(parameters.get("points_per_10k", DEFAULT_POINTS_PER_10K)),
         ),

@@ -10,7 +10,9 @@ and propose. Anyone else is refused.
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db.models import QuerySet, Sum
+from django.urls import reverse
 from django.utils.translation import gettext_lazy
 
 from tierslieux.accounts.roles import is_programme_staff
@@ -18,13 +20,13 @@ from tierslieux.calls import selectors as call_selectors
 from tierslieux.calls.eligibility import DENSITY_LEVELS
 from tierslieux.calls.models import Call, Decision, DecisionOutcome, Status, Wave
 from tierslieux.calls.review import selectors as review_selectors
-from tierslieux.places.models import Place, PlaceStatus
-from tierslieux.places.selectors import fabrique_rows
+from tierslieux.geo.diagnostic.inputs import DEFAULT_FILTER, LABELLED_NETWORK, PlaceFilter
+from tierslieux.geo.models import Commune
+from tierslieux.places.models import Place
 
 from .models import ProposedDecision, Run, RunStatus
 from .optimiser import (
     DEFAULT_POINTS_PER_10K,
-    DEFAULT_RADIUS_KM,
 )
 
 LARGE_URBAN = DENSITY_LEVELS[0]  # "Grands centres urbains"
@@ -113,8 +115,10 @@ def default_parameters(wave: Wave) -> dict:
     budget_left = max(0, call.total_budget - _granted(call)) if call.total_budget else None
     return {
         "points_per_10k": DEFAULT_POINTS_PER_10K,
-        "radius_km": DEFAULT_RADIUS_KM,
+        # The same R as the diagnostic's white zones: one definition of coverage (COVERAGE_WHITE_ZONE_KM).
+        "radius_km": float(settings.COVERAGE_WHITE_ZONE_KM),
         "targets": "eligibility",
+        "existing_network": "labelled",
         "max_laureates": wave.target_laureates,
         "total_budget": budget_left,
         "yearly_budget": None,
@@ -152,6 +156,72 @@ def density_filter(call: Call, targets: str) -> tuple[set[str] | None, set[str]]
     return allowed, excluded
 
 
+# The existing network the optimiser counts as already covering a commune: chosen explicitly with each run, and
+# expressed as the diagnostic's own PlaceFilter so that both pages count the same places ("coverage" is defined
+# once: a commune is covered when a counted place lies within R km of its town hall, as the crow flies).
+EXISTING_NETWORKS = (
+    (
+        "labelled",
+        gettext_lazy(
+            "Le réseau labellisé : lieux « Fabrique de territoire » ou « Fabrique numérique de territoire » "
+            "non fermés (par défaut)"
+        ),
+    ),
+    (
+        "atlas",
+        gettext_lazy("Tout l’atlas : les tiers-lieux ouverts, comme le diagnostic territorial par défaut"),
+    ),
+)
+
+
+def existing_network_filter(choice: str | None) -> PlaceFilter:
+    """The places of the existing network `choice` ("labelled" or "atlas")."""
+    return DEFAULT_FILTER if choice == "atlas" else LABELLED_NETWORK
+
+
+def network_places(place_filter: PlaceFilter) -> list[tuple[int, float, float, str]]:
+    """(pk, lon, lat, name) of the places `place_filter` counts (the same test as the diagnostic's)."""
+    rows = Place.objects.filter(status__in=place_filter.statuses).values_list(
+        "pk", "lon", "lat", "name", "status", "types", "labels"
+    )
+    return [
+        (pk, lon, lat, name)
+        for pk, lon, lat, name, status, types, labels in rows.iterator()
+        if place_filter.accepts(status, tuple(types or ()), tuple(labels or ()))
+    ]
+
+
 def labelled_places() -> list[tuple[int, float, float, str]]:
     """(pk, lon, lat, name) of the labelled network (Fabriques de territoire, numériques), not closed."""
-    return list(fabrique_rows(Place.objects.exclude(status=PlaceStatus.CLOSED), "pk", "lon", "lat", "name"))
+    return network_places(LABELLED_NETWORK)
+
+
+def network_summary(parameters: dict) -> dict:
+    """What a run counted as existing network: its choice, description, number of places, diagnostic link."""
+    choice = "atlas" if (parameters or {}).get("existing_network") == "atlas" else "labelled"
+    place_filter = existing_network_filter(choice)
+    query = place_filter.query()
+    return {
+        "choice": choice,
+        "label": dict(EXISTING_NETWORKS)[choice],
+        "describe": place_filter.describe(),
+        "count": len(network_places(place_filter)),
+        "diagnostic_url": reverse("diagnostic:france") + (f"?{query}" if query else ""),
+    }
+
+
+MAP_CONTEXT_MAX_DEPARTMENTS = 6
+
+
+def map_context_url(run: Run) -> str:
+    """The commune outlines behind the scenario map (readable without tiles): those of the departments of its
+    target communes, when they are few (a national scenario keeps the department outlines only)."""
+    from tierslieux.geo.selectors import context_outline_urls
+
+    codes = list(((run.context or {}).get("targets") or {}).keys())
+    departments = set(
+        Commune.objects.filter(insee__in=codes)
+        .values_list("department_id", flat=True)
+        .distinct()[: MAP_CONTEXT_MAX_DEPARTMENTS + 1]
+    )
+    return context_outline_urls(departments) if len(departments) <= MAP_CONTEXT_MAX_DEPARTMENTS else ""

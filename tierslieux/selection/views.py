@@ -113,7 +113,11 @@ def wave(request, pk: int):
 
 def _run_context(run: Run) -> dict:
     result, baseline = run.result or {}, run.baseline or {}
-    context: dict = {"result": result, "baseline": baseline}
+    context: dict = {
+        "result": result,
+        "baseline": baseline,
+        "network": selectors.network_summary(run.parameters),
+    }
     if run.status != RunStatus.DONE:
         return context
     context["rows"] = report.rows(result, baseline, run.context)
@@ -126,6 +130,7 @@ def _run_context(run: Run) -> dict:
         )
         context["zones"] = report.white_zone_counts(result, run.context, run.inputs)
         context["geojson"] = report.map_geojson(result, run.context, run.inputs)
+        context["context_url"] = selectors.map_context_url(run)
     return context
 
 

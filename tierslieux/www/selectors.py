@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Sum
+from django.db.models import Count, Q, Sum
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from tierslieux.core.readcache import cached
 from tierslieux.geo.models import Commune, Department, Epci, Qpv, Region
 from tierslieux.places.models import Place, PlaceStatus
 
@@ -51,33 +52,48 @@ def home_sources() -> list[SourceCount]:
     return out
 
 
+def _counts() -> dict[str, int]:
+    communes = Commune.objects.filter(kind=Commune.Kind.COMMUNE)
+    summary = communes.aggregate(total=Sum("population"), count=Count("insee"))
+    tiers_lieu, project = Q(digital_inclusion=False), Q(status=PlaceStatus.PROJECT)
+    places = Place.objects.published().aggregate(  # one query for the three layers
+        tiers_lieux=Count("id", filter=tiers_lieu & ~project),
+        projects=Count("id", filter=tiers_lieu & project),
+        mediation=Count("id", filter=Q(digital_inclusion=True)),
+    )
+    return {
+        **places,
+        "communes": summary["count"],
+        "population": summary["total"] or 0,
+        "epci": Epci.objects.count(),
+        "departments": Department.objects.count(),
+        "regions": Region.objects.count(),
+        "qpv": Qpv.objects.count(),
+    }
+
+
 def home_figures() -> list[Figure]:
     """Live figures shown on the home page: the tiers-lieux of the atlas apart from the places in project and
-    from the "médiation numérique" layer (one region's list), then the reference geography."""
+    from the "médiation numérique" layer (one region's list), then the reference geography. The counts are
+    cached until places or the geography change (core/readcache.py); the open calls (which open and close with
+    time) are read each time."""
     from tierslieux.calls.selectors import open_calls_count
 
-    communes = Commune.objects.filter(kind=Commune.Kind.COMMUNE)
-    population = communes.aggregate(total=Sum("population"))["total"] or 0
-    public = Place.objects.published()
-    tiers_lieux = public.filter(digital_inclusion=False)
+    counts = cached("home:counts", _counts, depends=("places", "geo"))
     atlas = reverse("places:atlas")
     return [
-        Figure(tiers_lieux.exclude(status=PlaceStatus.PROJECT).count(), _("tiers-lieux"), atlas),
+        Figure(counts["tiers_lieux"], _("tiers-lieux"), atlas),
+        Figure(counts["projects"], _("lieux en projet"), f"{atlas}?status=project"),
         Figure(
-            tiers_lieux.filter(status=PlaceStatus.PROJECT).count(),
-            _("lieux en projet"),
-            f"{atlas}?status=project",
-        ),
-        Figure(
-            public.filter(digital_inclusion=True).count(),
+            counts["mediation"],
             _("lieux de médiation numérique (une seule région, comptés à part)"),
             f"{atlas}?mediation=1&type=mediation_numerique",
         ),
-        Figure(communes.count(), _("communes")),
-        Figure(population, _("habitants")),
-        Figure(Epci.objects.count(), _("EPCI")),
-        Figure(Department.objects.count(), _("départements")),
-        Figure(Region.objects.count(), _("régions")),
-        Figure(Qpv.objects.count(), _("quartiers prioritaires (QPV)")),
+        Figure(counts["communes"], _("communes")),
+        Figure(counts["population"], _("habitants")),
+        Figure(counts["epci"], _("EPCI")),
+        Figure(counts["departments"], _("départements")),
+        Figure(counts["regions"], _("régions")),
+        Figure(counts["qpv"], _("quartiers prioritaires (QPV)")),
         Figure(open_calls_count(), _("appels ouverts"), reverse("calls:index")),
     ]

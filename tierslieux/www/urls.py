@@ -15,6 +15,7 @@ app_name = "core"
 urlpatterns = [
     path("", views.home, name="home"),
     path("a-propos/", views.about, name="about"),
+    path("a-traiter/", views.todo, name="todo"),
     path("accessibilite/", views.accessibility, name="accessibility"),
     path("mentions-legales/", views.legal, name="legal"),
     path("donnees/", views.open_data, name="open_data"),

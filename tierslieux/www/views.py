@@ -1,8 +1,13 @@
-"""The home page and the static pages of the platform. Every view here is public."""
+"""The home page, the static pages of the platform and "À traiter". Every view here is public, except "À
+traiter" (signed-in people)."""
 
+from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
+
+from tierslieux.core import rgaa
+from tierslieux.core.counters import counts_for
 
 from . import selectors
 
@@ -12,6 +17,21 @@ def home(request):
     """Public: presents the platform with live figures."""
     return render(
         request, "www/home.html", {"figures": selectors.home_figures(), "sources": selectors.home_sources()}
+    )
+
+
+@login_required
+@require_GET
+def todo(request):
+    """Signed-in people: what waits for them, by kind (reviewers and programme staff; nothing for others)."""
+    return render(
+        request,
+        "www/todo.html",
+        {
+            "counts": counts_for(request.user),
+            "page_title": _("À traiter"),
+            "breadcrumb": [{"label": _("À traiter")}],
+        },
     )
 
 
@@ -25,12 +45,24 @@ def about(request):
 
 @require_GET
 def accessibility(request):
-    """Public: the accessibility statement (RGAA)."""
+    """Public: the accessibility statement, built from the RGAA self-audit of docs/accessibility.md."""
     return render(
         request,
         "www/accessibility.html",
-        {"page_title": _("Déclaration d’accessibilité"), "breadcrumb": [{"label": _("Accessibilité")}]},
+        {
+            "audit": rgaa_audit(),
+            "page_title": _("Déclaration d’accessibilité"),
+            "breadcrumb": [{"label": _("Accessibilité")}],
+        },
     )
+
+
+def rgaa_audit():
+    """The self-audit (None when docs/accessibility.md is missing or malformed: the page says so)."""
+    try:
+        return rgaa.load()
+    except (OSError, rgaa.AuditError):
+        return None
 
 
 @require_GET

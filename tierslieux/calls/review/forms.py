@@ -7,6 +7,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from dsfr.forms import DsfrBaseForm
 
+from tierslieux.core.forms import required_to_submit
 from tierslieux.geo.models import Department, Region
 
 from ..forms import DATETIME_FORMATS, DATETIME_WIDGET
@@ -64,7 +65,7 @@ class ConflictForm(DsfrBaseForm):
         },
     )
     details = forms.CharField(
-        label=_("Précisions (facultatif)"),
+        label=_("Précisions"),
         required=False,
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 2}),
@@ -77,21 +78,26 @@ class ReviewForm(DsfrBaseForm):
     comment = forms.CharField(
         label=_("Avis général"), required=False, widget=forms.Textarea(attrs={"rows": 4})
     )
+    # Optimistic versioning: the saved version the reviewer started from (services.review_version_token).
+    version = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)
 
     def __init__(self, *args, criteria, **kwargs):
         super().__init__(*args, **kwargs)
         self.criteria = list(criteria)
         for criterion in self.criteria:
             choices = [("", "—")] + [(str(v), str(v)) for v in range(criterion.scale_max + 1)]
-            self.fields[f"score_{criterion.pk}"] = forms.TypedChoiceField(
-                label=gettext("%(criterion)s — note (0 à %(max)s, poids %(weight)s)")
-                % {"criterion": criterion.name, "max": criterion.scale_max, "weight": criterion.weight},
-                help_text=criterion.description,
-                choices=choices,
-                coerce=int,
-                empty_value=None,
-                required=False,
-                error_messages={"invalid_choice": _("Choisissez une note de la liste.")},
+            # A draft may be saved without notes; every criterion is noted before the review is submitted.
+            self.fields[f"score_{criterion.pk}"] = required_to_submit(
+                forms.TypedChoiceField(
+                    label=gettext("%(criterion)s — note (0 à %(max)s, poids %(weight)s)")
+                    % {"criterion": criterion.name, "max": criterion.scale_max, "weight": criterion.weight},
+                    help_text=criterion.description,
+                    choices=choices,
+                    coerce=int,
+                    empty_value=None,
+                    required=False,
+                    error_messages={"invalid_choice": _("Choisissez une note de la liste.")},
+                )
             )
             self.fields[f"comment_{criterion.pk}"] = forms.CharField(
                 label=gettext("%(criterion)s — commentaire") % {"criterion": criterion.name},
@@ -100,7 +106,7 @@ class ReviewForm(DsfrBaseForm):
                 widget=forms.Textarea(attrs={"rows": 2}),
             )
         self.order_fields(
-            [*[n for c in self.criteria for n in (f"score_{c.pk}", f"comment_{c.pk}")], "comment"]
+            [*[n for c in self.criteria for n in (f"score_{c.pk}", f"comment_{c.pk}")], "comment", "version"]
         )
 
     def scores(self) -> dict[int, tuple[int | None, str]]:
@@ -126,13 +132,15 @@ class DecisionForm(DsfrBaseForm):
         error_messages={"invalid_choice": _("Cette décision n’existe pas.")},
     )
     envelope = forms.ModelChoiceField(
-        label=_("Enveloppe (si retenu)"),
+        label=_("Enveloppe"),
+        help_text=_("Pour un dossier retenu."),
         queryset=None,
         required=False,
         error_messages={"invalid_choice": _("Choisissez une enveloppe de l’appel.")},
     )
     motivation = forms.CharField(
-        label=_("Motivation (obligatoire si refusé ou classé sans suite)"),
+        label=_("Motivation"),
+        help_text=_("Nécessaire si le dossier est refusé ou classé sans suite ; le porteur la reçoit."),
         required=False,
         max_length=5000,
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -142,17 +150,23 @@ class DecisionForm(DsfrBaseForm):
         super().__init__(*args, **kwargs)
         self.call = call
         self.fields["envelope"].queryset = call.envelopes.all()
+        # Needed according to the decision (retained: envelope and amounts; otherwise: a motivation).
+        required_to_submit(self.fields["envelope"])
+        required_to_submit(self.fields["motivation"])
         for year in range(1, call.years + 1):
-            self.fields[f"amount_{year}"] = forms.IntegerField(
-                label=gettext("Montant accordé, année %(year)s (€)") % {"year": year},
-                required=False,
-                min_value=0,
-                max_value=call.max_per_year or None,
-                error_messages={
-                    "max_value": _("Au plus %(limit_value)s € par an."),
-                    "min_value": _("Un montant ne peut pas être négatif."),
-                    "invalid": _("Saisissez un nombre entier d’euros."),
-                },
+            self.fields[f"amount_{year}"] = required_to_submit(
+                forms.IntegerField(
+                    label=gettext("Montant accordé, année %(year)s (€)") % {"year": year},
+                    required=False,
+                    min_value=0,
+                    max_value=call.max_per_year or None,
+                    error_messages={
+                        "max_value": _("Au plus %(limit_value)s € par an."),
+                        "min_value": _("Un montant ne peut pas être négatif."),
+                        "invalid": _("Saisissez un nombre entier d’euros."),
+                    },
+                    help_text=_("Pour un dossier retenu."),
+                )
             )
 
     def clean(self):

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -486,3 +486,20 @@ def laureates_map() -> dict[str, Any]:
         "laureates": {"type": "FeatureCollection", "features": laureates},
         "historical": {"type": "FeatureCollection", "features": historical},
     }
+
+
+def reviews_to_do(user) -> int:
+    """Files assigned to `user` and still to review: no conflict declared, no review submitted, in review."""
+    return (
+        ReviewerAssignment.objects.filter(reviewer=user, application__status=Status.IN_REVIEW)
+        .exclude(conflict__has_conflict=True)
+        .filter(Q(review__isnull=True) | Q(review__submitted_at__isnull=True))
+        .count()
+    )
+
+
+def files_to_assign(user) -> int:
+    """Submitted files of the calls `user` manages that wait for their reviewers."""
+    return Application.objects.filter(
+        call__in=call_selectors.calls_managed_by(user), status=Status.SUBMITTED
+    ).count()

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from tierslieux.accounts.roles import Role, has_role
 from tierslieux.core.emails import email_send
-from tierslieux.core.errors import Conflict, ServiceError
+from tierslieux.core.errors import Conflict, EditConflict, ServiceError
 
 from .. import selectors as call_selectors
 from ..models import (
@@ -207,6 +207,32 @@ def conflict_declare(
     return declaration
 
 
+def review_version_token(review: Review | None) -> str:
+    """The optimistic-versioning token of a review: when it was last saved ("" before its first save)."""
+    return review.updated_at.isoformat() if review is not None and review.updated_at else ""
+
+
+def review_texts(
+    review: Review | None,
+    criteria,
+    scores: Mapping[int, tuple[int | None, str]] | None = None,
+    comment: str | None = None,
+) -> dict[str, str]:
+    """{label: text} of a review (saved, or the `scores` and `comment` being typed), to compare two versions."""
+    if scores is None:
+        saved = {s.criterion_id: (s.value, s.comment) for s in review.scores.all()} if review else {}
+        comment = review.comment if review else ""
+    else:
+        saved = scores
+    texts = {}
+    for criterion in criteria:
+        value, text = saved.get(criterion.pk, (None, ""))
+        note = "—" if value is None else f"{value} / {criterion.scale_max}"
+        texts[criterion.name] = f"{note}\n{text}".strip() if text else note
+    texts[_("Avis général")] = (comment or "").strip()
+    return texts
+
+
 @transaction.atomic
 def review_save(
     *,
@@ -215,10 +241,13 @@ def review_save(
     scores: Mapping[int, tuple[int | None, str]],
     comment: str = "",
     submit: bool = False,
+    expected_version: str | None = None,
 ) -> Review:
     """Save (and, with `submit`, hand in) the reviewer's scores {criterion id: (value 0–max or None, comment)}.
 
     Only after declaring no conflict, on a file in review, before handing in. Handing in needs every criterion.
+    With `expected_version` (the `review_version_token` the form was built from), a review saved since (another
+    tab, another device) raises `EditConflict` and nothing is written.
     """
     assignment = (
         ReviewerAssignment.objects.select_for_update(of=("self",))
@@ -239,6 +268,16 @@ def review_save(
     if review.submitted_at:
         raise ServiceError(_("Votre évaluation est déjà rendue : elle n’est plus modifiable."))
     criteria = {c.pk: c for c in assignment.application.call.criteria.all()}
+    if expected_version is not None and expected_version != review_version_token(
+        None if _created else review
+    ):
+        raise EditConflict(
+            _(
+                "Votre évaluation a été enregistrée ailleurs (un autre onglet ou appareil) depuis que vous l’avez ouverte."
+            ),
+            current=review_texts(review, criteria.values()),
+            version=review_version_token(review),
+        )
     unknown = set(scores) - set(criteria)
     if unknown:
         raise ServiceError(_("Critère inconnu pour cet appel."))

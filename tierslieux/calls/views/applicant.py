@@ -12,6 +12,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
@@ -23,7 +24,7 @@ from tierslieux.places.models import Place
 
 from .. import budget as budget_module
 from .. import filetypes, selectors, services, workflow
-from ..facts import application_eligibility, funding_rules
+from ..facts import application_eligibility
 from ..forms import (
     AttachmentForm,
     EnvelopeChoiceForm,
@@ -34,7 +35,7 @@ from ..forms import (
     ReasonForm,
 )
 from ..models import Application, Attachment, QuestionKind
-from .common import application_for, upload_too_large
+from .common import application_for, budget_table, upload_too_large
 
 STEPS = (
     (1, gettext_lazy("Le tiers-lieu")),
@@ -148,7 +149,8 @@ def application(request, pk: int):
             "versions": application.versions.all(),
             "attachments": application.attachments.filter(message__isnull=True),
             "eligibility": application_eligibility(application),
-            "budget": _budget_table(application.budget, application.call),
+            "budget": budget_table(application.budget, application.call),
+            "answers": selectors.application_answers(application),
             "steps": STEPS,
             "page_title": _("Dossier %(reference)s") % {"reference": application.reference},
             "breadcrumb": _crumbs(application),
@@ -157,33 +159,6 @@ def application(request, pk: int):
 
 
 # --- Steps -----------------------------------------------------------------------------------------------------
-def _budget_table(budget: dict, call, errors: dict | None = None, posted=None) -> dict:
-    years = range(1, call.years + 1)
-    errors = errors or {}
-    sections = []
-    for section, title, lines in budget_module.SECTIONS:
-        rows = []
-        for code, label in lines:
-            cells = []
-            for year in years:
-                name = budget_module.field_name(section, code, year)
-                value = (
-                    posted.get(name, "")
-                    if posted is not None
-                    else budget_module.cell(budget, section, code, year)
-                )
-                cells.append({"name": name, "value": value, "error": errors.get(name), "year": year})
-            rows.append({"code": code, "label": _(label), "cells": cells})
-        sections.append({"code": section, "title": _(title), "rows": rows})
-    totals = budget_module.totals(budget, call.years)
-    return {
-        "years": list(years),
-        "sections": sections,
-        "totals": totals,
-        "problems": budget_module.problems(budget, funding_rules(call)),
-    }
-
-
 def _step_context(application, step: int, **extra) -> dict:
     label = dict(STEPS)[step]
     return {
@@ -243,11 +218,37 @@ def _save(request, application, values, *, revision):
     return application, None, 200
 
 
-def _saved_fragment(request, application, step, error=None, status=200):
-    context = {"application": application, "step": step, "error": error}
+def _saved_fragment(request, application, step, error=None, status=200, field_errors=None):
+    """The autosave answer (htmx): a short message for the live region — "Enregistré à 14 h 05. …" or what
+    blocked the save, naming each field — and, on the budget step, the new totals (not announced)."""
+    context = {
+        "application": application,
+        "step": step,
+        "error": error,
+        "saved_at": timezone.now(),
+        "field_errors": field_errors or {},
+        "error_links": _error_links(field_errors or {}),
+    }
     if step == 3 and error is None:
-        context["budget"] = _budget_table(application.budget, application.call)
+        context["budget"] = budget_table(application.budget, application.call)
     return render(request, "calls/_autosave.html", context, status=200 if request.htmx else status)
+
+
+def _error_links(field_errors: dict) -> list[dict]:
+    """[{"id": field id, "message": …}] for an error summary whose links lead to the fields."""
+    return [{"id": name, "message": message} for name, message in field_errors.items()]
+
+
+def _form_error_links(form) -> list[dict]:
+    links = []
+    for name, errors in form.errors.items():
+        field = form.fields.get(name)
+        for message in errors:
+            if field is None:
+                links.append({"id": "", "message": message})
+            else:
+                links.append({"id": form[name].id_for_label, "message": f"{field.label} : {message}"})
+    return links
 
 
 @login_required_autosave
@@ -398,11 +399,29 @@ def _step_project(request, application):
         else:
             error, status = _("Le formulaire contient des erreurs : corrigez les champs signalés."), 400
             if request.htmx:
-                return _saved_fragment(request, application, 2, error, status)
+                return _saved_fragment(
+                    request,
+                    application,
+                    2,
+                    error,
+                    status,
+                    field_errors={
+                        form[name].id_for_label: f"{form.fields[name].label} : {' '.join(messages_)}"
+                        for name, messages_ in form.errors.items()
+                        if name in form.fields
+                    },
+                )
         return render(
             request,
             "calls/step_project.html",
-            _step_context(application, 2, form=form, error=error, stale=status == 409),
+            _step_context(
+                application,
+                2,
+                form=form,
+                error=error,
+                stale=status == 409,
+                error_links=_form_error_links(form),
+            ),
             status=status,
         )
     initial = {field: getattr(application, field) for field in services.PROJECT_FIELDS}
@@ -421,7 +440,7 @@ def _step_budget(request, application):
         if revision is None:
             return refusal(request, _("Formulaire incomplet : rechargez la page."), status=400)
         if errors:
-            error, status = _("Le budget contient des erreurs : corrigez les montants signalés."), 400
+            error, status = _("Le budget n’est pas enregistré : corrigez les montants signalés."), 400
         else:
             saved, error, status = _save(request, application, {"budget": budget}, revision=revision)
             if saved and not request.htmx:
@@ -429,8 +448,8 @@ def _step_budget(request, application):
             if request.htmx:
                 return _saved_fragment(request, saved or application, 3, error, status)
         if request.htmx:
-            return _saved_fragment(request, application, 3, error, status)
-        table = _budget_table(budget, call, errors, posted=request.POST)
+            return _saved_fragment(request, application, 3, error, status, field_errors=errors)
+        table = budget_table(budget, call, errors, posted=request.POST)
         return render(
             request,
             "calls/step_budget.html",
@@ -439,6 +458,7 @@ def _step_budget(request, application):
                 3,
                 budget=table,
                 error=error,
+                error_links=_error_links(errors),
                 revision=revision,
                 stale=status == 409,
                 tab=request.POST.get("tab", ""),
@@ -451,7 +471,7 @@ def _step_budget(request, application):
         _step_context(
             application,
             3,
-            budget=_budget_table(application.budget, call),
+            budget=budget_table(application.budget, call),
             revision=application.revision,
             tab=_new_tab(),
         ),
@@ -513,13 +533,9 @@ def _step_summary(request, application):
             eligibility=result,
             problems=services.application_problems(application),
             envelope_form=envelope_form,
-            budget=_budget_table(application.budget, application.call),
+            budget=budget_table(application.budget, application.call),
             attachments=application.attachments.filter(message__isnull=True),
-            answers=[
-                (q, (application.answers or {}).get(str(q.pk), ""))
-                for q in application.call.questions.all()
-                if q.kind != QuestionKind.FILE
-            ],
+            answers=selectors.application_answers(application),
         ),
         status=status,
     )

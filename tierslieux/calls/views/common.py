@@ -9,7 +9,9 @@ from django.utils.translation import gettext as _
 
 from tierslieux.core.middleware import refusal
 
+from .. import budget as budget_module
 from .. import selectors
+from ..facts import funding_rules
 from ..models import Application, Call
 
 
@@ -44,3 +46,31 @@ def upload_too_large(request, limit: int) -> bool:
         return int(request.META.get("CONTENT_LENGTH") or 0) > limit
     except ValueError:
         raise Http404 from None
+
+
+def budget_table(budget: dict, call, errors: dict | None = None, posted=None) -> dict:
+    """The budget step's table (sections, lines, cells per year), its totals and the funding problems."""
+    years = range(1, call.years + 1)
+    errors = errors or {}
+    sections = []
+    for section, title, lines in budget_module.SECTIONS:
+        rows = []
+        for code, label in lines:
+            cells = []
+            for year in years:
+                name = budget_module.field_name(section, code, year)
+                value = (
+                    posted.get(name, "")
+                    if posted is not None
+                    else budget_module.cell(budget, section, code, year)
+                )
+                cells.append({"name": name, "value": value, "error": errors.get(name), "year": year})
+            rows.append({"code": code, "label": _(label), "cells": cells})
+        sections.append({"code": section, "title": _(title), "rows": rows})
+    totals = budget_module.totals(budget, call.years)
+    return {
+        "years": list(years),
+        "sections": sections,
+        "totals": totals,
+        "problems": budget_module.problems(budget, funding_rules(call)),
+    }

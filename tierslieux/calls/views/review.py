@@ -17,7 +17,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from tierslieux.accounts.roles import is_programme_staff
-from tierslieux.core.errors import ServiceError
+from tierslieux.core.errors import EditConflict, ServiceError
 from tierslieux.core.middleware import refusal
 
 from .. import selectors as call_selectors
@@ -31,6 +31,7 @@ from ..review.forms import (
     ReviewForm,
     StaffNoteForm,
 )
+from .common import budget_table
 
 
 def staff_application(request, pk: int) -> tuple[Application, bool]:
@@ -130,8 +131,10 @@ def review_assignment(request, pk: int):
         for score in review.scores.all():
             initial[f"score_{score.criterion_id}"] = str(score.value)
             initial[f"comment_{score.criterion_id}"] = score.comment
+    initial["version"] = services.review_version_token(review)
     editable = application.status == Status.IN_REVIEW and not (review and review.submitted_at)
     form = ReviewForm(request.POST or None, criteria=criteria, initial=initial)
+    conflict_context = {}
     if request.method == "POST":
         if not editable:
             return refusal(request, _("Cette évaluation n’est plus modifiable."), status=409)
@@ -144,7 +147,12 @@ def review_assignment(request, pk: int):
                     scores=form.scores(),
                     comment=form.cleaned_data["comment"],
                     submit=submit,
+                    expected_version=form.cleaned_data["version"] if "version" in request.POST else None,
                 )
+            except EditConflict as conflict:
+                conflict_context = _review_conflict(request, form, criteria, conflict)
+                form = conflict_context.pop("form")
+                status = 409
             except ServiceError as error:
                 form.add_error(None, str(error))
             else:
@@ -155,19 +163,38 @@ def review_assignment(request, pk: int):
                     else _("Votre évaluation est enregistrée (brouillon)."),
                 )
                 return redirect("calls:review_assignment", assignment.pk)
-        status = 400
+        if status != 409:
+            status = 400
     return render(
         request,
         "calls/review/score.html",
         {
             **context,
+            **conflict_context,
             "form": form,
             "editable": editable,
             "criteria": criteria,
             "attachments": application.attachments.filter(message__isnull=True),
+            "answers": call_selectors.application_answers(application),
+            "budget": budget_table(application.budget, application.call),
         },
         status=status,
     )
+
+
+def _review_conflict(request, form, criteria, conflict: EditConflict) -> dict:
+    """The reviewer's form again, as typed, based on the saved version; and both versions side by side."""
+    yours = services.review_texts(None, criteria, scores=form.scores(), comment=form.cleaned_data["comment"])
+    rows = [
+        {"label": label, "theirs": theirs, "yours": yours.get(label, "")}
+        for label, theirs in conflict.current.items()
+        if theirs != yours.get(label, "")
+    ]
+    data = request.POST.copy()
+    data["version"] = conflict.version
+    rebased = ReviewForm(data, criteria=criteria)
+    rebased.is_valid()
+    return {"form": rebased, "conflict_message": conflict.message, "conflict_rows": rows}
 
 
 # --- Staff ---------------------------------------------------------------------------------------------------

@@ -6,7 +6,6 @@ import numpy as np
 from scipy.spatial import cKDTree
 
 from tierslieux.geo.coverage.inputs import (
-    SAME_ZONE_MAX_CHORD,
     Communes,
     CoverageSettings,
     FloatArray,
@@ -16,10 +15,9 @@ from tierslieux.geo.coverage.inputs import (
     PlaceSelector,
     kdtree,
 )
+from tierslieux.geo.coverage.kernel import grid_coverage
 from tierslieux.geo.coverage.results import CoverageResult
 from tierslieux.geo.spherical import chord_to_km, km_to_chord
-
-_PLACE_CHUNK = 8192
 
 
 def radius_chords(settings: CoverageSettings) -> FloatArray:
@@ -36,44 +34,61 @@ def nearest_places(
     return np.asarray(chord, dtype=np.float64), np.asarray(index, dtype=np.int64)
 
 
+def territory_arrays(
+    commune_xyz: FloatArray, place_xyz: FloatArray, chords: FloatArray, workers: int = 1
+) -> tuple[FloatArray, IntArray, IntArray]:
+    """`coverage_arrays` for the points of one territory on the sphere (``(n, 3)`` each, places not empty).
+
+    One compiled pass over the places sorted by latitude band and longitude (`kernel.grid_coverage`: each
+    commune reads only the longitude windows that can hold a place within the largest radius) gives the
+    counts and the nearest place within that radius; the communes with none that close are searched again
+    with wider radii (×4 each time, on them only: a few hundred at most when places are many); beyond a
+    quarter of the sphere, a KD-tree query.
+    """
+    best, nearest, counts = grid_coverage(commune_xyz, place_xyz, chords)
+    reach = float(chords[-1])
+    missing = np.flatnonzero(nearest < 0)
+    while missing.size and reach < 0.5:
+        reach *= 4.0
+        far_best, far_nearest, _far = grid_coverage(commune_xyz[missing], place_xyz, np.array([reach]))
+        best[missing], nearest[missing] = far_best, far_nearest
+        missing = missing[far_nearest < 0]
+    if missing.size:
+        best[missing], nearest[missing] = nearest_places(kdtree(place_xyz), commune_xyz[missing], workers)
+    return best, nearest, counts
+
+
 def coverage_arrays(
-    commune_tree: cKDTree, place_xyz: FloatArray, chords: FloatArray, workers: int = 1
+    communes: Communes, place_xyz: FloatArray, chords: FloatArray, workers: int = 1
 ) -> tuple[FloatArray, IntArray, IntArray]:
     """Nearest chord, nearest place and counts within each chord radius (increasing) for every commune.
 
-    One dual-tree ``sparse_distance_matrix`` lists the (commune, place) pairs within the largest
-    radius; each pair goes to its ring bin and one ``bincount`` gives all the counts. The same pairs
-    give the nearest place of every commune that has one within the largest radius; only the
-    other communes are queried. Places are processed in chunks so that the pair list stays bounded.
+    ``place_xyz`` are the places in the communes' embedding (`Communes.place_xyz`). Territory by territory
+    (`Communes.zone_rows`; one territory without zones), `territory_arrays` runs on that territory's
+    communes and places only: a nearest place or a count never crosses a territory, and the communes of a
+    territory without any place keep ``inf``, -1 and zero counts.
     """
-    n, n_radii = commune_tree.n, chords.size
-    counts = np.zeros((n, n_radii), dtype=np.int64)
+    n = len(communes)
     best = np.full(n, np.inf)
     nearest = np.full(n, -1, dtype=np.int64)
+    counts = np.zeros((n, chords.size), dtype=np.int64)
     if len(place_xyz) == 0 or n == 0:
         return best, nearest, counts
-    trees = []
-    for start in range(0, len(place_xyz), _PLACE_CHUNK):
-        tree = kdtree(place_xyz[start : start + _PLACE_CHUNK])
-        trees.append(tree)
-        pairs = commune_tree.sparse_distance_matrix(tree, chords[-1], output_type="ndarray")
-        rows, distances = pairs["i"], pairs["v"]
-        # bin b = number of radii strictly below the distance: within radius k <=> b <= k.
-        keys = rows * n_radii
-        for chord in chords[:-1]:
-            keys += distances > chord
-        counts += np.cumsum(np.bincount(keys, minlength=n * n_radii).reshape(n, n_radii), axis=1)
-        chunk_best = np.full(n, np.inf)
-        np.minimum.at(chunk_best, rows, distances)
-        is_min = distances == chunk_best[rows]
-        chunk_nearest = np.full(n, -1, dtype=np.int64)
-        chunk_nearest[rows[is_min]] = start + pairs["j"][is_min]
-        closer = chunk_best < best
-        best[closer], nearest[closer] = chunk_best[closer], chunk_nearest[closer]
-    missing = np.flatnonzero(nearest < 0)
-    if missing.size:
-        tree = trees[0] if len(trees) == 1 else kdtree(place_xyz)
-        best[missing], nearest[missing] = nearest_places(tree, commune_tree.data[missing], workers)
+    if place_xyz.shape[1] != communes.xyz.shape[1]:
+        raise ValueError("places must be given in the communes' embedding (Communes.place_xyz)")
+    place_zone = communes.zone_numbers_in(place_xyz)
+    place_surface = place_xyz[:, :3]
+    by_zone = np.argsort(place_zone, kind="stable")
+    zone_bounds = np.searchsorted(place_zone[by_zone], [[z, z + 1] for z in communes.zone_rows])
+    for rows, (lo, hi) in zip(communes.zone_rows.values(), zone_bounds, strict=True):
+        if lo == hi:
+            continue  # no place in this territory: no nearest place, nothing within any radius
+        columns = by_zone[lo:hi]
+        zone_best, zone_nearest, counts[rows] = territory_arrays(
+            communes.surface_xyz[rows], place_surface[columns], chords, workers
+        )
+        best[rows] = zone_best
+        nearest[rows] = np.where(zone_nearest >= 0, columns[np.maximum(zone_nearest, 0)], -1)
     return best, nearest, counts
 
 
@@ -92,11 +107,6 @@ def build_result(
 ) -> CoverageResult:
     radii = settings.radii_km
     ring_columns = [radii.index(r) for r in settings.rings_km]
-    # A nearest place in another zone is no nearest place: the commune's zone has none.
-    other_zone = nearest_chord > SAME_ZONE_MAX_CHORD
-    if other_zone.any():
-        nearest_chord = np.where(other_zone, np.inf, nearest_chord)
-        nearest_place = np.where(other_zone, -1, nearest_place)
     return CoverageResult(
         settings=settings,
         commune_ids=communes.ids,
@@ -126,7 +136,7 @@ def compute_coverage(
     if place_subset is not None:
         places = places.subset(place_subset)
     nearest_chord, nearest_place, counts = coverage_arrays(
-        communes.tree, communes.place_xyz(places), radius_chords(settings), workers
+        communes, communes.place_xyz(places), radius_chords(settings), workers
     )
     return build_result(
         communes, settings, nearest_chord, nearest_place, places.ids, host_communes(communes, places), counts

@@ -13,6 +13,7 @@ from tierslieux.geo.coverage.compute import (
     radius_chords,
 )
 from tierslieux.geo.coverage.inputs import (
+    SAME_ZONE_MAX_CHORD,
     Communes,
     CoverageSettings,
     FloatArray,
@@ -37,7 +38,9 @@ class CoverageIndex:
     changes only for communes whose nearest place was the one moved/removed (re-queried) or that
     are strictly closer to the new position than to their current nearest place - those are in
     the ball of the largest radius, or among the few communes whose nearest place is farther.
-    The state always equals :func:`compute_coverage` on the current places.
+    The state always equals :func:`compute_coverage` on the current places: with zones, points are in the
+    communes' embedding (a ball never reaches another territory) and a nearest place is only ever one of the
+    commune's own territory.
 
     Places are indexed by a KD-tree snapshot plus the changes since it was built: pending slots
     (added or moved places, searched by brute force) and stale snapshot entries (skipped). The
@@ -74,7 +77,7 @@ class CoverageIndex:
         self._host[:n_places] = host_communes(communes, places)
         self._rebuild_places()
         self._nearest_chord, self._nearest_slot, self._counts = coverage_arrays(
-            self._tree, place_xyz, self._chords, workers
+            communes, place_xyz, self._chords, workers
         )
         self.last_recomputed = len(communes)
         """Number of communes whose values were recomputed by the last operation."""
@@ -136,6 +139,9 @@ class CoverageIndex:
             closer = d < best
             best[closer] = d[closer]
             slot[closer] = pending[j[closer]]
+        # The nearest live place of another territory is no nearest place (its chord exceeds 2).
+        other = best > SAME_ZONE_MAX_CHORD
+        best[other], slot[other] = np.inf, -1
         return best, slot
 
     # -- geometric effects of one point on the communes
@@ -158,7 +164,7 @@ class CoverageIndex:
         far_rows = np.flatnonzero(self._nearest_chord > self._chords[-1])
         rows = np.union1d(ball_rows, far_rows)
         chords = _chords_to(self._xyz[rows], point)
-        closer = chords < self._nearest_chord[rows]
+        closer = (chords < self._nearest_chord[rows]) & (chords <= SAME_ZONE_MAX_CHORD)  # same territory
         rows = rows[closer]
         self._nearest_chord[rows] = chords[closer]
         self._nearest_slot[rows] = slot

@@ -27,6 +27,8 @@ ZONE_GAP = 4.0
 """Distance between two zones in the embedding: more than 2, the largest chord on one unit sphere."""
 SAME_ZONE_MAX_CHORD = 2.0 + 1e-9
 """A nearest chord beyond this one joins two zones: there is no place in the commune's zone."""
+ORDER_BAND_DEGREES = 0.1
+"""Latitude bands (about 11 km) of the spatial order of the communes given to the compiled pass."""
 
 
 def territory_zone(department: str) -> str:
@@ -206,6 +208,23 @@ class Communes:
     def xyz(self) -> FloatArray:
         """Embedded points: unit vectors, shape ``(n, 3)``, plus the zone coordinate when zones are given."""
         return self.embed(self.surface_xyz, self.zone_of_row)
+
+    @cached_property
+    def zone_rows(self) -> dict[int, IntArray]:
+        """Zone number -> rows of its communes, in a spatially coherent order (bands of latitude of
+        ``ORDER_BAND_DEGREES``, then longitude): the per-territory pass reads neighbouring places one commune
+        after the other. One entry (zone 0) without zones."""
+        order = np.lexsort((self.lon, np.floor(self.lat / ORDER_BAND_DEGREES), self.zone_of_row))
+        zones = self.zone_of_row[order]
+        bounds = np.flatnonzero(np.diff(zones)) + 1
+        return {int(self.zone_of_row[part[0]]): part for part in np.split(order, bounds) if part.size}
+
+    @staticmethod
+    def zone_numbers_in(xyz: FloatArray) -> IntArray:
+        """Zone number of embedded points (their fourth coordinate; 0 for points of the sphere alone)."""
+        if xyz.shape[1] == 3:
+            return np.zeros(len(xyz), dtype=np.int64)
+        return np.rint(xyz[:, 3] / ZONE_GAP).astype(np.int64)
 
     @cached_property
     def tree(self) -> cKDTree:

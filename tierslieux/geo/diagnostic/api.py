@@ -191,12 +191,10 @@ def territory_communes(
     kind: str,
     code: str,
     filters: Query[FilterQuery],
-    offset: int = 0,
-    limit: int = 1000,
+    offset: int = Query(0, ge=0),
+    limit: int = Query(1000, ge=1, le=MAX_ROWS),
 ):
     """Une ligne par commune, les plus peuplées d’abord (pagination : offset, limit ≤ 5000)."""
-    if offset < 0 or not 1 <= limit <= MAX_ROWS:
-        raise HttpError(400, f"offset ≥ 0 et 1 ≤ limit ≤ {MAX_ROWS}.")
     rows = selectors.commune_rows(_territory(kind, code), filters.place_filter())
     return [row.__dict__ for row in rows[offset : offset + limit]]
 
@@ -204,7 +202,12 @@ def territory_communes(
 @router.get(
     "/simulation", response=WhatIfOut, summary="Simulation d’un nouveau tiers-lieu (équipe du programme)"
 )
-def what_if(request: HttpRequest, lon: float, lat: float, filters: Query[FilterQuery]):
+def what_if(
+    request: HttpRequest,
+    filters: Query[FilterQuery],
+    lon: float = Query(..., ge=-180, le=180),
+    lat: float = Query(..., ge=-90, le=90),
+):
     """Habitants qu’un lieu hypothétique en (lon, lat) mettrait à portée ; rien n’est enregistré.
 
     Réservé à l’équipe du programme (session connectée).

@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from dsfr.forms import DsfrBaseForm
 
+from tierslieux.core.forms import required_to_submit
 from tierslieux.geo.selectors import territory_search
 from tierslieux.places.models import Label, PlaceStatus, PlaceType
 
@@ -20,13 +21,15 @@ class PlaceFilterForm(DsfrBaseForm):
         required=False,
     )
     type = forms.MultipleChoiceField(
-        label=_("Types de lieux (aucun coché : tous)"),
+        label=_("Types de lieux"),
+        help_text=_("Aucun coché : tous les types."),
         choices=PlaceType.choices,
         widget=forms.CheckboxSelectMultiple,
         required=False,
     )
     label = forms.MultipleChoiceField(
-        label=_("Labels (aucun coché : tous)"),
+        label=_("Labels"),
+        help_text=_("Aucun coché : avec ou sans label."),
         choices=Label.choices,
         widget=forms.CheckboxSelectMultiple,
         required=False,
@@ -48,6 +51,7 @@ class PlaceFilterForm(DsfrBaseForm):
             data = None
             kwargs.setdefault("initial", {"statut": list(DEFAULT_FILTER.statuses)})
         super().__init__(data, *args, **kwargs)
+        required_to_submit(self.fields["statut"])  # at least one status (clean_statut): never "(Optionnel)"
 
     def clean_statut(self):
         value = self.cleaned_data["statut"]

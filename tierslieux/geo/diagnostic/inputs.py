@@ -132,6 +132,11 @@ class PlaceFilter:
 
 
 DEFAULT_FILTER = PlaceFilter()
+# The labelled network ("Fabriques"), not closed: what the selection optimiser counts as existing by default.
+LABELLED_NETWORK = PlaceFilter(
+    statuses=(PlaceStatus.OPEN.value, PlaceStatus.PROJECT.value, PlaceStatus.TEMPORARILY_CLOSED.value),
+    labels=(Label.FABRIQUE.value, Label.FABRIQUE_NUMERIQUE.value),
+)
 
 
 # ------------------------------------------------------------------------------------------- fingerprints

@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
+from tierslieux.core.numbers import fr_int, fr_km, fr_percent
 from tierslieux.geo.coverage import (
     CoverageIndex,
     CoverageResult,
@@ -53,7 +54,11 @@ KIND_LABELS = {
 WHITE_ZONE_LIMIT = 50
 # Distance classes of the map and of the histogram (km); the last class is "no place at all".
 MAP_CLASSES = [(0.0, 2.0), (2.0, 5.0), (5.0, 10.0), (10.0, 20.0), (20.0, math.inf)]
-MAP_COLOURS = ["#1f8d49", "#8fcf6a", "#f3d55b", "#f08a3c", "#c9191e", "#6a6a6a"]
+# Classes of the choropleth: colours alternate dark and light so that neighbouring classes differ by at least 3:1
+# and every swatch stands out from white by at least 3:1 (WCAG 1.4.11); each class also has its own pattern
+# (solid, dots, stripes, cross-hatching, lines, "no place") so that colour is never the only cue.
+MAP_COLOURS = ["#0f4524", "#50a532", "#4b3900", "#d77b36", "#790f12", "#929292"]
+MAP_PATTERNS = ["solid", "dots", "stripes", "crosshatch", "lines", "none"]
 HISTOGRAM_BINS = [0.0, 2.0, 5.0, 10.0, 15.0, 20.0, 30.0, math.inf]
 
 
@@ -340,9 +345,7 @@ def _histogram(result: CoverageResult, mask: np.ndarray, population: np.ndarray)
         inside = (km >= low) & (km < high)
         label = _distance_label(low, high)
         count = int(inside.sum())
-        bars.append(
-            Bar(label, count, f"{count:,}".replace(",", " "), extra={"population": float(pop[inside].sum())})
-        )
+        bars.append(Bar(label, count, fr_int(count), extra={"population": float(pop[inside].sum())}))
     none = ~np.isfinite(km)
     if none.any():
         count = int(none.sum())
@@ -350,7 +353,7 @@ def _histogram(result: CoverageResult, mask: np.ndarray, population: np.ndarray)
             Bar(
                 _("aucun lieu compté"),
                 count,
-                f"{count:,}".replace(",", " "),
+                fr_int(count),
                 extra={"population": float(pop[none].sum())},
             )
         )
@@ -369,7 +372,7 @@ def _mean_km(result: CoverageResult, mask: np.ndarray, population: np.ndarray) -
 
 
 def _percent(value: float) -> str:
-    return "—" if not math.isfinite(value) else f"{value * 100:.1f} %".replace(".", ",")
+    return fr_percent(value)
 
 
 def _children(territory: Territory, result: CoverageResult) -> tuple[str | None, list[Bar]]:
@@ -393,13 +396,19 @@ def _children(territory: Territory, result: CoverageResult) -> tuple[str | None,
         item = by[code]
         covered = 1.0 - item.white_zone_share if math.isfinite(item.white_zone_share) else math.nan
         label = f"{names.get(code, code)} ({code})" if kind == "departement" else names.get(code, code)
+        extra: dict = {"summary": item}
+        if kind == "departement":
+            # The value the map colours this department with, and its class, so the table carries the map.
+            km = _mean_km(result, communes.territories[key] == code, communes.population)
+            k = distance_class(km)
+            extra |= {"mean_km": km, "map_class": k, "map_label": map_legend()[k]["label"]}
         bars.append(
             Bar(
                 label,
                 covered if math.isfinite(covered) else 0.0,
                 _percent(covered),
                 _territory_url(kind, code),
-                extra={"summary": item},
+                extra=extra,
             )
         )
     bars.sort(key=lambda b: (b.value, b.label))
@@ -529,8 +538,16 @@ def map_legend() -> list[dict]:
     items = []
     for k, (low, high) in enumerate(MAP_CLASSES):
         label = _("moins de %(high)s km") % {"high": f"{high:g}"} if low == 0 else _distance_label(low, high)
-        items.append({"colour": MAP_COLOURS[k], "label": label})
-    items.append({"colour": MAP_COLOURS[-1], "label": _("aucun tiers-lieu compté")})
+        items.append({"colour": MAP_COLOURS[k], "pattern": MAP_PATTERNS[k], "class": k, "label": label})
+    k = len(MAP_CLASSES)
+    items.append(
+        {
+            "colour": MAP_COLOURS[k],
+            "pattern": MAP_PATTERNS[k],
+            "class": k,
+            "label": _("aucun tiers-lieu compté"),
+        }
+    )
     return items
 
 
@@ -590,7 +607,7 @@ def choropleth_geojson(territory: Territory, place_filter: PlaceFilter = DEFAULT
         for code, name, km, outline in items:
             k = distance_class(km)
             if km is not None:
-                label = f"{km:.1f} km".replace(".", ",")
+                label = fr_km(km)
             elif len(code) == 5:
                 label = commune_note(code, None)
             else:  # a department: its zone is the department's own overseas, or the metropolitan one
@@ -601,6 +618,7 @@ def choropleth_geojson(territory: Territory, place_filter: PlaceFilter = DEFAULT
                 "km": None if km is None else round(km, 1),
                 "class": k,
                 "colour": MAP_COLOURS[k],
+                "pattern": MAP_PATTERNS[k],
                 "label": label,
             }
             features.append(

@@ -17,7 +17,7 @@ from tierslieux.geo.views import geojson_response
 
 from . import charts, exports, selectors
 from .forms import WhatIfForm, place_filter_from
-from .inputs import DEFAULT_FILTER, fingerprint_scope
+from .inputs import DEFAULT_FILTER, LABELLED_NETWORK, fingerprint_scope
 
 COMMUNES_PER_PAGE = 50
 KINDS = ("region", "departement", "epci", "commune")
@@ -88,6 +88,7 @@ def territory(request, kind: str | None = None, code: str | None = None):
         export_csv=item.url("export_csv") + (f"?{query}" if query else ""),
         export_xlsx=item.url("export_xlsx") + (f"?{query}" if query else ""),
         what_if_form=WhatIfForm() if context["can_what_if"] else None,
+        **_network_link(item, place_filter),
     )
     table_territory = _table_territory(item)
     if table_territory is not None:
@@ -96,6 +97,22 @@ def territory(request, kind: str | None = None, code: str | None = None):
         context["page_obj"] = Paginator(rows, COMMUNES_PER_PAGE).get_page(request.GET.get("page"))
         context["page_query"] = query
     return render(request, "diagnostic/territory.html", context)
+
+
+def _network_link(territory: selectors.Territory, place_filter) -> dict:
+    """The other count of the same page: the labelled network (the optimiser's default existing network) when the
+    page counts something else, and back to the default count otherwise."""
+    if place_filter == LABELLED_NETWORK:
+        return {
+            "network_url": territory.url(),
+            "network_label": _("Revenir à tous les tiers-lieux ouverts."),
+        }
+    return {
+        "network_url": f"{territory.url()}?{LABELLED_NETWORK.query()}",
+        "network_label": _(
+            "Voir la couverture du seul réseau labellisé, celui que l’optimiseur de sélection compte par défaut."
+        ),
+    }
 
 
 def _filter_or_400(request):

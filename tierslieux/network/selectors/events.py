@@ -139,6 +139,18 @@ def events_in_window(queryset: QuerySet[Event], start: dt.datetime, end: dt.date
     return queryset.filter(starts_at__lt=end).filter(Q(last_ends_at__gt=start) | Q(last_ends_at=None))
 
 
+def events_created_between(
+    queryset: QuerySet[Event], since: dt.datetime, until: dt.datetime
+) -> QuerySet[Event]:
+    """The confirmed events of `queryset` created in `since < t <= until` and not over at `until` (the new
+    events of the alerts), oldest first."""
+    return (
+        queryset.filter(status="confirmed", created_at__gt=since, created_at__lte=until)
+        .filter(Q(last_ends_at__gt=until) | Q(last_ends_at=None))
+        .order_by("created_at", "pk")
+    )
+
+
 @dataclass(frozen=True)
 class Occurrence:
     event: Event

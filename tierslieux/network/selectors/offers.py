@@ -143,10 +143,17 @@ def parse_filters(params) -> ListingFilters:
     return filters
 
 
-def listings_filtered(filters: ListingFilters) -> list[Listing]:
-    """Active listings matching the filters; around a point: within the radius, nearest first (with
-    `distance_km`), else newest first."""
-    queryset = listings_active()
+def listings_published_between(since: dt.datetime, until: dt.datetime) -> QuerySet[Listing]:
+    """The listings published in `since < t <= until` and still published (the new listings of the alerts)."""
+    return listings_with_relations().filter(
+        status="published", published_at__gt=since, published_at__lte=until
+    )
+
+
+def listings_filtered(filters: ListingFilters, *, queryset: QuerySet[Listing] | None = None) -> list[Listing]:
+    """Active listings (or those of `queryset`) matching the filters; around a point: within the radius,
+    nearest first (with `distance_km`), else newest first."""
+    queryset = listings_active() if queryset is None else queryset
     if filters.side:
         queryset = queryset.filter(side=filters.side)
     if filters.kind:

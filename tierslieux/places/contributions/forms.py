@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from dsfr.forms import DsfrBaseForm
 
+from tierslieux.core.forms import required_to_submit
 from tierslieux.geo.forms import CommuneField, Point, PointField
 from tierslieux.places.importing import IMPORT_FIELDS, LIST_FIELDS
 from tierslieux.places.models import PlaceStatus, PlaceType, Service
@@ -148,7 +149,7 @@ class ProposalForm(PlaceDataForm):
     author_email = forms.EmailField(
         label=_("Votre adresse électronique"),
         required=False,
-        help_text=_("Facultatif : pour être prévenu·e de la décision. Elle n’est jamais publiée."),
+        help_text=_("Pour être prévenu·e de la décision. Elle n’est jamais publiée."),
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
 
@@ -169,7 +170,7 @@ class ReportForm(DsfrBaseForm):
     author_email = forms.EmailField(
         label=_("Votre adresse électronique"),
         required=False,
-        help_text=_("Facultatif. Elle n’est jamais publiée."),
+        help_text=_("Elle n’est jamais publiée."),
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
 
@@ -208,17 +209,12 @@ class DecisionForm(DsfrBaseForm):
         max_length=2000,
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("Obligatoire pour un refus ; envoyé à l’auteur·rice."),
+        help_text=_("Nécessaire pour un refus ; envoyé à l’auteur·rice."),
     )
 
-
-class EditForm(PlaceDataForm):
-    reason = forms.CharField(
-        label=_("Motif de la modification"),
-        max_length=300,
-        required=False,
-        help_text=_("Facultatif ; visible dans l’historique."),
-    )
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        required_to_submit(self.fields["reason"])  # required for a refusal: never marked optional
 
 
 class ImportUploadForm(DsfrBaseForm):

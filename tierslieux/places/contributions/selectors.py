@@ -59,3 +59,26 @@ def pending_claim(place: Place, user) -> Claim | None:
     if not getattr(user, "is_authenticated", False):
         return None
     return Claim.objects.filter(place=place, author=user, status="pending").first()
+
+
+def pending_labels(place: Place) -> Proposal | None:
+    """The labels declared for `place` and not yet confirmed by programme staff (the latest)."""
+    return (
+        Proposal.objects.filter(place=place, status="pending", data__has_key="labels")
+        .order_by("-created_at", "-id")
+        .first()
+    )
+
+
+def contributions_of(user) -> dict[str, QuerySet]:
+    """What `user` sent (signed in): proposals, error reports and claims, newest first."""
+    return {
+        "proposals": Proposal.objects.filter(author=user).select_related("place"),
+        "reports": ErrorReport.objects.filter(author=user).select_related("place"),
+        "claims": Claim.objects.filter(author=user).select_related("place"),
+    }
+
+
+def moderation_count() -> int:
+    """How many contributions wait for a decision of programme staff."""
+    return sum(queryset.count() for queryset in moderation_queue().values())

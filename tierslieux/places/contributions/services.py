@@ -5,6 +5,7 @@ on the contribution's workflow, logged in `core.TransitionLog`); every change of
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -45,8 +46,10 @@ from .models import (
 PROPOSABLE_FIELDS = tuple(
     field
     for field in EDITABLE_FIELDS
-    if field not in {"private_contact", "source", "last_verified_at", "location_approximate"}
+    if field not in {"private_contact", "source", "last_verified_at", "location_approximate", "contact_email"}
 )
+# Fields a manager edits directly; labels are confirmed by programme staff (see place_edit).
+MANAGEABLE_FIELDS = (*PROPOSABLE_FIELDS, "contact_email")
 
 
 class _Rollback(Exception):
@@ -252,6 +255,7 @@ def claim_submit(*, place: Place, user, message: str) -> Claim:
         raise ValidationError(_("Expliquez votre lien avec ce lieu."))
     claim = Claim.objects.create(place=place, author=user, message=message)
     _created(claim, user=user)
+    email_send(name="claim-received", to=[claim.contact_email], context={"claim": claim, "place": place})
     return claim
 
 
@@ -347,16 +351,58 @@ def project_place_publish_with_application(*, place: Place, actor, reference: st
 
 
 # --- Direct edit by a manager ---------------------------------------------------------------------------
-def place_edit(*, place: Place, data: dict, user, reason: str = "") -> Place:
-    """A manager of the place (or programme staff) edits it directly: versioned, no moderation."""
+@dataclass(frozen=True)
+class EditOutcome:
+    place: Place
+    labels_proposal: Proposal | None = None  # labels declared by a manager, waiting for staff confirmation
+
+
+@transaction.atomic
+def place_edit(
+    *, place: Place, data: dict, user, reason: str = "", based_on: int | None = None
+) -> EditOutcome:
+    """A manager of the place (or programme staff) edits it directly: versioned, no moderation — except its
+    labels (official programmes such as « Fabrique de territoire »): a manager's change of labels becomes a
+    proposal that programme staff confirm (staff change them directly). `based_on`: the version token the
+    form was built from (a newer version raises `EditConflict`, and nothing is written, labels included)."""
     if not place_can_edit(place, user):
         raise PermissionDenied(_("Vous ne gérez pas ce lieu."))
-    unknown = set(data) - set(PROPOSABLE_FIELDS)
+    unknown = set(data) - set(MANAGEABLE_FIELDS)
     if unknown:
         raise ValidationError(_("Champs inconnus : %(fields)s") % {"fields": ", ".join(sorted(unknown))})
-    return place_update(
-        place=place, data=data, user=user, reason=reason or _("Modification par un gestionnaire")
+    data = dict(data)
+    labels = None
+    if "labels" in data and not is_programme_staff(user):
+        labels = list(dict.fromkeys(data.pop("labels") or []))
+    updated = place_update(
+        place=place,
+        data=data,
+        user=user,
+        reason=reason or _("Modification par un gestionnaire"),
+        expected_version=based_on,
     )
+    proposal = None
+    if labels is not None and sorted(labels) != sorted(updated.labels or []):
+        pending = Proposal.objects.filter(
+            place=updated,
+            status=ModerationStatus.PENDING,
+            kind=Proposal.Kind.CHANGE,
+            data__has_key="labels",
+        ).filter(author=_user(user))
+        for old in pending:  # the newest declaration replaces a waiting one
+            _transition(
+                old,
+                to=ModerationStatus.REFUSED,
+                user=user,
+                reason=_("Remplacée par une nouvelle déclaration."),
+            )
+        proposal = proposal_submit(
+            data={"labels": labels},
+            place=updated,
+            author=user,
+            comment=_("Labels déclarés par un gestionnaire du lieu : à confirmer."),
+        )
+    return EditOutcome(place=updated, labels_proposal=proposal)
 
 
 # --- Contact --------------------------------------------------------------------------------------------
@@ -368,7 +414,8 @@ def contact_send(
     message waits in the programme staff queue. No address is ever shown to the other side."""
     if not (sender_name.strip() and sender_email.strip() and message.strip()):
         raise ValidationError(_("Le nom, l’adresse électronique et le message sont obligatoires."))
-    managers = [m.email for m in place.managers.filter(is_active=True) if m.email]
+    managers = [place.contact_email] if place.contact_email else []
+    managers = managers or [m.email for m in place.managers.filter(is_active=True) if m.email]
     contact = ContactMessage.objects.create(
         place=place,
         sender_name=sender_name.strip(),

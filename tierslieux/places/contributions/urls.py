@@ -9,6 +9,7 @@ app_name = "contributions"
 urlpatterns = [
     path("contribuer/proposer/", public.propose, name="propose"),
     path("contribuer/merci/", public.thanks, name="thanks"),
+    path("contribuer/mes-contributions/", public.my_contributions, name="mine"),
     path("moderation/", moderation.queue, name="moderation"),
     path("moderation/propositions/<int:pk>/", moderation.proposal, name="moderation_proposal"),
     path("moderation/signalements/<int:pk>/", moderation.report, name="moderation_report"),
@@ -28,4 +29,6 @@ urlpatterns = [
     path("<slug:slug>/revendiquer/", public.claim, name="claim"),
     path("<slug:slug>/contact/", public.contact, name="contact"),
     path("<slug:slug>/modifier/", manage.edit, name="edit"),
+    path("<slug:slug>/photos/", manage.photos, name="photos"),
+    path("<slug:slug>/photos/<int:pk>/", manage.photo_action, name="photo_action"),
 ]

@@ -14,6 +14,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from tierslieux.core.numbers import fr_int, plural_number
 from tierslieux.core.spreadsheets import csv_bytes
 
 from ..models import ImportValueMapping, Place, PlaceImport, PlaceImportChange, PlaceSourceRecord
@@ -49,15 +50,16 @@ def action_label(action: str) -> str:
 def summary_text(counts: dict) -> str:
     """ "3 lieux créés, 1 lieu complété ou modifié, …" (French plurals: 0 and 1 singular)."""
     n = {action: int(counts.get(action, 0)) for action in ACTIONS}
-    # gettext without a French catalogue puts 0 in the plural: give it 1 for 0 and 1 (French rule).
-    p = {action: max(n[action], 1) for action in ACTIONS}
+    p = {action: plural_number(n[action]) for action in ACTIONS}
     parts = [
-        ngettext("%(n)s lieu créé", "%(n)s lieux créés", p["create"]) % {"n": n["create"]},
+        ngettext("%(n)s lieu créé", "%(n)s lieux créés", p["create"]) % {"n": fr_int(n["create"])},
         ngettext("%(n)s lieu complété ou modifié", "%(n)s lieux complétés ou modifiés", p["merge"])
-        % {"n": n["merge"]},
-        ngettext("%(n)s lieu inchangé", "%(n)s lieux inchangés", p["unchanged"]) % {"n": n["unchanged"]},
-        ngettext("%(n)s ligne rejetée", "%(n)s lignes rejetées", p["rejected"]) % {"n": n["rejected"]},
-        ngettext("%(n)s ligne écartée", "%(n)s lignes écartées", p["skip"]) % {"n": n["skip"]},
+        % {"n": fr_int(n["merge"])},
+        ngettext("%(n)s lieu inchangé", "%(n)s lieux inchangés", p["unchanged"])
+        % {"n": fr_int(n["unchanged"])},
+        ngettext("%(n)s ligne rejetée", "%(n)s lignes rejetées", p["rejected"])
+        % {"n": fr_int(n["rejected"])},
+        ngettext("%(n)s ligne écartée", "%(n)s lignes écartées", p["skip"]) % {"n": fr_int(n["skip"])},
     ]
     return ", ".join(parts)
 

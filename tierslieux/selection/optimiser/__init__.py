@@ -201,8 +201,10 @@ def _optimise(problem: SelectionProblem, options: SolverOptions, t0: float) -> S
         else 0.0
     )
     resolve = options if prep.n_pairs <= options.exact_reasons_max_pairs else None
-    reasons = explain(prep, evaluation, options=resolve, gap_abs=bound - evaluation.objective)
     status = "optimal" if outcome.status == "optimal" else "time_limit"
+    reasons = explain(
+        prep, evaluation, options=resolve, gap_abs=bound - evaluation.objective, proven=status == "optimal"
+    )
     return _result(
         "optimiser",
         status,

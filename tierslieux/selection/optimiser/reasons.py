@@ -26,13 +26,14 @@ import numpy as np
 import scipy.sparse as sp
 
 from tierslieux.core.i18n import gettext as _
+from tierslieux.core.i18n import ngettext
 
 from .instance import TOL, Prepared
 from .mip import build_and_solve
 from .model import Reason, SolverOptions
 from .search import warm_start
 from .state import Evaluation, covered_counts, evaluate
-from .text import fr_euros, fr_int, fr_points, fr_signed_int, fr_signed_points
+from .text import fr_euros, fr_int, fr_points, fr_signed_int, fr_signed_points, plural_number
 
 
 @dataclass
@@ -152,8 +153,12 @@ def explain(
     *,
     options: SolverOptions | None = None,
     gap_abs: float = 0.0,
+    proven: bool = False,
 ) -> dict[str, Reason]:
-    """Reasons for every application not in ``evaluation`` (re-solves only when ``options`` is given)."""
+    """Reasons for every application not in ``evaluation`` (re-solves only when ``options`` is given).
+
+    ``proven``: the selection is a proven optimum (the optimiser's "optimal" status), so that no reason says
+    otherwise; a heuristic (rank by score, greedy) is never proven."""
     chosen_apps = set(prep.pair_app[evaluation.chosen].tolist())
     reasons: dict[str, Reason] = {}
     for app, (code, message) in prep.unusable.items():
@@ -171,11 +176,7 @@ def explain(
         app_id = prep.ids[app]
         if not keys:
             gain = prep.score[app] + prep.weight * fresh_gain[app]
-            message = _(
-                "pourrait être ajouté sans enfreindre aucune contrainte : l'objectif gagnerait "
-                "%(points)s point(s) (sélection non prouvée optimale)"
-            ) % {"points": fr_points(gain)}
-            reasons[app_id] = Reason(app_id, "addable", message, cost=-float(gain))
+            reasons[app_id] = Reason(app_id, "addable", _addable_words(gain, proven), cost=-float(gain))
             continue
         blocked = " ; ".join(texts)
         use_forced = app in forced and not (
@@ -196,15 +197,42 @@ def explain(
     return dict(sorted(reasons.items()))
 
 
+def _points(value: float) -> str:
+    """ "0,50 point", "2,00 points" (French agreement: below 2, singular)."""
+    return ngettext("%(points)s point", "%(points)s points", plural_number(abs(value))) % {
+        "points": fr_points(abs(value))
+    }
+
+
+def _addable_words(gain: float, proven: bool) -> str:
+    """Why a dossier no constraint blocks is not retained, consistent with the status of the selection."""
+    if gain <= TOL:
+        return _(
+            "pourrait être ajouté sans enfreindre aucune contrainte, mais l'objectif resterait le même : "
+            "ex aequo avec la sélection retenue"
+        )
+    if proven:
+        return _(
+            "pourrait être ajouté sans enfreindre aucune contrainte : l'objectif gagnerait %(points)s, "
+            "un écart sous la tolérance de l'optimiseur"
+        ) % {"points": _points(gain)}
+    return _(
+        "pourrait être ajouté sans enfreindre aucune contrainte : l'objectif gagnerait %(points)s, "
+        "cette sélection n'étant pas une optimisation"
+    ) % {"points": _points(gain)}
+
+
 def _cost_words(cost: float, gap_abs: float) -> str:
     """The effect of a change on the objective, as a clause of the reason's sentence."""
     if cost < -TOL:
-        return _("améliorerait l'objectif de %(points)s point(s)") % {"points": fr_points(-cost)}
+        return _("améliorerait l'objectif de %(points)s") % {"points": _points(cost)}
+    if cost <= TOL:
+        return _("laisserait l'objectif inchangé (ex aequo)")
     if cost <= gap_abs + TOL:
-        return _("coûterait %(points)s point(s) (quasi ex aequo, sous la tolérance de l'optimiseur)") % {
-            "points": fr_points(cost)
+        return _("coûterait %(points)s (quasi ex aequo, sous la tolérance de l'optimiseur)") % {
+            "points": _points(cost)
         }
-    return _("coûterait %(points)s point(s)") % {"points": fr_points(cost)}
+    return _("coûterait %(points)s") % {"points": _points(cost)}
 
 
 def _swap_reason(

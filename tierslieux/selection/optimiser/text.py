@@ -1,22 +1,16 @@
-"""French formatting of numbers for user-facing messages."""
+"""French formatting of numbers for the optimiser's messages: the platform's one set (`tierslieux.core.numbers`),
+plus the points of the objective."""
 
 from __future__ import annotations
 
-NNBSP = "\u202f"  # narrow no-break space, the French thousands separator
+from tierslieux.core.numbers import NNBSP, fr_euros, fr_int, fr_number, plural_number
 
-
-def fr_int(value: float) -> str:
-    return f"{round(value):,}".replace(",", NNBSP)
-
-
-def fr_euros(value: float) -> str:
-    return f"{fr_int(value)}{NNBSP}€"
+__all__ = ["NNBSP", "fr_euros", "fr_int", "fr_points", "fr_signed_int", "fr_signed_points", "plural_number"]
 
 
 def fr_points(value: float) -> str:
     """Points with two decimals and a decimal comma (``3,20``)."""
-    text = f"{value:.2f}".replace(".", ",")
-    return "0,00" if text == "-0,00" else text
+    return fr_number(value, 2)
 
 
 def fr_signed_points(value: float) -> str:
@@ -28,9 +22,3 @@ def fr_signed_int(value: float) -> str:
     rounded = round(value)
     sign = "+" if rounded > 0 else ("-" if rounded < 0 else "")
     return f"{sign}{fr_int(abs(rounded))}"
-
-
-def plural_number(count: int) -> int:
-    """The number to give `ngettext` for `count`: French puts 0 and 1 in the singular, while gettext without a
-    French catalogue (the msgids are French) only does so for 1."""
-    return 1 if abs(count) <= 1 else count

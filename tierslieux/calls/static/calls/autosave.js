@@ -58,6 +58,49 @@
   }
   form.addEventListener("htmx:sendError", function () { showError(form.dataset.autosaveSendError); });
   form.addEventListener("htmx:responseError", function () { showError(form.dataset.autosaveResponseError); });
+
+  // After a refused save (server side, without JavaScript's autosave), focus goes to the error summary.
+  var summary = document.getElementById("error-summary");
+  if (summary) { summary.focus(); }
+
+  // An autosave answer lists the fields it refused (#autosave-field-errors, {field id: message}): mark them
+  // invalid with their message, and clear the fields it no longer refuses.
+  function markFields() {
+    var data = document.getElementById("autosave-field-errors");
+    if (!data) { return; }
+    var errors = {};
+    try { errors = JSON.parse(data.textContent) || {}; } catch (e) { errors = {}; }
+    Array.prototype.forEach.call(form.querySelectorAll(".fr-input, .fr-select"), function (input) {
+      var group = input.closest(".fr-input-group, .fr-select-group");
+      var message = input.id ? errors[input.id] : undefined;
+      var note = document.getElementById(input.id + "-error");
+      if (message) {
+        if (!note) {
+          note = document.createElement("p");
+          note.className = "fr-error-text";
+          note.id = input.id + "-error";
+          input.parentNode.insertBefore(note, input.nextSibling);
+        }
+        note.textContent = message;
+        if (input.dataset.describedby === undefined) {
+          input.dataset.describedby = (input.getAttribute("aria-describedby") || "").replace(note.id, "").trim();
+        }
+        input.setAttribute("aria-invalid", "true");
+        input.setAttribute("aria-describedby", (input.dataset.describedby + " " + note.id).trim());
+        if (group) { group.classList.add(group.classList.contains("fr-select-group") ? "fr-select-group--error" : "fr-input-group--error"); }
+      } else if (input.getAttribute("aria-invalid") === "true") {
+        if (note) { note.parentNode.removeChild(note); }
+        input.removeAttribute("aria-invalid");
+        var original = input.dataset.describedby !== undefined ? input.dataset.describedby
+          : (input.getAttribute("aria-describedby") || "").replace(input.id + "-error", "").trim();
+        if (original) { input.setAttribute("aria-describedby", original); } else { input.removeAttribute("aria-describedby"); }
+        if (group) { group.classList.remove("fr-input-group--error", "fr-select-group--error"); }
+      }
+    });
+  }
+  document.body.addEventListener("htmx:afterSwap", function (evt) {
+    if (evt.detail.target && evt.detail.target.id === "autosave-status") { markFields(); }
+  });
   document.body.addEventListener("htmx:afterRequest", function (evt) {
     var xhr = evt.detail.xhr;
     if (evt.detail.elt === form && evt.detail.successful && xhr && xhr.responseText.indexOf("Enregistré à") >= 0) {

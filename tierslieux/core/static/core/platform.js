@@ -3,7 +3,10 @@
  * - htmx sends the CSRF token read from <meta name="csrf-token"> (the cookie is HttpOnly);
  * - [data-tl-colour] elements (legend swatches) get their colour through the CSSOM, not a style attribute;
  * - the header search: the down arrow moves into the suggestions, Escape closes them;
- * - [data-tl-dismiss] buttons remove the notice they belong to. */
+ * - [data-tl-dismiss] buttons remove the notice they belong to;
+ * - a table wider than the screen scrolls in its own box: that box takes keyboard focus (tabindex=0) so that it
+ *   can be scrolled without a mouse (RGAA 7.3, axe "scrollable-region-focusable"); checked on load, on resize and
+ *   after every htmx swap. */
 (function (window, document) {
   "use strict";
 
@@ -38,6 +41,24 @@
     });
   }
 
+  function scrollers(root) {
+    Array.prototype.forEach.call((root || document).querySelectorAll(".fr-table table, .fr-table__content"), function (box) {
+      var scrolls = box.scrollWidth > box.clientWidth + 1;
+      if (scrolls && !box.hasAttribute("tabindex")) {
+        box.setAttribute("tabindex", "0");
+        box.setAttribute("data-tl-scroll", "");
+      } else if (!scrolls && box.hasAttribute("data-tl-scroll")) {
+        box.removeAttribute("tabindex");
+        box.removeAttribute("data-tl-scroll");
+      }
+    });
+  }
+  var pendingScrollers;
+  function scrollersLater() {
+    window.clearTimeout(pendingScrollers);
+    pendingScrollers = window.setTimeout(function () { scrollers(); }, 100);
+  }
+
   document.addEventListener("htmx:configRequest", function (event) {
     var token = csrfToken();
     if (token) { event.detail.headers["X-CSRFToken"] = token; }
@@ -50,6 +71,11 @@
     if (target) { target.remove(); }
   });
 
-  function start() { paint(document); headerSearch(); }
+  window.addEventListener("load", function () { scrollers(); });
+  window.addEventListener("resize", scrollersLater);
+  document.addEventListener("htmx:afterSettle", scrollersLater);
+
+  function start() { paint(document); headerSearch(); scrollers(); }
   if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", start); } else { start(); }
+  window.TLPage = { scrollers: scrollers };
 }(window, document));

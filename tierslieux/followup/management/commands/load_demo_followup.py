@@ -5,9 +5,11 @@ open census. Every demo place is named "Démo — …". Idempotent: does nothing
 
 from __future__ import annotations
 
+import io
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
+import pypdf
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management.base import BaseCommand, CommandError
@@ -33,11 +35,16 @@ PLACES = [
     ("Démo — La Grange numérique", "report_submitted"),
     ("Démo — Le Quai des savoir-faire", "late"),
 ]
-PDF = b"%PDF-1.4\n% Document de demonstration, sans valeur.\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
 def _pdf(name: str) -> SimpleUploadedFile:
-    return SimpleUploadedFile(name, PDF, content_type="application/pdf")
+    """A real one-page PDF (uploads are checked by structure), labelled as a demo document."""
+    writer = pypdf.PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    writer.add_metadata({"/Title": "Document de démonstration, sans valeur"})
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return SimpleUploadedFile(name, buffer.getvalue(), content_type="application/pdf")
 
 
 def _months_ago(today: date, months: int) -> date:

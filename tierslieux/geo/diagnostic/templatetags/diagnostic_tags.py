@@ -1,51 +1,11 @@
 from __future__ import annotations
 
-import math
-
 from django import template
 
 from .. import selectors
 from ..inputs import DEFAULT_FILTER
 
 register = template.Library()
-
-
-def _finite(value) -> float | None:
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        return None
-    return number if math.isfinite(number) else None
-
-
-def _format(value, pattern: str) -> str:
-    number = _finite(value)
-    return "—" if number is None else pattern.format(number).replace(".", ",")
-
-
-@register.filter
-def percent(value) -> str:
-    """0.5321 -> "53,2 %" ("—" when unknown)."""
-    number = _finite(value)
-    return "—" if number is None else _format(number * 100, "{:.1f} %")
-
-
-@register.filter
-def km(value) -> str:
-    """12.345 -> "12,3 km" ("—" when unknown)."""
-    return _format(value, "{:.1f} km")
-
-
-@register.filter
-def decimal1(value) -> str:
-    return _format(value, "{:.1f}")
-
-
-@register.filter
-def inhabitants(value) -> str:
-    """12345.0 -> "12 345" (narrow no-break spaces)."""
-    number = _finite(value)
-    return "—" if number is None else f"{round(number):,}".replace(",", "\u202f")
 
 
 @register.filter

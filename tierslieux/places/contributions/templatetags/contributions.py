@@ -13,4 +13,6 @@ def place_actions(context) -> dict:
         "can_edit": place_can_edit(place, user),
         "can_see_history": place_can_see_history(place, user),
         "is_manager": place_is_managed_by(place, user),
+        # A place that already has managers does not invite visitors to claim it.
+        "has_managers": place.managers.filter(is_active=True).exists(),
     }

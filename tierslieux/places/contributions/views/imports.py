@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from tierslieux.core.numbers import fr_number
 from tierslieux.places.importing import (
     IMPORT_FIELDS,
     LIST_FIELDS,
@@ -103,10 +104,7 @@ def upload(request):
                 form.add_error(
                     "file",
                     _("Le fichier pèse %(size)s Mo : la limite est de %(limit)s Mo.")
-                    % {
-                        "size": f"{file.size / 1024 / 1024:.1f}".replace(".", ","),
-                        "limit": MAX_BYTES // 1024 // 1024,
-                    },
+                    % {"size": fr_number(file.size / 1024 / 1024, 1), "limit": MAX_BYTES // 1024 // 1024},
                 )
                 status = 413
             else:

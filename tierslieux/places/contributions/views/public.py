@@ -8,15 +8,34 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from tierslieux.places.models import ContactRoute
 from tierslieux.places.selectors import place_is_managed_by
 
 from .. import services
 from ..forms import ClaimForm, ContactForm, PlaceDataForm, ProposalForm, ReportForm, add_service_error
-from ..selectors import pending_claim
+from ..selectors import contributions_of, pending_claim
 from .common import form_page, get_place, submit_public_form
+
+
+@login_required
+def my_contributions(request):
+    """Signed-in people: their own proposals, error reports and claims, with their state and the team's answer."""
+    return render(
+        request,
+        "contributions/mine.html",
+        {
+            "mine": contributions_of(request.user),
+            "page_title": _("Mes contributions"),
+            "breadcrumb": [
+                {"label": _("Mon compte"), "url": reverse("accounts:profile")},
+                {"label": _("Mes contributions")},
+            ],
+        },
+    )
 
 
 def thanks(request):
@@ -119,6 +138,19 @@ def report(request, slug: str):
 def contact(request, slug: str):
     """Public: send a message to the managers of a place (their address is never shown)."""
     place = get_place(slug, request.user)
+    if place.contact_route != ContactRoute.FORM:
+        # The place asks to be reached otherwise (phone, its own site, or not at all): its page says how.
+        return form_page(
+            request,
+            form=None,
+            title=_("Contacter %(place)s") % {"place": place.name},
+            submit="",
+            place=place,
+            intro=_(
+                "Ce lieu ne reçoit pas de messages par la plateforme : sa page indique comment le joindre."
+            ),
+            status=409 if request.method == "POST" else 200,
+        )
     form = ContactForm(request.POST or None)
     status = 200
     if request.method == "POST":
@@ -164,9 +196,12 @@ def claim(request, slug: str):
             else:
                 messages.success(
                     request,
-                    _("Votre demande est envoyée : l’équipe du programme vous répondra par courriel."),
+                    _(
+                        "Votre demande est envoyée : un accusé de réception vous a été adressé par courriel ;"
+                        " l’équipe du programme vous répondra. Son état est suivi ci-dessous."
+                    ),
                 )
-                return redirect("contributions:thanks")
+                return redirect("contributions:mine")
         status = 400
     intro = (
         _("Votre demande est déjà en attente : l’équipe du programme vous répondra par courriel.")

@@ -25,7 +25,7 @@
           },
           onEachFeature: function (feature, marker) {
             var p = feature.properties;
-            var text = p.name + (p.population !== undefined ? " (" + p.population + " hab.)" : "");
+            var text = p.name + (p.population !== undefined ? " (" + Number(p.population).toLocaleString("fr-FR") + " hab.)" : "");
             // Names are typed by applicants: a DOM text node, never a string Leaflet would parse as HTML.
             var label = document.createElement("span");
             label.textContent = text;

@@ -5,15 +5,17 @@
 (function (window, document) {
   "use strict";
 
+  // Each class is drawn with its colour and its pattern (diagnostic/_patterns.html): colour is never the only cue.
   function style(feature) {
-    var colour = (feature && feature.properties && feature.properties.colour) || "#6a6a6a";
-    return { color: "#3a3a3a", weight: 0.6, opacity: 0.9, fillColor: colour, fillOpacity: 0.75 };
+    var p = (feature && feature.properties) || {};
+    var fill = p["class"] !== undefined && document.getElementById("tl-dist-" + p["class"]) ? "url(#tl-dist-" + p["class"] + ")" : (p.colour || "#929292");
+    return { color: "#3a3a3a", weight: 0.6, opacity: 0.9, fillColor: fill, fillOpacity: 0.9 };
   }
 
   function init() {
     var element = document.getElementById("carte-diagnostic");
     if (!element || !window.TLMap) { return; }
-    // France: overseas departments would shrink the view to nothing; keep the default view of the mainland.
+    // France: the mainland in the main map (data-bounds), the overseas departments in their insets.
     var scope = element.closest("[data-map-fit]");
     var fit = !scope || scope.getAttribute("data-map-fit") !== "false";
     var map = window.TLMap.create(element, { style: style, fit: fit });

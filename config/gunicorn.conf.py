@@ -1,0 +1,63 @@
+"""Gunicorn, the production HTTP server (`make serve`, the Dockerfile's `web`): `gunicorn -c config/gunicorn.conf.py`.
+
+Threaded workers (gthread): the pages wait on the database more than they compute, and threads share each
+worker's in-memory atlas index. The application is loaded and warmed (atlas index built) in the master
+before the workers fork (`preload_app`), so a new worker — at start, or when `max_requests` recycles one —
+serves its first request warm and shares the index's memory with its siblings until it rebuilds its own.
+Every value can be changed from the environment (docs/environment.md)."""
+
+import os
+
+wsgi_app = "config.wsgi:application"
+bind = os.environ.get("WEB_BIND", "127.0.0.1:8000")
+workers = int(os.environ.get("WEB_WORKERS", str(max(2, os.cpu_count() or 1))))
+worker_class = "gthread"
+threads = int(os.environ.get("WEB_THREADS", "4"))
+preload_app = True
+timeout = int(os.environ.get("WEB_TIMEOUT", "60"))
+graceful_timeout = 30
+keepalive = 5
+# Recycle workers now and then (bounded memory growth); jitter so they do not all restart at once.
+max_requests = int(os.environ.get("WEB_MAX_REQUESTS", "5000"))
+max_requests_jitter = max_requests // 10
+# The reverse proxy / load balancer that may set X-Forwarded-* (comma-separated addresses, "*" for any).
+forwarded_allow_ips = os.environ.get("WEB_FORWARDED_ALLOW_IPS", "127.0.0.1")
+# Access lines come from the application (tierslieux.request, with the request id): no second access log.
+accesslog = None
+errorlog = "-"
+loglevel = os.environ.get("LOG_LEVEL", "info").lower()
+control_socket_disable = True
+
+
+def when_ready(server):
+    """In the master, after the application is loaded and before any worker forks: warm the caches the
+    workers share, then close the master's database connections (a forked worker must open its own)."""
+    from django.db import connections
+
+    from tierslieux.geo.coverage import kernel
+    from tierslieux.places import index
+
+    kernel.warm()  # the compiled coverage kernel, loaded once for every worker
+    try:
+        built = index.warm()
+        server.log.info("atlas index warm: %s places", len(built))
+        _warm_pages()
+    except Exception as error:  # no database yet (first start before migrate): workers build it on use
+        server.log.warning("not warmed: %s", error)
+    finally:
+        connections.close_all()
+
+
+WARM_PATHS = ("/", "/lieux/", "/territoires/", "/api/v1/places?limit=1", "/sante/")
+
+
+def _warm_pages():
+    """A first request to the pages people open most, in the master: imports, URL resolution and compiled
+    templates are then shared by every worker instead of being paid by each worker's first visitor."""
+    from django.conf import settings
+    from django.test import Client
+
+    host = next((h for h in settings.ALLOWED_HOSTS if h and not h.startswith((".", "*"))), "localhost")
+    client = Client(SERVER_NAME=host)
+    for path in WARM_PATHS:
+        client.get(path, secure=True, HTTP_X_REQUEST_ID="warm-up")

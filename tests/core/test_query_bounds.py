@@ -1,0 +1,47 @@
+"""The pages people open most do a bounded number of queries whatever the data size: measured at two sizes
+(with 10× more places, communes and versions), the same bound holds."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.cache import cache
+from django.urls import reverse
+
+from tests.factories.geo import CommuneFactory
+from tests.factories.places import PlaceFactory
+from tierslieux.places import index
+
+pytestmark = pytest.mark.django_db
+
+# A place page also shows its provenance (issue 9): its sources, its last change and what it lacks (which
+# depends on whether it has managers) — three reads of this one place's rows, the same whatever the data
+# size (the versions read is limited to the last two), hence 15 rather than 14.
+BOUNDS = {"home": 12, "atlas": 12, "place": 15, "commune": 16}
+
+
+def _world(size: int):
+    communes = CommuneFactory.create_batch(max(2, size // 5))
+    places = [PlaceFactory(commune=communes[i % len(communes)]) for i in range(size)]
+    index.invalidate()
+    return communes[0], places[0]
+
+
+def _urls(commune, place) -> dict[str, str]:
+    return {
+        "home": reverse("core:home"),
+        "atlas": reverse("places:atlas"),
+        "place": reverse("places:detail", args=[place.slug]),
+        "commune": reverse("geo:commune", args=[commune.insee]),
+    }
+
+
+@pytest.mark.parametrize("size", [5, 50])
+def test_the_most_opened_pages_do_a_bounded_number_of_queries(client, size, django_assert_max_num_queries):
+    commune, place = _world(size)
+    for name, url in _urls(commune, place).items():
+        cache.clear()
+        client.get(url)  # the atlas index is built once per process, not per request
+        cache.clear()
+        with django_assert_max_num_queries(BOUNDS[name]):
+            response = client.get(url)
+        assert response.status_code == 200, name
