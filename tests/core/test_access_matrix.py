@@ -27,7 +27,7 @@ from tests.factories.contributions import (
     ErrorReportFactory,
     ProposalFactory,
 )
-from tests.factories.files import pdf_bytes
+from tests.factories.files import jpeg_bytes, pdf_bytes
 from tests.factories.followup import followup_world
 from tests.factories.network import network_world
 from tests.factories.news import news_world
@@ -124,6 +124,12 @@ EXPECTED: dict[str, dict[str, int]] = {
     "contributions:edit": _only(
         {"place_manager": 200, "call_staff": 200, "other_staff": 200, "administrator": 200}, 403
     ),
+    "contributions:photos": _only(
+        {"place_manager": 200, "call_staff": 200, "other_staff": 200, "administrator": 200}, 403
+    ),
+    "contributions:photo_action": POST_ONLY,
+    "places:photo": PUBLIC,
+    "geo:commune_outlines": PUBLIC,
     "contributions:moderation_proposal": MODERATION,
     "contributions:moderation_report": MODERATION,
     "contributions:moderation_claim": MODERATION,
@@ -140,6 +146,9 @@ EXPECTED: dict[str, dict[str, int]] = {
     "calls:application_eligibility_preview": _only(
         {"applicant": 409, "place_manager": 409, "reviewer": 403, **dict.fromkeys(STAFF_SIDE, 403)}, 404
     ),
+    # The submitted dossier as a PDF: whoever sees the dossier; its receipt: the applicant side and staff.
+    "calls:application_pdf": _only({**APPLICANT_SIDE, "reviewer": 200, **STAFF_SIDE}, 404),
+    "calls:receipt_pdf": _only({**APPLICANT_SIDE, "reviewer": 403, **STAFF_SIDE}, 404),
     "calls:attachment_upload": POST_ONLY,
     "calls:attachment": _only({**APPLICANT_SIDE, "reviewer": 200, **STAFF_SIDE}, 404),
     "calls:message_attachment": _only({**APPLICANT_SIDE, **STAFF_SIDE}, 404),
@@ -202,6 +211,7 @@ EXPECTED: dict[str, dict[str, int]] = {
     "api-1.0.0:calls_detail": PUBLIC,
     "api-1.0.0:territory_coverage": PUBLIC,
     "api-1.0.0:territory_communes": PUBLIC,
+    "api-1.0.0:figure_detail": PUBLIC,
     "api-1.0.0:wave_runs": _only({"call_staff": 200, "other_staff": 200, "administrator": 200}, 403, 401),
     "api-1.0.0:run_detail": _only({"call_staff": 200, "other_staff": 200, "administrator": 200}, 403, 401),
     # places: the yearly "still up to date" of its managers; moderation of project places; imports (a done
@@ -214,6 +224,11 @@ EXPECTED: dict[str, dict[str, int]] = {
     "contributions:import_mapping": STAFF_ONLY,
     "contributions:import_values": _only(dict.fromkeys(STAFF_SIDE, 302), 403),
     "contributions:import_preview": STAFF_ONLY,
+    # the public observatory: a figure's page, its embeddable version and downloads
+    "observatory:figure": PUBLIC,
+    "observatory:embed": PUBLIC,
+    "observatory:figure_csv": PUBLIC,
+    "observatory:figure_json": PUBLIC,
     # follow-up of the laureates
     "followup:agreement": AGREEMENT_READ,
     "followup:agreement_edit": _only(
@@ -318,6 +333,7 @@ def world(db, django_capture_on_commit_callbacks):
     from tierslieux.calls.models import Attachment, Message
     from tierslieux.selection import selectors as selection_selectors
     from tierslieux.selection import services as selection_services
+    from tierslieux.places.services import photo_add
 
     call_staff = user_with(Role.PROGRAMME_STAFF)
     sel = selection_world(staff=call_staff)
@@ -338,6 +354,7 @@ def world(db, django_capture_on_commit_callbacks):
         title="Statuts",
     )
     file.file.save("piece.pdf", SimpleUploadedFile("statuts.pdf", pdf_bytes()))
+    application.versions.create(number=1, data={"project_title": application.project_title}, created_by=applicant)
     message = Message.objects.create(application=application, author=applicant, body="Bonjour")
     message_file = Attachment.objects.create(
         application=application,
@@ -353,6 +370,7 @@ def world(db, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         run = selection_services.run_start(wave=sel.wave, actor=call_staff, parameters=params)
     commune = place.commune
+    photo = photo_add(place=place, user=place_manager, content=jpeg_bytes(), alt="Façade du lieu")
     people = {
         "anonymous": None,
         "plain": user_with(None),
@@ -414,6 +432,15 @@ def world(db, django_capture_on_commit_callbacks):
         "api-1.0.0:territory_communes": {"kind": "departement", "code": commune.department.code},
         "api-1.0.0:wave_runs": {"wave_id": sel.wave.pk},
         "api-1.0.0:run_detail": {"run_id": run.pk},
+        "api-1.0.0:figure_detail": {"figure_id": "emplois"},
+        "observatory:figure": {"figure_id": "emplois"},
+        "observatory:embed": {"figure_id": "emplois"},
+        "observatory:figure_csv": {"figure_id": "emplois"},
+        "observatory:figure_json": {"figure_id": "emplois"},
+        "geo:commune_outlines": {"code": commune.department.code},
+        "contributions:photos": {"slug": place.slug},
+        "contributions:photo_action": {"slug": place.slug, "pk": photo.pk},
+        "places:photo": {"slug": place.slug, "pk": photo.pk},
     }
     by_pk = {
         "calls:": application.pk,
