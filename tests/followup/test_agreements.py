@@ -39,7 +39,7 @@ def test_acceptance_creates_the_draft_agreement_from_the_decision(laureate):
     )
     # The beneficiary starts from the place page.
     assert (agreement.beneficiary_name, agreement.siret, agreement.rna) == ("La Fabrique du port", SIRET, RNA)
-    assert "75\u202f000\xa0€ à 150\u202f000\xa0€ sur 3 ans" in agreement.conditions
+    assert "75\u202f000\u202f€ à 150\u202f000\u202f€ sur 3 ans" in agreement.conditions
     assert [v.label for v in agreement.versions.all()] == ["Création à partir de la décision du comité"]
     # Idempotent.
     assert services.agreement_create_from_decision(decision=laureate.decision) == agreement

@@ -39,7 +39,7 @@ def test_the_place_page_shows_the_label_and_amounts_once_published(client, laure
     laureates_publish(wave=laureate.application.wave, actor=laureate.staff)
     content = client.get(url).content.decode()
     assert "Fabriques de territoire — vague 1, 2024" in content  # a badge and the table
-    assert "120\u202f000\xa0€" in content and "50\u202f000\xa0€" in content
+    assert "120\u202f000\u202f€" in content and "50\u202f000\u202f€" in content
     assert "Camille Martin" not in content and laureate.manager.email not in content
 
 

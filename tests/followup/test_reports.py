@@ -73,7 +73,7 @@ def test_problems_before_submission(laureate, report):
     fill(report, laureate.manager, revenue_private=5_000)
     report.refresh_from_db()
     assert any(
-        "(145\u202f000\xa0€) doivent faire les produits totaux (150\u202f000\xa0€)" in p
+        "(145\u202f000\u202f€) doivent faire les produits totaux (150\u202f000\u202f€)" in p
         for p in services.report_problems(report)
     )
     with pytest.raises(ServiceError, match="ne peut pas encore être déposé"):

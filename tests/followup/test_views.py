@@ -330,7 +330,7 @@ def test_dashboard_figures_filters_and_exports(client_for, world):
         reverse("followup:tranche", args=[tranche.pk]), {"action": "commit", "commit-on": TODAY.isoformat()}
     )
     page = staff.get(reverse("followup:dashboard")).content.decode()
-    assert world["agreement"].reference in page and "50\u202f000\xa0€" in page
+    assert world["agreement"].reference in page and "50\u202f000\u202f€" in page
     call = world["laureate"].call
     filtered = staff.get(
         reverse("followup:dashboard"), {"appel": call.pk, "annee": TODAY.year, "statut": "signed"}
