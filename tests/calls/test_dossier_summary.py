@@ -7,12 +7,13 @@ import pytest
 
 from tests.calls.reviewkit import user_with
 from tests.factories.calls import QuestionFactory
+from tests.factories.files import pdf_bytes
 from tierslieux.accounts.roles import Role
 from tierslieux.calls import services
 from tierslieux.calls.models import Attachment
 from tierslieux.calls.review import services as review_services
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF = pdf_bytes()
 
 
 def summary(html: str) -> str:

@@ -148,6 +148,10 @@ class _Collector(BaseHTTPRequestHandler):
         body = self.rfile.read(int(self.headers["Content-Length"] or 0))
         if self.headers.get("Content-Encoding") == "gzip":
             body = gzip.decompress(body)
+        elif self.headers.get("Content-Encoding") == "br":  # the SDK prefers Brotli when it is installed
+            import brotli
+
+            body = brotli.decompress(body)
         _Collector.received.append(body)
         self.send_response(200)
         self.end_headers()

@@ -242,7 +242,7 @@ def test_the_diagnostic_defines_coverage_and_links_the_optimisers_network(client
     assert (
         "une commune est couverte quand un des lieux comptés se trouve à moins de 10 km de sa mairie" in html
     )
-    assert "Lieux comptés : tiers-lieux ouverts." in html
+    assert "Lieux comptés : tiers-lieux ouverts, hors lieux de médiation numérique." in html
     link = "/diagnostic/?" + LABELLED_NETWORK.query().replace("&", "&amp;")
     assert f'href="{link}"' in html and "celui que l’optimiseur de sélection compte par défaut" in html
     labelled = client.get("/diagnostic/?" + LABELLED_NETWORK.query()).content.decode()

@@ -7,11 +7,12 @@ import zipfile
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from tests.factories.files import pdf_bytes
 from tierslieux.core.errors import ServiceError
 from tierslieux.network import services
 from tierslieux.network.models import Resource, ResourceVersion
 
-PDF = b"%PDF-1.7\n" + b"0" * 200
+PDF = pdf_bytes()
 
 
 def xlsx() -> bytes:

@@ -89,9 +89,10 @@ def test_commune_page_lists_its_places_by_type_with_atlas_links(client, loire):
 @pytest.mark.parametrize(
     ("name", "url", "count", "query"),
     [
-        ("epci", "/territoires/epci/244200770/", 3, "epci=244200770"),
-        ("department", "/territoires/departement/42/", 3, "department=42"),
-        ("region", "/territoires/region/84/", 3, "region=84"),
+        # The EPN (a digital inclusion place) is in the atlas's own layer, off by default: counted by neither.
+        ("epci", "/territoires/epci/244200770/", 2, "epci=244200770"),
+        ("department", "/territoires/departement/42/", 2, "department=42"),
+        ("region", "/territoires/region/84/", 2, "region=84"),
     ],
 )
 def test_every_territory_page_and_the_atlas_count_the_same_places(client, loire, name, url, count, query):

@@ -286,15 +286,16 @@ def test_a_replay_that_fails_is_reported_not_left_pending(world, params, django_
 def test_the_existing_network_is_a_choice_counted_like_the_diagnostic(world, params):
     from tierslieux.geo.diagnostic.inputs import DEFAULT_FILTER, LABELLED_NETWORK
     from tierslieux.places.models import Place
+    from tierslieux.selection.problem import build_problem
 
     labelled = [
         p for p in Place.objects.all() if set(p.labels) & {"fabrique_territoire", "fabrique_numerique"}
     ]
     assert labelled  # the world has its labelled Fabrique
-    default = selectors.build_problem(world.wave, params).problem.coverage.existing
+    default = build_problem(world.wave, params).problem.coverage.existing
     assert len(default) == len(selectors.network_places(LABELLED_NETWORK)) == len(labelled)
     params["existing_network"] = "atlas"
-    atlas = selectors.build_problem(world.wave, params).problem.coverage.existing
+    atlas = build_problem(world.wave, params).problem.coverage.existing
     assert len(atlas) == len(selectors.network_places(DEFAULT_FILTER)) > len(default)
     summary = selectors.network_summary(params)
     assert summary["choice"] == "atlas" and summary["count"] == len(atlas)
