@@ -109,7 +109,7 @@ class AmendmentForm(DsfrBaseForm):
     representative_role = forms.CharField(
         label=_("Représentant légal (qualité) — changement de bénéficiaire"), required=False, max_length=100
     )
-    signed_file = forms.FileField(label=_("Avenant signé (PDF, facultatif)"), required=False)
+    signed_file = forms.FileField(label=_("Avenant signé (PDF)"), required=False)
 
     def __init__(self, *args, agreement: Agreement, **kwargs):
         kwargs.setdefault(
@@ -221,7 +221,7 @@ class CampaignForm(DsfrBaseForm):
     title = forms.CharField(label=_("Titre"), max_length=200)
     closes_on = date_field(_("Clôture le"))
     message = forms.CharField(
-        label=_("Message aux gestionnaires (facultatif)"),
+        label=_("Message aux gestionnaires"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
     )

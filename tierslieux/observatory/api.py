@@ -16,9 +16,20 @@ from .views import INVALID, figure_payload
 router = Router(tags=["Observatoire"])
 
 
+class ParameterErrorOut(Schema):
+    """One invalid parameter, in the platform's error shape (tierslieux/api/api.py::ERROR_SCHEMA)."""
+
+    parameter: str | None = None
+    in_: str = Field("query", alias="in")
+    type: str = "invalid"
+    message: str
+
+
 class ErrorOut(Schema):
     detail: str = Field(description="Le motif, en français")
-    errors: dict[str, list[str]] | None = Field(None, description="Les messages par paramètre (400)")
+    errors: list[ParameterErrorOut] = Field(
+        default_factory=list, description="Un élément par paramètre invalide (réponses 400)"
+    )
 
 
 class FigureSummaryOut(Schema):
@@ -84,6 +95,7 @@ def figures_list(request):
     "/{figure_id}",
     response={200: FigureOut, 400: ErrorOut, 404: ErrorOut},
     summary="Une figure de l’observatoire",
+    by_alias=True,
 )
 def figure_detail(
     request,
@@ -101,7 +113,7 @@ def figure_detail(
     """
     spec = catalogue.FIGURES.get(figure_id)
     if spec is None:
-        return Status(404, {"detail": _("Cette figure n’existe pas."), "errors": None})
+        return Status(404, {"detail": _("Cette figure n’existe pas.")})
     params = {
         name: value
         for name, value in (
@@ -114,6 +126,10 @@ def figure_detail(
     }
     form, filters = filters_from(params)
     if filters is None:
-        errors = {name: [str(m) for m in messages] for name, messages in form.errors.items()}
+        errors = [
+            {"parameter": name, "in": "query", "type": "invalid", "message": str(message)}
+            for name, messages in form.errors.items()
+            for message in messages
+        ]
         return Status(400, {"detail": str(INVALID), "errors": errors})
     return Status(200, figure_payload(spec.build(Observatory(filters)), filters))

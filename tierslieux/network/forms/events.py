@@ -63,7 +63,7 @@ class EventForm(DsfrBaseForm):
         max_length=500,
         required=False,
         help_text=_(
-            "Facultatif, remplace les champs de répétition ; par exemple FREQ=WEEKLY;BYDAY=TU;COUNT=10. Elle doit finir (COUNT ou UNTIL)."
+            "Remplace les champs de répétition ; par exemple FREQ=WEEKLY;BYDAY=TU;COUNT=10. Elle doit finir (COUNT ou UNTIL)."
         ),
     )
     exdates = forms.CharField(
