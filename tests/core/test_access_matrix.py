@@ -331,9 +331,9 @@ def world(db, django_capture_on_commit_callbacks):
     from tests.calls.reviewkit import scored, user_with
     from tierslieux.accounts.roles import Role
     from tierslieux.calls.models import Attachment, Message
+    from tierslieux.places.services import photo_add
     from tierslieux.selection import selectors as selection_selectors
     from tierslieux.selection import services as selection_services
-    from tierslieux.places.services import photo_add
 
     call_staff = user_with(Role.PROGRAMME_STAFF)
     sel = selection_world(staff=call_staff)
@@ -354,7 +354,9 @@ def world(db, django_capture_on_commit_callbacks):
         title="Statuts",
     )
     file.file.save("piece.pdf", SimpleUploadedFile("statuts.pdf", pdf_bytes()))
-    application.versions.create(number=1, data={"project_title": application.project_title}, created_by=applicant)
+    application.versions.create(
+        number=1, data={"project_title": application.project_title}, created_by=applicant
+    )
     message = Message.objects.create(application=application, author=applicant, body="Bonjour")
     message_file = Attachment.objects.create(
         application=application,

@@ -111,7 +111,8 @@ def test_bad_filters_are_a_400_in_french_everywhere(world, client, params, field
     assert any(message in m for m in data.json()["errors"][field])
     api = client.get("/api/v1/observatoire/types", params)
     assert api.status_code == 400 and any(  # the platform's error shape: one item per invalid parameter
-        e["parameter"] == field and e["in"] == "query" and message in e["message"] for e in api.json()["errors"]
+        e["parameter"] == field and e["in"] == "query" and message in e["message"]
+        for e in api.json()["errors"]
     )
 
 
