@@ -50,8 +50,10 @@ serve: install
 	deploy/entrypoint.sh scheduler & \
 	deploy/entrypoint.sh web
 
+# The suite runs on every core (pytest-xdist; each worker has its own test database and browser).
+PYTEST_WORKERS ?= auto
 test: install
-	$(VENV)/bin/pytest $(PYTEST_ARGS)
+	$(VENV)/bin/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 lint: install
 	$(VENV)/bin/ruff check .
