@@ -151,12 +151,6 @@ def user_grant_role(*, user: User, role: Role) -> None:
     user.__dict__.pop("_role_names", None)
 
 
-@transaction.atomic
-def user_revoke_role(*, user: User, role: Role) -> None:
-    user.groups.remove(role_group(role))
-    user.__dict__.pop("_role_names", None)
-
-
 # --- Personal data (RGPD) ------------------------------------------------------------------------------------
 def account_export(user: User) -> dict:
     """The account section of the person's data export."""

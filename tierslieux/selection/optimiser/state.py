@@ -73,17 +73,6 @@ def _amount(money: bool, value: float) -> str:
     return fr_euros(value) if money else fr_int(value)
 
 
-def addable_mask(prep: Prepared, activity: np.ndarray, selected_apps: np.ndarray) -> np.ndarray:
-    """Per pair: could it be added to the selection without breaking a max row?"""
-    coo = prep.matrix.tocoo()
-    over = (activity[coo.row] + coo.data > prep.upper[coo.row] + TOL) & (coo.data > 0)
-    blocked = np.zeros(prep.n_pairs, dtype=bool)
-    blocked[coo.col[over]] = True
-    taken = np.zeros(prep.n, dtype=bool)
-    taken[selected_apps] = True
-    return ~blocked & ~taken[prep.pair_app]
-
-
 def constraint_statuses(prep: Prepared, evaluation: Evaluation) -> tuple[ConstraintStatus, ...]:
     activity = evaluation.activity
     selected_apps = prep.pair_app[evaluation.chosen]
