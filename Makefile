@@ -5,12 +5,12 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run serve data test lint format bench clean
+.PHONY: install run serve data test lint format bench clean lock
 
-$(VENV)/.installed: pyproject.toml package.json
+$(VENV)/.installed: pyproject.toml requirements.lock package.json
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --upgrade --quiet pip
-	$(PY) -m pip install --progress-bar on -e '.[dev,s3]'
+	$(PY) -m pip install --progress-bar on -c requirements.lock -e '.[dev,s3]'
 	npm install --no-audit --no-fund
 	@touch $@
 
@@ -69,3 +69,13 @@ bench: install
 
 clean:
 	rm -rf $(VENV) node_modules staticfiles db.sqlite3 db.sqlite3-*
+
+# Re-resolve the Python dependencies from pyproject.toml in a fresh environment and pin them (requirements.lock).
+lock:
+	rm -rf .lock-venv
+	$(PYTHON) -m venv .lock-venv
+	.lock-venv/bin/pip install --quiet --upgrade pip
+	.lock-venv/bin/pip install --quiet -e '.[dev,s3]'
+	{ echo "# Exact versions of every Python package CI tested (constraints for make install; regenerate with make lock)."; \
+	  .lock-venv/bin/pip freeze --exclude-editable | grep -v '^tierslieux'; } > requirements.lock
+	rm -rf .lock-venv
