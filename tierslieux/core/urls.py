@@ -6,6 +6,7 @@ from . import views
 
 urlpatterns = [
     path("securite/csp/", views.csp_report, name="csp_report"),
+    path(".well-known/security.txt", views.security_txt, name="security_txt"),
     path("sante/", views.health, name="health"),
     path("sante/ok/", views.ping, name="ping"),
 ]

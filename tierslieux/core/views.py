@@ -135,6 +135,26 @@ def csp_report(request):
 
 
 @require_GET
+def security_txt(request):
+    """Public: how to report a vulnerability (RFC 9116), from SECURITY_CONTACT_EMAIL; valid one year ahead."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    expires = (timezone.now() + timedelta(days=365)).replace(microsecond=0)
+    lines = [
+        f"Contact: mailto:{settings.SECURITY_CONTACT_EMAIL}",
+        f"Expires: {expires.strftime('%Y-%m-%dT%H:%M:%SZ')}",
+        "Preferred-Languages: fr, en",
+        f"Canonical: {request.build_absolute_uri(request.path)}",
+        f"Policy: {request.build_absolute_uri('/mentions-legales/#securite')}",
+    ]
+    response = HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
+    response["Cache-Control"] = "public, max-age=86400"
+    return response
+
+
+@require_GET
 def health(request):
     """Public (for load balancers and monitoring; shows counts and ages, no personal data): this node's
     database, the task queue, the scheduler heartbeat, the outbox and SMTP (`core/health.py`). 200 while the

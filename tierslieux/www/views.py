@@ -1,6 +1,7 @@
 """The home page, the static pages of the platform and "À traiter". Every view here is public, except "À
 traiter" (signed-in people)."""
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -71,7 +72,11 @@ def legal(request):
     return render(
         request,
         "www/legal.html",
-        {"page_title": _("Mentions légales"), "breadcrumb": [{"label": _("Mentions légales")}]},
+        {
+            "security_contact": settings.SECURITY_CONTACT_EMAIL,
+            "page_title": _("Mentions légales"),
+            "breadcrumb": [{"label": _("Mentions légales")}],
+        },
     )
 
 
