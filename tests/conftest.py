@@ -352,24 +352,29 @@ def assert_accessible(page, *, exclude: tuple[str, ...] = ()) -> None:
     assert not violations, "axe-core violations on " + page.url + ":\n" + "\n".join(violations)
 
 
+def sign_in(page, user, password: str = PASSWORD) -> None:
+    """Sign `user` in on `page` through the login form (and the TOTP step for staff and administrators)."""
+    from tierslieux.accounts.second_factor import requires_second_factor
+
+    fresh = type(user).objects.get(pk=user.pk)  # a copy: roles are cached on user objects
+    device = totp_device(user) if requires_second_factor(fresh) else None
+    page.goto("/comptes/connexion/")
+    page.get_by_label("Adresse électronique").fill(user.email)
+    page.get_by_label("Mot de passe").fill(password)
+    page.get_by_role("button", name="Se connecter").click()
+    if device is not None:  # programme staff and administrators: the second step, a TOTP code
+        page.wait_for_url("**/comptes/double-authentification/**")
+        page.get_by_label("Code de vérification").fill(totp_code(device))
+        page.get_by_role("button", name="Vérifier").click()
+    page.wait_for_url("**/comptes/profil/")
+
+
 @pytest.fixture
 def login(page):
     """`login(user)` signs `user` in through the login form."""
 
     def do(user, password: str = PASSWORD):
-        from tierslieux.accounts.second_factor import requires_second_factor
-
-        fresh = type(user).objects.get(pk=user.pk)  # a copy: roles are cached on user objects
-        device = totp_device(user) if requires_second_factor(fresh) else None
-        page.goto("/comptes/connexion/")
-        page.get_by_label("Adresse électronique").fill(user.email)
-        page.get_by_label("Mot de passe").fill(password)
-        page.get_by_role("button", name="Se connecter").click()
-        if device is not None:  # programme staff and administrators: the second step, a TOTP code
-            page.wait_for_url("**/comptes/double-authentification/**")
-            page.get_by_label("Code de vérification").fill(totp_code(device))
-            page.get_by_role("button", name="Vérifier").click()
-        page.wait_for_url("**/comptes/profil/")
+        sign_in(page, user, password)
 
     return do
 

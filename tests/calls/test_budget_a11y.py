@@ -55,7 +55,7 @@ def test_a_refused_plain_save_moves_focus_to_the_error_summary(page, login, appl
         page.get_by_role("button", name="Enregistrer", exact=True).click()
     assert posted.value.status == 400
     page.wait_for_load_state()
-    page.wait_for_function("document.activeElement && document.activeElement.id === 'error-summary'")
+    page.wait_for_function("() => document.activeElement && document.activeElement.id === 'error-summary'")
     summary = page.locator("#error-summary")
     link = summary.get_by_role("link", name=re.compile("Recettes propres, année 3"))
     assert link.get_attribute("href") == "#budget-resources-own-3"

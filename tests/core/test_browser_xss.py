@@ -2,9 +2,9 @@
 (place names and descriptions, contributions, profile names, dossier answers, messages, reviews, staff notes;
 the network's listings, public profiles, events, resources, companion offers, mentoring requests and meeting
 notes, abuse reports; comments, signed in and anonymous, their names and websites; articles for editors; the
-texts of annual reports — census answers have no free text), then every page that shows it is visited in
-Chromium with the real Content-Security-Policy, by every role, maps included (a tooltip and a popup opened;
-the events map shows no text). No script may run and no CSP violation may be reported — an
+texts of annual reports, the title and message of a census campaign — census answers have no free text),
+then every page that shows it is visited in Chromium with the real Content-Security-Policy, by every role,
+maps included (a tooltip and a popup opened; the events map shows no text). No script may run and no CSP violation may be reported — an
 unescaped payload would either run or be blocked by the CSP, and both fail the test — and the payload must
 be visible as text (so the test is not vacuous)."""
 
@@ -146,8 +146,9 @@ def test_planted_scripts_never_run_for_anyone(page, login, planted):
         "([lat, lon]) => document.getElementById('atlas-map').tlMap.setView([lat, lon], 16)",
         [planted["lonely"].lat, planted["lonely"].lon],
     )
-    page.locator("#atlas-map .tl-place-marker").first.wait_for()
-    page.locator("#atlas-map .tl-place-marker").first.click(force=True)
+    marker = page.locator("#atlas-map .tl-marker:has(.tl-place-dot)").first
+    marker.wait_for()
+    marker.click(force=True)
     popup = page.locator("#atlas-map .leaflet-popup-content")
     popup.wait_for()
     page.wait_for_function(
@@ -233,6 +234,7 @@ def planted_apps(transactional_db):
     from tests.factories.news import CommentFactory, news_world
     from tierslieux.accounts.models import User
     from tierslieux.calls.review.committee import laureates_publish
+    from tierslieux.followup.models import CensusCampaign
     from tierslieux.news.models import Article, Comment
     from tierslieux.places.models import Place
 
@@ -264,6 +266,7 @@ def planted_apps(transactional_db):
     anonymous = CommentFactory(article=article, author_name=PAYLOAD[:100], body=PAYLOAD, website=WEBSITE)
     Place.objects.update(name=PAYLOAD, short_description=PAYLOAD, description=PAYLOAD, address=PAYLOAD[:200])
     User.objects.update(first_name=PAYLOAD[:150], last_name=SHORT, organisation=PAYLOAD[:200])
+    CensusCampaign.objects.filter(pk=followup["campaign"].pk).update(title=PAYLOAD[:200], message=PAYLOAD)
     return {
         "place": Place.objects.get(pk=place.pk),
         "followup": followup,

@@ -31,7 +31,7 @@ def test_search_facets_and_digital_inclusion_layer(page, places):
     assert_accessible(page)
 
     page.get_by_label("Rechercher un lieu ou une ville").fill("fab lab")
-    page.wait_for_function("document.querySelectorAll('#atlas-list > li').length === 1")
+    page.wait_for_function("() => document.querySelectorAll('#atlas-list > li').length === 1")
     assert "La Forge Numérique" in page.locator("#atlas-list").inner_text()
 
     page.goto("/lieux/?q=numerique")

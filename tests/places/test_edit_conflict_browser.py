@@ -4,7 +4,7 @@ versions, what was typed still in the form), and saving again after comparing ke
 import pytest
 from django.test import Client
 
-from tests.conftest import assert_accessible, submit_status
+from tests.conftest import assert_accessible, submit_status, verify_second_factor
 from tests.factories.contributions import make_place
 from tierslieux.places.services import place_add_manager
 
@@ -12,9 +12,11 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def _signed_in_page(browser, live_server, user):
-    """A second person's browser: its own context, signed in through a session made by Django's client."""
+    """A second person's browser: its own context, signed in through a session made by Django's client
+    (second factor verified for programme staff, as the login step does)."""
     client = Client()
     client.force_login(user)
+    verify_second_factor(client, user)
     context = browser.new_context(base_url=live_server.url, locale="fr-FR", timezone_id="Europe/Paris")
     context.set_default_timeout(10_000)
     context.add_cookies(

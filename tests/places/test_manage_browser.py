@@ -50,7 +50,7 @@ def test_manager_fills_the_weekly_editor_by_keyboard_and_saves(page, login, atla
     page.get_by_label("Numéro SIRET").fill("73282932000075")  # wrong key
     page.get_by_role("button", name="Enregistrer la fiche").click()
     page.wait_for_load_state()
-    page.wait_for_function("document.activeElement && document.activeElement.id === 'error-summary'")
+    page.wait_for_function("() => document.activeElement && document.activeElement.id === 'error-summary'")
     page.locator("#error-summary").get_by_role("link", name=re.compile("Numéro SIRET")).click()
     assert page.evaluate("document.activeElement.id") == "id_siret"
     assert (

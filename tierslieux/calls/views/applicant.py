@@ -3,6 +3,7 @@ form posts without JavaScript), attachments, submission, withdrawal, messages.""
 
 from __future__ import annotations
 
+import json
 import secrets
 from functools import wraps
 
@@ -226,7 +227,8 @@ def _saved_fragment(request, application, step, error=None, status=200, field_er
         "step": step,
         "error": error,
         "saved_at": timezone.now(),
-        "field_errors": field_errors or {},
+        # In an attribute: htmx (allowScriptTags off) removes every <script> of a swapped answer, JSON ones too.
+        "field_errors_json": json.dumps(field_errors or {}),
         "error_links": _error_links(field_errors or {}),
     }
     if step == 3 and error is None:

@@ -63,13 +63,14 @@
   var summary = document.getElementById("error-summary");
   if (summary) { summary.focus(); }
 
-  // An autosave answer lists the fields it refused (#autosave-field-errors, {field id: message}): mark them
-  // invalid with their message, and clear the fields it no longer refuses.
+  // An autosave answer lists the fields it refused (#autosave-field-errors, its data-errors attribute: {field
+  // id: message}; not a JSON <script>, which htmx removes from swapped content): mark them invalid with their
+  // message, and clear the fields it no longer refuses.
   function markFields() {
     var data = document.getElementById("autosave-field-errors");
     if (!data) { return; }
     var errors = {};
-    try { errors = JSON.parse(data.textContent) || {}; } catch (e) { errors = {}; }
+    try { errors = JSON.parse(data.getAttribute("data-errors") || "{}") || {}; } catch (e) { errors = {}; }
     Array.prototype.forEach.call(form.querySelectorAll(".fr-input, .fr-select"), function (input) {
       var group = input.closest(".fr-input-group, .fr-select-group");
       var message = input.id ? errors[input.id] : undefined;
