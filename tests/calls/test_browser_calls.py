@@ -148,6 +148,9 @@ def test_applicant_fills_leaves_comes_back_uploads_and_submits(
         for code, amounts in lines.items():
             for year, amount in enumerate(amounts, start=1):
                 page.locator(f"#budget-{section}-{code}-{year}").fill(str(amount))
+    # Leaving the last cell sends its change, as a person tabbing out would (fill types no key: without it the
+    # last amount reaches the server only if an earlier save happened to be still in flight).
+    page.keyboard.press("Tab")
     page.get_by_text("Le budget est équilibré et respecte les règles de financement.").wait_for()
     _autosaved(page, lambda: Application.objects.get(pk=application.pk).requested_total == 120_000)
     page.get_by_role("button", name="Enregistrer et continuer").click()
