@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from tests.conftest import assert_accessible
-from tests.factories.diagnostic import small_geography
+from tests.factories.diagnostic import second_plouzen, small_geography
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -67,6 +69,28 @@ def test_staff_previews_a_new_place_by_picking_a_commune(page, login, programme_
     page.get_by_label("Commune (nom ou code INSEE)").fill("Atlantide")
     page.get_by_role("button", name="Simuler").click()
     page.get_by_text("Aucune commune ne correspond à « Atlantide ».").wait_for()
+    assert_accessible(page)
+
+
+def test_staff_picks_the_commune_in_the_autocomplete_with_the_keyboard(page, login, programme_staff):
+    geography = small_geography()
+    # Two Plouzen: the text alone would mean the most populated one, the combobox's choice decides.
+    second_plouzen(geography)
+    login(programme_staff)
+    page.goto("/diagnostic/")
+    box = page.get_by_role("combobox", name="Commune (nom ou code INSEE)")
+    box.press_sequentially("plouz", delay=30)
+    page.get_by_role("option", name=re.compile("Morbihan")).wait_for()
+    assert page.get_by_role("option").count() == 2 and box.get_attribute("aria-expanded") == "true"
+    assert_accessible(page)
+    box.press("ArrowDown")
+    box.press("ArrowDown")
+    box.press("Enter")  # chooses the second option, Plouzen in the Morbihan
+    assert box.input_value() == "Plouzen (56)" and box.get_attribute("aria-expanded") == "false"
+    box.press("Enter")  # the list is closed: Enter submits
+    preview = page.locator("#what-if-preview")
+    preview.wait_for()
+    assert "à Plouzen (56099)" in preview.inner_text()
     assert_accessible(page)
 
 
