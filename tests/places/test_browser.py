@@ -48,6 +48,28 @@ def test_atlas_search_and_around_a_commune(page, places):
     assert_accessible(page)
 
 
+def test_atlas_around_a_commune_picked_in_the_autocomplete_with_the_keyboard(page, two_saint_pierre):
+    page.goto("/lieux/")
+    wait_for_markers(page)
+    box = page.get_by_role("combobox", name="Autour de (commune ou code postal)")
+    box.press_sequentially("saint-p", delay=30)
+    listbox = page.get_by_role("listbox", name="Communes proposées")
+    listbox.get_by_role("option", name=re.compile("Finistère")).wait_for()
+    assert listbox.get_by_role("option").count() == 2 and box.get_attribute("aria-expanded") == "true"
+    assert_accessible(page)
+    box.press("ArrowDown")
+    box.press("ArrowDown")  # the second one, beside Brest (the first is the more populated, beside Lyon)
+    box.press("Enter")
+    assert box.input_value() == "Saint-Pierre (29)" and box.get_attribute("aria-expanded") == "false"
+    box.press("Enter")  # the list is closed: Enter submits the filters
+    page.wait_for_url("**around_insee=29999**")
+    page.wait_for_function(
+        "() => (document.querySelector('#atlas-list > li') || {}).textContent?.includes('La Forge Numérique')"
+    )
+    assert page.locator(".tl-distance").first.inner_text() == "0,7 km"  # from Saint-Pierre, not Lyon
+    assert_accessible(page)
+
+
 def test_cluster_click_zooms_in(page, places):
     page.goto("/lieux/")
     wait_for_markers(page)
