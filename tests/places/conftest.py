@@ -1,6 +1,7 @@
 import pytest
 
 from tests.factories.geo import CommuneFactory, DepartmentFactory, RegionFactory
+from tests.factories.geo import two_saint_pierre as two_saint_pierre_communes
 from tierslieux.places import index
 from tierslieux.places.services import place_create
 
@@ -68,16 +69,4 @@ def places(db):
 
 @pytest.fixture
 def two_saint_pierre(places):
-    """Two communes named Saint-Pierre: the name alone means the most populated one, beside Lyon (69999);
-    the other one is beside Brest (29999)."""
-    return [
-        CommuneFactory(
-            insee=insee,
-            name="Saint-Pierre",
-            population=population,
-            department=DepartmentFactory(code=insee[:2]),  # Rhône and Finistère, made by `places`
-            town_hall_lon=lon,
-            town_hall_lat=lat,
-        )
-        for insee, population, lon, lat in (("69999", 9000, 4.84, 45.76), ("29999", 100, -4.48, 48.39))
-    ]
+    return two_saint_pierre_communes()
