@@ -78,7 +78,8 @@ def test_staff_picks_the_commune_in_the_autocomplete_with_the_keyboard(page, log
     login(programme_staff)
     page.goto("/diagnostic/")
     box = page.get_by_role("combobox", name="Commune (nom ou code INSEE)")
-    pick_commune(page, box, "plouz", option="Morbihan", position=2, count=2)  # the second, the less populated
+    # The second option, the less populated commune of that name.
+    pick_commune(page, box, "plouz", option="Morbihan", position=2, count=2)
     assert box.input_value() == "Plouzen (56)" and box.get_attribute("aria-expanded") == "false"
     box.press("Enter")  # the list is closed: Enter submits
     preview = page.locator("#what-if-preview")

@@ -269,12 +269,21 @@ def test_around_a_commune_picked_in_the_autocomplete_with_the_keyboard(
     )
     page.goto("/reseau/autour-de-moi/")
     box = page.get_by_role("combobox", name="Commune ou code postal")
-    pick_commune(
-        page, box, "saint-p", option="Finistère", position=2, count=2
-    )  # the second, the less populated
+    # The second Saint-Pierre, the less populated, beside Brest.
+    pick_commune(page, box, "saint-p", option="Finistère", position=2, count=2)
     assert box.input_value() == "Saint-Pierre (29)" and box.get_attribute("aria-expanded") == "false"
     page.get_by_label("Rayon (km)").fill("10")
     page.get_by_label("Rayon (km)").press("Enter")  # submits the search
     page.wait_for_url("**around_insee=29999**")
     assert "Découpe laser à prêter" in page.locator("#around-listings").locator("xpath=..").inner_text()
+    assert_accessible(page)
+    # The same combobox in the filters of the offers and needs.
+    page.goto("/reseau/?around=Saint-Pierre&radius=10")
+    assert "Découpe laser à prêter" not in page.locator("main").inner_text()  # the name alone: beside Lyon
+    box = page.get_by_role("combobox", name="Autour de (commune ou code postal)")
+    box.fill("")
+    pick_commune(page, box, "saint-p", option="Finistère", position=2, count=2)
+    box.press("Enter")  # the list is closed: Enter submits the filters
+    page.wait_for_url("**around_insee=29999**")
+    assert "Découpe laser à prêter" in page.locator("main").inner_text()
     assert_accessible(page)

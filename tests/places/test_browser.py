@@ -53,9 +53,8 @@ def test_atlas_around_a_commune_picked_in_the_autocomplete_with_the_keyboard(pag
     page.goto("/lieux/")
     wait_for_markers(page)
     box = page.get_by_role("combobox", name="Autour de (commune ou code postal)")
-    pick_commune(
-        page, box, "saint-p", option="Finistère", position=2, count=2
-    )  # the second, the less populated
+    # The second option, the less populated commune of that name.
+    pick_commune(page, box, "saint-p", option="Finistère", position=2, count=2)
     assert box.input_value() == "Saint-Pierre (29)" and box.get_attribute("aria-expanded") == "false"
     box.press("Enter")  # the list is closed: Enter submits the filters
     page.wait_for_url("**around_insee=29999**")
