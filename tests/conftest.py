@@ -271,7 +271,8 @@ def page(browser, live_server, csp_violations):
     # Rate-limit counters live in the shared (database) cache, which the flush between browser tests keeps.
     cache.clear()
     context = browser.new_context(base_url=live_server.url, locale="fr-FR", timezone_id="Europe/Paris")
-    context.set_default_timeout(10_000)
+    # 20 s: the suite's workers, their live servers and browsers share the machine's cores (CI has two).
+    context.set_default_timeout(20_000)
     # Nothing may leave the machine: any request that is not for the live server fails the test.
     outside: list[str] = []
 

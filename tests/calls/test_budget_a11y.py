@@ -119,6 +119,8 @@ def test_application_steps_by_keyboard_only(page, login, applicant, draft):
     page.keyboard.press("Control+a")
     page.keyboard.type("60000")
     tab_until(page, lambda s: s["tag"] == "BUTTON" and s["value"] == "next")
+    # The autosave of what was typed may still be on its way: the step is left once it has landed.
+    page.wait_for_function("() => !document.querySelector('.htmx-request')")
     page.keyboard.press("Enter")
     page.wait_for_url(re.compile(r"/etape/4/$"))
     budget = Application.objects.get(pk=draft.pk).budget
