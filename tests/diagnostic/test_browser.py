@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from tests.conftest import assert_accessible
-from tests.factories.diagnostic import small_geography
+from tests.factories.diagnostic import second_plouzen, small_geography
+from tests.geo.combobox_helpers import pick_commune
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -67,6 +68,23 @@ def test_staff_previews_a_new_place_by_picking_a_commune(page, login, programme_
     page.get_by_label("Commune (nom ou code INSEE)").fill("Atlantide")
     page.get_by_role("button", name="Simuler").click()
     page.get_by_text("Aucune commune ne correspond à « Atlantide ».").wait_for()
+    assert_accessible(page)
+
+
+def test_staff_picks_the_commune_in_the_autocomplete_with_the_keyboard(page, login, programme_staff):
+    geography = small_geography()
+    # Two Plouzen: the text alone would mean the most populated one, the combobox's choice decides.
+    second_plouzen(geography)
+    login(programme_staff)
+    page.goto("/diagnostic/")
+    box = page.get_by_role("combobox", name="Commune (nom ou code INSEE)")
+    # The second option, the less populated commune of that name.
+    pick_commune(page, box, "plouz", option="Morbihan", position=2, count=2)
+    assert box.input_value() == "Plouzen (56)" and box.get_attribute("aria-expanded") == "false"
+    box.press("Enter")  # the list is closed: Enter submits
+    preview = page.locator("#what-if-preview")
+    preview.wait_for()
+    assert "à Plouzen (56099)" in preview.inner_text()
     assert_accessible(page)
 
 

@@ -9,6 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from openpyxl import load_workbook
 
+from tests.factories.diagnostic import second_plouzen
 from tierslieux.geo.diagnostic.models import CommuneCoverage, CoverageRun
 from tierslieux.geo.diagnostic.services import coverage_recompute_all
 from tierslieux.places.models import Place, PlaceVersion
@@ -189,6 +190,26 @@ def test_what_if_by_commune_without_javascript(client_for, programme_staff, geog
     # The filter travels with the request: counting only closed places, Moréac is already covered.
     response = client.post(WHAT_IF, {"commune": "56002", "filtrer": "1", "statut": "closed"})
     assert "Aucune commune ne sortirait de la zone blanche." in response.content.decode()
+
+
+def test_what_if_uses_the_commune_the_combobox_chose(client_for, programme_staff, geography):
+    # A second, smaller Plouzen in the Morbihan: the text alone means the most populated one (29003).
+    second_plouzen(geography)
+    client = client_for(programme_staff)
+    page = client.get("/diagnostic/").content.decode()
+    assert 'name="commune_insee"' in page and "data-tl-commune" in page and "geo/tl-commune.js" in page
+    html = client.post(WHAT_IF, {"commune": "Plouzen"}, HTTP_HX_REQUEST="true").content.decode()
+    assert "à Plouzen (29003)" in html
+    chosen = {"commune": "Plouzen (56)", "commune_insee": "56099"}
+    html = client.post(WHAT_IF, chosen, HTTP_HX_REQUEST="true").content.decode()
+    assert "à Plouzen (56099)" in html
+    # Without JavaScript the page keeps the text and the chosen code.
+    html = client.post(WHAT_IF, chosen).content.decode()
+    assert 'value="Plouzen (56)"' in html and 'value="56099"' in html
+    # The text edited after the choice: the text decides, the stale code is ignored.
+    edited = {"commune": "Kerbourg", "commune_insee": "56099"}
+    html = client.post(WHAT_IF, edited, HTTP_HX_REQUEST="true").content.decode()
+    assert "à Kerbourg (29001)" in html
 
 
 @pytest.mark.parametrize(

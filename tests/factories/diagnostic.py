@@ -80,3 +80,15 @@ def small_geography() -> SmallGeography:
             labels=[Label.FABRIQUE.value],
         ),
     )
+
+
+def second_plouzen(geography: SmallGeography) -> Commune:
+    """A smaller Plouzen in the Morbihan (56099): the name alone means the Finistère one (29003)."""
+    return CommuneFactory(
+        insee="56099",
+        name="Plouzen",
+        population=100,
+        department=geography.communes["56001"].department,
+        town_hall_lon=-3.01,
+        town_hall_lat=47.81,
+    )

@@ -83,3 +83,22 @@ def square_outline(lon: float, lat: float, half: float = 0.01) -> str:
         [lon - half, lat - half],
     ]
     return json.dumps({"type": "Polygon", "coordinates": [ring]})
+
+
+def two_saint_pierre() -> list[Commune]:
+    """Two communes named Saint-Pierre: the name alone means the most populated one, beside Lyon (69999);
+    the other one is beside Brest (29999). For the commune autocomplete's choice by INSEE code."""
+    return [
+        CommuneFactory(
+            insee=insee,
+            name="Saint-Pierre",
+            population=population,
+            department=DepartmentFactory(code=insee[:2], name=department),  # get or create, by code
+            town_hall_lon=lon,
+            town_hall_lat=lat,
+        )
+        for insee, department, population, lon, lat in (
+            ("69999", "Rhône", 9000, 4.84, 45.76),
+            ("29999", "Finistère", 100, -4.48, 48.39),
+        )
+    ]

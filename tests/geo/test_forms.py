@@ -59,6 +59,22 @@ def test_the_combobox_choice_counts_only_while_the_text_still_names_it(communes)
     assert bound(commune="Pélussin", commune_insee="97411").cleaned_data["commune"] == communes["pelussin"]
 
 
+def test_a_search_box_gets_the_text_and_the_commune_chosen_while_the_text_names_it(communes):
+    from tierslieux.geo.forms import CommuneText, CommuneTextField
+    from tierslieux.geo.resolution import commune_label
+
+    field = CommuneTextField(required=False, max_length=20)
+    label = commune_label(communes["sd_974"])  # what the combobox writes once chosen
+    assert field.clean((label, "97411")) == CommuneText(label, communes["sd_974"])
+    assert field.clean((" Saint-Denis ", "97411")) == CommuneText("Saint-Denis", communes["sd_974"])
+    assert field.clean(("Pélussin", "97411")) == CommuneText("Pélussin", None)  # edited since the choice
+    assert field.clean(("Pélussin", "")) == CommuneText("Pélussin", None)  # without JavaScript
+    assert field.clean(("Pélussin", "99999")) == CommuneText("Pélussin", None)  # an unknown code
+    assert field.clean(("", "")) == CommuneText("", None)
+    with pytest.raises(forms.ValidationError):
+        field.clean(("x" * 21, ""))  # the text keeps the CharField's checks
+
+
 @pytest.mark.parametrize(
     ("lat", "lon", "expected"),
     [

@@ -68,3 +68,10 @@ def projet(quimper, applicant):
     )
     place.managers.add(applicant)
     return place
+
+
+@pytest.fixture
+def two_saint_pierre(brest, lyon):
+    from tests.factories.geo import two_saint_pierre
+
+    return two_saint_pierre()

@@ -11,6 +11,8 @@ from django.utils import timezone
 
 from tests.conftest import assert_accessible
 from tests.factories.files import png_bytes
+from tests.geo.combobox_helpers import pick_commune
+from tests.network.test_offers import data
 from tierslieux.network import services
 from tierslieux.network.models import Event, Listing, Pairing
 
@@ -256,4 +258,32 @@ def test_every_other_page_is_accessible(
     login(programme_staff)
     page.goto("/reseau/moderation/")
     assert "Salle de réunion" in page.locator("table").inner_text()
+    assert_accessible(page)
+
+
+def test_around_a_commune_picked_in_the_autocomplete_with_the_keyboard(
+    page, forge, place_manager, two_saint_pierre
+):
+    services.listing_publish(
+        listing=services.listing_save(user=place_manager, data=data(place=forge)), user=place_manager
+    )
+    page.goto("/reseau/autour-de-moi/")
+    box = page.get_by_role("combobox", name="Commune ou code postal")
+    # The second Saint-Pierre, the less populated, beside Brest.
+    pick_commune(page, box, "saint-p", option="Finistère", position=2, count=2)
+    assert box.input_value() == "Saint-Pierre (29)" and box.get_attribute("aria-expanded") == "false"
+    page.get_by_label("Rayon (km)").fill("10")
+    page.get_by_label("Rayon (km)").press("Enter")  # submits the search
+    page.wait_for_url("**around_insee=29999**")
+    assert "Découpe laser à prêter" in page.locator("#around-listings").locator("xpath=..").inner_text()
+    assert_accessible(page)
+    # The same combobox in the filters of the offers and needs.
+    page.goto("/reseau/?around=Saint-Pierre&radius=10")
+    assert "Découpe laser à prêter" not in page.locator("main").inner_text()  # the name alone: beside Lyon
+    box = page.get_by_role("combobox", name="Autour de (commune ou code postal)")
+    box.fill("")
+    pick_commune(page, box, "saint-p", option="Finistère", position=2, count=2)
+    box.press("Enter")  # the list is closed: Enter submits the filters
+    page.wait_for_url("**around_insee=29999**")
+    assert "Découpe laser à prêter" in page.locator("main").inner_text()
     assert_accessible(page)

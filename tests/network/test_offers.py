@@ -169,6 +169,29 @@ def test_public_pages(client, offer):
     assert "Découpe laser à prêter" in around
 
 
+def test_around_uses_the_commune_the_autocomplete_chose(client, offer, two_saint_pierre):
+    from tierslieux.network.alerts import listing_params
+
+    title = "Découpe laser à prêter"  # the offer of La Forge, in Brest
+    # The name alone: the most populated Saint-Pierre, beside Lyon.
+    assert title not in client.get("/reseau/?around=Saint-Pierre&radius=10").content.decode()
+    assert title not in client.get("/reseau/autour-de-moi/?around=Saint-Pierre&radius=10").content.decode()
+    chosen = "around=Saint-Pierre+%2829%29&around_insee=29999&radius=10"
+    for url in (f"/reseau/?{chosen}", f"/reseau/autour-de-moi/?{chosen}"):
+        html = client.get(url).content.decode()
+        assert title in html, url
+        assert 'name="around_insee" value="29999"' in html and 'value="Saint-Pierre (29)"' in html, url
+        assert "data-tl-commune" in html and "geo/tl-commune.js" in html, url
+    # Alerts keep the choice; a text edited since the choice decides alone.
+    assert listing_params({"around": "Saint-Pierre (29)", "around_insee": "29999"})["around_insee"] == "29999"
+    assert "around_insee" not in listing_params({"around": "Lyon", "around_insee": "29999"})
+    assert title not in client.get("/reseau/?around=Lyon&around_insee=29999&radius=10").content.decode()
+    # Without JavaScript (no code), a label as the autocomplete writes it is understood too.
+    assert (
+        title in client.get("/reseau/?around=Saint-Pierre+%2829%29&around_insee=&radius=10").content.decode()
+    )
+
+
 def test_bad_filters_are_reported_not_refused(client, db):
     response = client.get("/reseau/?radius=0&around=Nullepart&kind=zzz")
     assert response.status_code == 200

@@ -1,6 +1,7 @@
 import pytest
 
 from tests.factories.geo import CommuneFactory, DepartmentFactory, RegionFactory
+from tests.factories.geo import two_saint_pierre as two_saint_pierre_communes
 from tierslieux.places import index
 from tierslieux.places.services import place_create
 
@@ -64,3 +65,8 @@ def places(db):
         }
     )
     return {"forge": forge, "cowork": cowork, "garage": garage}
+
+
+@pytest.fixture
+def two_saint_pierre(places):
+    return two_saint_pierre_communes()

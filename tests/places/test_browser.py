@@ -4,6 +4,7 @@ import re
 import pytest
 
 from tests.conftest import assert_accessible
+from tests.geo.combobox_helpers import pick_commune
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -45,6 +46,22 @@ def test_atlas_search_and_around_a_commune(page, places):
     page.get_by_label("Rechercher un lieu ou une ville").fill("garaje")
     page.wait_for_function("() => document.querySelectorAll('#atlas-list > li').length === 1")
     assert "q=garaje" in page.url and "Garage solidaire" in page.locator("#atlas-list").inner_text()
+    assert_accessible(page)
+
+
+def test_atlas_around_a_commune_picked_in_the_autocomplete_with_the_keyboard(page, two_saint_pierre):
+    page.goto("/lieux/")
+    wait_for_markers(page)
+    box = page.get_by_role("combobox", name="Autour de (commune ou code postal)")
+    # The second option, the less populated commune of that name.
+    pick_commune(page, box, "saint-p", option="Finistère", position=2, count=2)
+    assert box.input_value() == "Saint-Pierre (29)" and box.get_attribute("aria-expanded") == "false"
+    box.press("Enter")  # the list is closed: Enter submits the filters
+    page.wait_for_url("**around_insee=29999**")
+    page.wait_for_function(
+        "() => (document.querySelector('#atlas-list > li') || {}).textContent?.includes('La Forge Numérique')"
+    )
+    assert page.locator(".tl-distance").first.inner_text() == "0,7 km"  # from Saint-Pierre, not Lyon
     assert_accessible(page)
 
 

@@ -51,6 +51,28 @@ def test_around_a_commune_or_a_position_sorts_by_distance(client, places):
     ]
 
 
+def test_around_uses_the_commune_the_autocomplete_chose(client, two_saint_pierre):
+    from tierslieux.places.alerts import saved_search_params
+
+    assert names(client.get("/lieux/?around=Saint-Pierre"))[-1] == "La Forge Numérique"  # Brest last
+    response = client.get("/lieux/?around=Saint-Pierre+%2829%29&around_insee=29999")
+    assert names(response)[0] == "La Forge Numérique"
+    html = response.content.decode()
+    assert 'name="around_insee" value="29999"' in html and 'value="Saint-Pierre (29)"' in html
+    assert "data-tl-commune" in html and "geo/tl-commune.js" in html
+    # Pages, exports and saved searches keep the choice.
+    assert "around_insee=29999" in response.context["query"]
+    assert (
+        saved_search_params({"around": "Saint-Pierre (29)", "around_insee": "29999"})["around_insee"]
+        == "29999"
+    )
+    # The text edited since the choice: the text decides (and saved searches drop the stale code).
+    response = client.get("/lieux/?around=Lyon&around_insee=29999")
+    assert names(response)[0] != "La Forge Numérique" and response.context["filters"].around_insee == ""
+    # Without JavaScript, a label typed by hand is understood too.
+    assert names(client.get("/lieux/?around=Saint-Pierre+%2829%29&around_insee="))[0] == "La Forge Numérique"
+
+
 def test_bad_filters_get_a_french_message_not_an_error(client, places):
     response = client.get(
         "/lieux/?type=discotheque&lat=abc&lon=2&around=Nulle-Part-sur-Mer&page=999&region=<b>"

@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy
 
 from .coordinates import CoordinateError, format_decimal, in_france, parse_coordinate, resolve_point
 from .models import Commune
-from .resolution import commune_display, commune_resolve
+from .resolution import commune_chosen, commune_display, commune_resolve
 
 LEAFLET_JS = "js_lib_leaflet/leaflet.js"
 LEAFLET_CSS = "js_lib_leaflet/leaflet.css"
@@ -90,11 +90,9 @@ class CommuneField(forms.Field):
         text = (text or "").strip()[:150]
         if not text:
             return None
-        if code:
-            chosen = Commune.objects.filter(pk=code).first()
-            # The combobox's choice, as long as the text still names it.
-            if chosen is not None and text in {commune_display(chosen), chosen.name, chosen.insee}:
-                return chosen
+        chosen = commune_chosen(text=text, insee=code)
+        if chosen is not None:
+            return chosen
         match = commune_resolve(text=text)
         if match.commune is None:
             raise forms.ValidationError(match.message, code="commune")
@@ -107,6 +105,27 @@ class CommuneField(forms.Field):
         except forms.ValidationError:
             return True
         return (current.pk if current else "") != initial_code
+
+
+@dataclass(frozen=True)
+class CommuneText:
+    """What a search box's commune says: the text typed, and the commune the combobox chose while the text
+    still names it (None without JavaScript, or once the text was edited)."""
+
+    text: str
+    chosen: Commune | None = None
+
+
+class CommuneTextField(forms.CharField):
+    """The commune combobox for a search box that resolves the text its own way (a filter, a simulation):
+    clean() returns a CommuneText; the text keeps the CharField's checks (stripped, max_length)."""
+
+    widget = CommuneWidget
+
+    def clean(self, value):
+        text, code = value if isinstance(value, tuple) else (value or "", "")
+        text = super().clean(text)
+        return CommuneText(text, commune_chosen(text=text, insee=code) if text else None)
 
 
 @dataclass(frozen=True)

@@ -268,6 +268,20 @@ def commune_display(commune: Commune) -> str:
     return f"{commune.name} ({commune.insee})"
 
 
+def commune_chosen(*, text: str, insee: str) -> Commune | None:
+    """The commune an autocomplete chose (its INSEE code), as long as the text still names it: its label, its
+    name or its code. None when there is no code, an unknown one, or a text edited since the choice."""
+    text = " ".join((text or "").split())
+    if not insee or not text:
+        return None
+    chosen = Commune.objects.filter(pk=str(insee).strip()[:5]).first()
+    if chosen is None:
+        return None
+    if text in {commune_label(chosen), chosen.name, chosen.insee} or text == commune_display(chosen):
+        return chosen
+    return None
+
+
 @dataclass(frozen=True)
 class CommuneSuggestion:
     insee: str

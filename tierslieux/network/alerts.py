@@ -100,7 +100,7 @@ def territory_events(params: dict, since, until) -> list[Item]:
 
 
 # --- Offers and needs -----------------------------------------------------------------------------------------
-LISTING_KEYS = ("side", "kind", "category", "q", "around", "lat", "lon", "radius")
+LISTING_KEYS = ("side", "kind", "category", "q", "around", "around_insee", "lat", "lon", "radius")
 
 
 def listing_params(params: dict) -> dict:
@@ -116,6 +116,8 @@ def listing_params(params: dict) -> dict:
     }
     if filters.around:
         canonical |= {"around": filters.around, "radius": f"{filters.radius_km:g}"}
+        if filters.around_insee:
+            canonical["around_insee"] = filters.around_insee
     elif filters.has_origin:
         canonical |= {
             "lat": f"{filters.lat:.5f}",

@@ -8,6 +8,8 @@ from django.utils.translation import gettext as gettext_now
 from django.utils.translation import gettext_lazy as _
 from dsfr.forms import DsfrBaseForm
 
+from tierslieux.geo.forms import CommuneTextField
+
 from .models import Label, PlaceStatus, PlaceType, Service
 
 
@@ -18,7 +20,7 @@ class AtlasFilterForm(DsfrBaseForm):
         max_length=200,
         help_text=_("Les accents et petites fautes de frappe sont tolérés."),
     )
-    around = forms.CharField(
+    around = CommuneTextField(
         label=_("Autour de (commune ou code postal)"),
         required=False,
         max_length=100,

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from tierslieux.accounts.roles import is_programme_staff
 from tierslieux.geo.models import Commune, Department, Epci, Region
+from tierslieux.geo.resolution import commune_chosen, commune_resolve
 from tierslieux.geo.text import normalize_query
 
 from . import clustering, hours
@@ -88,6 +89,7 @@ class AtlasFilters:
     near_lat: float | None = None
     near_lon: float | None = None
     around: str = ""  # a commune name or a postcode, resolved into near_lat/near_lon
+    around_insee: str = ""  # the commune the autocomplete chose for `around`, while the text still names it
     around_label: str = ""
     radius_km: float | None = None
     with_digital_inclusion: bool = False  # the "médiation numérique" layer, hidden unless asked for
@@ -118,6 +120,8 @@ class AtlasFilters:
             items.append(("open_now", "1"))
         if self.with_digital_inclusion:
             items.append(("mediation", "1"))
+        if self.around_insee:
+            items.append(("around_insee", self.around_insee))
         if self.has_origin and not self.around:
             items += [("lat", f"{self.near_lat:.5f}"), ("lon", f"{self.near_lon:.5f}")]
         if self.radius_km:
@@ -181,7 +185,9 @@ def parse_filters(params) -> AtlasFilters:
     around = _get(params, "around")
     if around:
         filters.around = around
-        commune = commune_for_text(around)
+        commune = commune_around(around, _get(params, "around_insee"))
+        if commune is not None and commune.insee == _get(params, "around_insee"):
+            filters.around_insee = commune.insee
         if commune is None or commune.point is None:
             filters.errors.append(
                 _("Commune ou code postal introuvable : « %(value)s ».") % {"value": around[:60]}
@@ -196,6 +202,16 @@ def parse_filters(params) -> AtlasFilters:
         except ValueError:
             filters.errors.append(_("Rayon invalide ignoré."))
     return filters
+
+
+def commune_around(text: str, insee: str = "") -> Commune | None:
+    """The commune of an "around" box: the one its autocomplete chose (`insee`) while the text still names it,
+    otherwise the commune the text means: a label such as "Pélussin (42410)" or "Saint-Denis (93)" as the
+    autocomplete writes it, or a name or a postcode (`commune_for_text`)."""
+    chosen = commune_chosen(text=text, insee=insee)
+    if chosen is None and "(" in text:
+        chosen = commune_resolve(text=text[:150]).commune
+    return chosen or commune_for_text(text)
 
 
 def commune_for_text(text: str) -> Commune | None:

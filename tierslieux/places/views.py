@@ -143,6 +143,7 @@ def atlas(request):
     initial_view = {"bbox": (-5.5, 41.2, 9.8, 51.2), "zoom": 5}
     context |= {
         "form": _filter_form_html(request),
+        "form_media": AtlasFilterForm().media,  # the commune combobox of "Autour de"
         "initial_clusters": selectors.places_clusters(context["filters"], **initial_view),
         "legend": _legend(),
         "type_colours": TYPE_COLOURS,

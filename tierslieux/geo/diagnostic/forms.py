@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from dsfr.forms import DsfrBaseForm
 
 from tierslieux.core.forms import required_to_submit
+from tierslieux.geo.forms import CommuneTextField
 from tierslieux.geo.selectors import territory_search
 from tierslieux.places.models import Label, PlaceStatus, PlaceType
 
@@ -85,7 +86,7 @@ def place_filter_from(data) -> tuple[PlaceFilterForm, PlaceFilter | None]:
 class WhatIfForm(DsfrBaseForm):
     """A hypothetical place: a point (map click) or a commune (its town hall)."""
 
-    commune = forms.CharField(
+    commune = CommuneTextField(
         label=_("Commune (nom ou code INSEE)"),
         max_length=100,
         required=False,
@@ -100,16 +101,20 @@ class WhatIfForm(DsfrBaseForm):
             raise forms.ValidationError(
                 _("Coordonnées invalides : cliquez sur la carte ou choisissez une commune.")
             )
-        lon, lat, query = data.get("lon"), data.get("lat"), (data.get("commune") or "").strip()
+        lon, lat, typed = data.get("lon"), data.get("lat"), data.get("commune")
         if lon is not None and lat is not None:
             data["point"], data["place_label"] = (lon, lat), None
             return data
+        query = typed.text if typed else ""
         if not query:
             raise forms.ValidationError(_("Cliquez sur la carte ou indiquez une commune."))
         from tierslieux.geo.models import Commune
 
-        found = territory_search(query, limit=1, kinds=("commune",))
-        commune = Commune.objects.filter(insee=found[0].code).first() if found else None
+        # The combobox's choice (its INSEE code); without it, the best match of the text.
+        commune = typed.chosen
+        if commune is None:
+            found = territory_search(query, limit=1, kinds=("commune",))
+            commune = Commune.objects.filter(insee=found[0].code).first() if found else None
         if commune is None or commune.point is None:
             self.add_error("commune", _("Aucune commune ne correspond à « %(q)s ».") % {"q": query})
             return data

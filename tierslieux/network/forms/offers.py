@@ -4,6 +4,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from dsfr.forms import DsfrBaseForm
 
+from tierslieux.geo.forms import CommuneTextField
+
 from ..models import CATEGORIES, Kind, ReportReason, Side, Skill, Terms
 from . import CommuneField, DateInput, place_field
 
@@ -111,7 +113,7 @@ class ReportForm(DsfrBaseForm):
 
 
 class AroundForm(DsfrBaseForm):
-    around = forms.CharField(label=_("Commune ou code postal"), max_length=100, required=False)
+    around = CommuneTextField(label=_("Commune ou code postal"), max_length=100, required=False)
     radius = forms.IntegerField(label=_("Rayon (km)"), required=False, initial=30)
 
 
@@ -121,5 +123,5 @@ class ListingFilterForm(DsfrBaseForm):
         label=_("Nature"), choices=[("", _("Toutes"))] + list(Kind.choices), required=False
     )
     q = forms.CharField(label=_("Mots"), max_length=100, required=False)
-    around = forms.CharField(label=_("Autour de (commune ou code postal)"), max_length=100, required=False)
+    around = CommuneTextField(label=_("Autour de (commune ou code postal)"), max_length=100, required=False)
     radius = forms.IntegerField(label=_("Rayon (km)"), required=False)

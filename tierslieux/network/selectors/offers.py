@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from tierslieux.accounts.roles import is_programme_staff
 from tierslieux.core.workflow import SYSTEM
-from tierslieux.places.selectors import commune_for_text
+from tierslieux.places.selectors import commune_around
 
 from .. import matching, workflows
 from ..models import CATEGORIES, AbuseReport, Kind, Listing, NetworkProfile, Side
@@ -80,6 +80,7 @@ class ListingFilters:
     category: str = ""
     q: str = ""
     around: str = ""
+    around_insee: str = ""  # the commune the autocomplete chose for `around`, while the text still names it
     around_label: str = ""
     lat: float | None = None
     lon: float | None = None
@@ -132,7 +133,10 @@ def parse_filters(params) -> ListingFilters:
     around = (params.get("around") or "").strip()[:100]
     if around:
         filters.around = around
-        commune = commune_for_text(around)
+        chosen = (params.get("around_insee") or "").strip()[:5]
+        commune = commune_around(around, chosen)
+        if commune is not None and commune.insee == chosen:
+            filters.around_insee = chosen
         if commune is None or commune.point is None:
             filters.errors.append(
                 _("Commune ou code postal introuvable : « %(value)s ».") % {"value": around[:60]}

@@ -19,7 +19,7 @@ from tierslieux.core.markdown import render_markdown
 
 from .. import services, workflows
 from ..forms import MessageForm
-from ..forms.offers import ListingFilterForm, ListingForm, ProfileForm, ReportForm
+from ..forms.offers import AroundForm, ListingFilterForm, ListingForm, ProfileForm, ReportForm
 from ..models import AbuseReport, Listing, NetworkProfile, Skill
 from ..selectors import events as event_selectors
 from ..selectors import mentoring as mentoring_selectors
@@ -240,6 +240,9 @@ def around(request):
     filters = selectors.parse_filters(request.GET)
     context = {
         "filters": filters,
+        "form": AroundForm(
+            request.GET or None, auto_id="%s"
+        ),  # ids "around" and "radius", as around.js reads
         "page_title": _("Autour de moi"),
         "breadcrumb": crumbs({"label": _("Autour de moi")}),
     }

@@ -11,6 +11,8 @@
       document.getElementById("around-lat").value = position.coords.latitude.toFixed(5);
       document.getElementById("around-lon").value = position.coords.longitude.toFixed(5);
       document.getElementById("around").value = "";
+      var code = button.form.elements.around_insee;  // the commune the autocomplete chose
+      if (code) { code.value = ""; }
       button.form.submit();
     });
   });

@@ -286,6 +286,8 @@
     window.clearTimeout(debounce);
     debounce = window.setTimeout(function () { apply(true); }, 350);
   });
+  // A commune chosen in the "Autour de" autocomplete (geo/tl-commune.js) applies at once, with its INSEE code.
+  form.addEventListener("tl:commune", function () { window.clearTimeout(debounce); apply(true); });
   form.addEventListener("submit", function (event) { event.preventDefault(); apply(true); });
   window.addEventListener("popstate", function () {
     fillForm(window.location.search);
@@ -300,6 +302,7 @@
         form.elements.lat.value = position.coords.latitude.toFixed(5);
         form.elements.lon.value = position.coords.longitude.toFixed(5);
         if (form.elements.around) { form.elements.around.value = ""; }
+        if (form.elements.around_insee) { form.elements.around_insee.value = ""; }
         map.setView([position.coords.latitude, position.coords.longitude], 11);
         apply(true);
       }, function () {
