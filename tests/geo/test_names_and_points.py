@@ -20,7 +20,7 @@ from tierslieux.geo.points import Check, points_outside
 from tierslieux.geo.selectors import territory_search
 from tierslieux.geo.services import DATA_DIR, geo_load
 from tierslieux.geo.text import sort_key, without_article
-from tierslieux.places.selectors import commune_for_text, parse_filters
+from tierslieux.places.selectors import commune_around, parse_filters
 
 pytestmark = pytest.mark.django_db
 
@@ -184,7 +184,7 @@ def test_header_search_and_around_find_names_with_or_without_article(france, cli
     assert (first.kind, first.code, first.match) == ("commune", insee, 0)
     html = client.get(reverse("geo:suggestions"), {"q": q}, HTTP_HX_REQUEST="true").content.decode()
     assert f'href="/territoires/commune/{insee}/"' in html
-    assert commune_for_text(q).insee == insee
+    assert commune_around(q).insee == insee
     filters = parse_filters({"around": q})
     assert filters.errors == [] and filters.has_origin
     assert (filters.near_lon, filters.near_lat) == Commune.objects.get(insee=insee).point

@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from django.db.models import F, Q
 from django.utils.translation import gettext as _
 
 from .models import Commune
@@ -85,7 +86,8 @@ def departments_of_postcode(postcode: str) -> list[str]:
 
 
 def _queryset():
-    return Commune.objects.only(*_FIELDS).order_by("-population", "insee")
+    # The most populated first, on every database (PostgreSQL puts NULLs first in a descending order).
+    return Commune.objects.only(*_FIELDS).order_by(F("population").desc(nulls_last=True), "insee")
 
 
 def _with_postcode(communes: list[Commune], postcode: str) -> list[Commune]:
@@ -103,7 +105,8 @@ def _names(communes: list[Commune]) -> str:
 
 
 def communes_named(name: str) -> list[Commune]:
-    """Communes (and municipal arrondissements) whose name is `name`, the most populated first."""
+    """Communes (and municipal arrondissements) whose name is `name`, the most populated first; a name without
+    its article also matches the name INSEE sorts by ("havre", "marais" for Aux Marais)."""
     match = _ARRONDISSEMENT.match(normalize_query(_CEDEX.sub("", name or "")))
     if match:
         base, count = _ARRONDISSEMENT_CODES[match.group(1)]
@@ -113,7 +116,7 @@ def communes_named(name: str) -> list[Commune]:
     keys = name_keys(name)
     if not keys:
         return []
-    return list(_queryset().filter(name_search__in=keys))
+    return list(_queryset().filter(Q(name_search__in=keys) | Q(sort_name=keys[0])))
 
 
 def communes_with_postcode(postcode: str) -> list[Commune]:

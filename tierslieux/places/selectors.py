@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 
 import numpy as np
-from django.db.models import F, Q, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
@@ -17,7 +17,6 @@ from django.utils.translation import gettext as _
 from tierslieux.accounts.roles import is_programme_staff
 from tierslieux.geo.models import Commune, Department, Epci, Region
 from tierslieux.geo.resolution import commune_chosen, commune_resolve
-from tierslieux.geo.text import normalize_query
 
 from . import clustering, hours
 from .completeness import completeness_missing, values_of
@@ -182,15 +181,16 @@ def parse_filters(params) -> AtlasFilters:
         except ValueError:
             filters.near_lat = filters.near_lon = None
             filters.errors.append(_("Position invalide ignorée (latitude et longitude attendues)."))
-    around = _get(params, "around")
-    if around:
+    around, around_insee = _get(params, "around"), _get(params, "around_insee")
+    if around or around_insee:
         filters.around = around
-        commune = commune_around(around, _get(params, "around_insee"))
-        if commune is not None and commune.insee == _get(params, "around_insee"):
+        commune = commune_around(around, around_insee)
+        if commune is not None and commune.insee == around_insee:
             filters.around_insee = commune.insee
         if commune is None or commune.point is None:
             filters.errors.append(
-                _("Commune ou code postal introuvable : « %(value)s ».") % {"value": around[:60]}
+                _("Commune ou code postal introuvable : « %(value)s ».")
+                % {"value": (around or around_insee)[:60]}
             )
         else:
             filters.near_lon, filters.near_lat = commune.point
@@ -205,28 +205,25 @@ def parse_filters(params) -> AtlasFilters:
 
 
 def commune_around(text: str, insee: str = "") -> Commune | None:
-    """The commune of an "around" box: the one its autocomplete chose (`insee`) while the text still names it,
-    otherwise the commune the text means: a label such as "Pélussin (42410)" or "Saint-Denis (93)" as the
-    autocomplete writes it, or a name or a postcode (`commune_for_text`)."""
+    """The commune of an "around" search box (atlas, API, network), None when nothing fits:
+
+    - the one its autocomplete chose (`insee`) while the text still names it, or the code alone (API clients);
+    - otherwise the commune the text means, read by the one resolver `geo.resolution.commune_resolve`: a name
+      with or without its article, a postcode, an INSEE code, a label such as "Pélussin (42410)" or
+      "Saint-Denis (93)" as the autocomplete writes it;
+    - a search box does not refuse a text several communes fit (where a form field names the ambiguity): it
+      takes the most populated of them, what people searching "Saint-Denis" or "29000" around them mean most
+      often, as the atlas always did. The autocomplete lists the others; a label or a postcode picks them.
+    """
+    text = " ".join((text or "").split())[:150]
+    insee = (insee or "").strip()[:5]
+    if not text:
+        return commune_resolve(insee=insee).commune if insee else None
     chosen = commune_chosen(text=text, insee=insee)
-    if chosen is None and "(" in text:
-        chosen = commune_resolve(text=text[:150]).commune
-    return chosen or commune_for_text(text)
-
-
-def commune_for_text(text: str) -> Commune | None:
-    """A commune from a postcode or a name, accent- and case-insensitive, with or without its article
-    ("Le Havre", "le havre", "havre"; "st"/"ste" for saint/sainte); the most populated wins."""
-    text = text.strip()
-    communes = Commune.objects.filter(kind=Commune.Kind.COMMUNE).order_by(
-        F("population").desc(nulls_last=True), "insee"
-    )
-    if re.fullmatch(r"\d{5}|\d[AB]\d{3}", text):
-        return communes.filter(postcodes__contains=text).first() or communes.filter(pk=text).first()
-    wanted = normalize_query(text)
-    if not wanted:
-        return None
-    return communes.filter(Q(name_search=wanted) | Q(sort_name=wanted)).first()
+    if chosen is not None:
+        return chosen
+    match = commune_resolve(text=text)
+    return match.commune or next(iter(match.candidates), None)
 
 
 FABRIQUE_LABELS = frozenset({Label.FABRIQUE.value, Label.FABRIQUE_NUMERIQUE.value})

@@ -6,30 +6,18 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from dsfr.forms import DsfrBaseForm
 
-from tierslieux.places.selectors import commune_for_text
+from tierslieux.geo import forms as geo_forms
 
 
-class CommuneField(forms.CharField):
-    """A commune typed as a name or a postcode, resolved like the atlas does."""
+class CommuneField(geo_forms.CommuneField):
+    """The commune of a listing, an event, a mentoring request or a profile: the commune combobox
+    (`geo.forms.CommuneField`): the INSEE code the autocomplete chose wins while the text still names it;
+    otherwise the text is resolved by `geo.resolution.commune_resolve`, which names an unknown or ambiguous
+    commune in French. What was typed stays in the field on errors."""
 
     def __init__(self, **kwargs):
         kwargs.setdefault("label", _("Commune ou code postal"))
-        kwargs.setdefault("max_length", 100)
         super().__init__(**kwargs)
-
-    def clean(self, value):
-        text = super().clean(value)
-        if not text:
-            return None
-        commune = commune_for_text(text)
-        if commune is None:
-            raise forms.ValidationError(
-                _("Commune ou code postal introuvable : « %(value)s ».") % {"value": text[:60]}
-            )
-        return commune
-
-    def prepare_value(self, value):
-        return getattr(value, "name", value)
 
 
 class DateInput(forms.DateInput):
