@@ -96,3 +96,49 @@ def test_openapi_documents_the_places_endpoints(client, db):
     schema = client.get("/api/v1/openapi.json").json()
     assert {"/api/v1/places", "/api/v1/places/clusters", "/api/v1/places/{place_id}"} <= set(schema["paths"])
     assert client.get("/api/v1/docs").status_code == 200
+
+
+def test_api_list_around_the_commune_of_an_insee_code(client, two_saint_pierre):
+    def nearest(query: str) -> str:
+        return client.get("/api/v1/places?" + query).json()["features"][0]["properties"]["nom"]
+
+    assert nearest("around=Saint-Pierre") != "La Forge Numérique"  # the most populated, beside Lyon
+    assert nearest("around_insee=29999") == "La Forge Numérique"  # the code alone: the one beside Brest
+    assert nearest("around=Saint-Pierre+%2829%29&around_insee=29999") == "La Forge Numérique"
+    # As in the atlas, a text that no longer names the chosen commune decides.
+    assert nearest("around=Lyon&around_insee=29999") != "La Forge Numérique"
+    data = client.get("/api/v1/places?around_insee=29999").json()
+    assert data["features"][0]["properties"]["distance_km"] == 0.74 and data["warnings"] == []
+
+
+def test_api_list_unknown_or_malformed_insee_code_is_a_400(client, places):
+    response = client.get("/api/v1/places?around_insee=29998")
+    assert response.status_code == 400 and response["Content-Type"].startswith("application/json")
+    assert response.json() == {
+        "detail": "Paramètres invalides.",
+        "errors": [
+            {
+                "parameter": "around_insee",
+                "in": "query",
+                "type": "unknown",
+                "message": "Aucune commune n’a le code INSEE 29998.",
+            }
+        ],
+    }
+    response = client.get("/api/v1/places?around_insee=Brest")
+    assert response.status_code == 400
+    assert [(e["parameter"], e["in"]) for e in response.json()["errors"]] == [("around_insee", "query")]
+
+
+def test_openapi_documents_around_insee(client, db):
+    schema = client.get("/api/v1/openapi.json").json()
+    operation = schema["paths"]["/api/v1/places"]["get"]
+    [parameter] = [p for p in operation["parameters"] if p["name"] == "around_insee"]
+    assert parameter["in"] == "query" and parameter["schema"]["pattern"] == "^([0-9][0-9AB][0-9]{3})?$"
+    assert parameter["description"].startswith("Code INSEE de la commune autour de laquelle trier")
+    assert "`around_insee`" in operation["description"]
+    assert operation["responses"]["400"]["content"]["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/Erreur"
+    }
+    docs = client.get("/api/v1/docs").content.decode()
+    assert "around_insee" in docs and "Code INSEE de la commune autour de laquelle trier" in docs

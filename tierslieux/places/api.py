@@ -10,8 +10,11 @@ import json
 
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from ninja import Query, Router
 from ninja.errors import HttpError
+
+from tierslieux.geo.resolution import commune_resolve
 
 from . import exports, selectors
 
@@ -19,10 +22,13 @@ router = Router(tags=["Tiers-lieux"])
 MAX_PAGE_SIZE = 500
 _NUMBER = r"-?[0-9]+(\.[0-9]+)?"
 BBOX_PATTERN = rf"^({_NUMBER},{_NUMBER},{_NUMBER},{_NUMBER})?$"
+INSEE_PATTERN = r"^([0-9][0-9AB][0-9]{3})?$"
 FILTERS_DOC = (
     "Filtres (répétables) : `type`, `service`, `label`, `status` ; `open_now=1` ; `region`, `department`, "
-    "`epci`, `commune` (codes) ; `q` (recherche tolérante aux accents et fautes) ; `lat`+`lon` ou `around` "
-    "(commune ou code postal) pour trier par distance, `radius` (km) ; `mediation=1` ajoute la couche des "
+    "`epci`, `commune` (codes) ; `q` (recherche tolérante aux accents et fautes) ; `lat`+`lon`, `around` "
+    "(nom de commune, code postal ou code INSEE ; un nom que portent plusieurs communes désigne la plus "
+    "peuplée) ou `around_insee` (code INSEE, celui qu’a choisi l’autocomplétion des communes) pour trier par "
+    "distance, `radius` (km) ; `mediation=1` ajoute la couche des "
     "lieux de médiation numérique (liste d’une seule région, comptée à part des tiers-lieux)."
 )
 
@@ -32,6 +38,18 @@ def _geojson(data: dict, status: int = 200) -> HttpResponse:
         json.dumps(data, ensure_ascii=False, separators=(",", ":")),
         content_type="application/geo+json; charset=utf-8",
         status=status,
+    )
+
+
+def _unknown_parameter(name: str, message: str) -> HttpResponse:
+    """400 in the API's error shape (`tierslieux/api/api.py::ERROR_SCHEMA`) for a well-formed value that
+    names nothing."""
+    body = {
+        "detail": _("Paramètres invalides."),
+        "errors": [{"parameter": name, "in": "query", "type": "unknown", "message": message}],
+    }
+    return HttpResponse(
+        json.dumps(body, ensure_ascii=False), content_type="application/json; charset=utf-8", status=400
     )
 
 
@@ -53,12 +71,24 @@ def places_list(
     lat: float | None = None,
     lon: float | None = None,
     around: str = "",
+    around_insee: str = Query(  # noqa: B008
+        "",
+        pattern=INSEE_PATTERN,
+        description=(
+            "Code INSEE de la commune autour de laquelle trier, par exemple 29019 (Brest). Seul, il désigne "
+            "cette commune ; avec `around`, comme dans l’atlas, il compte tant que `around` nomme encore "
+            "cette commune (sinon `around` décide). Un code qu’aucune commune ne porte : 400."
+        ),
+    ),
     radius: float | None = None,
     mediation: bool = False,
     page: int = Query(1, ge=1),
     page_size: int = Query(20, ge=1, le=MAX_PAGE_SIZE),
 ):
-    """A FeatureCollection of one page of places (`count`, `page`, `pages`, `next`)."""
+    """A FeatureCollection of one page of places (`count`, `page`, `pages`, `next`); an unknown `around_insee`:
+    400 in the API's error shape."""
+    if around_insee and (match := commune_resolve(insee=around_insee)).commune is None:
+        return _unknown_parameter("around_insee", match.message)
     filters = selectors.parse_filters(request.GET)
     result = selectors.places_filtered(filters)
     start = (page - 1) * page_size
