@@ -153,3 +153,43 @@ def test_a_field_class_usable_in_any_form():
         where = CommuneField(label="Où ?", required=False)
 
     assert Other({"where": ""}).is_valid()
+
+
+def test_a_commune_list_adds_the_chosen_or_typed_commune_to_the_codes_posted(communes):
+    from django.http import QueryDict
+
+    from tierslieux.geo.forms import CommuneListField
+
+    class LinksForm(DsfrBaseForm):
+        communes = CommuneListField(label="Communes liées", required=False)
+
+    def clean(query: str):
+        form = LinksForm(QueryDict(query))
+        return (
+            [c.insee for c in form.cleaned_data["communes"]] if form.is_valid() else form.errors["communes"]
+        )
+
+    assert clean("") == []
+    assert clean("communes=42168&communes=93066&communes=42168") == ["42168", "93066"]  # once each, in order
+    # The combobox's choice counts while the text names it; typed text is resolved, commas between communes.
+    assert clean("communes=42168&communes_add=Saint-Denis+(97400)&communes_add_insee=97411") == [
+        "42168",
+        "97411",
+    ]
+    assert clean("communes_add=Pélussin&communes_add_insee=97411") == ["42168"]  # edited since the choice
+    assert clean("communes_add=Pélussin,+Saint-Denis+(93)") == ["42168", "93066"]
+    assert clean("communes=42168&communes_add=42168") == ["42168"]
+    # Unknown codes and unknown or ambiguous communes are each named.
+    errors = clean("communes=99999&communes_add=Saint-Denis;+Atlantide")
+    assert errors[0] == "Codes INSEE inconnus : 99999."
+    assert errors[1].startswith("Plusieurs communes s’appellent « Saint-Denis » : Saint-Denis (974)")
+    assert errors[2] == "Aucune commune ne s’appelle « Atlantide »."
+    assert len(errors) == 3
+    # What was typed is shown again: the chosen communes (as checked boxes) and the text of the box.
+    html = LinksForm(QueryDict("communes=42168&communes=99999&communes_add=Atlantide")).as_div()
+    assert 'name="communes" value="42168" id="id_communes-42168" checked' in html
+    assert "Pélussin (42410)" in html and "99999" not in html.split("<ul")[1]
+    assert 'name="communes_add" value="Atlantide"' in html and 'id="id_communes"' in html
+    assert "geo/tl-commune-list.js" in str(LinksForm().media)
+    initial = LinksForm(initial={"communes": [communes["sd_93"]]}).as_div()
+    assert 'value="93066"' in initial and "Saint-Denis (93" in initial

@@ -42,3 +42,18 @@ def image_bytes(kind: str = "PNG", size=(60, 40), exif: bytes | None = None) -> 
     else:
         image.save(out, format=kind)
     return out.getvalue()
+
+
+@pytest.fixture
+def brest(db):
+    from tests.factories.geo import CommuneFactory
+
+    return CommuneFactory(insee="29019", name="Brest", postcodes="29200", population=140_000)
+
+
+@pytest.fixture
+def two_saint_pierre(db):
+    """Saint-Pierre (69), the most populated, and Saint-Pierre (29): a name the picker must not guess."""
+    from tests.factories.geo import two_saint_pierre
+
+    return two_saint_pierre()

@@ -184,6 +184,36 @@ def test_an_edit_form_with_unknown_links_keeps_what_was_typed(client_for, editor
     assert "Codes INSEE inconnus : 99999." in content and 'value="Changé"' in content
 
 
+def test_an_article_links_communes_chosen_in_the_commune_picker(client_for, editor, two_saint_pierre, brest):
+    client = client_for(editor)
+    form = client.get("/actualites/redaction/nouvel-article/").content.decode()
+    assert "data-tl-commune-list" in form and "geo/tl-commune-list.js" in form and "geo/tl-commune.js" in form
+    article = ArticleFactory(title="Avant")
+    fields = {"title": "Après", "standfirst": "Chapô.", "body": "Texte."}
+    url = f"/actualites/redaction/{article.pk}/"
+    # The list posts INSEE codes; the box adds the commune the combobox chose, or the typed one.
+    response = client.post(
+        url,
+        fields | {"communes": ["29019"], "communes_add": "Saint-Pierre (29)", "communes_add_insee": "29999"},
+    )
+    assert response.status_code == 302
+    assert sorted(article.communes.values_list("insee", flat=True)) == ["29019", "29999"]
+    html = client.get(url).content.decode()
+    assert 'name="communes" value="29019"' in html and 'name="communes" value="29999"' in html
+    assert "Brest (29200)" in html and "Saint-Pierre (29)" in html
+    # An ambiguous name is refused with what was typed kept: nothing changes.
+    response = client.post(url, fields | {"communes": ["29019"], "communes_add": "Saint-Pierre"})
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert "Plusieurs communes s’appellent « Saint-Pierre » : Saint-Pierre (69), Saint-Pierre (29)." in html
+    assert 'name="communes_add" value="Saint-Pierre"' in html and 'name="communes" value="29019"' in html
+    assert 'name="communes" value="29999"' not in html  # removed from the list in that post
+    assert sorted(article.communes.values_list("insee", flat=True)) == ["29019", "29999"]
+    # Removing every commune from the list unlinks them.
+    assert client.post(url, fields).status_code == 302
+    assert article.communes.count() == 0
+
+
 def test_an_article_appears_on_the_pages_it_links(client):
     region = RegionFactory(code="75", name="Nouvelle-Aquitaine")
     department = DepartmentFactory(code="24", name="Dordogne", region=region)

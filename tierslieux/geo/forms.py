@@ -12,6 +12,7 @@ seconds, `tierslieux.geo.coordinates`). With JavaScript the commune field become
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from django import forms
@@ -126,6 +127,113 @@ class CommuneTextField(forms.CharField):
         text, code = value if isinstance(value, tuple) else (value or "", "")
         text = super().clean(text)
         return CommuneText(text, commune_chosen(text=text, insee=code) if text else None)
+
+
+@dataclass(frozen=True)
+class CommuneList:
+    """What a commune list field posts: the INSEE codes of the list, and the text (and the code the combobox
+    chose) of its box for one more."""
+
+    codes: tuple[str, ...] = ()
+    text: str = ""
+    insee: str = ""
+
+
+class CommuneListWidget(forms.Widget):
+    """The communes chosen (each a checked box posting its INSEE code under `<name>`; `geo/tl-commune-list.js`
+    turns each into a "Retirer" button) and a commune combobox to add one more (`<name>_add`, its code in
+    `<name>_add_insee`). The box has the field's id, so the field's label names it."""
+
+    template_name = "geo/widgets/commune_list.html"
+
+    class Media:
+        css = {"all": (WIDGETS_CSS,)}
+        js = ("geo/tl-commune.js", "geo/tl-commune-list.js")
+
+    def format_value(self, value):
+        return value
+
+    def value_from_datadict(self, data, files, name):
+        codes = data.getlist(name) if hasattr(data, "getlist") else list(data.get(name) or [])
+        return CommuneList(tuple(codes), data.get(f"{name}_add", ""), data.get(f"{name}_add_insee", ""))
+
+    def value_omitted_from_data(self, data, files, name):
+        return name not in data and f"{name}_add" not in data
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        if isinstance(value, CommuneList):
+            codes, text, insee = [str(c).strip().upper() for c in value.codes], value.text, value.insee
+        else:
+            codes = [c.pk if isinstance(c, Commune) else str(c) for c in value or []]
+            text = insee = ""
+        found = Commune.objects.only("insee", "name", "postcodes", "department_id").in_bulk(codes)
+        chosen = [found[c] for c in dict.fromkeys(codes) if c in found]
+        box = CommuneWidget(attrs)
+        context["widget"] |= {
+            "chosen": [{"insee": c.insee, "label": commune_display(c)} for c in chosen],
+            "add": box.get_context(f"{name}_add", (text, insee), box.build_attrs(box.attrs, attrs))["widget"],
+        }
+        return context
+
+
+class CommuneListField(forms.Field):
+    """Several communes, added one by one with the commune combobox and each removable; the form posts their
+    INSEE codes. clean() returns the communes (in the order chosen), or says in French which codes are unknown
+    and which typed communes are unknown or ambiguous (`commune_resolve`). Without JavaScript the box takes
+    names, postcodes or codes separated by commas or semicolons."""
+
+    widget = CommuneListWidget
+
+    def __init__(self, *args, max_communes: int = 50, **kwargs):
+        self.max_communes = max_communes
+        kwargs.setdefault(
+            "help_text",
+            gettext_lazy(
+                "Ajoutez-les une à une : nom, code postal ou code INSEE, puis choisissez dans la liste proposée."
+            ),
+        )
+        super().__init__(*args, **kwargs)
+
+    def to_python(self, value):
+        if not isinstance(value, CommuneList):
+            return [c for c in value or [] if isinstance(c, Commune)]
+        codes = list(dict.fromkeys(str(c).strip().upper()[:5] for c in value.codes if str(c).strip()))
+        found = Commune.objects.in_bulk(codes)
+        errors = []
+        unknown = [c for c in codes if c not in found]
+        if unknown:
+            errors.append(_("Codes INSEE inconnus : %(codes)s.") % {"codes": ", ".join(unknown[:5])})
+        communes = [found[c] for c in codes if c in found]
+        text = " ".join((value.text or "").split())[:1000]
+        chosen = commune_chosen(text=text, insee=value.insee) if text else None
+        for part in [] if chosen else [p.strip() for p in re.split(r"[;,]", text) if p.strip()]:
+            match = commune_resolve(text=part[:150])
+            if match.commune is None:
+                errors.append(match.message)
+            elif match.commune not in communes:
+                communes.append(match.commune)
+        if chosen is not None and chosen not in communes:
+            communes.append(chosen)
+        if len(communes) > self.max_communes:
+            errors.append(
+                _("%(count)s communes au plus.") % {"count": self.max_communes},
+            )
+        if errors:
+            raise forms.ValidationError(errors)
+        return communes
+
+    def validate(self, value):
+        if self.required and not value:
+            raise forms.ValidationError(self.error_messages["required"], code="required")
+
+    def has_changed(self, initial, data):
+        try:
+            current = self.to_python(data)
+        except forms.ValidationError:
+            return True
+        before = {c.pk if isinstance(c, Commune) else str(c) for c in initial or []}
+        return before != {c.pk for c in current}
 
 
 @dataclass(frozen=True)

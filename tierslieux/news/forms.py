@@ -15,7 +15,8 @@ from dsfr.forms import DsfrBaseForm
 
 from tierslieux.alerts.forms import INVALID_EMAIL
 from tierslieux.calls.models import Call
-from tierslieux.geo.models import Commune, Department, Region
+from tierslieux.geo.forms import CommuneListField
+from tierslieux.geo.models import Department, Region
 from tierslieux.places.models import Place
 
 from .models import CommentReport
@@ -80,12 +81,7 @@ class ArticleForm(DsfrBaseForm):
     )
     regions = forms.MultipleChoiceField(label=gettext_lazy("Régions liées"), required=False)
     departments = forms.MultipleChoiceField(label=gettext_lazy("Départements liés"), required=False)
-    communes = forms.CharField(
-        label=gettext_lazy("Communes liées"),
-        required=False,
-        max_length=1000,
-        help_text=gettext_lazy("Codes INSEE, séparés par des virgules."),
-    )
+    communes = CommuneListField(label=gettext_lazy("Communes liées"), required=False)
     calls = forms.MultipleChoiceField(label=gettext_lazy("Appels liés"), required=False)
     comments_open = forms.BooleanField(
         label=gettext_lazy("Commentaires ouverts"), required=False, initial=True
@@ -111,16 +107,6 @@ class ArticleForm(DsfrBaseForm):
         if unknown:
             raise forms.ValidationError(
                 _("Fiches introuvables : %(slugs)s.") % {"slugs": ", ".join(unknown[:5])}
-            )
-        return list(found.values())
-
-    def clean_communes(self) -> list[Commune]:
-        codes = [code.upper() for code in _codes(self.cleaned_data.get("communes", ""))]
-        found = {commune.insee: commune for commune in Commune.objects.filter(insee__in=codes)}
-        unknown = [code for code in codes if code not in found]
-        if unknown:
-            raise forms.ValidationError(
-                _("Codes INSEE inconnus : %(codes)s.") % {"codes": ", ".join(unknown[:5])}
             )
         return list(found.values())
 

@@ -59,7 +59,7 @@ def _initial(article: Article) -> dict:
         "places": ", ".join(article.places.values_list("slug", flat=True)),
         "regions": list(article.regions.values_list("code", flat=True)),
         "departments": list(article.departments.values_list("code", flat=True)),
-        "communes": ", ".join(article.communes.values_list("insee", flat=True)),
+        "communes": list(article.communes.order_by("sort_name", "insee")),
         "calls": [str(pk) for pk in article.calls.values_list("pk", flat=True)],
         "comments_open": article.comments_open,
     }
