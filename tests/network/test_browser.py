@@ -3,6 +3,7 @@ match; publish a recurring event and find it in the month view and in the place'
 to a running pairing; and every other page of the network."""
 
 import datetime as dt
+import re
 
 import icalendar
 import pytest
@@ -286,4 +287,37 @@ def test_around_a_commune_picked_in_the_autocomplete_with_the_keyboard(
     box.press("Enter")  # the list is closed: Enter submits the filters
     page.wait_for_url("**around_insee=29999**")
     assert "Découpe laser à prêter" in page.locator("main").inner_text()
+    assert_accessible(page)
+
+
+def test_a_listing_commune_picked_in_the_autocomplete_with_the_keyboard(
+    page, login, plain_user, two_saint_pierre
+):
+    login(plain_user)
+    page.goto("/reseau/annonces/nouvelle/?side=need")
+    page.locator("#id_kind").select_option("equipment")
+    page.locator("#id_category").select_option("fabrication")
+    page.locator("#id_title").fill("Cherche une découpeuse laser")
+    page.locator("#id_valid_until").fill(until())
+    box = page.get_by_role("combobox", name=re.compile("^Commune ou code postal"))
+    # A name two communes bear, typed without choosing: refused, with what was typed kept.
+    box.press_sequentially("Saint-Pierre", delay=30)
+    page.get_by_role("listbox", name="Communes proposées").get_by_role("option").first.wait_for()
+    box.press("Escape")
+    assert box.get_attribute("aria-expanded") == "false"
+    with page.expect_navigation():
+        box.press("Enter")  # the list is closed: Enter submits the form
+    assert "Plusieurs communes s’appellent « Saint-Pierre »" in page.locator("main").inner_text()
+    box = page.get_by_role("combobox", name=re.compile("^Commune ou code postal"))
+    assert box.input_value() == "Saint-Pierre" and page.locator("#id_title").input_value() != ""
+    assert_accessible(page)
+    # The one beside Brest, chosen in the list.
+    box.fill("")
+    pick_commune(page, box, "saint-p", option="Finistère", position=2, count=2)
+    assert box.input_value() == "Saint-Pierre (29)"
+    with page.expect_navigation():
+        box.press("Enter")
+    page.wait_for_url("**/reseau/annonces/*/")
+    listing = Listing.objects.get()
+    assert listing.commune_id == "29999" and listing.title == "Cherche une découpeuse laser"
     assert_accessible(page)

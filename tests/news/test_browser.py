@@ -12,6 +12,7 @@ import pytest
 from tests.alerts.helpers import path_of
 from tests.conftest import PASSWORD, assert_accessible
 from tests.factories.news import ArticleFactory, CommentFactory, TagFactory
+from tests.geo.combobox_helpers import pick_commune
 from tests.news.conftest import image_bytes
 from tierslieux.core.jobs import run_job
 from tierslieux.news import workflow
@@ -149,3 +150,48 @@ def test_my_data_and_account_erasure_pages(page, login, plain_user):
         page.get_by_role("button", name="Supprimer définitivement mon compte").click()
     assert "Votre compte est supprimé" in page.content()
     assert Comment.objects.get().shown_name == "Auteur supprimé"
+
+
+def test_link_communes_with_the_keyboard_in_the_commune_picker(page, login, editor, brest, two_saint_pierre):
+    article = ArticleFactory(title="Les tiers-lieux du Finistère")
+    article.communes.add(brest)
+    login(editor)
+    page.goto(f"/actualites/redaction/{article.pk}/")
+    items = page.locator("[data-tl-commune-list-items] > li")
+    assert items.locator("button").all_text_contents() == ["Retirer Brest (29200)"]
+    assert_accessible(page)
+    box = page.get_by_role("combobox", name=re.compile("^Communes liées"))
+    box.focus()
+    # Add the Saint-Pierre beside Brest: the box empties for the next one.
+    pick_commune(page, box, "saint-p", option="Finistère", position=2, count=2)
+    assert box.input_value() == "" and items.count() == 2
+    assert (
+        page.locator("[data-tl-commune-list-status]").text_content()
+        == "Saint-Pierre (29) ajoutée à la liste."
+    )
+    # Remove Brest: Tab reaches its button, Enter removes it, the focus moves to the next button.
+    box.press("Tab")
+    assert page.evaluate("() => document.activeElement.textContent") == "Retirer Brest (29200)"
+    page.keyboard.press("Enter")
+    assert items.count() == 1
+    assert page.evaluate("() => document.activeElement.textContent") == "Retirer Saint-Pierre (29)"
+    assert (
+        page.locator("[data-tl-commune-list-status]").text_content() == "Brest (29200) retirée de la liste."
+    )
+    assert_accessible(page)
+    # A name two communes bear, typed without choosing: refused, the list and the text kept.
+    box.focus()
+    box.press_sequentially("Saint-Pierre", delay=30)
+    page.get_by_role("listbox", name="Communes proposées").get_by_role("option").first.wait_for()
+    box.press("Escape")
+    with page.expect_navigation():
+        box.press("Enter")
+    assert "Plusieurs communes s’appellent « Saint-Pierre »" in page.locator("main").inner_text()
+    assert box.input_value() == "Saint-Pierre"
+    assert items.locator("button").all_text_contents() == ["Retirer Saint-Pierre (29)"]
+    assert_accessible(page)
+    box.fill("")
+    with page.expect_navigation():
+        box.press("Enter")
+    assert "L’article est enregistré." in page.content()
+    assert list(article.communes.values_list("insee", flat=True)) == ["29999"]
