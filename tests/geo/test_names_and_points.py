@@ -194,3 +194,16 @@ def test_around_in_the_atlas_page(france, client):
     html = client.get(reverse("places:atlas"), {"around": "Le Havre"}).content.decode()
     assert "introuvable" not in html
     assert "Le Havre" in html
+
+
+def test_a_search_box_takes_the_most_populated_commune_a_text_may_mean(france):
+    from tierslieux.geo.resolution import commune_resolve
+
+    # A form field names both; a search box takes Saint-Étienne (its postcode), not La Gimond (its INSEE code).
+    assert [c.insee for c in commune_resolve(text="42100").candidates] == ["42100", "42218"]
+    assert commune_around("42100").insee == "42218"
+    assert commune_around("Saint-Denis").insee == "97411"  # the most populated of the homonyms
+    assert commune_around("Saint-Denis (93)").insee == "93066"
+    assert commune_around("Saint-Denis", "93066").insee == "93066"  # the autocomplete's choice
+    assert commune_around("", "93066").insee == "93066"  # the code alone (the API)
+    assert commune_around("Atlantide") is None and commune_around("", "99999") is None

@@ -213,7 +213,8 @@ def commune_around(text: str, insee: str = "") -> Commune | None:
       "Saint-Denis (93)" as the autocomplete writes it;
     - a search box does not refuse a text several communes fit (where a form field names the ambiguity): it
       takes the most populated of them, what people searching "Saint-Denis" or "29000" around them mean most
-      often, as the atlas always did. The autocomplete lists the others; a label or a postcode picks them.
+      often, as the atlas always did ("42100": Saint-Étienne's postcode rather than the village with that INSEE
+      code). The autocomplete lists the others; a label or a postcode picks them.
     """
     text = " ".join((text or "").split())[:150]
     insee = (insee or "").strip()[:5]
@@ -223,7 +224,9 @@ def commune_around(text: str, insee: str = "") -> Commune | None:
     if chosen is not None:
         return chosen
     match = commune_resolve(text=text)
-    return match.commune or next(iter(match.candidates), None)
+    if match.commune is not None or not match.candidates:
+        return match.commune
+    return min(match.candidates, key=lambda commune: -(commune.population or 0))  # the first of equals
 
 
 FABRIQUE_LABELS = frozenset({Label.FABRIQUE.value, Label.FABRIQUE_NUMERIQUE.value})
