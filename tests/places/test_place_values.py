@@ -7,7 +7,8 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from tests.factories.geo import CommuneFactory
-from tierslieux.places.services import place_validate
+from tierslieux.places.services import EDITABLE_FIELDS, place_validate
+from tierslieux.places.values import PlaceValuesForm
 
 pytestmark = pytest.mark.django_db
 
@@ -262,3 +263,58 @@ def test_no_commune_to_be_found():
     with pytest.raises(ValidationError) as error:
         place_validate(data={"name": "Lieu", "lon": -3.92, "lat": 47.87})
     assert error.value.message_dict == {"commune": ["Impossible de trouver la commune de ce lieu."]}
+
+
+def test_the_form_has_a_field_for_each_editable_value():
+    assert list(PlaceValuesForm.base_fields) == [
+        "name",
+        "short_description",
+        "description",
+        "address",
+        "postcode",
+        "lon",
+        "lat",
+        "types",
+        "labels",
+        "services",
+        "accessibility",
+        "status",
+        "legal_form",
+        "siret",
+        "rna",
+        "opening_date",
+        "last_verified_at",
+        "opening_hours",
+        "opening_exceptions",
+        "equipment",
+        "website",
+        "social_links",
+        "surface_m2",
+        "contact_route",
+        "contact_phone",
+        "contact_url",
+        "contact_email",
+        "source",
+        "location_approximate",
+        "location_origin",
+        "private_contact",
+        "commune",
+    ]
+    assert set(PlaceValuesForm.base_fields) == set(EDITABLE_FIELDS)
+
+
+def test_the_first_failing_rule_is_the_refusal(commune):
+    # One refusal at a time, in the order of the fields: the import drops a refused secondary value and
+    # checks the row again (tests/places/test_import.py).
+    assert refusal(commune, postcode="1", lon="x", contact_route="phone") == {
+        "postcode": ["Le code postal doit comporter 5 chiffres."]
+    }
+    assert refusal(commune, contact_route="phone", location_origin="satellite") == {
+        "contact_phone": ["Indiquez le numéro de téléphone à afficher."]
+    }
+    form = PlaceValuesForm(data={"name": "", "lon": "x", "lat": 1, "contact_email": "@", "commune": commune})
+    assert form.errors == {
+        "name": ["Le nom du lieu est obligatoire."],
+        "lat": ["Les coordonnées doivent être des nombres (longitude, latitude)."],
+        "contact_email": ["« @ » n’est pas une adresse électronique valide."],
+    }
