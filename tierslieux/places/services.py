@@ -4,12 +4,10 @@ and record a `PlaceVersion` (who, when, why, {field: [old, new]}, full snapshot)
 from __future__ import annotations
 
 import datetime as dt
-import re
 import uuid
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
-from django.core.validators import URLValidator, validate_email
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
@@ -22,13 +20,7 @@ from tierslieux.geo.models import Commune
 
 from . import images, index
 from .completeness import completeness
-from .locating import commune_for
 from .models import (
-    Accessibility,
-    ContactRoute,
-    EquipmentCategory,
-    Label,
-    LegalForm,
     LocationOrigin,
     Place,
     PlacePhoto,
@@ -41,6 +33,7 @@ from .models import (
 )
 from .text import normalise
 from .validation import validate_coordinates, validate_rna, validate_siret
+from .values import clean_place_values
 
 __all__ = [
     "EDITABLE_FIELDS",
@@ -61,7 +54,8 @@ __all__ = [
     "validate_siret",
 ]
 
-# The fields a version tracks (and `data` may carry). `commune` is an INSEE code in snapshots.
+# The fields a version tracks (and `data` may carry; `values.PlaceValuesForm` validates them). `commune` is
+# an INSEE code in snapshots.
 EDITABLE_FIELDS = (
     "name",
     "types",
@@ -96,255 +90,6 @@ EDITABLE_FIELDS = (
     "contact_url",
     "contact_email",
 )
-DAYS = ("mo", "tu", "we", "th", "fr", "sa", "su")
-_TIME_RE = re.compile(r"^([01]\d|2[0-4]):[0-5]\d$")
-
-
-# --- Validation -----------------------------------------------------------------------------------------
-def _codes(value, choices, field: str, label: str) -> list[str]:
-    if value in (None, ""):
-        return []
-    if isinstance(value, str):
-        value = [value]
-    allowed = set(choices.values)
-    result = []
-    for code in value:
-        if code not in allowed:
-            raise ValidationError(
-                {field: _("« %(code)s » n’est pas un %(label)s connu.") % {"code": code, "label": label}}
-            )
-        if code not in result:
-            result.append(code)
-    return result
-
-
-def _url(value: str, field: str) -> str:
-    value = (value or "").strip()
-    if not value:
-        return ""
-    if not re.match(r"^https?://", value, re.I):
-        value = "https://" + value
-    try:
-        URLValidator(schemes=["http", "https"])(value)
-    except ValidationError:
-        raise ValidationError(
-            {field: _("« %(value)s » n’est pas une adresse web valide.") % {"value": value}}
-        ) from None
-    return value
-
-
-def _hours(intervals, field: str) -> list[list[str]]:
-    cleaned = []
-    for interval in intervals or []:
-        if not (
-            isinstance(interval, list | tuple)
-            and len(interval) == 2
-            and all(isinstance(t, str) and _TIME_RE.match(t) for t in interval)
-            and interval[0] < interval[1]
-        ):
-            raise ValidationError(
-                {
-                    field: _('Horaires invalides : %(value)s (attendu : ["09:00", "12:00"]).')
-                    % {"value": interval}
-                }
-            )
-        cleaned.append([interval[0], interval[1]])
-    return sorted(cleaned)
-
-
-def _opening_hours(value) -> dict:
-    if not value:
-        return {}
-    if not isinstance(value, dict) or set(value) - set(DAYS):
-        raise ValidationError({"opening_hours": _("Les horaires sont un dictionnaire par jour (mo … su).")})
-    return {day: _hours(value[day], "opening_hours") for day in DAYS if value.get(day)}
-
-
-def _date(value, field: str):
-    if value in (None, ""):
-        return None
-    if isinstance(value, dt.date):
-        return value
-    try:
-        return dt.date.fromisoformat(str(value))
-    except ValueError:
-        raise ValidationError(
-            {field: _("Date invalide : %(value)s (attendu : AAAA-MM-JJ).") % {"value": value}}
-        ) from None
-
-
-def _exceptions(value) -> list[dict]:
-    cleaned = []
-    for item in value or []:
-        if not isinstance(item, dict):
-            raise ValidationError({"opening_exceptions": _("Chaque exception est un dictionnaire.")})
-        start = _date(item.get("start"), "opening_exceptions")
-        end = _date(item.get("end") or item.get("start"), "opening_exceptions")
-        if start is None or end < start:
-            raise ValidationError(
-                {
-                    "opening_exceptions": _(
-                        "Une exception a besoin d’une date de début antérieure à sa date de fin."
-                    )
-                }
-            )
-        cleaned.append(
-            {
-                "start": start.isoformat(),
-                "end": end.isoformat(),
-                "hours": _hours(item.get("hours"), "opening_exceptions"),
-                "label": str(item.get("label", ""))[:200],
-            }
-        )
-    return sorted(cleaned, key=lambda e: e["start"])
-
-
-def _phone(value) -> str:
-    """A French number written "01 23 45 67 89", or an international one "+590 590 12 34 56" kept as typed
-    (digits and spaces); "" when empty. Raise ValidationError otherwise."""
-    raw = str(value or "").strip()
-    if not raw:
-        return ""
-    digits = re.sub(r"[\s.\-()]", "", raw)
-    if re.fullmatch(r"0\d{9}", digits):
-        return " ".join(digits[i : i + 2] for i in range(0, 10, 2))
-    if re.fullmatch(r"\+\d{8,15}", digits):
-        return " ".join(raw.replace(".", " ").replace("-", " ").split())
-    raise ValidationError(
-        {
-            "contact_phone": _("« %(value)s » n’est pas un numéro de téléphone (10 chiffres, ou +indicatif).")
-            % {"value": raw}
-        }
-    )
-
-
-def _equipment(value) -> list[dict]:
-    cleaned = []
-    allowed = set(EquipmentCategory.values)
-    for item in value or []:
-        if isinstance(item, str):
-            item = {"category": EquipmentCategory.OTHER, "name": item}
-        name = str(item.get("name", "")).strip()[:200]
-        category = item.get("category") or EquipmentCategory.OTHER
-        if category not in allowed:
-            raise ValidationError(
-                {"equipment": _("Catégorie d’équipement inconnue : %(value)s") % {"value": category}}
-            )
-        if name:
-            cleaned.append({"category": str(category), "name": name})
-    return cleaned
-
-
-def _clean(values: dict) -> dict:
-    """Validate and normalise the editable values (complete dict); raise ValidationError in French."""
-    v = dict(values)
-    v["name"] = " ".join(str(v.get("name") or "").split())[:200]
-    if not v["name"]:
-        raise ValidationError({"name": _("Le nom du lieu est obligatoire.")})
-    for field in ("short_description", "description", "address"):
-        v[field] = str(v.get(field) or "").strip()
-    v["short_description"] = v["short_description"][:300]
-    v["address"] = v["address"][:300]
-    postcode = re.sub(r"\s", "", str(v.get("postcode") or ""))
-    if postcode in {"0", "00000"}:
-        postcode = ""
-    if postcode and not re.fullmatch(r"\d{5}|\d[AB]\d{3}", postcode):
-        if re.fullmatch(r"\d{4}", postcode):
-            postcode = "0" + postcode
-        else:
-            raise ValidationError({"postcode": _("Le code postal doit comporter 5 chiffres.")})
-    v["postcode"] = postcode
-    try:
-        v["lon"], v["lat"] = validate_coordinates(v.get("lon"), v.get("lat"))
-    except ValidationError as error:
-        raise ValidationError({"lat": error.messages}) from None
-    v["types"] = _codes(v.get("types"), PlaceType, "types", _("type de lieu")) or [PlaceType.OTHER.value]
-    v["labels"] = _codes(v.get("labels"), Label, "labels", _("label"))
-    v["services"] = _codes(v.get("services"), Service, "services", _("service"))
-    v["accessibility"] = _codes(
-        v.get("accessibility"), Accessibility, "accessibility", _("critère d’accessibilité")
-    )
-    status = v.get("status") or PlaceStatus.OPEN
-    if status not in PlaceStatus.values:
-        raise ValidationError({"status": _("Statut inconnu : %(value)s") % {"value": status}})
-    v["status"] = str(status)
-    legal_form = v.get("legal_form") or ""
-    if legal_form not in LegalForm.values:
-        raise ValidationError(
-            {"legal_form": _("Forme juridique inconnue : %(value)s") % {"value": legal_form}}
-        )
-    v["legal_form"] = str(legal_form)
-    try:
-        v["siret"] = validate_siret(str(v.get("siret") or ""))
-    except ValidationError as error:
-        raise ValidationError({"siret": error.messages}) from None
-    try:
-        v["rna"] = validate_rna(str(v.get("rna") or ""))
-    except ValidationError as error:
-        raise ValidationError({"rna": error.messages}) from None
-    v["opening_date"] = _date(v.get("opening_date"), "opening_date")
-    v["last_verified_at"] = _date(v.get("last_verified_at"), "last_verified_at")
-    v["opening_hours"] = _opening_hours(v.get("opening_hours"))
-    v["opening_exceptions"] = _exceptions(v.get("opening_exceptions"))
-    v["equipment"] = _equipment(v.get("equipment"))
-    v["website"] = _url(v.get("website"), "website")
-    v["social_links"] = [_url(link, "social_links") for link in (v.get("social_links") or []) if link]
-    surface = v.get("surface_m2")
-    if surface in (None, ""):
-        v["surface_m2"] = None
-    else:
-        try:
-            v["surface_m2"] = int(surface)
-        except (TypeError, ValueError):
-            raise ValidationError({"surface_m2": _("La surface est un nombre entier de m².")}) from None
-        if not 0 < v["surface_m2"] < 1_000_000:
-            raise ValidationError({"surface_m2": _("La surface doit être comprise entre 1 et 999 999 m².")})
-    v["contact_route"] = str(v.get("contact_route") or ContactRoute.FORM)
-    if v["contact_route"] not in ContactRoute.values:
-        raise ValidationError(
-            {"contact_route": _("Moyen de contact inconnu : %(value)s") % {"value": v["contact_route"]}}
-        )
-    v["contact_phone"] = _phone(v.get("contact_phone"))
-    v["contact_url"] = _url(v.get("contact_url"), "contact_url")
-    v["contact_email"] = str(v.get("contact_email") or "").strip()
-    if v["contact_email"]:
-        try:
-            validate_email(v["contact_email"])
-        except ValidationError:
-            raise ValidationError(
-                {
-                    "contact_email": _("« %(value)s » n’est pas une adresse électronique valide.")
-                    % {"value": v["contact_email"]}
-                }
-            ) from None
-    if v["contact_route"] == ContactRoute.PHONE and not v["contact_phone"]:
-        raise ValidationError({"contact_phone": _("Indiquez le numéro de téléphone à afficher.")})
-    if v["contact_route"] == ContactRoute.WEBSITE and not (v["contact_url"] or v["website"]):
-        raise ValidationError({"contact_url": _("Indiquez l’adresse de la page de contact du lieu.")})
-    v["source"] = str(v.get("source") or "")[:40]
-    origin = v.get("location_origin") or (
-        LocationOrigin.COMMUNE if v.get("location_approximate") else LocationOrigin.SOURCE
-    )
-    if origin not in LocationOrigin.values:
-        raise ValidationError(
-            {"location_origin": _("Origine du point inconnue : %(value)s") % {"value": origin}}
-        )
-    v["location_origin"] = str(origin)
-    v["location_approximate"] = origin == LocationOrigin.COMMUNE
-    v["private_contact"] = v.get("private_contact") or {}
-    commune = v.get("commune")
-    if commune is not None and not isinstance(commune, Commune):
-        commune = Commune.objects.filter(pk=str(commune)).first()
-        if commune is None:
-            raise ValidationError(
-                {"commune": _("Commune inconnue : %(value)s") % {"value": values.get("commune")}}
-            )
-    if commune is None:
-        commune = commune_for(lon=v["lon"], lat=v["lat"], postcode=v["postcode"])
-        if commune is None:
-            raise ValidationError({"commune": _("Impossible de trouver la commune de ce lieu.")})
-    v["commune"] = commune
-    return v
 
 
 # --- Snapshots and derived fields -----------------------------------------------------------------------
@@ -420,9 +165,9 @@ def place_validate(*, data: dict, place: Place | None = None) -> dict:
     if unknown:
         raise ValidationError(_("Champs inconnus : %(fields)s") % {"fields": ", ".join(sorted(unknown))})
     if place is None:
-        return _clean({field: _consistent_location(data).get(field) for field in EDITABLE_FIELDS})
+        return clean_place_values({field: _consistent_location(data).get(field) for field in EDITABLE_FIELDS})
     current = {field: getattr(place, field) for field in EDITABLE_FIELDS}
-    return _clean(current | _consistent_location(data, place.location_origin))
+    return clean_place_values(current | _consistent_location(data, place.location_origin))
 
 
 # --- Services -------------------------------------------------------------------------------------------
@@ -441,7 +186,7 @@ def place_create(
     if unknown:
         raise ValidationError(_("Champs inconnus : %(fields)s") % {"fields": ", ".join(sorted(unknown))})
     data = _consistent_location(data)
-    values = _clean(
+    values = clean_place_values(
         {field: data.get(field) for field in EDITABLE_FIELDS} | ({"source": source} if source else {})
     )
     place = Place(
@@ -522,7 +267,7 @@ def place_update(
             )
     before = place_snapshot(place)
     current = {field: getattr(place, field) for field in EDITABLE_FIELDS}
-    values = _clean(current | _consistent_location(data, place.location_origin))
+    values = clean_place_values(current | _consistent_location(data, place.location_origin))
     after = {field: _plain(field, values[field]) for field in EDITABLE_FIELDS}
     changes = {
         field: [before[field], after[field]] for field in EDITABLE_FIELDS if before[field] != after[field]
