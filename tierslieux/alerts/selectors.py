@@ -5,7 +5,10 @@ from __future__ import annotations
 import hashlib
 from datetime import datetime
 
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Q, QuerySet
+
+from tierslieux.accounts.models import User
 
 from . import workflow
 from .models import Recipient, Subscription, Suppression
@@ -30,7 +33,7 @@ def recipient_for(email: str) -> Recipient | None:
     return Recipient.objects.filter(email=email).first() if email else None
 
 
-def recipients_of_user(user) -> QuerySet[Recipient]:
+def recipients_of_user(user: User | AnonymousUser) -> QuerySet[Recipient]:
     """The addresses of a signed-in person: linked to the account, or equal to its (confirmed) address."""
     if not getattr(user, "is_authenticated", False):
         return Recipient.objects.none()

@@ -13,6 +13,7 @@ from email.header import Header
 from urllib.parse import quote, urlsplit
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
@@ -20,6 +21,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from tierslieux.accounts.models import User
 from tierslieux.core.emails import email_send
 from tierslieux.core.errors import ServiceError
 from tierslieux.core.services import transition_apply
@@ -113,7 +115,7 @@ def subscription_request(
     frequency: str,
     source: str,
     consent_text: str,
-    user=None,
+    user: User | AnonymousUser | None = None,
     now: datetime | None = None,
     send_confirmation: bool = True,
 ) -> RequestOutcome:
@@ -504,13 +506,13 @@ def alerts_send_batch(*, subscription_ids: Iterable[int], until: datetime) -> di
 
 
 # --- Personal data (RGPD) ------------------------------------------------------------------------------------
-def _recipients_of(user) -> list[Recipient]:
+def _recipients_of(user: User) -> list[Recipient]:
     from .selectors import recipients_of_user
 
     return list(recipients_of_user(user))
 
 
-def alerts_export(user) -> list[dict]:
+def alerts_export(user: User) -> list[dict]:
     """Subscriptions of the person's addresses, each with its consent ledger."""
     result = []
     for subscription in Subscription.objects.filter(recipient__in=_recipients_of(user)).prefetch_related(
@@ -545,7 +547,7 @@ def alerts_export(user) -> list[dict]:
     return result
 
 
-def alerts_erase(user) -> None:
+def alerts_erase(user: User) -> None:
     """End the person's subscriptions and anonymise them and their ledger entries (an "erased" entry,
     without the address, records that it happened)."""
     now = timezone.now()

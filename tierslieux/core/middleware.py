@@ -52,10 +52,10 @@ class RequestSizeLimitMiddleware:
     anything reads it (the CSRF check reads POST data, so this runs first), and turns the streaming upload
     handler's UploadTooLarge into the same page."""
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponse:
         try:
             length = int(request.META.get("CONTENT_LENGTH") or 0)
         except ValueError:
@@ -64,7 +64,7 @@ class RequestSizeLimitMiddleware:
             return too_large(request)
         return self.get_response(request)
 
-    def process_exception(self, request, exception):
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         if isinstance(exception, UploadTooLarge):
             return too_large(request)
         return None

@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.core import signing
 from django.db import transaction
 from django.urls import reverse
@@ -15,6 +16,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from tierslieux.accounts.models import User
 from tierslieux.alerts import services as alerts
 from tierslieux.alerts.models import Frequency
 from tierslieux.core.emails import email_send
@@ -35,11 +37,11 @@ CONFIRM_MAX_AGE = timedelta(days=7)
 FILE_NAME_ALT = re.compile(r"(?i)(\.(jpe?g|png|webp|gif)$)|^(img|dsc|dscn|image|photo|pxl)[ _-]?\d+$")
 
 
-def _editor_roles(user) -> set[str]:
+def _editor_roles(user: User) -> set[str]:
     return {workflow.EDITOR} if selectors.can_edit_news(user) else set()
 
 
-def _moderator_roles(user) -> set[str]:
+def _moderator_roles(user: User) -> set[str]:
     return {workflow.MODERATOR} if selectors.can_moderate(user) else set()
 
 
@@ -75,7 +77,7 @@ def cover_alt_check(alt: str) -> str:
     return alt
 
 
-def _snapshot(article: Article, user) -> None:
+def _snapshot(article: Article, user: User | AnonymousUser) -> None:
     ArticleVersion.objects.create(
         article=article,
         number=article.version,
@@ -91,7 +93,7 @@ def _snapshot(article: Article, user) -> None:
 @transaction.atomic
 def article_save(
     *,
-    user,
+    user: User,
     article: Article | None = None,
     title: str,
     standfirst: str,
@@ -151,7 +153,9 @@ def article_save(
     return article
 
 
-def article_schedule(*, article: Article, user, publish_at: datetime, now: datetime | None = None) -> Article:
+def article_schedule(
+    *, article: Article, user: User, publish_at: datetime, now: datetime | None = None
+) -> Article:
     """Programme the publication at `publish_at` (in the future): the job `news.publish_scheduled` publishes
     it then."""
     now = now or timezone.now()
@@ -168,7 +172,7 @@ def article_schedule(*, article: Article, user, publish_at: datetime, now: datet
     return article
 
 
-def article_transition(*, article: Article, user, action: str, now: datetime | None = None) -> Article:
+def article_transition(*, article: Article, user: User, action: str, now: datetime | None = None) -> Article:
     """Publish now, cancel the programming or archive (editors)."""
     now = now or timezone.now()
     if action not in ("publish", "unschedule", "archive"):
@@ -221,7 +225,7 @@ def _check_links(body: str) -> None:
 def comment_post(
     *,
     article: Article,
-    user,
+    user: User | AnonymousUser,
     name: str,
     email: str,
     website: str = "",
@@ -383,7 +387,7 @@ def comment_delete(*, comment: Comment, now: datetime | None = None) -> Comment:
 
 @transaction.atomic
 def comment_moderate(
-    *, comment: Comment, user, action: str, reason: str = "", now: datetime | None = None
+    *, comment: Comment, user: User, action: str, reason: str = "", now: datetime | None = None
 ) -> Comment:
     """Approve, reject (with a reason) or mark as spam (editors and programme staff); the open reports of
     the comment are handled at the same time."""
@@ -404,7 +408,7 @@ def comment_moderate(
 
 
 @transaction.atomic
-def reports_dismiss(*, comment: Comment, user, now: datetime | None = None) -> int:
+def reports_dismiss(*, comment: Comment, user: User, now: datetime | None = None) -> int:
     """Keep a reported comment published and close its reports (moderators)."""
     if not selectors.can_moderate(user):
         raise ServiceError(_("Seuls les modérateurs traitent les signalements."), status=403)
@@ -424,7 +428,7 @@ def comment_report(*, comment: Comment, reason: str, message: str = "") -> Comme
 
 
 @transaction.atomic
-def article_set_comments_open(*, article: Article, user, open: bool) -> Article:
+def article_set_comments_open(*, article: Article, user: User, open: bool) -> Article:
     """Open or close the comments of an article (moderators)."""
     if not selectors.can_moderate(user):
         raise ServiceError(_("Seuls les modérateurs ouvrent ou ferment les commentaires."), status=403)
@@ -447,13 +451,13 @@ def comments_expire_unconfirmed(*, now: datetime) -> int:
 
 
 # --- Personal data (RGPD) ------------------------------------------------------------------------------------
-def _comments_of(user):
+def _comments_of(user: User):
     from django.db.models import Q
 
     return Comment.objects.filter(Q(user=user) | Q(author_email__iexact=user.email)).select_related("article")
 
 
-def news_export(user) -> dict:
+def news_export(user: User) -> dict:
     """The person's comments (with their private address) and the articles they wrote."""
     return {
         "comments": [
@@ -477,7 +481,7 @@ def news_export(user) -> dict:
     }
 
 
-def news_erase(user) -> None:
+def news_erase(user: User) -> None:
     """Comments stay (the conversation keeps its sense) but show "Auteur supprimé": name, address and
     website are erased; articles keep their text and show the same."""
     _comments_of(user).update(author_name="", author_email="", website="", user=None, author_erased=True)

@@ -9,11 +9,13 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 
 import numpy as np
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 
+from tierslieux.accounts.models import User
 from tierslieux.accounts.roles import is_programme_staff
 from tierslieux.geo.models import Commune, Department, Epci, Region
 from tierslieux.geo.resolution import commune_chosen, commune_resolve
@@ -44,13 +46,13 @@ PAGE_SIZE = 20
 
 
 # --- Permissions ----------------------------------------------------------------------------------------
-def place_is_managed_by(place: Place, user) -> bool:
+def place_is_managed_by(place: Place, user: User | AnonymousUser) -> bool:
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return False
     return place.managers.filter(pk=user.pk).exists()
 
 
-def place_can_see(place: Place, user) -> bool:
+def place_can_see(place: Place, user: User | AnonymousUser) -> bool:
     """A published place: anyone. One waiting for moderation (or refused): its managers, the account that
     created it and programme staff only."""
     if place.publication == Publication.PUBLISHED:
@@ -60,16 +62,16 @@ def place_can_see(place: Place, user) -> bool:
     return place.created_by_id == user.pk or place_is_managed_by(place, user) or is_programme_staff(user)
 
 
-def place_can_edit(place: Place, user) -> bool:
+def place_can_edit(place: Place, user: User) -> bool:
     """Managers of the place and programme staff may edit it."""
     return place_is_managed_by(place, user) or is_programme_staff(user)
 
 
-def place_can_see_history(place: Place, user) -> bool:
+def place_can_see_history(place: Place, user: User) -> bool:
     return place_can_edit(place, user)
 
 
-def place_can_revert(user) -> bool:
+def place_can_revert(user: User) -> bool:
     return is_programme_staff(user)
 
 

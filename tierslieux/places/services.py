@@ -7,6 +7,7 @@ import datetime as dt
 import re
 import uuid
 
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.validators import URLValidator, validate_email
@@ -15,6 +16,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from tierslieux.accounts.models import User
 from tierslieux.accounts.roles import is_programme_staff
 from tierslieux.core.errors import EditConflict
 from tierslieux.core.formats import fr_datetime
@@ -430,7 +432,7 @@ def place_validate(*, data: dict, place: Place | None = None) -> dict:
 def place_create(
     *,
     data: dict,
-    user=None,
+    user: User | AnonymousUser | None = None,
     source: str = "",
     reason: str = "",
     publication: str = Publication.PUBLISHED,
@@ -501,7 +503,12 @@ def place_field_text(field: str, value) -> str:
 
 @transaction.atomic
 def place_update(
-    *, place: Place, data: dict, user=None, reason: str = "", expected_version: int | None = None
+    *,
+    place: Place,
+    data: dict,
+    user: User | AnonymousUser | None = None,
+    reason: str = "",
+    expected_version: int | None = None,
 ) -> Place:
     """Apply `data` (a subset of EDITABLE_FIELDS); record a version only when a value actually changed.
 
@@ -542,7 +549,7 @@ def place_update(
     return place
 
 
-def place_revert(*, version: PlaceVersion, user) -> Place:
+def place_revert(*, version: PlaceVersion, user: User) -> Place:
     """Undo the change recorded by `version` (each field it changed gets its old value back), as a new
     version. Programme staff (and administrators) only."""
     if not (is_programme_staff(user) or getattr(user, "is_superuser", False)):
@@ -564,7 +571,7 @@ def place_revert(*, version: PlaceVersion, user) -> Place:
     return place
 
 
-def place_verify(*, place: Place, user, today: dt.date | None = None) -> Place:
+def place_verify(*, place: Place, user: User, today: dt.date | None = None) -> Place:
     """A manager of the place confirms the page is up to date ("Ces informations sont à jour"): sets
     `last_verified_at` (a version records who and when). Managers of this place only."""
     from .selectors import place_is_managed_by
@@ -637,7 +644,7 @@ def places_remind_verification(*, now: dt.datetime | None = None) -> int:
     return len(due)
 
 
-def place_add_manager(*, place: Place, user) -> None:
+def place_add_manager(*, place: Place, user: User) -> None:
     """Make `user` a manager of `place` (and give them the place-manager role)."""
     from tierslieux.accounts.roles import Role
     from tierslieux.accounts.services import user_grant_role
@@ -647,7 +654,7 @@ def place_add_manager(*, place: Place, user) -> None:
     _refresh_completeness(place)
 
 
-def place_remove_manager(*, place: Place, user) -> None:
+def place_remove_manager(*, place: Place, user: User) -> None:
     place.managers.remove(user)
     _refresh_completeness(place)
 
@@ -661,7 +668,7 @@ def _refresh_completeness(place: Place) -> None:
 
 
 # --- Photos ---------------------------------------------------------------------------------------------
-def _require_editor(place: Place, user) -> None:
+def _require_editor(place: Place, user: User) -> None:
     from .selectors import place_can_edit
 
     if not place_can_edit(place, user):
@@ -682,7 +689,7 @@ def _alt(alt: str) -> str:
 
 
 @transaction.atomic
-def photo_add(*, place: Place, user, content: bytes, alt: str) -> PlacePhoto:
+def photo_add(*, place: Place, user: User, content: bytes, alt: str) -> PlacePhoto:
     """A manager (or programme staff) adds a photo: checked by its content, resized, without metadata; at most
     PlacePhoto.MAX_PHOTOS per place."""
     _require_editor(place, user)
@@ -706,7 +713,7 @@ def photo_add(*, place: Place, user, content: bytes, alt: str) -> PlacePhoto:
 
 
 @transaction.atomic
-def photo_update(*, photo: PlacePhoto, user, alt: str) -> PlacePhoto:
+def photo_update(*, photo: PlacePhoto, user: User, alt: str) -> PlacePhoto:
     _require_editor(photo.place, user)
     photo.alt = _alt(alt)
     photo.save(update_fields=["alt"])
@@ -714,7 +721,7 @@ def photo_update(*, photo: PlacePhoto, user, alt: str) -> PlacePhoto:
 
 
 @transaction.atomic
-def photo_move(*, photo: PlacePhoto, user, offset: int) -> None:
+def photo_move(*, photo: PlacePhoto, user: User, offset: int) -> None:
     """Move the photo one place earlier (-1) or later (+1) in the place's order."""
     _require_editor(photo.place, user)
     photos = list(photo.place.photos.select_for_update().order_by("position", "id"))
@@ -728,12 +735,12 @@ def photo_move(*, photo: PlacePhoto, user, offset: int) -> None:
 
 
 @transaction.atomic
-def photo_delete(*, photo: PlacePhoto, user) -> None:
+def photo_delete(*, photo: PlacePhoto, user: User) -> None:
     _require_editor(photo.place, user)
     storage, name = photo.image.storage, photo.image.name
     photo.delete()
     transaction.on_commit(lambda: storage.delete(name))
 
 
-def _editor(user):
+def _editor(user: User | AnonymousUser):
     return user if getattr(user, "is_authenticated", False) else None

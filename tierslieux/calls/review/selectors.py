@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -36,7 +37,7 @@ from . import scoring
 DECIDED = (Status.ACCEPTED, Status.REFUSED, Status.CLOSED)
 
 
-def assignments_of_reviewer(user) -> QuerySet[ReviewerAssignment]:
+def assignments_of_reviewer(user: User | AnonymousUser) -> QuerySet[ReviewerAssignment]:
     """Every assignment of `user` (a conflicted one is listed by its reference only)."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return ReviewerAssignment.objects.none()
@@ -72,11 +73,11 @@ def reviewer_loads(user_ids) -> dict[int, int]:
     return loads
 
 
-def can_staff_read(user, application: Application) -> bool:
+def can_staff_read(user: User, application: Application) -> bool:
     return application.status != Status.DRAFT and call_selectors.can_read_call(user, application.call)
 
 
-def can_staff_manage(user, application: Application) -> bool:
+def can_staff_manage(user: User, application: Application) -> bool:
     return application.status != Status.DRAFT and call_selectors.can_manage_call(user, application.call)
 
 
@@ -488,7 +489,7 @@ def laureates_map() -> dict[str, Any]:
     }
 
 
-def reviews_to_do(user) -> int:
+def reviews_to_do(user: User) -> int:
     """Files assigned to `user` and still to review: no conflict declared, no review submitted, in review."""
     return (
         ReviewerAssignment.objects.filter(reviewer=user, application__status=Status.IN_REVIEW)
@@ -498,7 +499,7 @@ def reviews_to_do(user) -> int:
     )
 
 
-def files_to_assign(user) -> int:
+def files_to_assign(user: User) -> int:
     """Submitted files of the calls `user` manages that wait for their reviewers."""
     return Application.objects.filter(
         call__in=call_selectors.calls_managed_by(user), status=Status.SUBMITTED

@@ -8,6 +8,7 @@ from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any
 
+from django.contrib.auth.models import AnonymousUser
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -15,6 +16,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from tierslieux.accounts.models import User
 from tierslieux.calls import eligibility
 from tierslieux.calls import selectors as call_selectors
 from tierslieux.calls.models import Decision, DecisionOutcome
@@ -64,7 +66,7 @@ def agreement_snapshot(agreement: Agreement) -> dict[str, Any]:
     return {name: _plain(getattr(agreement, name)) for name in SNAPSHOT_FIELDS}
 
 
-def _version(agreement: Agreement, *, label: str, actor) -> AgreementVersion:
+def _version(agreement: Agreement, *, label: str, actor: User | AnonymousUser) -> AgreementVersion:
     return AgreementVersion.objects.create(
         agreement=agreement,
         number=agreement.version,
@@ -201,7 +203,7 @@ def agreement_problems(agreement: Agreement) -> list[str]:
 
 
 @transaction.atomic
-def agreement_update(*, agreement: Agreement, actor, data: Mapping[str, Any]) -> Agreement:
+def agreement_update(*, agreement: Agreement, actor: User, data: Mapping[str, Any]) -> Agreement:
     """Staff complete a draft agreement (beneficiary, purpose, dates, conditions). Identifiers are checked
     (SIRET with its Luhn key, RNA); nothing is saved when one is wrong."""
     locked = (
@@ -269,7 +271,7 @@ def _generate_calendar(agreement: Agreement) -> None:
 
 @transaction.atomic
 def agreement_sign(
-    *, agreement: Agreement, actor, signed_on: date | None, upload, today: date | None = None
+    *, agreement: Agreement, actor: User, signed_on: date | None, upload, today: date | None = None
 ) -> Agreement:
     """Mark a complete draft agreement signed on `signed_on` with its signed PDF (checked by content): its
     annual reports and tranches are generated, the first tranche becomes due, the beneficiary is told."""
@@ -442,7 +444,7 @@ def _apply_calendar_changes(agreement: Agreement) -> None:
 def agreement_amend(
     *,
     agreement: Agreement,
-    actor,
+    actor: User,
     kind: str,
     effective_on: date | None,
     reason: str,
@@ -507,7 +509,7 @@ def agreement_amend(
 
 # --- End of an agreement -------------------------------------------------------------------------------------
 @transaction.atomic
-def agreement_terminate(*, agreement: Agreement, actor, reason: str) -> Agreement:
+def agreement_terminate(*, agreement: Agreement, actor: User, reason: str) -> Agreement:
     """Staff terminate an agreement (reason required): its tranches not yet paid are cancelled."""
     locked = (
         Agreement.objects.select_for_update(of=("self",))
@@ -556,7 +558,7 @@ def agreement_is_done(agreement: Agreement) -> bool:
 
 
 @transaction.atomic
-def agreement_complete(*, agreement: Agreement, actor=None) -> Agreement:
+def agreement_complete(*, agreement: Agreement, actor: User | None = None) -> Agreement:
     """Close a signed agreement whose tranches are all paid or cancelled and reports all accepted: by staff, or
     by the platform (`actor` None) right after the last payment or report acceptance."""
     roles = {SYSTEM} if actor is None else roles_for(actor, agreement, need=workflows.STAFF)

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext as _
 
+from tierslieux.accounts.models import User
 from tierslieux.calls import filetypes
 from tierslieux.core.errors import ServiceError
 
@@ -76,7 +77,7 @@ def beneficiary_emails(agreement: Agreement) -> list[str]:
     return sorted(email for email in emails if email)
 
 
-def roles_for(user, agreement: Agreement, *, need: str) -> set[str]:
+def roles_for(user: User, agreement: Agreement, *, need: str) -> set[str]:
     """The roles of `user` on `agreement` (readers removed), or a refusal when they lack role `need`:
     404 when they may not even see it, 403 otherwise."""
     roles = selectors.agreement_roles(user, agreement) - {workflows.READER}

@@ -7,10 +7,12 @@ import datetime as dt
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from tierslieux.accounts.models import User
 from tierslieux.accounts.roles import is_programme_staff
 from tierslieux.geo.models import Department, Region
 from tierslieux.places.models import Place
@@ -21,7 +23,7 @@ from ..models import Event, EventCategory, IcsSource
 PAGE_DAYS = 90
 
 
-def event_roles(user, event: Event) -> set[str]:
+def event_roles(user: User | AnonymousUser, event: Event) -> set[str]:
     """ "organiser" (a manager of the event's place), "staff" (programme staff)."""
     roles: set[str] = set()
     if not getattr(user, "is_authenticated", False) or not user.is_active:
@@ -33,7 +35,7 @@ def event_roles(user, event: Event) -> set[str]:
     return roles
 
 
-def event_actions(user, event: Event):
+def event_actions(user: User, event: Event):
     return workflows.EVENT.available(event.status, event_roles(user, event) - {"system"})
 
 
@@ -234,7 +236,7 @@ def ics_sources_of(place: Place) -> QuerySet[IcsSource]:
     return place.ics_sources.all()
 
 
-def places_managed_by(user) -> QuerySet[Place]:
+def places_managed_by(user: User | AnonymousUser) -> QuerySet[Place]:
     if not getattr(user, "is_authenticated", False):
         return Place.objects.none()
     return user.managed_places.order_by("name")

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
+from tierslieux.accounts.models import User
 from tierslieux.accounts.roles import is_programme_staff
 from tierslieux.places.text import normalise
 
@@ -14,7 +16,7 @@ from .. import workflows
 from ..models import Licence, Resource, ResourceKind
 
 
-def resource_roles(user, resource: Resource) -> set[str]:
+def resource_roles(user: User | AnonymousUser, resource: Resource) -> set[str]:
     roles: set[str] = set()
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return roles
@@ -27,7 +29,7 @@ def resource_roles(user, resource: Resource) -> set[str]:
     return roles
 
 
-def resource_can_see(user, resource: Resource) -> bool:
+def resource_can_see(user: User, resource: Resource) -> bool:
     return resource.status == "published" or bool(resource_roles(user, resource))
 
 
@@ -80,7 +82,7 @@ def resource_tags() -> list[str]:
     return sorted(tags)
 
 
-def resources_of(user) -> QuerySet[Resource]:
+def resources_of(user: User | AnonymousUser) -> QuerySet[Resource]:
     if not getattr(user, "is_authenticated", False):
         return Resource.objects.none()
     return Resource.objects.filter(Q(created_by=user) | Q(author_place__managers=user)).distinct()

@@ -6,9 +6,11 @@ import datetime as dt
 import re
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from tierslieux.accounts.models import User
 from tierslieux.accounts.roles import is_programme_staff
 from tierslieux.core.errors import ServiceError
 from tierslieux.geo.models import Commune
@@ -17,18 +19,18 @@ from tierslieux.places.models import Place
 TAG = re.compile(r"[^\w\- \u2019']+", re.UNICODE)
 
 
-def require_signed_in(user) -> None:
+def require_signed_in(user: User | AnonymousUser) -> None:
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         raise ServiceError(_("Connectez-vous pour faire cette action."), status=403)
 
 
-def manages(user, place: Place | None) -> bool:
+def manages(user: User | AnonymousUser, place: Place | None) -> bool:
     if place is None or not getattr(user, "is_authenticated", False) or not user.is_active:
         return False
     return place.managers.filter(pk=user.pk).exists()
 
 
-def require_manager(user, place: Place) -> None:
+def require_manager(user: User, place: Place) -> None:
     """Managers of `place` and programme staff may act for it."""
     require_signed_in(user)
     if not (manages(user, place) or is_programme_staff(user)):

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from tierslieux.accounts.models import User
 from tierslieux.core import filetypes
 from tierslieux.core.errors import ServiceError
 from tierslieux.core.services import transition_apply
@@ -191,7 +192,7 @@ def snapshot(event: Event) -> dict:
 
 
 @transaction.atomic
-def event_save(*, user, place: Place, data: dict, event: Event | None = None) -> Event:
+def event_save(*, user: User, place: Place, data: dict, event: Event | None = None) -> Event:
     """Create or change an event of `place` (its managers and programme staff). Bad input: ServiceError (400;
     413 for an oversized image) and nothing is written."""
     require_manager(user, place if event is None else event.place)
@@ -228,7 +229,7 @@ def event_save(*, user, place: Place, data: dict, event: Event | None = None) ->
 
 @transaction.atomic
 def event_transition(
-    *, event: Event, user, action: str, reason: str = "", roles: set[str] | None = None
+    *, event: Event, user: User, action: str, reason: str = "", roles: set[str] | None = None
 ) -> Event:
     """Cancel (shown as cancelled, never deleted) or restore an event; SEQUENCE grows."""
     roles = event_roles(user, event) if roles is None else roles

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -14,6 +15,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from tierslieux.accounts.models import User
 from tierslieux.core.numbers import fr_int, plural_number
 from tierslieux.core.spreadsheets import csv_bytes
 
@@ -131,7 +133,9 @@ def _forget_stale_drafts() -> None:
 
 
 @transaction.atomic
-def place_import_start(*, file_name: str, content: bytes, source: str, user=None) -> PlaceImport:
+def place_import_start(
+    *, file_name: str, content: bytes, source: str, user: User | AnonymousUser | None = None
+) -> PlaceImport:
     """Read the file (ImportFileError when it cannot be read) and keep it as a draft import, with the
     column mapping guessed from its headers (or from its format, when it is a known one)."""
     source = clean_source(source)
@@ -291,7 +295,7 @@ def _link_record(place_import, row, place, change: PlaceImportChange | None) -> 
     return change
 
 
-def _apply_row(place_import: PlaceImport, row: dict, decision: str, user) -> tuple[str, Place | None]:
+def _apply_row(place_import: PlaceImport, row: dict, decision: str, user: User) -> tuple[str, Place | None]:
     reason = _reason(place_import, row["line"])
     change = None
     if decision == "create":
@@ -332,7 +336,7 @@ def _apply_row(place_import: PlaceImport, row: dict, decision: str, user) -> tup
 
 
 @transaction.atomic
-def place_import_commit(*, place_import: PlaceImport, user=None) -> dict:
+def place_import_commit(*, place_import: PlaceImport, user: User | AnonymousUser | None = None) -> dict:
     """Apply every row as decided (each in a savepoint: a row refused by validation is reported, never half
     written), in one transaction; keep the report and what changed. Returns the counts."""
     locked = _require_draft(place_import)
@@ -372,7 +376,7 @@ def place_import_commit(*, place_import: PlaceImport, user=None) -> dict:
 
 
 @transaction.atomic
-def place_import_cancel(*, place_import: PlaceImport, user) -> dict:
+def place_import_cancel(*, place_import: PlaceImport, user: User | AnonymousUser) -> dict:
     """ "Annuler cet import": give every place it changed its former values (the fields it changed, unless
     someone changed them since), remove the places it created, restore the source records. Refused
     (ValidationError) when a place it created is now used by an application or managed by someone."""
@@ -516,7 +520,7 @@ def run_import(
     mapping: dict[str, str] | None = None,
     *,
     source: str,
-    user=None,
+    user: User | None = None,
     dry_run: bool = False,
     decisions: dict[str, str] | None = None,
     value_mappings: dict[str, dict[str, list[str]]] | None = None,
