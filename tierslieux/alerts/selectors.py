@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable
 from datetime import datetime
 
 from django.contrib.auth.models import AnonymousUser
@@ -42,7 +43,7 @@ def recipients_of_user(user: User | AnonymousUser) -> QuerySet[Recipient]:
     )
 
 
-def live_subscriptions(recipients) -> QuerySet[Subscription]:
+def live_subscriptions(recipients: Recipient | Iterable[Recipient]) -> QuerySet[Subscription]:
     """Pending and active subscriptions of `recipients` (a queryset or a list), newest first."""
     if isinstance(recipients, Recipient):
         recipients = [recipients]

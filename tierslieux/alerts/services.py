@@ -204,7 +204,9 @@ def _send_confirmation(recipient: Recipient, *, now: datetime) -> bool:
     return True
 
 
-def _confirm(subscription: Subscription, *, now: datetime, source: str, roles=(workflow.OWNER,)) -> None:
+def _confirm(
+    subscription: Subscription, *, now: datetime, source: str, roles: Iterable[str] = (workflow.OWNER,)
+) -> None:
     transition_apply(
         instance=subscription,
         workflow=workflow.SUBSCRIPTION,
@@ -251,7 +253,11 @@ def subscription_confirm_direct(
 
 @transaction.atomic
 def subscription_unsubscribe(
-    *, subscription: Subscription, source: str, now: datetime | None = None, roles=(workflow.OWNER,)
+    *,
+    subscription: Subscription,
+    source: str,
+    now: datetime | None = None,
+    roles: Iterable[str] = (workflow.OWNER,),
 ) -> bool:
     """End one subscription at once (the one-click POST). False when it had already ended."""
     now = now or timezone.now()
@@ -310,7 +316,9 @@ def address_bounced(*, email: str, now: datetime | None = None) -> None:
 
 
 @transaction.atomic
-def subscription_set_frequency(*, subscription: Subscription, frequency: str, source: str, now=None) -> None:
+def subscription_set_frequency(
+    *, subscription: Subscription, frequency: str, source: str, now: datetime | None = None
+) -> None:
     now = now or timezone.now()
     stream = streams.STREAMS.get(subscription.stream)
     allowed = stream.frequencies if stream else Frequency.values

@@ -12,6 +12,8 @@ Who may open which dossier is the one rule of `visibility.py`.
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Count, Prefetch, QuerySet
 from django.utils import timezone
@@ -22,7 +24,7 @@ from tierslieux.core.models import TransitionLog
 from tierslieux.core.transitions import labelled_history
 
 from . import eligibility, visibility, workflow
-from .models import Application, Call, EligibilityRule, Status, Wave
+from .models import Application, ApplicationVersion, Call, EligibilityRule, Status, Wave
 
 
 def is_admin(user: User) -> bool:
@@ -37,7 +39,7 @@ def calls_public() -> QuerySet[Call]:
     )
 
 
-def calls_open(at=None) -> QuerySet[Call]:
+def calls_open(at: datetime | None = None) -> QuerySet[Call]:
     """Published calls with a wave open now."""
     at = at or timezone.now()
     return calls_public().filter(waves__opens_at__lte=at, waves__closes_at__gt=at).distinct()
@@ -170,7 +172,7 @@ def application_answers(application: Application) -> list[tuple]:
     return shown
 
 
-def version_fingerprint(version) -> str:
+def version_fingerprint(version: ApplicationVersion) -> str:
     """SHA-256 of the content of a submitted version (canonical JSON): the receipt proves what was submitted."""
     import hashlib
     import json

@@ -202,7 +202,7 @@ def question_save(*, call: Call, data: dict[str, Any], question: Question | None
     return question
 
 
-def config_item_delete(*, item) -> None:
+def config_item_delete(*, item: models.Model) -> None:
     """Delete an envelope, wave, rule, criterion or question (refused when dossiers or scores depend on it)."""
     try:
         with transaction.atomic():
@@ -600,7 +600,7 @@ def application_confirm_qpv(*, application: Application, actor: User) -> Applica
 
 
 # --- Attachments and messages --------------------------------------------------------------------------------
-def _store(*, application: Application, user: User, upload: UploadedFile, **fields) -> Attachment:
+def _store(*, application: Application, user: User, upload: UploadedFile, **fields: Any) -> Attachment:
     if upload.size > filetypes.MAX_SIZE:
         raise ServiceError(_("« %(name)s » dépasse 10 Mo.") % {"name": upload.name})
     kind = filetypes.sniff(upload.file)

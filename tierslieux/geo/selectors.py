@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -87,7 +88,7 @@ def commune_outlines_geojson_bytes(department_code: str) -> bytes | None:
     return payload
 
 
-def context_outline_urls(department_codes) -> str:
+def context_outline_urls(department_codes: Iterable[str | None]) -> str:
     """The space-separated URLs of the commune outlines of these departments (a map's `context_url`)."""
     from django.urls import reverse
 
@@ -119,7 +120,7 @@ def commune_classification(commune: Commune | str) -> Classification:
 _CHUNK = 500  # codes per query (SQLite's limit on the parameters of one statement)
 
 
-def communes_classification(codes) -> dict[str, Classification]:
+def communes_classification(codes: Iterable[str | None]) -> dict[str, Classification]:
     """The classification of many communes at once, by INSEE code (unknown codes are left out): a few queries
     on plain values whatever the number, for figures over thousands of places."""
     fields = ("insee", "name", "population", "density_level", "epci__kind", "petite_ville_de_demain")

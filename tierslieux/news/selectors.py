@@ -3,9 +3,11 @@ moderation queue; who may write and moderate."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 
 from django.contrib.auth.models import AnonymousUser
+from django.db import models
 from django.db.models import Count, Prefetch, Q, QuerySet
 
 from tierslieux.accounts.models import User
@@ -83,7 +85,7 @@ LINKS = {
 }
 
 
-def articles_linked_to(obj, *, limit: int = 5) -> list[Article]:
+def articles_linked_to(obj: models.Model | None, *, limit: int = 5) -> list[Article]:
     """The published articles that link `obj` (a place, region, department, commune or call)."""
     relation = LINKS.get(obj._meta.model_name) if obj is not None else None
     if relation is None:
@@ -106,7 +108,9 @@ def comments_public(article: Article) -> list[Comment]:
     return list(top)
 
 
-def is_comment_author(comment: Comment, user: User | AnonymousUser, session_ids) -> bool:
+def is_comment_author(
+    comment: Comment, user: User | AnonymousUser, session_ids: Iterable[int] | None
+) -> bool:
     """The author of a comment: its account, or (anonymous) the browser session that posted it."""
     if comment.author_erased:
         return False
@@ -115,7 +119,9 @@ def is_comment_author(comment: Comment, user: User | AnonymousUser, session_ids)
     return comment.pk in set(session_ids or ())
 
 
-def my_unpublished_comments(article: Article, user: User | AnonymousUser, session_ids) -> list[Comment]:
+def my_unpublished_comments(
+    article: Article, user: User | AnonymousUser, session_ids: Iterable[int] | None
+) -> list[Comment]:
     """The author's own comments of `article` still waiting (email confirmation or moderation)."""
     waiting = article.comments.filter(status__in=(workflow.UNCONFIRMED, workflow.PENDING))
     mine = Q(pk__in=list(session_ids or ()))

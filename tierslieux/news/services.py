@@ -10,7 +10,9 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.core import signing
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
@@ -98,7 +100,7 @@ def article_save(
     title: str,
     standfirst: str,
     body: str,
-    cover=None,
+    cover: UploadedFile | None = None,
     cover_alt: str = "",
     remove_cover: bool = False,
     tags: Iterable[str] = (),
@@ -451,7 +453,7 @@ def comments_expire_unconfirmed(*, now: datetime) -> int:
 
 
 # --- Personal data (RGPD) ------------------------------------------------------------------------------------
-def _comments_of(user: User):
+def _comments_of(user: User) -> QuerySet[Comment]:
     from django.db.models import Q
 
     return Comment.objects.filter(Q(user=user) | Q(author_email__iexact=user.email)).select_related("article")

@@ -6,6 +6,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 import uuid
+from collections.abc import Iterable
+from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -103,7 +105,7 @@ _TIME_RE = re.compile(r"^([01]\d|2[0-4]):[0-5]\d$")
 
 
 # --- Validation -----------------------------------------------------------------------------------------
-def _codes(value, choices, field: str, label: str) -> list[str]:
+def _codes(value: Any, choices: Iterable[str], field: str, label: str) -> list[str]:
     if value in (None, ""):
         return []
     if isinstance(value, str):
@@ -135,7 +137,7 @@ def _url(value: str, field: str) -> str:
     return value
 
 
-def _hours(intervals, field: str) -> list[list[str]]:
+def _hours(intervals: Any, field: str) -> list[list[str]]:
     cleaned = []
     for interval in intervals or []:
         if not (
@@ -154,7 +156,7 @@ def _hours(intervals, field: str) -> list[list[str]]:
     return sorted(cleaned)
 
 
-def _opening_hours(value) -> dict:
+def _opening_hours(value: Any) -> dict[str, list[list[str]]]:
     if not value:
         return {}
     if not isinstance(value, dict) or set(value) - set(DAYS):
@@ -162,7 +164,7 @@ def _opening_hours(value) -> dict:
     return {day: _hours(value[day], "opening_hours") for day in DAYS if value.get(day)}
 
 
-def _date(value, field: str):
+def _date(value: Any, field: str) -> dt.date | None:
     if value in (None, ""):
         return None
     if isinstance(value, dt.date):
@@ -175,7 +177,7 @@ def _date(value, field: str):
         ) from None
 
 
-def _exceptions(value) -> list[dict]:
+def _exceptions(value: Any) -> list[dict[str, Any]]:
     cleaned = []
     for item in value or []:
         if not isinstance(item, dict):
@@ -201,7 +203,7 @@ def _exceptions(value) -> list[dict]:
     return sorted(cleaned, key=lambda e: e["start"])
 
 
-def _phone(value) -> str:
+def _phone(value: Any) -> str:
     """A French number written "01 23 45 67 89", or an international one "+590 590 12 34 56" kept as typed
     (digits and spaces); "" when empty. Raise ValidationError otherwise."""
     raw = str(value or "").strip()
@@ -220,7 +222,7 @@ def _phone(value) -> str:
     )
 
 
-def _equipment(value) -> list[dict]:
+def _equipment(value: Any) -> list[dict[str, Any]]:
     cleaned = []
     allowed = set(EquipmentCategory.values)
     for item in value or []:
@@ -350,7 +352,7 @@ def _clean(values: dict) -> dict:
 
 
 # --- Snapshots and derived fields -----------------------------------------------------------------------
-def _plain(field: str, value):
+def _plain(field: str, value: Any) -> Any:
     if field == "commune":
         return value.pk if isinstance(value, Commune) else value
     if isinstance(value, dt.date):
@@ -483,7 +485,7 @@ _CHOICE_LABELS = {
 }
 
 
-def place_field_text(field: str, value) -> str:
+def place_field_text(field: str, value: Any) -> str:
     """A place field's value as a person reads it (choice labels, lists joined), for comparisons."""
     choices = _CHOICE_LABELS.get(field)
     labels = dict(choices.choices) if choices else {}
@@ -742,5 +744,5 @@ def photo_delete(*, photo: PlacePhoto, user: User) -> None:
     transaction.on_commit(lambda: storage.delete(name))
 
 
-def _editor(user: User | AnonymousUser):
+def _editor(user: User | AnonymousUser | None) -> User | None:
     return user if getattr(user, "is_authenticated", False) else None

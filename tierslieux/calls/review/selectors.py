@@ -7,9 +7,10 @@ conflict of interest declared).
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Count, Q, QuerySet
@@ -33,6 +34,9 @@ from ..models import (
     Wave,
 )
 from . import scoring
+
+if TYPE_CHECKING:
+    from tierslieux.places.models import Place
 
 DECIDED = (Status.ACCEPTED, Status.REFUSED, Status.CLOSED)
 
@@ -60,7 +64,7 @@ def reviewers_available() -> QuerySet[User]:
     )
 
 
-def reviewer_loads(user_ids) -> dict[int, int]:
+def reviewer_loads(user_ids: Iterable[int]) -> dict[int, int]:
     """{reviewer id: number of assignments not yet reviewed nor declined (conflict)}."""
     rows = (
         ReviewerAssignment.objects.filter(reviewer_id__in=list(user_ids), review__submitted_at__isnull=True)
@@ -86,7 +90,7 @@ def call_weights(call: Call) -> dict[int, int]:
     return dict(call.criteria.values_list("pk", "weight"))
 
 
-def file_scores(applications) -> dict[int, scoring.FileScore]:
+def file_scores(applications: Iterable[Application]) -> dict[int, scoring.FileScore]:
     """{application id: FileScore} over the submitted reviews, for many files in two queries."""
     applications = list(applications)
     ids = [a.pk for a in applications]
@@ -246,7 +250,9 @@ def envelope_consumption(call: Call) -> dict[int, EnvelopeConsumption]:
     }
 
 
-def wave_ranking(wave: Wave, *, statuses=(Status.IN_REVIEW, *DECIDED)) -> list[EnvelopeRanking]:
+def wave_ranking(
+    wave: Wave, *, statuses: Iterable[str] = (Status.IN_REVIEW, *DECIDED)
+) -> list[EnvelopeRanking]:
     """The files of `wave` under review or decided, per envelope (in the call's order), ranked by weighted score
     (best first; files without a submitted review last, then by reference). Used by the committee page and the
     selection optimiser: each entry has `.application` (with `.envelope`, `.requested_total`, `.place`),
@@ -426,7 +432,7 @@ def laureate_row(decision: Decision) -> dict[str, Any]:
 HISTORICAL_SOURCE = "fabriques"  # the ANCT list of the 382 labelled Fabriques de territoire (load_places)
 
 
-def historical_fabriques():
+def historical_fabriques() -> QuerySet[Place]:
     """The places of the ANCT list of labelled Fabriques de territoire (loaded by `load_places`, source
     "fabriques"), labelled before the platform's calls."""
     from tierslieux.places.models import Place
@@ -460,7 +466,7 @@ def laureates_map() -> dict[str, Any]:
     """Two GeoJSON layers for the laureates map: the published laureates and the historical Fabriques (names of
     places and communes only)."""
 
-    def feature(place, **properties) -> dict[str, Any]:
+    def feature(place: Place, **properties: Any) -> dict[str, Any]:
         return {
             "type": "Feature",
             "geometry": {"type": "Point", "coordinates": [place.lon, place.lat]},

@@ -3,7 +3,7 @@ reminders to late reviewers. Refusals are `ServiceError` (French message)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import datetime, timedelta
 
 from django.db import IntegrityError, transaction
@@ -15,11 +15,13 @@ from tierslieux.accounts.models import User
 from tierslieux.accounts.roles import Role, has_role
 from tierslieux.core.emails import email_send
 from tierslieux.core.errors import Conflict, EditConflict, ServiceError
+from tierslieux.geo.models import Department
 
 from .. import selectors as call_selectors
 from ..models import (
     Application,
     ConflictOfInterest,
+    Criterion,
     Review,
     ReviewerAssignment,
     ReviewerProfile,
@@ -131,8 +133,11 @@ def assignment_delete(*, assignment: ReviewerAssignment, actor: User) -> None:
 
 
 def assignment_proposal(
-    *, applications, avoid_same_department: bool = False, per_file: int = scoring.MIN_REVIEWERS
-) -> dict[int, list]:
+    *,
+    applications: Iterable[Application],
+    avoid_same_department: bool = False,
+    per_file: int = scoring.MIN_REVIEWERS,
+) -> dict[int, list[User]]:
     """{application id: [reviewers proposed]} completing each file to `per_file` reviewers, balancing the load
     (and avoiding reviewers of the file's department when asked). Applicants and conflicted reviewers are
     never proposed."""
@@ -183,7 +188,7 @@ def assignments_apply_proposal(
     return created
 
 
-def reviewer_set_department(*, user: User, department) -> ReviewerProfile:
+def reviewer_set_department(*, user: User, department: Department | None) -> ReviewerProfile:
     profile, _created = ReviewerProfile.objects.update_or_create(
         user=user, defaults={"department": department}
     )
@@ -220,7 +225,7 @@ def review_version_token(review: Review | None) -> str:
 
 def review_texts(
     review: Review | None,
-    criteria,
+    criteria: Iterable[Criterion],
     scores: Mapping[int, tuple[int | None, str]] | None = None,
     comment: str | None = None,
 ) -> dict[str, str]:

@@ -9,6 +9,7 @@ from datetime import date
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -19,7 +20,7 @@ from django.utils.translation import ngettext
 from tierslieux.accounts.models import User
 from tierslieux.calls import eligibility
 from tierslieux.calls import selectors as call_selectors
-from tierslieux.calls.models import Decision, DecisionOutcome
+from tierslieux.calls.models import Call, Decision, DecisionOutcome
 from tierslieux.core.emails import email_send
 from tierslieux.core.errors import ServiceError
 from tierslieux.core.services import transition_apply
@@ -80,7 +81,7 @@ def local_date(day: date) -> str:
     return date_format(day, "j F Y")
 
 
-def call_conditions(call) -> str:
+def call_conditions(call: Call) -> str:
     """The call's conditions written into a new agreement: its funding rules and eligibility rules."""
     euros = eligibility.format_euros
     lines = [_("Conditions de l’appel « %(call)s » :") % {"call": call.title}]
@@ -271,7 +272,12 @@ def _generate_calendar(agreement: Agreement) -> None:
 
 @transaction.atomic
 def agreement_sign(
-    *, agreement: Agreement, actor: User, signed_on: date | None, upload, today: date | None = None
+    *,
+    agreement: Agreement,
+    actor: User,
+    signed_on: date | None,
+    upload: UploadedFile,
+    today: date | None = None,
 ) -> Agreement:
     """Mark a complete draft agreement signed on `signed_on` with its signed PDF (checked by content): its
     annual reports and tranches are generated, the first tranche becomes due, the beneficiary is told."""
@@ -449,7 +455,7 @@ def agreement_amend(
     effective_on: date | None,
     reason: str,
     values: Mapping[str, Any],
-    upload=None,
+    upload: UploadedFile | None = None,
     today: date | None = None,
 ) -> Amendment:
     """Record an avenant to a signed agreement: amounts (within the call's funding rules and the envelope;

@@ -14,7 +14,7 @@ from tierslieux.calls import filetypes
 from tierslieux.core.errors import ServiceError
 
 from .. import selectors, workflows
-from ..models import Agreement
+from ..models import Agreement, Amendment
 
 PDF_ONLY = frozenset({"pdf"})
 DOCUMENTS = frozenset(filetypes.KINDS)
@@ -55,7 +55,7 @@ def check_upload(upload: UploadedFile | None, *, kinds: Iterable[str] = DOCUMENT
     return CheckedUpload(upload, name, content_type, suffix, upload.size, digest.hexdigest())
 
 
-def store_signed_file(instance, checked: CheckedUpload) -> None:
+def store_signed_file(instance: Agreement | Amendment, checked: CheckedUpload) -> None:
     """Put a checked PDF on `instance` (an Agreement or an Amendment), not yet saved."""
     instance.signed_file.save(f"document{checked.suffix}", checked.upload, save=False)
     instance.signed_file_name = checked.name

@@ -8,6 +8,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+from django.core.files.uploadedfile import UploadedFile
 from django.db import models, transaction
 from django.db.models import F
 from django.urls import reverse
@@ -253,7 +254,9 @@ def report_request_corrections(*, report: AnnualReport, actor: User, message: st
 
 # --- Attachments ---------------------------------------------------------------------------------------------
 @transaction.atomic
-def report_attachment_add(*, report: AnnualReport, user: User, upload, kind: str) -> ReportAttachment:
+def report_attachment_add(
+    *, report: AnnualReport, user: User, upload: UploadedFile, kind: str
+) -> ReportAttachment:
     """Attach a file to an editable report (type checked by content, ≤ 10 MB, private storage)."""
     locked = _locked(report)
     _editable(locked, user)

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.contrib.auth.models import AnonymousUser
@@ -14,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from tierslieux.accounts.models import User
 from tierslieux.accounts.roles import is_programme_staff
+from tierslieux.core.workflow import Transition
 from tierslieux.geo.models import Department, Region
 from tierslieux.places.models import Place
 
@@ -35,7 +38,7 @@ def event_roles(user: User | AnonymousUser, event: Event) -> set[str]:
     return roles
 
 
-def event_actions(user: User, event: Event):
+def event_actions(user: User, event: Event) -> list[Transition]:
     return workflows.EVENT.available(event.status, event_roles(user, event) - {"system"})
 
 
@@ -95,7 +98,7 @@ def _date(value: str, errors: list[str], label: str) -> dt.date | None:
         return None
 
 
-def parse_filters(params) -> EventFilters:
+def parse_filters(params: Mapping[str, Any]) -> EventFilters:
     filters = EventFilters()
     for key, model in (("region", Region), ("department", Department)):
         value = (params.get(key) or "").strip().upper()[:3]

@@ -10,7 +10,9 @@ from django.db.models import Count, Q, QuerySet
 
 from tierslieux.accounts.models import User
 from tierslieux.accounts.roles import is_programme_staff
+from tierslieux.calls.models import Application
 from tierslieux.calls.selectors import applications_seeking_support
+from tierslieux.core.workflow import Transition
 from tierslieux.places.models import Place, PlaceStatus
 
 from .. import matching, workflows
@@ -41,7 +43,7 @@ def pairing_roles(user: User, pairing: Pairing) -> set[str]:
     return roles
 
 
-def pairing_actions(user: User, pairing: Pairing):
+def pairing_actions(user: User, pairing: Pairing) -> list[Transition]:
     return workflows.PAIRING.available(pairing.status, pairing_roles(user, pairing))
 
 
@@ -52,7 +54,7 @@ def projects_of(user: User) -> QuerySet[Place]:
     return user.managed_places.filter(status=PlaceStatus.PROJECT).order_by("name")
 
 
-def applications_of(user: User):
+def applications_of(user: User) -> list[Application]:
     """The applications of `user` in preparation or refused (through the calls' selectors)."""
     if not _signed_in(user):
         return []

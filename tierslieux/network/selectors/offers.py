@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Q, QuerySet
@@ -12,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from tierslieux.accounts.models import User
 from tierslieux.accounts.roles import is_programme_staff
-from tierslieux.core.workflow import SYSTEM
+from tierslieux.core.workflow import SYSTEM, Transition
 from tierslieux.places.selectors import commune_around
 
 from .. import matching, workflows
@@ -41,7 +43,7 @@ def listing_can_see(user: User, listing: Listing) -> bool:
     return listing.status in PUBLIC_STATES or bool(listing_roles(user, listing))
 
 
-def listing_actions(user: User, listing: Listing):
+def listing_actions(user: User, listing: Listing) -> list[Transition]:
     return [
         t
         for t in workflows.LISTING.available(listing.status, listing_roles(user, listing))
@@ -94,7 +96,7 @@ class ListingFilters:
         return self.lat is not None and self.lon is not None
 
 
-def parse_filters(params) -> ListingFilters:
+def parse_filters(params: Mapping[str, Any]) -> ListingFilters:
     """Filters from a query string; bad values are dropped with a French message (never an error)."""
     filters = ListingFilters()
     side = (params.get("side") or "").strip()

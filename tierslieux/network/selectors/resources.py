@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Q, QuerySet
@@ -42,7 +44,7 @@ class ResourceFilters:
     errors: list[str] = field(default_factory=list)
 
 
-def parse_filters(params) -> ResourceFilters:
+def parse_filters(params: Mapping[str, Any]) -> ResourceFilters:
     filters = ResourceFilters(
         q=(params.get("q") or "").strip()[:100], tag=(params.get("tag") or "").strip().lower()[:30]
     )

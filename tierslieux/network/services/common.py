@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterable
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
+from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -51,7 +54,7 @@ def location(*, place: Place | None, commune: Commune | None) -> tuple[Commune, 
     return commune, point[0], point[1]
 
 
-def clean_tags(value) -> list[str]:
+def clean_tags(value: str | Iterable[str] | None) -> list[str]:
     """Free tags: a list or a comma-separated text, lowercased, at most 10 of at most 30 characters."""
     items = value.split(",") if isinstance(value, str) else list(value or [])
     tags: list[str] = []
@@ -64,7 +67,9 @@ def clean_tags(value) -> list[str]:
     return tags
 
 
-def clean_codes(values, choices, *, label: str, required: bool = False) -> list[str]:
+def clean_codes(
+    values: Iterable[Any] | None, choices: type[models.Choices], *, label: str, required: bool = False
+) -> list[str]:
     codes = [str(v) for v in (values or [])]
     unknown = [c for c in codes if c not in choices.values]
     if unknown:
@@ -82,5 +87,5 @@ def today() -> dt.date:
     return timezone.localdate()
 
 
-def setting(name: str, default):
+def setting(name: str, default: Any) -> Any:
     return getattr(settings, name, default)

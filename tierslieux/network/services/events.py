@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import uuid
+from collections.abc import Iterable
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -91,7 +92,7 @@ def event_times(*, data: dict) -> tuple[dt.datetime, dt.datetime]:
     return start, end
 
 
-def _exdates(values, *, start: dt.datetime, all_day: bool) -> list[str]:
+def _exdates(values: Iterable[dt.date] | None, *, start: dt.datetime, all_day: bool) -> list[str]:
     """Skipped occurrences: dates typed by the manager, stored as local date-times of the occurrence (or dates)."""
     result = []
     for value in values or []:

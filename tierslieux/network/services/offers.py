@@ -296,7 +296,9 @@ def report_decide(*, report: AbuseReport, user: User, action: str, reason: str =
 
 
 @transaction.atomic
-def message_relay(*, sender, message: str, listing: Listing | None = None, recipient=None) -> RelayedMessage:
+def message_relay(
+    *, sender: User, message: str, listing: Listing | None = None, recipient: User | None = None
+) -> RelayedMessage:
     """Relay a message to the author of a published listing (and the managers of its place), or to a person
     with a public profile, by email with the sender as reply-to. No address is shown to anyone."""
     require_signed_in(sender)

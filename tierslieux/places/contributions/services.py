@@ -5,7 +5,9 @@ on the contribution's workflow, logged in `core.TransitionLog`); every change of
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -59,7 +61,7 @@ class _Rollback(Exception):
 
 
 # --- Helpers --------------------------------------------------------------------------------------------
-def _user(user: User | AnonymousUser):
+def _user(user: User | AnonymousUser | None) -> User | None:
     return user if getattr(user, "is_authenticated", False) else None
 
 
@@ -95,7 +97,7 @@ def _created(obj: Contribution, *, user: User | None = None) -> None:
     transition_log_start(instance=obj, workflow=obj.WORKFLOW, actor=_user(user))
 
 
-def _plain(value):
+def _plain(value: Any) -> Any:
     if isinstance(value, dt.date):
         return value.isoformat()
     if isinstance(value, Place):
@@ -292,7 +294,7 @@ def claim_refuse(*, claim: Claim, user: User, reason: str) -> Claim:
 
 # --- Project places: moderation before publication ------------------------------------------------------
 def _publication_transition(
-    *, place: Place, to: str, user: User, reason: str, roles=frozenset({publication.STAFF})
+    *, place: Place, to: str, user: User, reason: str, roles: Iterable[str] = frozenset({publication.STAFF})
 ) -> Place:
     locked = Place.objects.select_for_update().get(pk=place.pk)
     try:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
@@ -262,7 +263,9 @@ def _reason(place_import: PlaceImport, line: int) -> str:
     }
 
 
-def _report_row(row: dict, action: str, place: Place | None = None, errors=None) -> dict:
+def _report_row(
+    row: dict, action: str, place: Place | None = None, errors: list[str] | None = None
+) -> dict[str, Any]:
     return {
         "line": row["line"],
         "name": row.get("name", ""),
@@ -277,7 +280,9 @@ def _report_row(row: dict, action: str, place: Place | None = None, errors=None)
     }
 
 
-def _link_record(place_import, row, place, change: PlaceImportChange | None) -> PlaceImportChange | None:
+def _link_record(
+    place_import: PlaceImport, row: dict[str, Any], place: Place, change: PlaceImportChange | None
+) -> PlaceImportChange | None:
     """Point the (source, source id) record at `place`; remember what it was, to cancel."""
     record = PlaceSourceRecord.objects.filter(source=place_import.source, source_id=row["source_id"]).first()
     if record is not None and record.place_id == place.pk and record.raw == row["raw"]:
@@ -516,7 +521,7 @@ class ImportReport:
 
 
 def run_import(
-    table_or_file,
+    table_or_file: str | Table,
     mapping: dict[str, str] | None = None,
     *,
     source: str,
