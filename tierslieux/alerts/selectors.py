@@ -34,9 +34,9 @@ def recipient_for(email: str) -> Recipient | None:
     return Recipient.objects.filter(email=email).first() if email else None
 
 
-def recipients_of_user(user: User | AnonymousUser) -> QuerySet[Recipient]:
+def recipients_of_user(user: User | AnonymousUser | None) -> QuerySet[Recipient]:
     """The addresses of a signed-in person: linked to the account, or equal to its (confirmed) address."""
-    if not getattr(user, "is_authenticated", False):
+    if user is None or not user.is_authenticated:
         return Recipient.objects.none()
     return Recipient.objects.filter(
         Q(user=user) | Q(email=address_normalise(user.email)), email__isnull=False

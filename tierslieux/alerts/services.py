@@ -133,18 +133,20 @@ def subscription_request(
     if frequency not in stream.frequencies or frequency not in Frequency.values:
         raise ServiceError(_("Choisissez une fréquence proposée."))
     email = _valid_email(email)
-    own_address = bool(
-        user is not None
-        and getattr(user, "is_authenticated", False)
+    own_address = (
+        user
+        if user is not None
+        and user.is_authenticated
         and address_normalise(user.email) == email
         and user.is_active
+        else None
     )
     with transaction.atomic():
         recipient, _created = Recipient.objects.select_for_update().get_or_create(
             email=email, defaults={"created_at": now}
         )
         if own_address and recipient.user_id is None:
-            recipient.user = user
+            recipient.user = own_address
             recipient.save(update_fields=["user"])
         consent = consent_text_record(consent_text)
         key = params_key(canonical)

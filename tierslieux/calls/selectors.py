@@ -27,7 +27,7 @@ from . import eligibility, visibility, workflow
 from .models import Application, ApplicationVersion, Call, EligibilityRule, Status, Wave
 
 
-def is_admin(user: User) -> bool:
+def is_admin(user: User | AnonymousUser | None) -> bool:
     """Superusers and holders of the administrator role."""
     return has_role(user, Role.ADMINISTRATOR)
 
@@ -53,11 +53,11 @@ def call_rules(call: Call) -> list[tuple[EligibilityRule, str]]:
     ]
 
 
-def calls_managed_by(user: User | AnonymousUser) -> QuerySet[Call]:
+def calls_managed_by(user: User | AnonymousUser | None) -> QuerySet[Call]:
     """The calls `user` may change: those whose team they are on (administrators: every call)."""
     if is_admin(user):
         return Call.objects.all()
-    if not getattr(user, "is_authenticated", False):
+    if user is None or not user.is_authenticated:
         return Call.objects.none()
     return Call.objects.filter(staff=user)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -12,6 +13,9 @@ from django.utils.translation import gettext as _
 from .errors import ServiceError
 from .uploads import UploadTooLarge
 from .views import too_large
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 class ServiceErrorMiddleware:
@@ -32,7 +36,7 @@ class ServiceErrorMiddleware:
 
 
 def refusal(
-    request: HttpRequest, message: str, *, status: int = 403, title: str | None = None
+    request: HttpRequest, message: StrOrPromise, *, status: int = 403, title: StrOrPromise | None = None
 ) -> HttpResponse:
     """The one refusal answer of the platform (page, htmx fragment or JSON), with a French message."""
     if request.path.startswith("/api/"):

@@ -6,7 +6,7 @@ import json
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.cache import cache
@@ -17,7 +17,10 @@ from .classification import Classification, ClassificationSettings, CommuneFacts
 from .models import Commune, Department, Epci, Qpv, Region
 from .text import normalize_query
 
-OUTLINE_LEVELS = {"regions": Region, "departements": Department}
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
+OUTLINE_LEVELS: dict[str, type[Region] | type[Department]] = {"regions": Region, "departements": Department}
 _CACHE_SECONDS = 600
 _CACHE_PREFIX = "geo:"
 
@@ -185,7 +188,11 @@ def population_by(
 
 def territory_names(level: str) -> dict[str, str]:
     """Code → name of every region, department or EPCI (`level`)."""
-    model = {"region": Region, "department": Department, "epci": Epci}[level]
+    model: type[Region] | type[Department] | type[Epci] = {
+        "region": Region,
+        "department": Department,
+        "epci": Epci,
+    }[level]
     return dict(model.objects.values_list("pk", "name"))
 
 
@@ -213,7 +220,7 @@ class SearchResult:
     sort_name: str = ""  # INSEE's order: the name without its article
 
     @property
-    def kind_label(self) -> str:
+    def kind_label(self) -> StrOrPromise:
         return KIND_LABELS[self.kind]
 
 

@@ -88,7 +88,7 @@ def _snapshot(article: Article, user: User | AnonymousUser) -> None:
         body=article.body,
         cover_alt=article.cover_alt,
         tags=sorted(article.tags.values_list("name", flat=True)),
-        saved_by=user if getattr(user, "is_authenticated", False) else None,
+        saved_by=user if user is not None and user.is_authenticated else None,
     )
 
 
@@ -258,10 +258,10 @@ def comment_post(
         if parent is None:
             raise ServiceError(_("Le commentaire auquel vous répondez n’est plus publié."))
         parent = parent.parent or parent
-    signed = bool(getattr(user, "is_authenticated", False) and user.is_active)
-    if signed:
-        email, name = user.email, (name or "").strip() or user.display_name
-        status = workflow.APPROVED if selectors.user_has_approved_comment(user) else workflow.PENDING
+    signed = user if user is not None and user.is_authenticated and user.is_active else None
+    if signed is not None:
+        email, name = signed.email, (name or "").strip() or signed.display_name
+        status = workflow.APPROVED if selectors.user_has_approved_comment(signed) else workflow.PENDING
     else:
         email, name, status = alerts.address_normalise(email), (name or "").strip(), workflow.UNCONFIRMED
     if not name or not email:
@@ -269,7 +269,7 @@ def comment_post(
     comment = Comment.objects.create(
         article=article,
         parent=parent,
-        user=user if signed else None,
+        user=signed,
         author_name=name[:100],
         author_email=email,
         website=(website or "").strip()[:300],
@@ -287,7 +287,7 @@ def comment_post(
             frequency=Frequency.IMMEDIATE,
             source="news.comment",
             consent_text=consent_text,
-            user=user if signed else None,
+            user=signed,
             now=now,
             send_confirmation=False,
         )

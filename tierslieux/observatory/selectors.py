@@ -9,7 +9,7 @@ builds the published figures from it.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
@@ -97,7 +97,7 @@ def territory_filter(filters: Filters, prefix: str = "") -> dict[str, str]:
 
 
 def place_facts(
-    items: list[tuple[Any, ...]], types_of: Mapping[int, list[str]] | None = None
+    items: list[tuple[Any, ...]], types_of: Callable[[tuple[Any, ...]], list[str]] | None = None
 ) -> list[figures.PlaceFacts]:
     """PlaceFacts of `items` (tuples of PLACE_FIELDS, optionally followed by anything), their communes classified
     in bulk. "In QPV" is exact (the point in a QPV perimeter) once the perimeters are loaded, else it reads

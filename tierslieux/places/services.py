@@ -6,14 +6,13 @@ from __future__ import annotations
 import datetime as dt
 import re
 import uuid
-from collections.abc import Iterable
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.validators import URLValidator, validate_email
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -105,7 +104,7 @@ _TIME_RE = re.compile(r"^([01]\d|2[0-4]):[0-5]\d$")
 
 
 # --- Validation -----------------------------------------------------------------------------------------
-def _codes(value: Any, choices: Iterable[str], field: str, label: str) -> list[str]:
+def _codes(value: Any, choices: type[models.Choices], field: str, label: str) -> list[str]:
     if value in (None, ""):
         return []
     if isinstance(value, str):
@@ -448,9 +447,7 @@ def place_create(
     values = _clean(
         {field: data.get(field) for field in EDITABLE_FIELDS} | ({"source": source} if source else {})
     )
-    place = Place(
-        publication=publication, created_by=user if getattr(user, "is_authenticated", False) else None
-    )
+    place = Place(publication=publication, created_by=_editor(user))
     _apply(place, values)
     requested = data.get("slug")
     if requested and not Place.objects.filter(slug=requested).exists():
@@ -461,7 +458,7 @@ def place_create(
     snapshot = place_snapshot(place)
     PlaceVersion.objects.create(
         place=place,
-        user=user if getattr(user, "is_authenticated", False) else None,
+        user=user if user is not None and user.is_authenticated else None,
         reason=reason or _("Création"),
         changes={
             field: [None, value] for field, value in snapshot.items() if value not in (None, "", [], {})
@@ -542,7 +539,7 @@ def place_update(
     place.save()
     PlaceVersion.objects.create(
         place=place,
-        user=user if getattr(user, "is_authenticated", False) else None,
+        user=user if user is not None and user.is_authenticated else None,
         reason=reason,
         changes=changes,
         snapshot=place_snapshot(place),
@@ -745,4 +742,4 @@ def photo_delete(*, photo: PlacePhoto, user: User) -> None:
 
 
 def _editor(user: User | AnonymousUser | None) -> User | None:
-    return user if getattr(user, "is_authenticated", False) else None
+    return user if user is not None and user.is_authenticated else None

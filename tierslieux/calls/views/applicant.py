@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import secrets
 from functools import wraps
+from typing import TYPE_CHECKING
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -37,6 +38,9 @@ from ..forms import (
 )
 from ..models import Application, Attachment, QuestionKind
 from .common import application_for, budget_table, upload_too_large
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 STEPS = (
     (1, gettext_lazy("Le tiers-lieu")),
@@ -75,7 +79,7 @@ def login_required_autosave(view):
     return wrapper
 
 
-def _crumbs(application, label: str | None = None) -> list[dict]:
+def _crumbs(application, label: StrOrPromise | None = None) -> list[dict]:
     crumbs = [
         {"label": _("Mes dossiers"), "url": reverse("calls:my_applications")},
         {"label": application.reference, "url": reverse("calls:application", args=[application.pk])},

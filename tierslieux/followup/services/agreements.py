@@ -67,13 +67,13 @@ def agreement_snapshot(agreement: Agreement) -> dict[str, Any]:
     return {name: _plain(getattr(agreement, name)) for name in SNAPSHOT_FIELDS}
 
 
-def _version(agreement: Agreement, *, label: str, actor: User | AnonymousUser) -> AgreementVersion:
+def _version(agreement: Agreement, *, label: str, actor: User | AnonymousUser | None) -> AgreementVersion:
     return AgreementVersion.objects.create(
         agreement=agreement,
         number=agreement.version,
         label=label[:200],
         data=agreement_snapshot(agreement),
-        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+        created_by=actor if actor is not None and actor.is_authenticated else None,
     )
 
 

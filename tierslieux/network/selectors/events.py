@@ -26,7 +26,7 @@ from ..models import Event, EventCategory, IcsSource
 PAGE_DAYS = 90
 
 
-def event_roles(user: User | AnonymousUser, event: Event) -> set[str]:
+def event_roles(user: User | AnonymousUser | None, event: Event) -> set[str]:
     """ "organiser" (a manager of the event's place), "staff" (programme staff)."""
     roles: set[str] = set()
     if not getattr(user, "is_authenticated", False) or not user.is_active:
@@ -239,7 +239,7 @@ def ics_sources_of(place: Place) -> QuerySet[IcsSource]:
     return place.ics_sources.all()
 
 
-def places_managed_by(user: User | AnonymousUser) -> QuerySet[Place]:
-    if not getattr(user, "is_authenticated", False):
+def places_managed_by(user: User | AnonymousUser | None) -> QuerySet[Place]:
+    if user is None or not user.is_authenticated:
         return Place.objects.none()
     return user.managed_places.order_by("name")

@@ -239,8 +239,8 @@ def listing_matches(listing: Listing, *, now: dt.datetime | None = None, limit: 
 
 
 # --- Profiles and moderation -----------------------------------------------------------------------------
-def profile_for(user: User | AnonymousUser) -> NetworkProfile | None:
-    if not getattr(user, "is_authenticated", False):
+def profile_for(user: User | AnonymousUser | None) -> NetworkProfile | None:
+    if user is None or not user.is_authenticated:
         return None
     return NetworkProfile.objects.filter(user=user).select_related("commune").first()
 

@@ -230,7 +230,7 @@ def event_save(*, user: User, place: Place, data: dict, event: Event | None = No
 
 @transaction.atomic
 def event_transition(
-    *, event: Event, user: User, action: str, reason: str = "", roles: set[str] | None = None
+    *, event: Event, user: User | None, action: str, reason: str = "", roles: set[str] | None = None
 ) -> Event:
     """Cancel (shown as cancelled, never deleted) or restore an event; SEQUENCE grows."""
     roles = event_roles(user, event) if roles is None else roles

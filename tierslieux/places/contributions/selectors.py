@@ -57,8 +57,8 @@ def publication_transitions(place: Place) -> list[TransitionLog]:
     return labelled_history(place, PUBLICATION)
 
 
-def pending_claim(place: Place, user: User | AnonymousUser) -> Claim | None:
-    if not getattr(user, "is_authenticated", False):
+def pending_claim(place: Place, user: User | AnonymousUser | None) -> Claim | None:
+    if user is None or not user.is_authenticated:
         return None
     return Claim.objects.filter(place=place, author=user, status="pending").first()
 

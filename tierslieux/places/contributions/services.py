@@ -32,7 +32,6 @@ from tierslieux.places.services import (
     place_update,
 )
 
-from . import workflow
 from .models import (
     Claim,
     ClaimStatus,
@@ -62,7 +61,7 @@ class _Rollback(Exception):
 
 # --- Helpers --------------------------------------------------------------------------------------------
 def _user(user: User | AnonymousUser | None) -> User | None:
-    return user if getattr(user, "is_authenticated", False) else None
+    return user if user is not None and user.is_authenticated else None
 
 
 def _require_staff(user: User) -> None:
@@ -79,7 +78,7 @@ def _transition(obj: Contribution, *, to: str, user: User, reason: str = "") -> 
             instance=locked,
             workflow=obj.WORKFLOW,
             target=to,
-            roles={workflow.STAFF},
+            roles={publication.STAFF},
             actor=user,
             reason=reason,
             changes={"decided_by": _user(user), "decided_at": timezone.now(), "decision_reason": reason},
@@ -274,8 +273,13 @@ def claim_submit(*, place: Place, user: User, message: str) -> Claim:
 def claim_approve(*, claim: Claim, user: User, reason: str = "") -> Claim:
     """Programme staff approve: the claimant becomes a manager of the place (and gets the role)."""
     _require_staff(user)
+    author = claim.author
+    if author is None:  # the account was deleted while the claim waited (author SET_NULL)
+        raise ValidationError(
+            _("Le compte qui a revendiqué ce lieu n’existe plus : refusez la revendication.")
+        )
     _transition(claim, to=ClaimStatus.APPROVED, user=user, reason=reason)
-    place_add_manager(place=claim.place, user=claim.author)
+    place_add_manager(place=claim.place, user=author)
     email_send(
         name="claim-approved", to=[claim.contact_email], context={"claim": claim, "place": claim.place}
     )

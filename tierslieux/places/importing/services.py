@@ -149,7 +149,7 @@ def place_import_start(
         file_format=known.code if known else table.kind,
         content=content,
         mapping=guess_mapping(table.columns, known.mapping if known else None),
-        created_by=user if getattr(user, "is_authenticated", False) else None,
+        created_by=user if user is not None and user.is_authenticated else None,
     )
     return place_import
 
@@ -300,7 +300,9 @@ def _link_record(
     return change
 
 
-def _apply_row(place_import: PlaceImport, row: dict, decision: str, user: User) -> tuple[str, Place | None]:
+def _apply_row(
+    place_import: PlaceImport, row: dict, decision: str, user: User | None
+) -> tuple[str, Place | None]:
     reason = _reason(place_import, row["line"])
     change = None
     if decision == "create":
@@ -354,7 +356,7 @@ def place_import_commit(*, place_import: PlaceImport, user: User | AnonymousUser
         value_mappings=value_mappings,
         import_format=import_format(locked),
     )
-    user = user if getattr(user, "is_authenticated", False) else None
+    user = user if user is not None and user.is_authenticated else None
     report = []
     for row in plan.rows:
         decision = decision_for(row, locked.decisions or {})
@@ -381,7 +383,7 @@ def place_import_commit(*, place_import: PlaceImport, user: User | AnonymousUser
 
 
 @transaction.atomic
-def place_import_cancel(*, place_import: PlaceImport, user: User | AnonymousUser) -> dict:
+def place_import_cancel(*, place_import: PlaceImport, user: User | AnonymousUser | None) -> dict:
     """ "Annuler cet import": give every place it changed its former values (the fields it changed, unless
     someone changed them since), remove the places it created, restore the source records. Refused
     (ValidationError) when a place it created is now used by an application or managed by someone."""
@@ -434,7 +436,7 @@ def place_import_cancel(*, place_import: PlaceImport, user: User | AnonymousUser
             place_update(place=change.place, data=restore, user=user, reason=reason)
             restored += 1
     locked.status = PlaceImport.Status.CANCELLED
-    locked.cancelled_by = user if getattr(user, "is_authenticated", False) else None
+    locked.cancelled_by = user if user is not None and user.is_authenticated else None
     locked.cancelled_at = timezone.now()
     locked.save(update_fields=["status", "cancelled_by", "cancelled_at"])
     place_import.status = locked.status
