@@ -241,3 +241,23 @@ def test_public_contribution_pages_open_to_everyone(request, client_for, atlas, 
     ):
         assert client.get(url).status_code == 200, url
     assert client.get(f"/lieux/{slug}/revendiquer/").status_code == (302 if who is None else 200)
+
+
+def test_claim_of_an_erased_account_cannot_be_approved(
+    client_for, atlas, plain_user, programme_staff, mailbox
+):
+    # Found by mypy: `Claim.author` is emptied when the account is deleted (SET_NULL), and approving made a
+    # manager of nobody (a 500). Now a French refusal (400), the claim still pending and nothing sent.
+    place = atlas["port"]
+    claim = services.claim_submit(place=place, user=plain_user, message="Je préside l’association.")
+    plain_user.delete()
+    claim.refresh_from_db()
+    assert claim.author is None
+    staff = client_for(programme_staff)
+    response = staff.post(reverse("contributions:moderation_claim", args=[claim.pk]), {"action": "approve"})
+    assert response.status_code == 400
+    assert "Le compte qui a revendiqué ce lieu n’existe plus" in response.content.decode()
+    claim.refresh_from_db()
+    assert claim.status == "pending"
+    assert list(place.managers.all()) == []
+    assert mailbox.messages == []

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from .models import User
 from .roles import Role, has_role
 
 
@@ -38,7 +39,7 @@ WORKSPACE = [
 ]
 
 
-def workspace_links(user) -> list[Link]:
+def workspace_links(user: User) -> list[Link]:
     """The working pages of `user`, by role, plus the pages of the places they manage."""
     links = []
     for label, name, roles in WORKSPACE:

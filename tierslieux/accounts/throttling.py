@@ -4,7 +4,7 @@ of sign-up and password reset (tierslieux.core.ratelimit, in the shared cache)."
 from __future__ import annotations
 
 import math
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db.models import Max, Q
@@ -23,7 +23,7 @@ def axes_username(request, credentials) -> str:
     return str(value).strip().lower()
 
 
-def retry_at(request, username: str = "") -> timezone.datetime:
+def retry_at(request, username: str = "") -> datetime:
     """When the lockout of this client IP or account ends: the cool-off time after the last failure."""
     from axes.models import AccessAttempt
 

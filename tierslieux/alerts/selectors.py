@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable
 from datetime import datetime
 
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Q, QuerySet
+
+from tierslieux.accounts.models import User
 
 from . import workflow
 from .models import Recipient, Subscription, Suppression
@@ -30,16 +34,16 @@ def recipient_for(email: str) -> Recipient | None:
     return Recipient.objects.filter(email=email).first() if email else None
 
 
-def recipients_of_user(user) -> QuerySet[Recipient]:
+def recipients_of_user(user: User | AnonymousUser | None) -> QuerySet[Recipient]:
     """The addresses of a signed-in person: linked to the account, or equal to its (confirmed) address."""
-    if not getattr(user, "is_authenticated", False):
+    if user is None or not user.is_authenticated:
         return Recipient.objects.none()
     return Recipient.objects.filter(
         Q(user=user) | Q(email=address_normalise(user.email)), email__isnull=False
     )
 
 
-def live_subscriptions(recipients) -> QuerySet[Subscription]:
+def live_subscriptions(recipients: Recipient | Iterable[Recipient]) -> QuerySet[Subscription]:
     """Pending and active subscriptions of `recipients` (a queryset or a list), newest first."""
     if isinstance(recipients, Recipient):
         recipients = [recipients]

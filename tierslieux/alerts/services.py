@@ -13,6 +13,7 @@ from email.header import Header
 from urllib.parse import quote, urlsplit
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
@@ -20,6 +21,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from tierslieux.accounts.models import User
 from tierslieux.core.emails import email_send
 from tierslieux.core.errors import ServiceError
 from tierslieux.core.services import transition_apply
@@ -113,7 +115,7 @@ def subscription_request(
     frequency: str,
     source: str,
     consent_text: str,
-    user=None,
+    user: User | AnonymousUser | None = None,
     now: datetime | None = None,
     send_confirmation: bool = True,
 ) -> RequestOutcome:
@@ -131,18 +133,20 @@ def subscription_request(
     if frequency not in stream.frequencies or frequency not in Frequency.values:
         raise ServiceError(_("Choisissez une fréquence proposée."))
     email = _valid_email(email)
-    own_address = bool(
-        user is not None
-        and getattr(user, "is_authenticated", False)
+    own_address = (
+        user
+        if user is not None
+        and user.is_authenticated
         and address_normalise(user.email) == email
         and user.is_active
+        else None
     )
     with transaction.atomic():
         recipient, _created = Recipient.objects.select_for_update().get_or_create(
             email=email, defaults={"created_at": now}
         )
         if own_address and recipient.user_id is None:
-            recipient.user = user
+            recipient.user = own_address
             recipient.save(update_fields=["user"])
         consent = consent_text_record(consent_text)
         key = params_key(canonical)
@@ -202,7 +206,9 @@ def _send_confirmation(recipient: Recipient, *, now: datetime) -> bool:
     return True
 
 
-def _confirm(subscription: Subscription, *, now: datetime, source: str, roles=(workflow.OWNER,)) -> None:
+def _confirm(
+    subscription: Subscription, *, now: datetime, source: str, roles: Iterable[str] = (workflow.OWNER,)
+) -> None:
     transition_apply(
         instance=subscription,
         workflow=workflow.SUBSCRIPTION,
@@ -249,7 +255,11 @@ def subscription_confirm_direct(
 
 @transaction.atomic
 def subscription_unsubscribe(
-    *, subscription: Subscription, source: str, now: datetime | None = None, roles=(workflow.OWNER,)
+    *,
+    subscription: Subscription,
+    source: str,
+    now: datetime | None = None,
+    roles: Iterable[str] = (workflow.OWNER,),
 ) -> bool:
     """End one subscription at once (the one-click POST). False when it had already ended."""
     now = now or timezone.now()
@@ -308,7 +318,9 @@ def address_bounced(*, email: str, now: datetime | None = None) -> None:
 
 
 @transaction.atomic
-def subscription_set_frequency(*, subscription: Subscription, frequency: str, source: str, now=None) -> None:
+def subscription_set_frequency(
+    *, subscription: Subscription, frequency: str, source: str, now: datetime | None = None
+) -> None:
     now = now or timezone.now()
     stream = streams.STREAMS.get(subscription.stream)
     allowed = stream.frequencies if stream else Frequency.values
@@ -504,13 +516,13 @@ def alerts_send_batch(*, subscription_ids: Iterable[int], until: datetime) -> di
 
 
 # --- Personal data (RGPD) ------------------------------------------------------------------------------------
-def _recipients_of(user) -> list[Recipient]:
+def _recipients_of(user: User) -> list[Recipient]:
     from .selectors import recipients_of_user
 
     return list(recipients_of_user(user))
 
 
-def alerts_export(user) -> list[dict]:
+def alerts_export(user: User) -> list[dict]:
     """Subscriptions of the person's addresses, each with its consent ledger."""
     result = []
     for subscription in Subscription.objects.filter(recipient__in=_recipients_of(user)).prefetch_related(
@@ -545,7 +557,7 @@ def alerts_export(user) -> list[dict]:
     return result
 
 
-def alerts_erase(user) -> None:
+def alerts_erase(user: User) -> None:
     """End the person's subscriptions and anonymise them and their ledger entries (an "erased" entry,
     without the address, records that it happened)."""
     now = timezone.now()

@@ -6,8 +6,9 @@ the resource line "requested".
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from tierslieux.core.i18n import gettext as _
 from tierslieux.core.i18n import gettext_noop
@@ -39,9 +40,9 @@ def field_name(section: str, code: str, year: int) -> str:
     return f"budget-{section}-{code}-{year}"
 
 
-def parse(values: Mapping[str, str], years: int) -> tuple[dict, dict[str, str]]:
+def parse(values: Mapping[str, str], years: int) -> tuple[dict[str, Any], dict[str, str]]:
     """The budget typed in a form (`field_name` keys), and the French errors by field. Empty cells are 0."""
-    budget: dict = {}
+    budget: dict[str, Any] = {}
     errors: dict[str, str] = {}
     for section, _label, lines in SECTIONS:
         budget[section] = {}
@@ -71,7 +72,7 @@ def parse(values: Mapping[str, str], years: int) -> tuple[dict, dict[str, str]]:
     return budget, errors
 
 
-def cell(budget: Mapping, section: str, code: str, year: int) -> int:
+def cell(budget: Mapping[str, Any], section: str, code: str, year: int) -> int:
     try:
         return int(((budget or {}).get(section) or {}).get(code, [])[year - 1])
     except (IndexError, TypeError, ValueError):
@@ -97,8 +98,8 @@ class Totals:
         return sum(self.requested)
 
 
-def totals(budget: Mapping, years: int) -> Totals:
-    def column(section: str, lines) -> tuple[int, ...]:
+def totals(budget: Mapping[str, Any], years: int) -> Totals:
+    def column(section: str, lines: Iterable[tuple[str, str]]) -> tuple[int, ...]:
         return tuple(
             sum(cell(budget, section, code, year) for code, _ in lines) for year in range(1, years + 1)
         )
@@ -110,7 +111,7 @@ def totals(budget: Mapping, years: int) -> Totals:
     )
 
 
-def problems(budget: Mapping, funding: FundingRules) -> list[str]:
+def problems(budget: Mapping[str, Any], funding: FundingRules) -> list[str]:
     """What prevents submitting this budget, in French ([] when it may be submitted)."""
     result = totals(budget, funding.years)
     found = []

@@ -159,7 +159,7 @@ class EligibilityResult:
     def any_eligible(self) -> bool:
         return any(envelope.eligible for envelope in self.envelopes)
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return {
             "envelopes": [
                 {
@@ -219,7 +219,7 @@ class ConditionKind:
         """Validated parameters from `raw` (form values); raises ValueError with a French message."""
         cleaned: dict[str, Any] = {}
         for param in self.params:
-            value = raw.get(param.name)
+            value: Any = raw.get(param.name)
             if param.type == "choices":
                 values = (
                     [value] if isinstance(value, str) else value if isinstance(value, list | tuple) else None
@@ -262,7 +262,7 @@ class ConditionKind:
                 pass  # parameters from an older version: the generic description below
         parts = []
         for param in self.params:
-            value = params.get(param.name)
+            value: Any = params.get(param.name)
             labels = dict(param.choices)
             if param.type == "choices":
                 shown = ", ".join(labels.get(v, v) for v in value or [])

@@ -12,18 +12,22 @@ Who may open which dossier is the one rule of `visibility.py`.
 
 from __future__ import annotations
 
+from datetime import datetime
+
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Count, Prefetch, QuerySet
 from django.utils import timezone
 
+from tierslieux.accounts.models import User
 from tierslieux.accounts.roles import Role, has_role, is_programme_staff
 from tierslieux.core.models import TransitionLog
 from tierslieux.core.transitions import labelled_history
 
 from . import eligibility, visibility, workflow
-from .models import Application, Call, EligibilityRule, Status, Wave
+from .models import Application, ApplicationVersion, Call, EligibilityRule, Status, Wave
 
 
-def is_admin(user) -> bool:
+def is_admin(user: User | AnonymousUser | None) -> bool:
     """Superusers and holders of the administrator role."""
     return has_role(user, Role.ADMINISTRATOR)
 
@@ -35,7 +39,7 @@ def calls_public() -> QuerySet[Call]:
     )
 
 
-def calls_open(at=None) -> QuerySet[Call]:
+def calls_open(at: datetime | None = None) -> QuerySet[Call]:
     """Published calls with a wave open now."""
     at = at or timezone.now()
     return calls_public().filter(waves__opens_at__lte=at, waves__closes_at__gt=at).distinct()
@@ -49,35 +53,35 @@ def call_rules(call: Call) -> list[tuple[EligibilityRule, str]]:
     ]
 
 
-def calls_managed_by(user) -> QuerySet[Call]:
+def calls_managed_by(user: User | AnonymousUser | None) -> QuerySet[Call]:
     """The calls `user` may change: those whose team they are on (administrators: every call)."""
     if is_admin(user):
         return Call.objects.all()
-    if not getattr(user, "is_authenticated", False):
+    if user is None or not user.is_authenticated:
         return Call.objects.none()
     return Call.objects.filter(staff=user)
 
 
-def calls_readable_by(user) -> QuerySet[Call]:
+def calls_readable_by(user: User) -> QuerySet[Call]:
     """The calls whose back office `user` may read: programme staff read every call."""
     if is_admin(user) or is_programme_staff(user):
         return Call.objects.all()
     return calls_managed_by(user)
 
 
-def can_manage_call(user, call: Call) -> bool:
+def can_manage_call(user: User, call: Call) -> bool:
     """Administrators, and the programme staff members on the call's team."""
     if is_admin(user):
         return True
     return is_programme_staff(user) and call.staff.filter(pk=user.pk).exists()
 
 
-def can_read_call(user, call: Call) -> bool:
+def can_read_call(user: User, call: Call) -> bool:
     return is_admin(user) or is_programme_staff(user) or can_manage_call(user, call)
 
 
 # --- Applications --------------------------------------------------------------------------------------------
-def applications_visible_to(user) -> QuerySet[Application]:
+def applications_visible_to(user: User | AnonymousUser) -> QuerySet[Application]:
     """Every application `user` may open (`visibility.visible_q`: applicant side, staff side, reviewers).
     Drafts stay private to the applicant side, administrators included (they act on submitted dossiers only)."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
@@ -86,7 +90,7 @@ def applications_visible_to(user) -> QuerySet[Application]:
     return Application.objects.filter(pk__in=ids)
 
 
-def applications_of_applicant(user) -> QuerySet[Application]:
+def applications_of_applicant(user: User | AnonymousUser) -> QuerySet[Application]:
     """The applications `user` works on as applicant (their own and those of the places they manage)."""
     if not getattr(user, "is_authenticated", False):
         return Application.objects.none()
@@ -94,7 +98,7 @@ def applications_of_applicant(user) -> QuerySet[Application]:
     return Application.objects.filter(pk__in=ids).select_related("call", "wave", "place")
 
 
-def application_roles(user, application: Application) -> set[str]:
+def application_roles(user: User | AnonymousUser, application: Application) -> set[str]:
     """The workflow roles of `user` on `application`: "applicant", "staff" (may act), "reader" (staff read-only)."""
     roles: set[str] = set()
     if not getattr(user, "is_authenticated", False) or not user.is_active:
@@ -132,7 +136,7 @@ def open_calls_count() -> int:
     return calls_open().count()
 
 
-def applications_seeking_support(user) -> QuerySet[Application]:
+def applications_seeking_support(user: User) -> QuerySet[Application]:
     """The applications `user` works on as applicant that are in preparation (draft, corrections asked) or
     were refused: the projects that may ask the network for a companion (tierslieux/network, mentoring)."""
     return applications_of_applicant(user).filter(
@@ -168,7 +172,7 @@ def application_answers(application: Application) -> list[tuple]:
     return shown
 
 
-def version_fingerprint(version) -> str:
+def version_fingerprint(version: ApplicationVersion) -> str:
     """SHA-256 of the content of a submitted version (canonical JSON): the receipt proves what was submitted."""
     import hashlib
     import json

@@ -25,6 +25,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from tierslieux.accounts.models import User
 from tierslieux.accounts.roles import Role, has_role, is_programme_staff
 from tierslieux.accounts.services import user_grant_role
 from tierslieux.core import antivirus
@@ -98,7 +99,7 @@ def _check_funding(data: dict[str, Any]) -> None:
 
 
 @transaction.atomic
-def call_create(*, user, data: dict[str, Any]) -> Call:
+def call_create(*, user: User, data: dict[str, Any]) -> Call:
     """Create a call from validated form data; its creator joins its team."""
     _check_funding(data)
     call = Call(**data, created_by=user)
@@ -201,7 +202,7 @@ def question_save(*, call: Call, data: dict[str, Any], question: Question | None
     return question
 
 
-def config_item_delete(*, item) -> None:
+def config_item_delete(*, item: models.Model) -> None:
     """Delete an envelope, wave, rule, criterion or question (refused when dossiers or scores depend on it)."""
     try:
         with transaction.atomic():
@@ -212,7 +213,7 @@ def config_item_delete(*, item) -> None:
 
 # --- Applications: drafting ----------------------------------------------------------------------------------
 @transaction.atomic
-def application_start(*, call: Call, user, now: datetime | None = None) -> Application:
+def application_start(*, call: Call, user: User, now: datetime | None = None) -> Application:
     """Open a new draft in the wave open now (none, or the call unpublished: Conflict, 409)."""
     now = now or timezone.now()
     if not call.is_published:
@@ -231,7 +232,7 @@ def application_start(*, call: Call, user, now: datetime | None = None) -> Appli
 
 
 def application_save(
-    *, application: Application, user, revision: int, values: dict[str, Any], tab: str = ""
+    *, application: Application, user: User, revision: int, values: dict[str, Any], tab: str = ""
 ) -> Application:
     """Save some fields of an editable dossier, based on `revision` (optimistic concurrency).
 
@@ -287,7 +288,7 @@ def _same_values(application: Application, values: dict[str, Any]) -> bool:
     return True
 
 
-def _check_project_place_limits(user) -> None:
+def _check_project_place_limits(user: User) -> None:
     """Per-account limits on the project places an applicant creates (programme staff are not limited)."""
     from tierslieux.places.models import Place, Publication
 
@@ -318,7 +319,7 @@ def _check_project_place_limits(user) -> None:
 
 
 def application_create_project_place(
-    *, application: Application, user, revision: int, data: dict[str, Any]
+    *, application: Application, user: User, revision: int, data: dict[str, Any]
 ) -> Application:
     """Create a place in status "project" for a project holder, make them its manager, attach it. The place
     is private (its managers and programme staff) until a moderator publishes it or the application is
@@ -422,7 +423,7 @@ def application_snapshot(application: Application) -> dict[str, Any]:
 
 @transaction.atomic
 def application_transition(
-    *, application: Application, to_status: str, actor, reason: str = ""
+    *, application: Application, to_status: str, actor: User, reason: str = ""
 ) -> Application:
     """The one way to change a status: fires the transition of `workflow.APPLICATION` towards `to_status` for
     the actor's roles on the dossier, logged in `core.TransitionLog`.
@@ -465,7 +466,7 @@ def _applicant_emails(application: Application) -> list[str]:
     return sorted(emails)
 
 
-def application_submit(*, application: Application, user, now: datetime | None = None) -> Application:
+def application_submit(*, application: Application, user: User, now: datetime | None = None) -> Application:
     """Submit (or resubmit after corrections) before the wave closes (to the second): snapshot + receipt.
 
     A refused submission leaves the draft untouched.
@@ -542,7 +543,7 @@ def application_submit(*, application: Application, user, now: datetime | None =
 
 @transaction.atomic
 def application_request_corrections(
-    *, application: Application, actor, message: str, deadline: datetime | None
+    *, application: Application, actor: User, message: str, deadline: datetime | None
 ) -> Application:
     """Staff send the dossier back to the applicant ("en construction") with a message and a deadline."""
     if deadline is not None and deadline <= timezone.now():
@@ -567,7 +568,7 @@ def application_request_corrections(
 
 
 @transaction.atomic
-def application_withdraw(*, application: Application, actor, reason: str = "") -> Application:
+def application_withdraw(*, application: Application, actor: User, reason: str = "") -> Application:
     locked = application_transition(
         application=application, to_status=Status.WITHDRAWN, actor=actor, reason=reason
     )
@@ -585,7 +586,7 @@ def application_withdraw(*, application: Application, actor, reason: str = "") -
 
 
 @transaction.atomic
-def application_confirm_qpv(*, application: Application, actor) -> Application:
+def application_confirm_qpv(*, application: Application, actor: User) -> Application:
     """Staff confirm the QPV declared by the applicant."""
     if workflow.STAFF not in selectors.application_roles(actor, application):
         raise ServiceError(_("Seule l’équipe de l’appel peut confirmer le quartier prioritaire."), status=403)
@@ -599,7 +600,7 @@ def application_confirm_qpv(*, application: Application, actor) -> Application:
 
 
 # --- Attachments and messages --------------------------------------------------------------------------------
-def _store(*, application: Application, user, upload: UploadedFile, **fields) -> Attachment:
+def _store(*, application: Application, user: User, upload: UploadedFile, **fields: Any) -> Attachment:
     if upload.size > filetypes.MAX_SIZE:
         raise ServiceError(_("« %(name)s » dépasse 10 Mo.") % {"name": upload.name})
     kind = filetypes.sniff(upload.file)
@@ -651,7 +652,12 @@ def _store(*, application: Application, user, upload: UploadedFile, **fields) ->
 
 @transaction.atomic
 def attachment_add(
-    *, application: Application, user, upload: UploadedFile, title: str = "", question: Question | None = None
+    *,
+    application: Application,
+    user: User,
+    upload: UploadedFile,
+    title: str = "",
+    question: Question | None = None,
 ) -> Attachment:
     """Attach a file to an editable dossier (type checked by content, ≤ 10 MB, private storage)."""
     if workflow.APPLICANT not in selectors.application_roles(user, application):
@@ -666,7 +672,7 @@ def attachment_add(
 
 
 @transaction.atomic
-def attachment_delete(*, attachment: Attachment, user) -> None:
+def attachment_delete(*, attachment: Attachment, user: User) -> None:
     application = attachment.application
     if attachment.message_id or workflow.APPLICANT not in selectors.application_roles(user, application):
         raise ServiceError(_("Vous ne pouvez pas supprimer cette pièce."), status=403)
@@ -679,7 +685,7 @@ def attachment_delete(*, attachment: Attachment, user) -> None:
 
 @transaction.atomic
 def message_send(
-    *, application: Application, author, body: str, files: Iterable[UploadedFile] = ()
+    *, application: Application, author: User, body: str, files: Iterable[UploadedFile] = ()
 ) -> Message:
     """A message between the applicant side and the call's staff; the other side is notified by email."""
     roles = selectors.application_roles(author, application)

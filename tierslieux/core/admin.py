@@ -8,11 +8,11 @@ from dsfr.models import DsfrConfig
 from .admin_tools import HTTPS_URLS
 
 
-class SocialMediaInline(DsfrSocialMediaInline):
+class SocialMediaInline(DsfrSocialMediaInline):  # type: ignore[misc]  # django-dsfr ships no types
     formfield_overrides = HTTPS_URLS
 
 
-class ConfigAdmin(DsfrConfigAdmin):
+class ConfigAdmin(DsfrConfigAdmin):  # type: ignore[misc]  # django-dsfr ships no types
     formfield_overrides = HTTPS_URLS
     inlines = [SocialMediaInline]
 

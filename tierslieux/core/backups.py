@@ -19,6 +19,7 @@ import sqlite3
 import subprocess
 import tarfile
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.db import connection
@@ -67,7 +68,7 @@ def _pg_tool(name: str) -> str:
     return str(candidate) if candidate.exists() else name
 
 
-def backup(directory: Path) -> dict:
+def backup(directory: Path) -> dict[str, Any]:
     """Write a backup of the database and local media into `directory` (created); returns the manifest."""
     directory.mkdir(parents=True, exist_ok=True)
     vendor = connection.vendor
@@ -102,7 +103,7 @@ def backup(directory: Path) -> dict:
     return manifest
 
 
-def restore(directory: Path) -> dict:
+def restore(directory: Path) -> dict[str, Any]:
     """Restore the backup in `directory` into the configured database (which must be empty: a fresh
     database) and media directories; then check counts and checksums against the manifest. Returns
     {"tables": n, "files": n, "problems": [...]}."""

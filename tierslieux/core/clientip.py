@@ -10,6 +10,7 @@ from __future__ import annotations
 from ipaddress import ip_address
 
 from django.conf import settings
+from django.http import HttpRequest
 
 
 def _valid(value: str) -> str | None:
@@ -24,7 +25,7 @@ def _valid(value: str) -> str | None:
         return None
 
 
-def client_ip(request) -> str:
+def client_ip(request: HttpRequest) -> str:
     """The client IP of `request` (a string; "unknown" when none can be read)."""
     remote = _valid(request.META.get("REMOTE_ADDR", "") or "") or "unknown"
     header = getattr(settings, "TRUSTED_PROXY_HEADER", "")
@@ -38,7 +39,7 @@ def client_ip(request) -> str:
     return _valid(entries[-count]) or remote
 
 
-def axes_client_ip(request) -> str | None:
+def axes_client_ip(request: HttpRequest) -> str | None:
     """django-axes' view of the client IP: None when there is none (a request built without REMOTE_ADDR, e.g.
     a test client's force_login), since Axes stores it in an IP-address column."""
     value = client_ip(request)

@@ -1,10 +1,16 @@
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from typing import Any
 
 from django.conf import settings
 from django.contrib import admin
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser
+from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop
+
+from .counters import Count
 
 SITE_CONFIG = {
     "site_title": "Tiers-Lieux",
@@ -39,7 +45,7 @@ FOOTER_LINKS = [
 FOOTER_NOTES: dict[str, Callable[[], str]] = {}
 
 
-def _links(entries, path: str | None = None) -> list[dict]:
+def _links(entries: Iterable[tuple[str, str]], path: str | None = None) -> list[dict[str, Any]]:
     links = []
     for label, name in entries:
         url = reverse(name)
@@ -62,12 +68,12 @@ def _accessibility_status() -> str:
 class _Todo:
     """The header's "À traiter" entry, computed only when a page shows it (tierslieux/core/counters.py)."""
 
-    def __init__(self, user) -> None:
+    def __init__(self, user: AbstractBaseUser | AnonymousUser | None) -> None:
         self._user = user
-        self._counts = None
+        self._counts: list[Count] | None = None
 
     @property
-    def counts(self):
+    def counts(self) -> list[Count]:
         if self._counts is None:
             from .counters import counts_for
 
@@ -82,7 +88,7 @@ class _Todo:
         return bool(self.counts)
 
 
-def platform(request):
+def platform(request: HttpRequest) -> dict[str, Any]:
     """Values every page needs: site identity (for django-dsfr), menus, the map settings, "À traiter"."""
     return {
         "todo": _Todo(getattr(request, "user", None)),

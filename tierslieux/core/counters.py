@@ -15,7 +15,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -25,8 +28,9 @@ class Counter:
     key: str
     label: str  # marked with gettext_noop; translated when shown
     url_name: str
-    count: Callable[[object], int]
-    visible: Callable[[object], bool]
+    # Any: each app's functions take its own user model (core imports no app to name it).
+    count: Callable[[Any], int]
+    visible: Callable[[Any], bool]
     order: int = 100
 
 
@@ -51,7 +55,7 @@ def registered() -> list[Counter]:
     return sorted(_REGISTRY.values(), key=lambda c: (c.order, c.key))
 
 
-def counts_for(user) -> list[Count]:
+def counts_for(user: AbstractBaseUser | AnonymousUser | None) -> list[Count]:
     """The counters `user` may see, with their values (empty for anonymous people and plain accounts)."""
     if not getattr(user, "is_authenticated", False):
         return []

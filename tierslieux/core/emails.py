@@ -35,7 +35,11 @@ def render_email(name: str, context: Mapping[str, Any]) -> tuple[str, str, str]:
 
 
 def _render_plain(template_name: str, context: Mapping[str, Any]) -> str:
-    return get_template(template_name).template.render(Context(dict(context), autoescape=False))
+    # The engine's own Template (`.template`) renders without autoescape; the stubs do not declare it.
+    text: str = get_template(template_name).template.render(  # type: ignore[attr-defined]
+        Context(dict(context), autoescape=False)
+    )
+    return text
 
 
 def email_send(

@@ -13,6 +13,7 @@ through one filter library, `{% load tl_format %}` (`tierslieux/core/templatetag
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.utils import timezone
 from django.utils.dates import MONTHS
@@ -24,16 +25,16 @@ from .numbers import DASH, NNBSP, is_plural
 __all__ = ["fr_date", "fr_datetime", "fr_time", "install_source_plural_rule", "local"]
 
 
-def local(value):
+def local(value: Any) -> Any:
     """An aware datetime in the current (Paris) time zone; dates and naive datetimes unchanged."""
     if isinstance(value, dt.datetime) and timezone.is_aware(value):
         return timezone.localtime(value)
     return value
 
 
-def _as_date(value) -> dt.date | None:
+def _as_date(value: object) -> dt.date | None:
     if isinstance(value, dt.datetime):
-        return local(value).date()
+        return timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
     if isinstance(value, dt.date):
         return value
     if isinstance(value, str) and value:
@@ -44,7 +45,7 @@ def _as_date(value) -> dt.date | None:
     return None
 
 
-def fr_date(value, *, year: bool = True) -> str:
+def fr_date(value: object, *, year: bool = True) -> str:
     """date or datetime -> "1er décembre 2026" ("12 mars 2027"; year=False: "1er décembre"); ISO strings
     accepted; "—" when empty."""
     day = _as_date(value)
@@ -57,17 +58,17 @@ def fr_date(value, *, year: bool = True) -> str:
     return _("%(day)s %(month)s %(year)s") % {"day": number, "month": month, "year": day.year}
 
 
-def fr_time(value) -> str:
+def fr_time(value: object) -> str:
     """datetime or time -> "14 h 05" (no seconds); "—" when empty."""
     if isinstance(value, dt.datetime):
-        value = local(value).time()
+        value = (timezone.localtime(value) if timezone.is_aware(value) else value).time()
     if not isinstance(value, dt.time):
         return DASH
     text = _("%(hour)s h %(minute)s") % {"hour": value.hour, "minute": f"{value.minute:02d}"}
     return text.replace(" ", NNBSP)  # "14 h 05" never breaks across lines
 
 
-def fr_datetime(value) -> str:
+def fr_datetime(value: object) -> str:
     """datetime -> "1er décembre 2026 à 14 h 05"; a plain date is written as a date."""
     if isinstance(value, dt.datetime):
         return _("%(date)s à %(time)s") % {"date": fr_date(value), "time": fr_time(value)}
@@ -89,13 +90,15 @@ def install_source_plural_rule() -> None:
     if getattr(cls, "_tl_french_source_plural", False):
         return
 
-    def ngettext(self, msgid1, msgid2, n):
+    # self is Any: `_catalog` and `_fallback` are private attributes the stubs do not declare.
+    def ngettext(self: Any, msgid1: str, msgid2: str, n: int) -> str:
         try:
-            return self._catalog.plural(msgid1, n)
+            return str(self._catalog.plural(msgid1, n))
         except KeyError:
             if self._fallback:
-                return self._fallback.ngettext(msgid1, msgid2, n)
+                return str(self._fallback.ngettext(msgid1, msgid2, n))
             return msgid2 if is_plural(n) else msgid1
 
-    cls.ngettext = ngettext
-    cls._tl_french_source_plural = True
+    # Patching the class on purpose (see the docstring): mypy forbids assigning to a method or a new attribute.
+    cls.ngettext = ngettext  # type: ignore[method-assign]
+    cls._tl_french_source_plural = True  # type: ignore[attr-defined]

@@ -15,6 +15,8 @@ renderer (`FormRenderer`, settings.FORM_RENDERER), which swaps django-dsfr's mar
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.utils.functional import cached_property
 from dsfr.forms import DsfrDjangoTemplates
@@ -23,13 +25,13 @@ TAG_LIBRARY = "tierslieux.core.templatetags.dsfr_marks"
 
 
 def required_to_submit(field: forms.Field) -> forms.Field:
-    field.tl_required_to_submit = True
+    field.tl_required_to_submit = True  # type: ignore[attr-defined]  # the platform's marker on the field
     return field
 
 
 def optional_group(*fields: forms.Field) -> None:
     for field in fields:
-        field.tl_group_optional = True
+        field.tl_group_optional = True  # type: ignore[attr-defined]  # the platform's marker on the field
 
 
 def is_marked_optional(field: forms.Field) -> bool:
@@ -45,11 +47,11 @@ def is_marked_optional(field: forms.Field) -> bool:
     return True
 
 
-class FormRenderer(DsfrDjangoTemplates):
+class FormRenderer(DsfrDjangoTemplates):  # type: ignore[misc]  # django-dsfr ships no types
     """django-dsfr's renderer, with the platform's marker of optional fields (see the module docstring)."""
 
     @cached_property
-    def engine(self):
+    def engine(self) -> Any:
         engine = super().engine
         return self.backend(
             {

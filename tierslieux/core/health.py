@@ -11,8 +11,10 @@ from __future__ import annotations
 import smtplib
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
+from typing import Any
 
 from django.conf import settings
 from django.db import connection
@@ -25,7 +27,7 @@ SMTP_CACHE_SECONDS = 30.0
 @dataclass
 class Check:
     ok: bool
-    detail: dict = field(default_factory=dict)
+    detail: dict[str, Any] = field(default_factory=dict)
 
 
 def _age(moment: datetime | None, now: datetime) -> float | None:
@@ -83,14 +85,14 @@ def check_outbox(now: datetime) -> Check:
 
 
 _smtp_lock = threading.Lock()
-_smtp_cache: dict = {"at": -1e9, "check": None, "target": None}
+_smtp_cache: dict[str, Any] = {"at": -1e9, "check": None, "target": None}
 
 
 def check_smtp() -> Check:
     """Whether the SMTP server answers a NOOP (connection, greeting, NOOP, QUIT), cached SMTP_CACHE_SECONDS."""
     target = (settings.EMAIL_HOST, settings.EMAIL_PORT)
     with _smtp_lock:
-        cached = _smtp_cache["check"]
+        cached: Check | None = _smtp_cache["check"]
         if (
             cached is not None
             and _smtp_cache["target"] == target
@@ -115,6 +117,7 @@ def health(*, now: datetime | None = None) -> tuple[str, dict[str, Check]]:
     database = check_database()
     checks: dict[str, Check] = {"database": database}
     if database.ok:
+        probe: Callable[[], Check]
         for name, probe in (
             ("tasks", lambda: check_tasks(now)),
             ("scheduler", lambda: check_scheduler(now)),
@@ -130,5 +133,5 @@ def health(*, now: datetime | None = None) -> tuple[str, dict[str, Check]]:
     return ("ok" if all(check.ok for check in checks.values()) else "degraded"), checks
 
 
-def as_json(status: str, checks: dict[str, Check]) -> dict:
+def as_json(status: str, checks: dict[str, Check]) -> dict[str, Any]:
     return {"status": status, "checks": {name: asdict(check) for name, check in checks.items()}}

@@ -21,7 +21,7 @@ def _same_plural(singular: str, plural: str, number: int) -> str:
     return plural if abs(number) >= 2 else singular
 
 
-_functions: dict[str, Callable] = {"gettext": _same, "ngettext": _same_plural}
+_functions: dict[str, Callable[..., str]] = {"gettext": _same, "ngettext": _same_plural}
 
 
 def gettext(message: str) -> str:

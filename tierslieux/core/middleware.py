@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -12,6 +13,9 @@ from django.utils.translation import gettext as _
 from .errors import ServiceError
 from .uploads import UploadTooLarge
 from .views import too_large
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 class ServiceErrorMiddleware:
@@ -32,7 +36,7 @@ class ServiceErrorMiddleware:
 
 
 def refusal(
-    request: HttpRequest, message: str, *, status: int = 403, title: str | None = None
+    request: HttpRequest, message: StrOrPromise, *, status: int = 403, title: StrOrPromise | None = None
 ) -> HttpResponse:
     """The one refusal answer of the platform (page, htmx fragment or JSON), with a French message."""
     if request.path.startswith("/api/"):
@@ -52,10 +56,10 @@ class RequestSizeLimitMiddleware:
     anything reads it (the CSRF check reads POST data, so this runs first), and turns the streaming upload
     handler's UploadTooLarge into the same page."""
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponse:
         try:
             length = int(request.META.get("CONTENT_LENGTH") or 0)
         except ValueError:
@@ -64,7 +68,7 @@ class RequestSizeLimitMiddleware:
             return too_large(request)
         return self.get_response(request)
 
-    def process_exception(self, request, exception):
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         if isinstance(exception, UploadTooLarge):
             return too_large(request)
         return None

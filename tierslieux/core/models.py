@@ -34,6 +34,11 @@ class TransitionLog(models.Model):
         verbose_name = _("changement de statut")
         verbose_name_plural = _("changements de statut")
 
+    # Not columns: the labels `core.transitions.labelled_history` adds for the templates.
+    from_label: str
+    to_label: str
+    action_label: str
+
     def __str__(self) -> str:
         return f"{self.workflow} {self.object_id}: {self.from_status} → {self.to_status}"
 

@@ -21,13 +21,18 @@ import re
 import time
 import uuid
 from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import DatabaseError, InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http.response import HttpResponseBase
 from django.middleware.gzip import GZipMiddleware
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
+
+if TYPE_CHECKING:
+    from sentry_sdk.types import Event
 
 request_id_var: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="-")
 REQUEST_ID_RE = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
@@ -53,7 +58,7 @@ class RequestIdMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         given = request.headers.get(REQUEST_ID_HEADER, "")
         request_id = given if REQUEST_ID_RE.match(given) else uuid.uuid4().hex
-        request.id = request_id
+        request.id = request_id  # type: ignore[attr-defined]  # the platform's own attribute on the request
         token = request_id_var.set(request_id)
         started = time.perf_counter()
         try:
@@ -80,7 +85,7 @@ class RequestIdMiddleware:
 class ApiGZipMiddleware(GZipMiddleware):
     """Django's GZipMiddleware, for the API's answers only (see the module docstring)."""
 
-    def process_response(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:
+    def process_response(self, request: HttpRequest, response: HttpResponseBase) -> HttpResponseBase:
         if not request.path.startswith("/api/"):
             return response
         return super().process_response(request, response)
@@ -95,6 +100,7 @@ def unavailable(request: HttpRequest) -> HttpResponse:
     message = _(
         "Le service est momentanément indisponible. Vos données sont conservées : réessayez dans un instant."
     )
+    response: HttpResponse
     if request.path.startswith("/api/"):
         response = JsonResponse({"detail": message}, status=503)
     else:
@@ -153,6 +159,6 @@ def init_error_reporting() -> bool:
     return True
 
 
-def _tag_request_id(event: dict, hint: dict) -> dict:
+def _tag_request_id(event: Event, hint: dict[str, Any]) -> Event:
     event.setdefault("tags", {})["request_id"] = request_id_var.get()
     return event

@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 
 from django.core.cache import cache
+from django.http import HttpRequest
 
 from .clientip import client_ip
 
@@ -17,7 +18,7 @@ def _key(scope: str, kind: str, value: str) -> str:
     return f"ratelimit:{scope}:{kind}:{digest}"
 
 
-def keys_for(request, scope: str, *, extra: dict[str, str] | None = None) -> list[str]:
+def keys_for(request: HttpRequest, scope: str, *, extra: dict[str, str] | None = None) -> list[str]:
     """The counters of one request: its client IP, its session if any, and `extra` ({kind: value})."""
     keys = [_key(scope, "ip", client_ip(request))]
     session = getattr(request, "session", None)
@@ -29,13 +30,17 @@ def keys_for(request, scope: str, *, extra: dict[str, str] | None = None) -> lis
     return keys
 
 
-def rate_limited(request, scope: str, *, limit: int = 5, extra: dict[str, str] | None = None) -> bool:
+def rate_limited(
+    request: HttpRequest, scope: str, *, limit: int = 5, extra: dict[str, str] | None = None
+) -> bool:
     """True when one of this request's counters for `scope` already reached `limit`."""
     values = cache.get_many(keys_for(request, scope, extra=extra))
     return any((value or 0) >= limit for value in values.values())
 
 
-def rate_hit(request, scope: str, *, window: int = 3600, extra: dict[str, str] | None = None) -> None:
+def rate_hit(
+    request: HttpRequest, scope: str, *, window: int = 3600, extra: dict[str, str] | None = None
+) -> None:
     """Count one use of `scope` for this request (each counter expires `window` seconds after its first use)."""
     for key in keys_for(request, scope, extra=extra):
         if cache.add(key, 1, timeout=window):

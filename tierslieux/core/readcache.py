@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterable
-from typing import TypeVar
+from typing import TypeVar, cast
 
 from django.conf import settings
 from django.core.cache import cache
@@ -57,4 +57,4 @@ def cached(key: str, build: Callable[[], T], *, depends: Iterable[str]) -> T:
             cache.set(full_key, value, seconds)
         except Exception:
             logger.warning("read cache not written", exc_info=True)
-    return value
+    return cast(T, value)

@@ -14,10 +14,13 @@ from collections.abc import Callable
 from functools import wraps
 
 from csp.decorators import csp_replace
+from django.http.response import HttpResponseBase
 from django.views.decorators.clickjacking import xframe_options_exempt
 
+ViewFunc = Callable[..., HttpResponseBase]
 
-def embeddable(*origins: str) -> Callable:
+
+def embeddable(*origins: str) -> Callable[[ViewFunc], ViewFunc]:
     """Allow the decorated view to be framed by `origins` (https://… each; 'self' for the platform itself)
     and by nothing else: CSP frame-ancestors lists them, X-Frame-Options is dropped for this view only."""
     if not origins:
@@ -27,7 +30,7 @@ def embeddable(*origins: str) -> Callable:
         if origin not in ("'self'", "https:") and not origin.startswith("https://"):
             raise ValueError(f"not an https origin: {origin}")
 
-    def decorator(view: Callable) -> Callable:
+    def decorator(view: ViewFunc) -> ViewFunc:
         framed = xframe_options_exempt(csp_replace({"frame-ancestors": list(origins)})(view))
         return wraps(view)(framed)
 

@@ -58,7 +58,8 @@ def transition_apply(
             action=rule.action,
             from_status=source,
             to_status=rule.target,
-            actor=actor if actor is not None and actor.is_authenticated else None,
+            # the AUTH_USER_MODEL, which core cannot name (it imports no app):
+            actor=actor if actor is not None and actor.is_authenticated else None,  # type: ignore[misc]
             reason=reason.strip(),
         )
 
@@ -80,6 +81,7 @@ def transition_log_start(
         action=CREATE,
         from_status="",
         to_status=getattr(instance, field),
-        actor=actor if actor is not None and actor.is_authenticated else None,
+        # the AUTH_USER_MODEL, which core cannot name (it imports no app):
+        actor=actor if actor is not None and actor.is_authenticated else None,  # type: ignore[misc]
         reason=reason.strip(),
     )

@@ -28,7 +28,7 @@ def csv_bytes(header: Sequence[str], table: Iterable[Sequence[Any]]) -> bytes:
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
-def xlsx_cells(sheet, values: Iterable[Any]) -> list[Any]:
+def xlsx_cells(sheet: Any, values: Iterable[Any]) -> list[Any]:
     """A row for `sheet.append` (openpyxl) where text is always text: a value such as "=HYPERLINK(…)" is kept
     exactly as it is (open data must not be altered) but stored as a string, never as a formula."""
     from openpyxl.cell import WriteOnlyCell

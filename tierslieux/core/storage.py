@@ -6,9 +6,13 @@ permission-checked views, which stream them (`FileResponse`): no private file ha
 
 from __future__ import annotations
 
+from datetime import datetime
+from os import PathLike
 from pathlib import Path
+from typing import IO, Any
 
 from django.conf import settings
+from django.core.files import File
 from django.core.files.storage import FileSystemStorage, Storage, storages
 from django.utils.deconstruct import deconstructible
 
@@ -17,19 +21,19 @@ from django.utils.deconstruct import deconstructible
 class PrivateFileSystemStorage(FileSystemStorage):
     """FileSystemStorage rooted at `settings.PRIVATE_MEDIA_ROOT`, read at each access (tests override it)."""
 
-    def __init__(self, **options):
+    def __init__(self, **options: Any) -> None:
         super().__init__(base_url=None)
 
     @property
-    def base_location(self):
+    def base_location(self) -> Path:
         return Path(settings.PRIVATE_MEDIA_ROOT)
 
     @property
-    def location(self):
+    def location(self) -> str:
         return str(Path(settings.PRIVATE_MEDIA_ROOT).resolve())
 
     @property
-    def base_url(self):
+    def base_url(self) -> None:  # type: ignore[override]  # no URL at all: the stubs want a str
         return None
 
 
@@ -40,37 +44,37 @@ class PrivateStorage(Storage):
     def backend(self) -> Storage:
         return storages["private"]
 
-    def open(self, name, mode="rb"):
+    def open(self, name: str, mode: str = "rb") -> File[Any]:
         return self.backend.open(name, mode)
 
-    def save(self, name, content, max_length=None):
+    def save(self, name: str | None, content: IO[Any], max_length: int | None = None) -> str:
         return self.backend.save(name, content, max_length=max_length)
 
-    def delete(self, name):
+    def delete(self, name: str) -> None:
         return self.backend.delete(name)
 
-    def exists(self, name):
+    def exists(self, name: str) -> bool:
         return self.backend.exists(name)
 
-    def listdir(self, path):
+    def listdir(self, path: str) -> tuple[list[str], list[str]]:
         return self.backend.listdir(path)
 
-    def size(self, name):
+    def size(self, name: str) -> int:
         return self.backend.size(name)
 
-    def get_modified_time(self, name):
+    def get_modified_time(self, name: str) -> datetime:
         return self.backend.get_modified_time(name)
 
-    def get_valid_name(self, name):
+    def get_valid_name(self, name: str) -> str:
         return self.backend.get_valid_name(name)
 
-    def get_available_name(self, name, max_length=None):
+    def get_available_name(self, name: str, max_length: int | None = None) -> str:
         return self.backend.get_available_name(name, max_length=max_length)
 
-    def generate_filename(self, filename):
+    def generate_filename(self, filename: str | PathLike[str]) -> str:
         return self.backend.generate_filename(filename)
 
-    def url(self, name):
+    def url(self, name: str | None) -> str:
         raise ValueError("private files have no URL: serve them through a permission-checked view")
 
 

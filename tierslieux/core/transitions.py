@@ -4,6 +4,8 @@ Imports no app, so any app's models can use it. Changing a state is `core.servic
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import QuerySet
@@ -11,6 +13,9 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy
 
 from .models import TransitionLog
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 from .workflow import Workflow
 
 
@@ -19,20 +24,25 @@ def lazy_choices(workflow: Workflow) -> list[tuple[str, Promise]]:
     return [(state.code, gettext_lazy(state.label_text)) for state in workflow.states]
 
 
-def text_choices(name: str, workflow: Workflow, *, module: str) -> type[models.TextChoices]:
+# Any, not type[TextChoices]: the members are made at run time from the workflow table, so mypy could not see
+# `Status.IN_REVIEW` on a declared type.
+def text_choices(name: str, workflow: Workflow, *, module: str) -> Any:
     """A `TextChoices` enumeration of a workflow's states (members named after the codes, upper-case), for
     code that writes `Status.IN_REVIEW` or `Status(code).label`: `Status = text_choices("Status", FLOW,
     module=__name__)`. Its choices are `lazy_choices(workflow)`."""
     members = [
         (state.code.upper(), (state.code, gettext_lazy(state.label_text))) for state in workflow.states
     ]
-    return models.TextChoices(name, members, module=module)
+    # The functional API with (name, value-label) members and `module`: the stubs list neither.
+    return models.TextChoices(name, members, module=module)  # type: ignore[call-overload]
 
 
 STATUS_LABEL = gettext_lazy("statut")
 
 
-def status_field(workflow: Workflow, *, verbose_name: str | Promise = STATUS_LABEL) -> models.CharField:
+def status_field(
+    workflow: Workflow, *, verbose_name: StrOrPromise = STATUS_LABEL
+) -> models.CharField[Any, Any]:
     """The status field of a model that follows `workflow` (choices and default from the table, indexed)."""
     return models.CharField(
         verbose_name,

@@ -7,6 +7,8 @@ UPLOAD_MAX_REQUEST_SIZE or one file is over UPLOAD_MAX_FILE_SIZE; `UploadTooLarg
 
 from __future__ import annotations
 
+from typing import IO, Any
+
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.core.files.uploadhandler import FileUploadHandler
@@ -21,20 +23,27 @@ class UploadTooLarge(RequestDataTooBig):
 class SizeLimitUploadHandler(FileUploadHandler):
     """Counts the bytes of each file as they arrive and aborts past the limit (nothing is kept)."""
 
-    def handle_raw_input(self, input_data, META, content_length, boundary, encoding=None):
+    def handle_raw_input(
+        self,
+        input_data: IO[bytes],
+        META: dict[str, str],
+        content_length: int,
+        boundary: str,
+        encoding: str | None = None,
+    ) -> None:
         if content_length and content_length > settings.UPLOAD_MAX_REQUEST_SIZE:
             raise UploadTooLarge()
         return None
 
-    def new_file(self, *args, **kwargs):
+    def new_file(self, *args: Any, **kwargs: Any) -> None:
         super().new_file(*args, **kwargs)
         self.received = 0
 
-    def receive_data_chunk(self, raw_data, start):
+    def receive_data_chunk(self, raw_data: bytes, start: int) -> bytes:
         self.received = start + len(raw_data)
         if self.received > settings.UPLOAD_MAX_FILE_SIZE:
             raise UploadTooLarge()
         return raw_data
 
-    def file_complete(self, file_size):
+    def file_complete(self, file_size: int) -> None:
         return None

@@ -5,7 +5,7 @@ import json
 import logging
 
 from django.conf import settings
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -47,20 +47,20 @@ ERRORS = {
 }
 
 
-def error_page(request, status: int, message: str = "") -> HttpResponse:
+def error_page(request: HttpRequest, status: int, message: str = "") -> HttpResponse:
     """The French error page of `status` (`message` replaces the default sentence)."""
     title, default = ERRORS[status]
     context = {"status": status, "title": title, "message": message or default}
     return render(request, "error.html", context, status=status)
 
 
-def error_400(request, exception=None):
+def error_400(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     if isinstance(exception, UploadTooLarge):  # stopped while the CSRF check read the upload
         return too_large(request)
     return error_page(request, 400)
 
 
-def too_large(request) -> HttpResponse:
+def too_large(request: HttpRequest) -> HttpResponse:
     """The 413 page: the request body exceeds the upload limits (nothing was saved)."""
     limit = settings.UPLOAD_MAX_FILE_SIZE // (1024 * 1024)
     message = _(
@@ -69,15 +69,15 @@ def too_large(request) -> HttpResponse:
     return error_page(request, 413, message)
 
 
-def error_403(request, exception=None):
+def error_403(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     return error_page(request, 403)
 
 
-def error_404(request, exception=None):
+def error_404(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     return error_page(request, 404)
 
 
-def error_500(request):
+def error_500(request: HttpRequest) -> HttpResponse:
     import sys
 
     from .observability import DATABASE_ERRORS, unavailable
@@ -96,7 +96,7 @@ CSP_REPORT_MAX_BYTES = 16 * 1024
 
 
 @csrf_exempt
-def csp_report(request):
+def csp_report(request: HttpRequest) -> HttpResponse:
     """Public (browsers POST here): logs a Content-Security-Policy violation report, answers 204. Only the
     fields that say what was blocked where are logged, truncated; a body that is too large or not JSON: 400."""
     if request.method != "POST":
@@ -135,7 +135,7 @@ def csp_report(request):
 
 
 @require_GET
-def security_txt(request):
+def security_txt(request: HttpRequest) -> HttpResponse:
     """Public: how to report a vulnerability (RFC 9116), from SECURITY_CONTACT_EMAIL; valid one year ahead."""
     from datetime import timedelta
 
@@ -155,7 +155,7 @@ def security_txt(request):
 
 
 @require_GET
-def health(request):
+def health(request: HttpRequest) -> HttpResponse:
     """Public (for load balancers and monitoring; shows counts and ages, no personal data): this node's
     database, the task queue, the scheduler heartbeat, the outbox and SMTP (`core/health.py`). 200 while the
     node can serve ("ok" or "degraded"), 503 when its database is unreachable or, with `?strict=1`, when any
@@ -173,7 +173,7 @@ def health(request):
     return response
 
 
-def ping(request):
+def ping(request: HttpRequest) -> HttpResponse:
     """Public: "ok", through the whole middleware stack and no database (liveness; the ceiling of
     bench/http.py)."""
     from django.http import HttpResponse

@@ -20,10 +20,12 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from tierslieux.accounts.models import User
 from tierslieux.accounts.roles import is_programme_staff
 from tierslieux.calls import selectors as call_selectors
 from tierslieux.calls.models import Application, Call, Decision, DecisionOutcome, Envelope
@@ -45,15 +47,15 @@ ACTIVE_AGREEMENT = ("draft", "signed", "completed")  # a terminated agreement no
 
 
 # --- Access ---------------------------------------------------------------------------------------------------
-def _active(user) -> bool:
+def _active(user: User | AnonymousUser) -> bool:
     return bool(getattr(user, "is_authenticated", False) and user.is_active)
 
 
-def _beneficiary_q(user, prefix: str = "") -> Q:
+def _beneficiary_q(user: User, prefix: str = "") -> Q:
     return Q(**{f"{prefix}place__managers": user}) | Q(**{f"{prefix}decision__application__applicant": user})
 
 
-def is_beneficiary(user, agreement: Agreement) -> bool:
+def is_beneficiary(user: User, agreement: Agreement) -> bool:
     if not _active(user):
         return False
     if agreement.decision.application.applicant_id == user.pk:
@@ -61,7 +63,7 @@ def is_beneficiary(user, agreement: Agreement) -> bool:
     return bool(agreement.place_id and agreement.place.managers.filter(pk=user.pk).exists())
 
 
-def agreement_roles(user, agreement: Agreement) -> set[str]:
+def agreement_roles(user: User, agreement: Agreement) -> set[str]:
     """The workflow roles of `user` on `agreement` (and on its tranches and reports): "staff" (the call's team,
     administrators), "reader" (other programme staff), "beneficiary" (managers of the place, the applicant)."""
     roles: set[str] = set()
@@ -76,7 +78,7 @@ def agreement_roles(user, agreement: Agreement) -> set[str]:
     return roles
 
 
-def agreements_visible_to(user) -> QuerySet[Agreement]:
+def agreements_visible_to(user: User) -> QuerySet[Agreement]:
     """Every agreement `user` may open: all of them for programme staff, their own for beneficiaries."""
     base = Agreement.objects.select_related(
         "call", "envelope", "place__commune__department", "decision__application__wave"
@@ -89,13 +91,13 @@ def agreements_visible_to(user) -> QuerySet[Agreement]:
     return base.filter(pk__in=ids)
 
 
-def reports_visible_to(user) -> QuerySet[AnnualReport]:
+def reports_visible_to(user: User) -> QuerySet[AnnualReport]:
     return AnnualReport.objects.filter(agreement__in=agreements_visible_to(user).values("pk")).select_related(
         "agreement__call", "agreement__place"
     )
 
 
-def can_run_census(user) -> bool:
+def can_run_census(user: User) -> bool:
     """Programme staff (and administrators) open, follow and close census campaigns."""
     return is_programme_staff(user)
 
@@ -215,13 +217,13 @@ def log_rows(logs: Iterable[Any], subjects: Mapping[tuple[str, int], str] | None
 
 
 # --- The beneficiary side -------------------------------------------------------------------------------------
-def managed_places(user) -> QuerySet[Place]:
+def managed_places(user: User) -> QuerySet[Place]:
     if not _active(user):
         return Place.objects.none()
     return Place.objects.filter(managers=user).select_related("commune__department").order_by("name")
 
 
-def reports_due(user, *, today: date | None = None, within_days: int = 30) -> QuerySet[AnnualReport]:
+def reports_due(user: User, *, today: date | None = None, within_days: int = 30) -> QuerySet[AnnualReport]:
     """The reports `user` has to file (as a beneficiary): to fill or to correct, due within `within_days` days
     or late, on signed agreements."""
     today = today or timezone.localdate()
@@ -235,12 +237,12 @@ def reports_due(user, *, today: date | None = None, within_days: int = 30) -> Qu
     ).order_by("due_date")
 
 
-def reports_due_count(user, *, today: date | None = None) -> int:
+def reports_due_count(user: User, *, today: date | None = None) -> int:
     """How many reports `user` has to file soon or late (for a header counter)."""
     return reports_due(user, today=today).count()
 
 
-def files_reports(user) -> bool:
+def files_reports(user: User) -> bool:
     """Whether `user` is a beneficiary of a signed agreement, so has annual reports to file (header counter)."""
     return _active(user) and Agreement.objects.filter(_beneficiary_q(user), status="signed").exists()
 
@@ -270,7 +272,7 @@ class ManagerOverview:
     next_steps: list[NextStep] = field(default_factory=list)
 
 
-def manager_overview(place: Place, user, *, today: date | None = None) -> ManagerOverview:
+def manager_overview(place: Place, user: User, *, today: date | None = None) -> ManagerOverview:
     """Everything about one place for its manager: its applications, agreements, tranches, reports and census
     answers, and what is due next (soonest first)."""
     from django.urls import reverse
@@ -375,7 +377,7 @@ class DashboardFilters:
         return query
 
 
-def parse_dashboard_filters(params: Mapping[str, str], user) -> DashboardFilters:
+def parse_dashboard_filters(params: Mapping[str, str], user: User) -> DashboardFilters:
     """The dashboard's filters from the URL (?appel=…&enveloppe=…&annee=…&statut=…); a bad value is ignored
     and said."""
     errors = []

@@ -21,7 +21,7 @@ DEFAULT_TOLERANCE = 0.005  # degrees, about 500 m: the simplification error of t
 
 def geometries_from_geojson(texts: Sequence[str]) -> np.ndarray:
     """Shapely geometries (array) from GeoJSON geometry texts; invalid ones are repaired."""
-    shapes = shapely.from_geojson(np.asarray(texts, dtype=object))
+    shapes: np.ndarray = shapely.from_geojson(np.asarray(texts, dtype=object))
     invalid = ~shapely.is_valid(shapes)
     if invalid.any():
         shapes[invalid] = shapely.make_valid(shapes[invalid])
@@ -32,8 +32,12 @@ class PolygonIndex:
     """An STRtree over polygons, each known by an id (INSEE code, QPV code…)."""
 
     def __init__(
-        self, ids: Sequence[Any], geometries: Sequence[Any], *, tolerance: float = DEFAULT_TOLERANCE
-    ):
+        self,
+        ids: Sequence[Any],
+        geometries: Sequence[Any] | np.ndarray,
+        *,
+        tolerance: float = DEFAULT_TOLERANCE,
+    ) -> None:
         if len(ids) != len(geometries):
             raise ValueError(f"{len(ids)} ids for {len(geometries)} geometries")
         self.ids = list(ids)
@@ -49,7 +53,7 @@ class PolygonIndex:
         return cls([key for key, _ in kept], geometries_from_geojson([text for _, text in kept]), **kwargs)
 
     @classmethod
-    def from_feature_collection(cls, data: dict, id_property: str, **kwargs: Any) -> PolygonIndex:
+    def from_feature_collection(cls, data: dict[str, Any], id_property: str, **kwargs: Any) -> PolygonIndex:
         pairs = [
             (feature["properties"][id_property], json.dumps(feature["geometry"]))
             for feature in data["features"]
@@ -64,7 +68,9 @@ class PolygonIndex:
         """Id of the polygon containing (lon, lat), else of the nearest within the tolerance, else None."""
         return self.locate_many([lon], [lat])[0]
 
-    def locate_many(self, lons: Sequence[float], lats: Sequence[float]) -> list[Any | None]:
+    def locate_many(
+        self, lons: Sequence[float] | np.ndarray, lats: Sequence[float] | np.ndarray
+    ) -> list[Any | None]:
         """Vectorised `locate`: one id (or None) per point; NaN or out-of-range coordinates give None."""
         lons = np.asarray(lons, dtype=float)
         lats = np.asarray(lats, dtype=float)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import shapely
@@ -34,7 +35,7 @@ class Check:
     """Degrees; None: the tolerance given to `points_outside`."""
 
 
-def _shells(shape):
+def _shells(shape: Any) -> Any:
     """The polygon(s) without their holes."""
     if shape.geom_type == "Polygon":
         return shapely.Polygon(shape.exterior)

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.cache import cache
@@ -16,7 +17,10 @@ from .classification import Classification, ClassificationSettings, CommuneFacts
 from .models import Commune, Department, Epci, Qpv, Region
 from .text import normalize_query
 
-OUTLINE_LEVELS = {"regions": Region, "departements": Department}
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
+OUTLINE_LEVELS: dict[str, type[Region] | type[Department]] = {"regions": Region, "departements": Department}
 _CACHE_SECONDS = 600
 _CACHE_PREFIX = "geo:"
 
@@ -87,7 +91,7 @@ def commune_outlines_geojson_bytes(department_code: str) -> bytes | None:
     return payload
 
 
-def context_outline_urls(department_codes) -> str:
+def context_outline_urls(department_codes: Iterable[str | None]) -> str:
     """The space-separated URLs of the commune outlines of these departments (a map's `context_url`)."""
     from django.urls import reverse
 
@@ -119,7 +123,7 @@ def commune_classification(commune: Commune | str) -> Classification:
 _CHUNK = 500  # codes per query (SQLite's limit on the parameters of one statement)
 
 
-def communes_classification(codes) -> dict[str, Classification]:
+def communes_classification(codes: Iterable[str | None]) -> dict[str, Classification]:
     """The classification of many communes at once, by INSEE code (unknown codes are left out): a few queries
     on plain values whatever the number, for figures over thousands of places."""
     fields = ("insee", "name", "population", "density_level", "epci__kind", "petite_ville_de_demain")
@@ -184,7 +188,11 @@ def population_by(
 
 def territory_names(level: str) -> dict[str, str]:
     """Code → name of every region, department or EPCI (`level`)."""
-    model = {"region": Region, "department": Department, "epci": Epci}[level]
+    model: type[Region] | type[Department] | type[Epci] = {
+        "region": Region,
+        "department": Department,
+        "epci": Epci,
+    }[level]
     return dict(model.objects.values_list("pk", "name"))
 
 
@@ -212,7 +220,7 @@ class SearchResult:
     sort_name: str = ""  # INSEE's order: the name without its article
 
     @property
-    def kind_label(self) -> str:
+    def kind_label(self) -> StrOrPromise:
         return KIND_LABELS[self.kind]
 
 

@@ -90,7 +90,7 @@ def _upsert(
     """Create the missing rows, update the changed ones (only those), leave the others untouched."""
     pk_name = model._meta.pk.attname
     only = [model._meta.get_field(name).name for name in fields]
-    existing = {obj.pk: obj for obj in model.objects.only(pk_name, *only).order_by()}
+    existing = {obj.pk: obj for obj in model._default_manager.only(pk_name, *only).order_by()}
     to_create, to_update, changed_fields = [], [], set()
     counts = Counts()
     for row in rows:
@@ -111,10 +111,10 @@ def _upsert(
         total=total, desc=label, unit=" lignes", disable=not progress or total < 2000, leave=False
     ) as bar:
         for batch in _batches(to_create, BATCH_SIZE):
-            model.objects.bulk_create(batch, batch_size=BATCH_SIZE)
+            model._default_manager.bulk_create(batch, batch_size=BATCH_SIZE)
             bar.update(len(batch))
         for batch in _batches(to_update, UPDATE_BATCH_SIZE):
-            model.objects.bulk_update(batch, sorted(changed_fields), batch_size=UPDATE_BATCH_SIZE)
+            model._default_manager.bulk_update(batch, sorted(changed_fields), batch_size=UPDATE_BATCH_SIZE)
             bar.update(len(batch))
     counts.created, counts.updated = len(to_create), len(to_update)
     return counts

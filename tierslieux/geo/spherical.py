@@ -61,4 +61,5 @@ def haversine_km(lon1: ArrayLike, lat1: ArrayLike, lon2: ArrayLike, lat2: ArrayL
     sin_dlat = np.sin((lat2_r - lat1_r) / 2.0)
     sin_dlon = np.sin((lon2_r - lon1_r) / 2.0)
     h = sin_dlat * sin_dlat + np.cos(lat1_r) * np.cos(lat2_r) * sin_dlon * sin_dlon
-    return 2.0 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.clip(h, 0.0, 1.0)))
+    km: NDArray[np.float64] = 2.0 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.clip(h, 0.0, 1.0)))
+    return km

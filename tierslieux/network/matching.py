@@ -61,7 +61,8 @@ def haversine_km(lon1: np.ndarray, lat1: np.ndarray, lon2: np.ndarray, lat2: np.
     p1, p2 = np.radians(lat1), np.radians(lat2)
     dp, dl = p2 - p1, np.radians(lon2) - np.radians(lon1)
     a = np.sin(dp / 2) ** 2 + np.cos(p1) * np.cos(p2) * np.sin(dl / 2) ** 2
-    return np.round(2 * EARTH_KM * np.arcsin(np.sqrt(np.minimum(a, 1.0))), 3)
+    km: np.ndarray = np.round(2 * EARTH_KM * np.arcsin(np.sqrt(np.minimum(a, 1.0))), 3)
+    return km
 
 
 def _unit_vectors(lon: np.ndarray, lat: np.ndarray) -> np.ndarray:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from dateutil.rrule import rrulestr
@@ -73,13 +74,13 @@ def _local_until(value: str, zone: ZoneInfo, all_day: bool) -> dt.datetime:
 def _rule_for_local(rule: str, zone: ZoneInfo, all_day: bool) -> str:
     """The rule with UNTIL as a local naive value, for dateutil with a naive local DTSTART."""
 
-    def local(match: re.Match) -> str:
+    def local(match: re.Match[str]) -> str:
         return "UNTIL=" + _local_until(match.group(1).upper(), zone, all_day).strftime("%Y%m%dT%H%M%S")
 
     return UNTIL.sub(local, rule)
 
 
-def _expander(start_local: dt.datetime, rule: str, zone: ZoneInfo, all_day: bool):
+def _expander(start_local: dt.datetime, rule: str, zone: ZoneInfo, all_day: bool) -> Any:
     text = rule.strip()
     if text.upper().startswith("RRULE:"):
         text = text[6:]
@@ -207,7 +208,13 @@ def occurrences(
 
 
 def last_end(
-    *, start: dt.datetime, end: dt.datetime, time_zone: str, rrule: str, exdates=(), all_day=False
+    *,
+    start: dt.datetime,
+    end: dt.datetime,
+    time_zone: str,
+    rrule: str,
+    exdates: list[str] | tuple[str, ...] = (),
+    all_day: bool = False,
 ) -> dt.datetime | None:
     """The end of the last occurrence; None for an endless rule."""
     if not rrule:

@@ -3,10 +3,14 @@ moderation queue; who may write and moderate."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 
+from django.contrib.auth.models import AnonymousUser
+from django.db import models
 from django.db.models import Count, Prefetch, Q, QuerySet
 
+from tierslieux.accounts.models import User
 from tierslieux.accounts.roles import is_editor
 
 from . import workflow
@@ -16,12 +20,12 @@ PAGE_SIZE = 10
 EDIT_WINDOW_MINUTES = 15
 
 
-def can_edit_news(user) -> bool:
+def can_edit_news(user: User) -> bool:
     """Editors, programme staff and administrators write and publish articles."""
     return is_editor(user)
 
 
-def can_moderate(user) -> bool:
+def can_moderate(user: User) -> bool:
     """The same people moderate comments."""
     return is_editor(user)
 
@@ -42,7 +46,7 @@ def articles_published_between(since: datetime, until: datetime, *, tag: str = "
     return articles.filter(tags__slug=tag) if tag else articles
 
 
-def article_visible(slug: str, user) -> Article | None:
+def article_visible(slug: str, user: User) -> Article | None:
     """A published or archived article for everyone; drafts and scheduled ones for editors only."""
     article = Article.objects.select_related("author").prefetch_related("tags").filter(slug=slug).first()
     if article is None:
@@ -81,7 +85,7 @@ LINKS = {
 }
 
 
-def articles_linked_to(obj, *, limit: int = 5) -> list[Article]:
+def articles_linked_to(obj: models.Model | None, *, limit: int = 5) -> list[Article]:
     """The published articles that link `obj` (a place, region, department, commune or call)."""
     relation = LINKS.get(obj._meta.model_name) if obj is not None else None
     if relation is None:
@@ -104,7 +108,9 @@ def comments_public(article: Article) -> list[Comment]:
     return list(top)
 
 
-def is_comment_author(comment: Comment, user, session_ids) -> bool:
+def is_comment_author(
+    comment: Comment, user: User | AnonymousUser, session_ids: Iterable[int] | None
+) -> bool:
     """The author of a comment: its account, or (anonymous) the browser session that posted it."""
     if comment.author_erased:
         return False
@@ -113,7 +119,9 @@ def is_comment_author(comment: Comment, user, session_ids) -> bool:
     return comment.pk in set(session_ids or ())
 
 
-def my_unpublished_comments(article: Article, user, session_ids) -> list[Comment]:
+def my_unpublished_comments(
+    article: Article, user: User | AnonymousUser, session_ids: Iterable[int] | None
+) -> list[Comment]:
     """The author's own comments of `article` still waiting (email confirmation or moderation)."""
     waiting = article.comments.filter(status__in=(workflow.UNCONFIRMED, workflow.PENDING))
     mine = Q(pk__in=list(session_ids or ()))
@@ -132,7 +140,7 @@ def address_has_approved_comment(email: str) -> bool:
     )
 
 
-def user_has_approved_comment(user) -> bool:
+def user_has_approved_comment(user: User) -> bool:
     return Comment.objects.filter(user=user, status=workflow.APPROVED).exists()
 
 

@@ -8,13 +8,17 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.core import signing
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from tierslieux.accounts.models import User
 from tierslieux.alerts import services as alerts
 from tierslieux.alerts.models import Frequency
 from tierslieux.core.emails import email_send
@@ -35,11 +39,11 @@ CONFIRM_MAX_AGE = timedelta(days=7)
 FILE_NAME_ALT = re.compile(r"(?i)(\.(jpe?g|png|webp|gif)$)|^(img|dsc|dscn|image|photo|pxl)[ _-]?\d+$")
 
 
-def _editor_roles(user) -> set[str]:
+def _editor_roles(user: User) -> set[str]:
     return {workflow.EDITOR} if selectors.can_edit_news(user) else set()
 
 
-def _moderator_roles(user) -> set[str]:
+def _moderator_roles(user: User) -> set[str]:
     return {workflow.MODERATOR} if selectors.can_moderate(user) else set()
 
 
@@ -75,7 +79,7 @@ def cover_alt_check(alt: str) -> str:
     return alt
 
 
-def _snapshot(article: Article, user) -> None:
+def _snapshot(article: Article, user: User | AnonymousUser) -> None:
     ArticleVersion.objects.create(
         article=article,
         number=article.version,
@@ -84,19 +88,19 @@ def _snapshot(article: Article, user) -> None:
         body=article.body,
         cover_alt=article.cover_alt,
         tags=sorted(article.tags.values_list("name", flat=True)),
-        saved_by=user if getattr(user, "is_authenticated", False) else None,
+        saved_by=user if user is not None and user.is_authenticated else None,
     )
 
 
 @transaction.atomic
 def article_save(
     *,
-    user,
+    user: User,
     article: Article | None = None,
     title: str,
     standfirst: str,
     body: str,
-    cover=None,
+    cover: UploadedFile | None = None,
     cover_alt: str = "",
     remove_cover: bool = False,
     tags: Iterable[str] = (),
@@ -151,7 +155,9 @@ def article_save(
     return article
 
 
-def article_schedule(*, article: Article, user, publish_at: datetime, now: datetime | None = None) -> Article:
+def article_schedule(
+    *, article: Article, user: User, publish_at: datetime, now: datetime | None = None
+) -> Article:
     """Programme the publication at `publish_at` (in the future): the job `news.publish_scheduled` publishes
     it then."""
     now = now or timezone.now()
@@ -168,7 +174,7 @@ def article_schedule(*, article: Article, user, publish_at: datetime, now: datet
     return article
 
 
-def article_transition(*, article: Article, user, action: str, now: datetime | None = None) -> Article:
+def article_transition(*, article: Article, user: User, action: str, now: datetime | None = None) -> Article:
     """Publish now, cancel the programming or archive (editors)."""
     now = now or timezone.now()
     if action not in ("publish", "unschedule", "archive"):
@@ -221,7 +227,7 @@ def _check_links(body: str) -> None:
 def comment_post(
     *,
     article: Article,
-    user,
+    user: User | AnonymousUser,
     name: str,
     email: str,
     website: str = "",
@@ -252,10 +258,10 @@ def comment_post(
         if parent is None:
             raise ServiceError(_("Le commentaire auquel vous répondez n’est plus publié."))
         parent = parent.parent or parent
-    signed = bool(getattr(user, "is_authenticated", False) and user.is_active)
-    if signed:
-        email, name = user.email, (name or "").strip() or user.display_name
-        status = workflow.APPROVED if selectors.user_has_approved_comment(user) else workflow.PENDING
+    signed = user if user is not None and user.is_authenticated and user.is_active else None
+    if signed is not None:
+        email, name = signed.email, (name or "").strip() or signed.display_name
+        status = workflow.APPROVED if selectors.user_has_approved_comment(signed) else workflow.PENDING
     else:
         email, name, status = alerts.address_normalise(email), (name or "").strip(), workflow.UNCONFIRMED
     if not name or not email:
@@ -263,7 +269,7 @@ def comment_post(
     comment = Comment.objects.create(
         article=article,
         parent=parent,
-        user=user if signed else None,
+        user=signed,
         author_name=name[:100],
         author_email=email,
         website=(website or "").strip()[:300],
@@ -281,7 +287,7 @@ def comment_post(
             frequency=Frequency.IMMEDIATE,
             source="news.comment",
             consent_text=consent_text,
-            user=user if signed else None,
+            user=signed,
             now=now,
             send_confirmation=False,
         )
@@ -383,7 +389,7 @@ def comment_delete(*, comment: Comment, now: datetime | None = None) -> Comment:
 
 @transaction.atomic
 def comment_moderate(
-    *, comment: Comment, user, action: str, reason: str = "", now: datetime | None = None
+    *, comment: Comment, user: User, action: str, reason: str = "", now: datetime | None = None
 ) -> Comment:
     """Approve, reject (with a reason) or mark as spam (editors and programme staff); the open reports of
     the comment are handled at the same time."""
@@ -404,7 +410,7 @@ def comment_moderate(
 
 
 @transaction.atomic
-def reports_dismiss(*, comment: Comment, user, now: datetime | None = None) -> int:
+def reports_dismiss(*, comment: Comment, user: User, now: datetime | None = None) -> int:
     """Keep a reported comment published and close its reports (moderators)."""
     if not selectors.can_moderate(user):
         raise ServiceError(_("Seuls les modérateurs traitent les signalements."), status=403)
@@ -424,7 +430,7 @@ def comment_report(*, comment: Comment, reason: str, message: str = "") -> Comme
 
 
 @transaction.atomic
-def article_set_comments_open(*, article: Article, user, open: bool) -> Article:
+def article_set_comments_open(*, article: Article, user: User, open: bool) -> Article:
     """Open or close the comments of an article (moderators)."""
     if not selectors.can_moderate(user):
         raise ServiceError(_("Seuls les modérateurs ouvrent ou ferment les commentaires."), status=403)
@@ -447,13 +453,13 @@ def comments_expire_unconfirmed(*, now: datetime) -> int:
 
 
 # --- Personal data (RGPD) ------------------------------------------------------------------------------------
-def _comments_of(user):
+def _comments_of(user: User) -> QuerySet[Comment]:
     from django.db.models import Q
 
     return Comment.objects.filter(Q(user=user) | Q(author_email__iexact=user.email)).select_related("article")
 
 
-def news_export(user) -> dict:
+def news_export(user: User) -> dict:
     """The person's comments (with their private address) and the articles they wrote."""
     return {
         "comments": [
@@ -477,7 +483,7 @@ def news_export(user) -> dict:
     }
 
 
-def news_erase(user) -> None:
+def news_erase(user: User) -> None:
     """Comments stay (the conversation keeps its sense) but show "Auteur supprimé": name, address and
     website are erased; articles keep their text and show the same."""
     _comments_of(user).update(author_name="", author_email="", website="", user=None, author_erased=True)

@@ -9,11 +9,13 @@ builds the published figures from it.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from tierslieux.calls.review import selectors as review_selectors
@@ -21,11 +23,15 @@ from tierslieux.followup import selectors as followup_selectors
 from tierslieux.geo import lookup
 from tierslieux.geo import selectors as geo_selectors
 from tierslieux.geo.diagnostic import selectors as diagnostic_selectors
+from tierslieux.geo.diagnostic.selectors import Diagnostic
 from tierslieux.network.selectors import mentoring as mentoring_selectors
 from tierslieux.places import selectors as place_selectors
 from tierslieux.places.sources import cget_types
 
 from . import figures
+
+if TYPE_CHECKING:
+    from tierslieux.places.models import Place
 
 FIRST_REPORT_YEAR = 2019  # the programme's first labels: no report can be expected before
 CENSUS_2019 = "cget2019"  # the source of the 2019 census in the atlas (`load_places`)
@@ -90,7 +96,9 @@ def territory_filter(filters: Filters, prefix: str = "") -> dict[str, str]:
     return {prefix + TERRITORY_FIELDS[filters.kind]: filters.territory.code}
 
 
-def place_facts(items: list[tuple], types_of=None) -> list[figures.PlaceFacts]:
+def place_facts(
+    items: list[tuple[Any, ...]], types_of: Callable[[tuple[Any, ...]], list[str]] | None = None
+) -> list[figures.PlaceFacts]:
     """PlaceFacts of `items` (tuples of PLACE_FIELDS, optionally followed by anything), their communes classified
     in bulk. "In QPV" is exact (the point in a QPV perimeter) once the perimeters are loaded, else it reads
     "in a commune that has a QPV" (the only thing the 2024 list says)."""
@@ -149,7 +157,7 @@ class Observatory:
         self.today = today or timezone.localdate()
 
     # --- places ---------------------------------------------------------------------------------------------
-    def _places(self):
+    def _places(self) -> QuerySet[Place]:
         return place_selectors.places_with_territory().filter(**territory_filter(self.filters))
 
     @cached_property
@@ -215,7 +223,7 @@ class Observatory:
 
     # --- coverage -------------------------------------------------------------------------------------------
     @cached_property
-    def coverage(self):
+    def coverage(self) -> Diagnostic:
         """The diagnostic's figures of the territory (stored per-commune coverage, not recomputed here)."""
         return diagnostic_selectors.territory_diagnostic(self.filters.territory)
 

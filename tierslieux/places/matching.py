@@ -18,6 +18,7 @@ import math
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from .merging import distance_m
 from .text import name_similarity, normalise, significant_words
@@ -112,7 +113,12 @@ def evaluate(incoming: Incoming, candidate: Candidate) -> Match | None:
         incoming.name, candidate.name, ignore=incoming.commune_name or candidate.commune_name
     )
     distance = None
-    if None not in (incoming.lon, incoming.lat, candidate.lon, candidate.lat):
+    if (
+        incoming.lon is not None
+        and incoming.lat is not None
+        and candidate.lon is not None
+        and candidate.lat is not None
+    ):
         distance = distance_m(incoming.lon, incoming.lat, candidate.lon, candidate.lat)
     near = distance is not None and distance <= NEAR_M and not (incoming.approximate or candidate.approximate)
     commune = same_commune(
@@ -136,7 +142,7 @@ def evaluate(incoming: Incoming, candidate: Candidate) -> Match | None:
     return Match(candidate, similarity, distance, commune, website, siret, automatic)
 
 
-def _score(match: Match) -> tuple:
+def _score(match: Match) -> tuple[Any, ...]:
     return (
         match.automatic,
         match.same_siret,
@@ -204,19 +210,20 @@ CHANGES = SAFE | {REPLACE}
 class FieldChange:
     field: str
     kind: str  # same, keep, fill, union, improve, replace
-    current: object
-    incoming: object
-    result: object
+    # Any: the values of any field (text, list, (lon, lat, origin) for "point").
+    current: Any
+    incoming: Any
+    result: Any
 
 
 @dataclass
 class MergePlan:
     changes: list[FieldChange] = field(default_factory=list)
 
-    def data(self, *, replace: bool = True) -> dict:
+    def data(self, *, replace: bool = True) -> dict[str, Any]:
         """The values to write: the safe changes, and the replacements unless `replace` is False."""
         kinds = CHANGES if replace else SAFE
-        values: dict = {}
+        values: dict[str, Any] = {}
         for change in self.changes:
             if change.kind not in kinds:
                 continue
@@ -235,7 +242,7 @@ class MergePlan:
         return [c for c in self.changes if c.kind == REPLACE]
 
 
-def _blank(value) -> bool:
+def _blank(value: object) -> bool:
     return value in (None, "", [], {})
 
 
@@ -262,14 +269,14 @@ def name_change(current: str, incoming: str) -> str:
     return REPLACE
 
 
-def _text_equal(a, b) -> bool:
+def _text_equal(a: object, b: object) -> bool:
     """Equal, or the same text but for case, accents and punctuation (the current spelling is kept)."""
     if isinstance(a, str) and isinstance(b, str):
         return normalise(a) == normalise(b)
     return a == b
 
 
-def _union(current: list, incoming: list, field_name: str) -> list:
+def _union(current: list[Any], incoming: list[Any], field_name: str) -> list[Any]:
     result = list(current)
     for value in incoming:
         if value not in result:
@@ -279,7 +286,7 @@ def _union(current: list, incoming: list, field_name: str) -> list:
     return result
 
 
-def merge_plan(current: dict, incoming: dict) -> MergePlan:
+def merge_plan(current: dict[str, Any], incoming: dict[str, Any]) -> MergePlan:
     """What merging `incoming` (the fields a row carries, normalised) into `current` (a place's values)
     changes, field by field. The point travels as "point": (lon, lat, origin); the commune as "commune":
     (INSEE code, code of its city or ""), and follows the point: it changes only with it."""
@@ -331,7 +338,7 @@ def merge_plan(current: dict, incoming: dict) -> MergePlan:
     return plan
 
 
-def _point_change(old, new) -> FieldChange:
+def _point_change(old: Any, new: Any) -> FieldChange:
     """`old` and `new` are (lon, lat, origin)."""
     if old is None or None in old[:2]:
         return FieldChange("point", FILL, old, new, new)

@@ -8,16 +8,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 
 @dataclass(frozen=True)
 class SourceInfo:
     code: str
-    label: str
-    date: str  # the date of the data, as written ("2019", "novembre 2022")
-    scope: str  # the territory it covers
-    counts: str  # what it counts
+    label: str | Promise
+    date: str | Promise  # the date of the data, as written ("2019", "novembre 2022")
+    scope: str | Promise  # the territory it covers
+    counts: str | Promise  # what it counts
     digital_inclusion: bool = False  # the médiation numérique layer, counted apart from the tiers-lieux
     listed: bool = True  # False: a source the registry does not know (an import), described generically
 

@@ -5,15 +5,18 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 import numpy as np
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 
+from tierslieux.accounts.models import User
 from tierslieux.accounts.roles import is_programme_staff
 from tierslieux.geo.models import Commune, Department, Epci, Region
 from tierslieux.geo.resolution import commune_chosen, commune_resolve
@@ -43,13 +46,13 @@ PAGE_SIZE = 20
 
 
 # --- Permissions ----------------------------------------------------------------------------------------
-def place_is_managed_by(place: Place, user) -> bool:
+def place_is_managed_by(place: Place, user: User | AnonymousUser) -> bool:
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return False
     return place.managers.filter(pk=user.pk).exists()
 
 
-def place_can_see(place: Place, user) -> bool:
+def place_can_see(place: Place, user: User | AnonymousUser) -> bool:
     """A published place: anyone. One waiting for moderation (or refused): its managers, the account that
     created it and programme staff only."""
     if place.publication == Publication.PUBLISHED:
@@ -59,16 +62,16 @@ def place_can_see(place: Place, user) -> bool:
     return place.created_by_id == user.pk or place_is_managed_by(place, user) or is_programme_staff(user)
 
 
-def place_can_edit(place: Place, user) -> bool:
+def place_can_edit(place: Place, user: User) -> bool:
     """Managers of the place and programme staff may edit it."""
     return place_is_managed_by(place, user) or is_programme_staff(user)
 
 
-def place_can_see_history(place: Place, user) -> bool:
+def place_can_see_history(place: Place, user: User) -> bool:
     return place_can_edit(place, user)
 
 
-def place_can_revert(user) -> bool:
+def place_can_revert(user: User) -> bool:
     return is_programme_staff(user)
 
 
@@ -128,7 +131,7 @@ class AtlasFilters:
         return items
 
 
-def _getlist(params, key: str) -> list[str]:
+def _getlist(params: Mapping[str, Any], key: str) -> list[str]:
     if hasattr(params, "getlist"):
         values = params.getlist(key)
     else:
@@ -140,14 +143,14 @@ def _getlist(params, key: str) -> list[str]:
     return result
 
 
-def _get(params, key: str) -> str:
+def _get(params: Mapping[str, Any], key: str) -> str:
     value = params.get(key, "")
     if isinstance(value, list):
         value = value[0] if value else ""
     return str(value or "").strip()[:200]
 
 
-def parse_filters(params) -> AtlasFilters:
+def parse_filters(params: Mapping[str, Any]) -> AtlasFilters:
     """Read the filters from a QueryDict or dict; unknown codes are dropped with a French message."""
     filters = AtlasFilters(q=_get(params, "q"))
     for key, attr, codes, label in (
@@ -288,7 +291,7 @@ def _open_rows(index: AtlasIndex, moment: dt.datetime) -> np.ndarray:
     )
 
 
-def haversine_km(lon1, lat1, lon2: np.ndarray, lat2: np.ndarray) -> np.ndarray:
+def haversine_km(lon1: float, lat1: float, lon2: np.ndarray, lat2: np.ndarray) -> np.ndarray:
     p1, p2 = math.radians(lat1), np.radians(lat2)
     dp, dl = p2 - p1, np.radians(lon2) - math.radians(lon1)
     a = np.sin(dp / 2) ** 2 + math.cos(p1) * np.cos(p2) * np.sin(dl / 2) ** 2
@@ -298,7 +301,9 @@ def haversine_km(lon1, lat1, lon2: np.ndarray, lat2: np.ndarray) -> np.ndarray:
 FACETS = {"type": "types", "service": "services", "label": "labels", "status": "statuses"}
 
 
-def filter_mask(index: AtlasIndex, filters: AtlasFilters, *, use_search: bool = True, skip: str = ""):
+def filter_mask(
+    index: AtlasIndex, filters: AtlasFilters, *, use_search: bool = True, skip: str = ""
+) -> tuple[np.ndarray, np.ndarray | None]:
     """Boolean mask over the index rows, and the search scores (None without a query). `skip`: one facet
     ("type", "service", "label", "status") left out, to count the places each of its values would give."""
     keep = np.ones(len(index), dtype=bool)
@@ -368,7 +373,7 @@ def digital_inclusion_count(filters: AtlasFilters, index: AtlasIndex | None = No
     return int((keep & index.digital_inclusion).sum())
 
 
-def places_filtered(params_or_filters) -> AtlasResult:
+def places_filtered(params_or_filters: AtlasFilters | Mapping[str, Any]) -> AtlasResult:
     """Rows matching the filters: by distance when an origin is given, else by relevance, else by name."""
     filters = (
         params_or_filters if isinstance(params_or_filters, AtlasFilters) else parse_filters(params_or_filters)
@@ -404,7 +409,7 @@ def places_for_rows(result: AtlasResult, start: int = 0, stop: int | None = None
     return places
 
 
-def places_queryset(params_or_filters) -> QuerySet[Place]:
+def places_queryset(params_or_filters: AtlasFilters | Mapping[str, Any]) -> QuerySet[Place]:
     """The filtered places as a queryset (exports, baseline of the bench), ordered like the list."""
     filters = (
         params_or_filters if isinstance(params_or_filters, AtlasFilters) else parse_filters(params_or_filters)
@@ -415,7 +420,9 @@ def places_queryset(params_or_filters) -> QuerySet[Place]:
     return places_with_territory().filter(pk__in=result.ids)
 
 
-def places_clusters(params, *, bbox: tuple[float, float, float, float] | None, zoom: int) -> dict:
+def places_clusters(
+    params: AtlasFilters | Mapping[str, Any], *, bbox: tuple[float, float, float, float] | None, zoom: int
+) -> dict:
     """GeoJSON FeatureCollection of clusters (and single places) for a map view."""
     filters = params if isinstance(params, AtlasFilters) else parse_filters(params)
     index = get_index()
@@ -524,7 +531,7 @@ def field_label(field: str) -> str:
         return field
 
 
-def _date_text(value) -> str:
+def _date_text(value: Any) -> str:
     try:
         day = value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
     except ValueError:
@@ -532,11 +539,11 @@ def _date_text(value) -> str:
     return date_format(day, "j F Y")
 
 
-def _number(value, digits: int) -> str:
+def _number(value: Any, digits: int) -> str:
     return number_format(value, digits) if isinstance(value, int | float) else str(value)
 
 
-def display_value(field: str, value) -> str:
+def display_value(field: str, value: Any) -> str:
     """A value as a person reads it: choice labels instead of codes, the commune's name, dates, hours by day,
     lists joined, yes/no; empty shown as "—". Never a Python list or dict."""
     if value in (None, "", [], {}):

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from typing import Any
 
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -13,6 +15,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from tierslieux.accounts.models import User
 from tierslieux.accounts.roles import is_programme_staff
 from tierslieux.core.errors import EditConflict
 from tierslieux.core.formats import fr_datetime
@@ -93,7 +96,7 @@ EDITABLE_FIELDS = (
 
 
 # --- Snapshots and derived fields -----------------------------------------------------------------------
-def _plain(field: str, value):
+def _plain(field: str, value: Any) -> Any:
     if field == "commune":
         return value.pk if isinstance(value, Commune) else value
     if isinstance(value, dt.date):
@@ -175,7 +178,7 @@ def place_validate(*, data: dict, place: Place | None = None) -> dict:
 def place_create(
     *,
     data: dict,
-    user=None,
+    user: User | AnonymousUser | None = None,
     source: str = "",
     reason: str = "",
     publication: str = Publication.PUBLISHED,
@@ -189,9 +192,7 @@ def place_create(
     values = clean_place_values(
         {field: data.get(field) for field in EDITABLE_FIELDS} | ({"source": source} if source else {})
     )
-    place = Place(
-        publication=publication, created_by=user if getattr(user, "is_authenticated", False) else None
-    )
+    place = Place(publication=publication, created_by=_editor(user))
     _apply(place, values)
     requested = data.get("slug")
     if requested and not Place.objects.filter(slug=requested).exists():
@@ -202,7 +203,7 @@ def place_create(
     snapshot = place_snapshot(place)
     PlaceVersion.objects.create(
         place=place,
-        user=user if getattr(user, "is_authenticated", False) else None,
+        user=user if user is not None and user.is_authenticated else None,
         reason=reason or _("Création"),
         changes={
             field: [None, value] for field, value in snapshot.items() if value not in (None, "", [], {})
@@ -226,7 +227,7 @@ _CHOICE_LABELS = {
 }
 
 
-def place_field_text(field: str, value) -> str:
+def place_field_text(field: str, value: Any) -> str:
     """A place field's value as a person reads it (choice labels, lists joined), for comparisons."""
     choices = _CHOICE_LABELS.get(field)
     labels = dict(choices.choices) if choices else {}
@@ -246,7 +247,12 @@ def place_field_text(field: str, value) -> str:
 
 @transaction.atomic
 def place_update(
-    *, place: Place, data: dict, user=None, reason: str = "", expected_version: int | None = None
+    *,
+    place: Place,
+    data: dict,
+    user: User | AnonymousUser | None = None,
+    reason: str = "",
+    expected_version: int | None = None,
 ) -> Place:
     """Apply `data` (a subset of EDITABLE_FIELDS); record a version only when a value actually changed.
 
@@ -278,7 +284,7 @@ def place_update(
     place.save()
     PlaceVersion.objects.create(
         place=place,
-        user=user if getattr(user, "is_authenticated", False) else None,
+        user=user if user is not None and user.is_authenticated else None,
         reason=reason,
         changes=changes,
         snapshot=place_snapshot(place),
@@ -287,7 +293,7 @@ def place_update(
     return place
 
 
-def place_revert(*, version: PlaceVersion, user) -> Place:
+def place_revert(*, version: PlaceVersion, user: User) -> Place:
     """Undo the change recorded by `version` (each field it changed gets its old value back), as a new
     version. Programme staff (and administrators) only."""
     if not (is_programme_staff(user) or getattr(user, "is_superuser", False)):
@@ -309,7 +315,7 @@ def place_revert(*, version: PlaceVersion, user) -> Place:
     return place
 
 
-def place_verify(*, place: Place, user, today: dt.date | None = None) -> Place:
+def place_verify(*, place: Place, user: User, today: dt.date | None = None) -> Place:
     """A manager of the place confirms the page is up to date ("Ces informations sont à jour"): sets
     `last_verified_at` (a version records who and when). Managers of this place only."""
     from .selectors import place_is_managed_by
@@ -382,7 +388,7 @@ def places_remind_verification(*, now: dt.datetime | None = None) -> int:
     return len(due)
 
 
-def place_add_manager(*, place: Place, user) -> None:
+def place_add_manager(*, place: Place, user: User) -> None:
     """Make `user` a manager of `place` (and give them the place-manager role)."""
     from tierslieux.accounts.roles import Role
     from tierslieux.accounts.services import user_grant_role
@@ -392,7 +398,7 @@ def place_add_manager(*, place: Place, user) -> None:
     _refresh_completeness(place)
 
 
-def place_remove_manager(*, place: Place, user) -> None:
+def place_remove_manager(*, place: Place, user: User) -> None:
     place.managers.remove(user)
     _refresh_completeness(place)
 
@@ -406,7 +412,7 @@ def _refresh_completeness(place: Place) -> None:
 
 
 # --- Photos ---------------------------------------------------------------------------------------------
-def _require_editor(place: Place, user) -> None:
+def _require_editor(place: Place, user: User) -> None:
     from .selectors import place_can_edit
 
     if not place_can_edit(place, user):
@@ -427,7 +433,7 @@ def _alt(alt: str) -> str:
 
 
 @transaction.atomic
-def photo_add(*, place: Place, user, content: bytes, alt: str) -> PlacePhoto:
+def photo_add(*, place: Place, user: User, content: bytes, alt: str) -> PlacePhoto:
     """A manager (or programme staff) adds a photo: checked by its content, resized, without metadata; at most
     PlacePhoto.MAX_PHOTOS per place."""
     _require_editor(place, user)
@@ -451,7 +457,7 @@ def photo_add(*, place: Place, user, content: bytes, alt: str) -> PlacePhoto:
 
 
 @transaction.atomic
-def photo_update(*, photo: PlacePhoto, user, alt: str) -> PlacePhoto:
+def photo_update(*, photo: PlacePhoto, user: User, alt: str) -> PlacePhoto:
     _require_editor(photo.place, user)
     photo.alt = _alt(alt)
     photo.save(update_fields=["alt"])
@@ -459,7 +465,7 @@ def photo_update(*, photo: PlacePhoto, user, alt: str) -> PlacePhoto:
 
 
 @transaction.atomic
-def photo_move(*, photo: PlacePhoto, user, offset: int) -> None:
+def photo_move(*, photo: PlacePhoto, user: User, offset: int) -> None:
     """Move the photo one place earlier (-1) or later (+1) in the place's order."""
     _require_editor(photo.place, user)
     photos = list(photo.place.photos.select_for_update().order_by("position", "id"))
@@ -473,12 +479,12 @@ def photo_move(*, photo: PlacePhoto, user, offset: int) -> None:
 
 
 @transaction.atomic
-def photo_delete(*, photo: PlacePhoto, user) -> None:
+def photo_delete(*, photo: PlacePhoto, user: User) -> None:
     _require_editor(photo.place, user)
     storage, name = photo.image.storage, photo.image.name
     photo.delete()
     transaction.on_commit(lambda: storage.delete(name))
 
 
-def _editor(user):
-    return user if getattr(user, "is_authenticated", False) else None
+def _editor(user: User | AnonymousUser | None) -> User | None:
+    return user if user is not None and user.is_authenticated else None

@@ -11,15 +11,17 @@ and propose. Anyone else is refused.
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import QuerySet, Sum
 from django.urls import reverse
 from django.utils.translation import gettext_lazy
 
+from tierslieux.accounts.models import User
 from tierslieux.accounts.roles import is_programme_staff
 from tierslieux.calls import selectors as call_selectors
-from tierslieux.calls.eligibility import DENSITY_LEVELS
 from tierslieux.calls.models import Call, Decision, DecisionOutcome, Status, Wave
 from tierslieux.calls.review import selectors as review_selectors
+from tierslieux.geo.classification import DENSITY_LEVELS
 from tierslieux.geo.diagnostic.inputs import DEFAULT_FILTER, LABELLED_NETWORK, PlaceFilter
 from tierslieux.geo.models import Commune
 from tierslieux.places.models import Place
@@ -39,24 +41,24 @@ DEFAULT_TIME_LIMIT_S = 30
 
 
 # --- Access --------------------------------------------------------------------------------------------------
-def can_use(user) -> bool:
+def can_use(user: User | AnonymousUser) -> bool:
     """Programme staff and administrators (anyone else is refused every selection page)."""
     return bool(getattr(user, "is_authenticated", False)) and (
         call_selectors.is_admin(user) or is_programme_staff(user)
     )
 
 
-def waves_readable_by(user) -> QuerySet[Wave]:
+def waves_readable_by(user: User) -> QuerySet[Wave]:
     if not can_use(user):
         return Wave.objects.none()
     return Wave.objects.filter(call__in=call_selectors.calls_readable_by(user)).select_related("call")
 
 
-def runs_readable_by(user) -> QuerySet[Run]:
+def runs_readable_by(user: User) -> QuerySet[Run]:
     return Run.objects.filter(wave__in=waves_readable_by(user)).select_related("wave__call", "created_by")
 
 
-def can_write(user, wave: Wave) -> bool:
+def can_write(user: User, wave: Wave) -> bool:
     return can_use(user) and call_selectors.can_manage_call(user, wave.call)
 
 

@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from tierslieux.accounts.models import User
 from tierslieux.calls.models import Application, Status, Wave
 from tierslieux.core.errors import Conflict, ServiceError
 from tierslieux.core.services import transition_apply, transition_log_start
@@ -24,7 +25,7 @@ from .models import ProposedDecision, Run, RunStatus
 from .tasks import run_replay_task, run_scenario_task
 
 
-def _require_write(actor, wave: Wave) -> None:
+def _require_write(actor: User, wave: Wave) -> None:
     if not selectors.can_write(actor, wave):
         raise ServiceError(
             _("Seule l’équipe de cet appel peut lancer, enregistrer ou proposer un scénario."), status=403
@@ -32,7 +33,7 @@ def _require_write(actor, wave: Wave) -> None:
 
 
 @transaction.atomic
-def run_start(*, wave: Wave, actor, parameters: dict) -> Run:
+def run_start(*, wave: Wave, actor: User, parameters: dict) -> Run:
     """Record a run of `wave` with `parameters` and enqueue its computation once the transaction commits."""
     _require_write(actor, wave)
     json.dumps(parameters)  # parameters must be stored as typed
@@ -45,7 +46,7 @@ def run_start(*, wave: Wave, actor, parameters: dict) -> Run:
 
 
 @transaction.atomic
-def run_replay(*, run: Run, actor) -> Run:
+def run_replay(*, run: Run, actor: User) -> Run:
     """Ask for a replay of a finished run: the optimiser runs again, in the background, from the stored inputs
     and options (`run_replay_execute`); the run page shows "en cours" until the report is written."""
     _require_write(actor, run.wave)
@@ -64,7 +65,7 @@ def run_replay(*, run: Run, actor) -> Run:
     return run
 
 
-def scenario_save(*, run: Run, actor, name: str) -> Run:
+def scenario_save(*, run: Run, actor: User, name: str) -> Run:
     _require_write(actor, run.wave)
     name = name.strip()
     if not name:
@@ -79,7 +80,7 @@ def scenario_save(*, run: Run, actor, name: str) -> Run:
 
 
 @transaction.atomic
-def scenario_propose(*, run: Run, actor) -> list[ProposedDecision]:
+def scenario_propose(*, run: Run, actor: User) -> list[ProposedDecision]:
     """Replace the wave's proposed decisions by the selection of `run` (files still under review only).
 
     Nothing is decided: the committee page shows "proposé par le scénario X" and the team decides each file."""

@@ -7,10 +7,12 @@ conflict of interest declared).
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -33,10 +35,13 @@ from ..models import (
 )
 from . import scoring
 
+if TYPE_CHECKING:
+    from tierslieux.places.models import Place
+
 DECIDED = (Status.ACCEPTED, Status.REFUSED, Status.CLOSED)
 
 
-def assignments_of_reviewer(user) -> QuerySet[ReviewerAssignment]:
+def assignments_of_reviewer(user: User | AnonymousUser) -> QuerySet[ReviewerAssignment]:
     """Every assignment of `user` (a conflicted one is listed by its reference only)."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return ReviewerAssignment.objects.none()
@@ -59,7 +64,7 @@ def reviewers_available() -> QuerySet[User]:
     )
 
 
-def reviewer_loads(user_ids) -> dict[int, int]:
+def reviewer_loads(user_ids: Iterable[int]) -> dict[int, int]:
     """{reviewer id: number of assignments not yet reviewed nor declined (conflict)}."""
     rows = (
         ReviewerAssignment.objects.filter(reviewer_id__in=list(user_ids), review__submitted_at__isnull=True)
@@ -72,11 +77,11 @@ def reviewer_loads(user_ids) -> dict[int, int]:
     return loads
 
 
-def can_staff_read(user, application: Application) -> bool:
+def can_staff_read(user: User, application: Application) -> bool:
     return application.status != Status.DRAFT and call_selectors.can_read_call(user, application.call)
 
 
-def can_staff_manage(user, application: Application) -> bool:
+def can_staff_manage(user: User, application: Application) -> bool:
     return application.status != Status.DRAFT and call_selectors.can_manage_call(user, application.call)
 
 
@@ -85,7 +90,7 @@ def call_weights(call: Call) -> dict[int, int]:
     return dict(call.criteria.values_list("pk", "weight"))
 
 
-def file_scores(applications) -> dict[int, scoring.FileScore]:
+def file_scores(applications: Iterable[Application]) -> dict[int, scoring.FileScore]:
     """{application id: FileScore} over the submitted reviews, for many files in two queries."""
     applications = list(applications)
     ids = [a.pk for a in applications]
@@ -245,7 +250,9 @@ def envelope_consumption(call: Call) -> dict[int, EnvelopeConsumption]:
     }
 
 
-def wave_ranking(wave: Wave, *, statuses=(Status.IN_REVIEW, *DECIDED)) -> list[EnvelopeRanking]:
+def wave_ranking(
+    wave: Wave, *, statuses: Iterable[str] = (Status.IN_REVIEW, *DECIDED)
+) -> list[EnvelopeRanking]:
     """The files of `wave` under review or decided, per envelope (in the call's order), ranked by weighted score
     (best first; files without a submitted review last, then by reference). Used by the committee page and the
     selection optimiser: each entry has `.application` (with `.envelope`, `.requested_total`, `.place`),
@@ -425,7 +432,7 @@ def laureate_row(decision: Decision) -> dict[str, Any]:
 HISTORICAL_SOURCE = "fabriques"  # the ANCT list of the 382 labelled Fabriques de territoire (load_places)
 
 
-def historical_fabriques():
+def historical_fabriques() -> QuerySet[Place]:
     """The places of the ANCT list of labelled Fabriques de territoire (loaded by `load_places`, source
     "fabriques"), labelled before the platform's calls."""
     from tierslieux.places.models import Place
@@ -459,7 +466,7 @@ def laureates_map() -> dict[str, Any]:
     """Two GeoJSON layers for the laureates map: the published laureates and the historical Fabriques (names of
     places and communes only)."""
 
-    def feature(place, **properties) -> dict[str, Any]:
+    def feature(place: Place, **properties: Any) -> dict[str, Any]:
         return {
             "type": "Feature",
             "geometry": {"type": "Point", "coordinates": [place.lon, place.lat]},
@@ -488,7 +495,7 @@ def laureates_map() -> dict[str, Any]:
     }
 
 
-def reviews_to_do(user) -> int:
+def reviews_to_do(user: User) -> int:
     """Files assigned to `user` and still to review: no conflict declared, no review submitted, in review."""
     return (
         ReviewerAssignment.objects.filter(reviewer=user, application__status=Status.IN_REVIEW)
@@ -498,7 +505,7 @@ def reviews_to_do(user) -> int:
     )
 
 
-def files_to_assign(user) -> int:
+def files_to_assign(user: User) -> int:
     """Submitted files of the calls `user` manages that wait for their reviewers."""
     return Application.objects.filter(
         call__in=call_selectors.calls_managed_by(user), status=Status.SUBMITTED

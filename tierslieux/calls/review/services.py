@@ -3,7 +3,7 @@ reminders to late reviewers. Refusals are `ServiceError` (French message)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import datetime, timedelta
 
 from django.db import IntegrityError, transaction
@@ -11,14 +11,17 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from tierslieux.accounts.models import User
 from tierslieux.accounts.roles import Role, has_role
 from tierslieux.core.emails import email_send
 from tierslieux.core.errors import Conflict, EditConflict, ServiceError
+from tierslieux.geo.models import Department
 
 from .. import selectors as call_selectors
 from ..models import (
     Application,
     ConflictOfInterest,
+    Criterion,
     Review,
     ReviewerAssignment,
     ReviewerProfile,
@@ -35,7 +38,7 @@ ASSIGNABLE = (Status.SUBMITTED, Status.IN_REVIEW)
 REMINDER_INTERVAL = timedelta(days=2)
 
 
-def _notify_staff(name: str, application: Application, *, reviewer) -> None:
+def _notify_staff(name: str, application: Application, *, reviewer: User) -> None:
     """Email the call's team about a reviewer's act on a file (a declared conflict, a handed-in review)."""
     email_send(
         name=name,
@@ -48,12 +51,12 @@ def _notify_staff(name: str, application: Application, *, reviewer) -> None:
     )
 
 
-def _require_manager(actor, application: Application) -> None:
+def _require_manager(actor: User, application: Application) -> None:
     if not review_selectors.can_staff_manage(actor, application):
         raise ServiceError(_("Seule l’équipe de l’appel peut faire cela."), status=403)
 
 
-def _is_applicant_side(user, application: Application) -> bool:
+def _is_applicant_side(user: User, application: Application) -> bool:
     if application.applicant_id == user.pk:
         return True
     return bool(application.place_id and application.place.managers.filter(pk=user.pk).exists())
@@ -62,7 +65,12 @@ def _is_applicant_side(user, application: Application) -> bool:
 # --- Assignments ---------------------------------------------------------------------------------------------
 @transaction.atomic
 def assignment_create(
-    *, application: Application, reviewer, actor, due_at: datetime | None = None, notify: bool = True
+    *,
+    application: Application,
+    reviewer: User,
+    actor: User,
+    due_at: datetime | None = None,
+    notify: bool = True,
 ) -> ReviewerAssignment:
     """Staff assign `reviewer` to a submitted file; the file goes "in review"; the reviewer is told by email."""
     application = (
@@ -115,7 +123,7 @@ def assignment_create(
 
 
 @transaction.atomic
-def assignment_delete(*, assignment: ReviewerAssignment, actor) -> None:
+def assignment_delete(*, assignment: ReviewerAssignment, actor: User) -> None:
     """Staff withdraw an assignment that has no submitted review."""
     _require_manager(actor, assignment.application)
     review = getattr(assignment, "review", None)
@@ -125,8 +133,11 @@ def assignment_delete(*, assignment: ReviewerAssignment, actor) -> None:
 
 
 def assignment_proposal(
-    *, applications, avoid_same_department: bool = False, per_file: int = scoring.MIN_REVIEWERS
-) -> dict[int, list]:
+    *,
+    applications: Iterable[Application],
+    avoid_same_department: bool = False,
+    per_file: int = scoring.MIN_REVIEWERS,
+) -> dict[int, list[User]]:
     """{application id: [reviewers proposed]} completing each file to `per_file` reviewers, balancing the load
     (and avoiding reviewers of the file's department when asked). Applicants and conflicted reviewers are
     never proposed."""
@@ -159,7 +170,7 @@ def assignment_proposal(
 
 
 def assignments_apply_proposal(
-    *, wave: Wave, actor, avoid_same_department: bool = False, due_at: datetime | None = None
+    *, wave: Wave, actor: User, avoid_same_department: bool = False, due_at: datetime | None = None
 ) -> int:
     """Assign the proposal to every submitted or in-review file of `wave`; returns the number of assignments."""
     applications = list(
@@ -177,7 +188,7 @@ def assignments_apply_proposal(
     return created
 
 
-def reviewer_set_department(*, user, department) -> ReviewerProfile:
+def reviewer_set_department(*, user: User, department: Department | None) -> ReviewerProfile:
     profile, _created = ReviewerProfile.objects.update_or_create(
         user=user, defaults={"department": department}
     )
@@ -185,14 +196,14 @@ def reviewer_set_department(*, user, department) -> ReviewerProfile:
 
 
 # --- Reviewer side -------------------------------------------------------------------------------------------
-def _own(assignment: ReviewerAssignment, user) -> None:
+def _own(assignment: ReviewerAssignment, user: User) -> None:
     if assignment.reviewer_id != getattr(user, "pk", None):
         raise ServiceError(_("Cette instruction ne vous est pas confiée."))
 
 
 @transaction.atomic
 def conflict_declare(
-    *, assignment: ReviewerAssignment, user, has_conflict: bool, details: str = ""
+    *, assignment: ReviewerAssignment, user: User, has_conflict: bool, details: str = ""
 ) -> ConflictOfInterest:
     """The reviewer declares (once) whether they have a conflict of interest; a conflict hides the file from
     them and staff are told by email so they can assign someone else."""
@@ -214,7 +225,7 @@ def review_version_token(review: Review | None) -> str:
 
 def review_texts(
     review: Review | None,
-    criteria,
+    criteria: Iterable[Criterion],
     scores: Mapping[int, tuple[int | None, str]] | None = None,
     comment: str | None = None,
 ) -> dict[str, str]:
@@ -237,7 +248,7 @@ def review_texts(
 def review_save(
     *,
     assignment: ReviewerAssignment,
-    user,
+    user: User,
     scores: Mapping[int, tuple[int | None, str]],
     comment: str = "",
     submit: bool = False,
@@ -311,7 +322,7 @@ def review_save(
 
 
 # --- Staff notes and reminders -------------------------------------------------------------------------------
-def staff_note_add(*, application: Application, author, body: str) -> StaffNote:
+def staff_note_add(*, application: Application, author: User, body: str) -> StaffNote:
     """A private note of the call's team on a file (never shown to the applicant nor to reviewers)."""
     _require_manager(author, application)
     body = body.strip()

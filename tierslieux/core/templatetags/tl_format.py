@@ -12,6 +12,8 @@ see `tierslieux.core.formats.install_source_plural_rule`); never "lieu(x)".
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import template
 
 from .. import formats, numbers
@@ -19,7 +21,7 @@ from .. import formats, numbers
 register = template.Library()
 
 
-def _decimals(arg, default: int) -> int:
+def _decimals(arg: Any, default: int) -> int:
     try:
         return int(arg)
     except (TypeError, ValueError):
@@ -27,40 +29,40 @@ def _decimals(arg, default: int) -> int:
 
 
 @register.filter
-def number(value, decimals=0) -> str:
+def number(value: object, decimals: object = 0) -> str:
     return numbers.fr_number(value, _decimals(decimals, 0))
 
 
 @register.filter
-def euros(value, decimals=0) -> str:
+def euros(value: object, decimals: object = 0) -> str:
     return numbers.fr_euros(value, _decimals(decimals, 0))
 
 
 @register.filter
-def percent(value, decimals=1) -> str:
+def percent(value: object, decimals: object = 1) -> str:
     return numbers.fr_percent(value, _decimals(decimals, 1))
 
 
 @register.filter
-def km(value, decimals=1) -> str:
+def km(value: object, decimals: object = 1) -> str:
     return numbers.fr_km(value, _decimals(decimals, 1))
 
 
 @register.filter
-def fr_date(value) -> str:
+def fr_date(value: object) -> str:
     return formats.fr_date(value)
 
 
 @register.filter
-def fr_date_short(value) -> str:
+def fr_date_short(value: object) -> str:
     return formats.fr_date(value, year=False)
 
 
 @register.filter
-def fr_time(value) -> str:
+def fr_time(value: object) -> str:
     return formats.fr_time(value)
 
 
 @register.filter
-def fr_datetime(value) -> str:
+def fr_datetime(value: object) -> str:
     return formats.fr_datetime(value)

@@ -8,6 +8,8 @@ from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any
 
+from django.contrib.auth.models import AnonymousUser
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -15,9 +17,10 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from tierslieux.accounts.models import User
 from tierslieux.calls import eligibility
 from tierslieux.calls import selectors as call_selectors
-from tierslieux.calls.models import Decision, DecisionOutcome
+from tierslieux.calls.models import Call, Decision, DecisionOutcome
 from tierslieux.core.emails import email_send
 from tierslieux.core.errors import ServiceError
 from tierslieux.core.services import transition_apply
@@ -64,13 +67,13 @@ def agreement_snapshot(agreement: Agreement) -> dict[str, Any]:
     return {name: _plain(getattr(agreement, name)) for name in SNAPSHOT_FIELDS}
 
 
-def _version(agreement: Agreement, *, label: str, actor) -> AgreementVersion:
+def _version(agreement: Agreement, *, label: str, actor: User | AnonymousUser | None) -> AgreementVersion:
     return AgreementVersion.objects.create(
         agreement=agreement,
         number=agreement.version,
         label=label[:200],
         data=agreement_snapshot(agreement),
-        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+        created_by=actor if actor is not None and actor.is_authenticated else None,
     )
 
 
@@ -78,7 +81,7 @@ def local_date(day: date) -> str:
     return date_format(day, "j F Y")
 
 
-def call_conditions(call) -> str:
+def call_conditions(call: Call) -> str:
     """The call's conditions written into a new agreement: its funding rules and eligibility rules."""
     euros = eligibility.format_euros
     lines = [_("Conditions de l’appel « %(call)s » :") % {"call": call.title}]
@@ -201,7 +204,7 @@ def agreement_problems(agreement: Agreement) -> list[str]:
 
 
 @transaction.atomic
-def agreement_update(*, agreement: Agreement, actor, data: Mapping[str, Any]) -> Agreement:
+def agreement_update(*, agreement: Agreement, actor: User, data: Mapping[str, Any]) -> Agreement:
     """Staff complete a draft agreement (beneficiary, purpose, dates, conditions). Identifiers are checked
     (SIRET with its Luhn key, RNA); nothing is saved when one is wrong."""
     locked = (
@@ -269,7 +272,12 @@ def _generate_calendar(agreement: Agreement) -> None:
 
 @transaction.atomic
 def agreement_sign(
-    *, agreement: Agreement, actor, signed_on: date | None, upload, today: date | None = None
+    *,
+    agreement: Agreement,
+    actor: User,
+    signed_on: date | None,
+    upload: UploadedFile,
+    today: date | None = None,
 ) -> Agreement:
     """Mark a complete draft agreement signed on `signed_on` with its signed PDF (checked by content): its
     annual reports and tranches are generated, the first tranche becomes due, the beneficiary is told."""
@@ -442,12 +450,12 @@ def _apply_calendar_changes(agreement: Agreement) -> None:
 def agreement_amend(
     *,
     agreement: Agreement,
-    actor,
+    actor: User,
     kind: str,
     effective_on: date | None,
     reason: str,
     values: Mapping[str, Any],
-    upload=None,
+    upload: UploadedFile | None = None,
     today: date | None = None,
 ) -> Amendment:
     """Record an avenant to a signed agreement: amounts (within the call's funding rules and the envelope;
@@ -507,7 +515,7 @@ def agreement_amend(
 
 # --- End of an agreement -------------------------------------------------------------------------------------
 @transaction.atomic
-def agreement_terminate(*, agreement: Agreement, actor, reason: str) -> Agreement:
+def agreement_terminate(*, agreement: Agreement, actor: User, reason: str) -> Agreement:
     """Staff terminate an agreement (reason required): its tranches not yet paid are cancelled."""
     locked = (
         Agreement.objects.select_for_update(of=("self",))
@@ -556,7 +564,7 @@ def agreement_is_done(agreement: Agreement) -> bool:
 
 
 @transaction.atomic
-def agreement_complete(*, agreement: Agreement, actor=None) -> Agreement:
+def agreement_complete(*, agreement: Agreement, actor: User | None = None) -> Agreement:
     """Close a signed agreement whose tranches are all paid or cancelled and reports all accepted: by staff, or
     by the platform (`actor` None) right after the last payment or report acceptance."""
     roles = {SYSTEM} if actor is None else roles_for(actor, agreement, need=workflows.STAFF)

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from tierslieux.accounts.models import User
 from tierslieux.core.emails import email_send
 from tierslieux.core.errors import ServiceError
 from tierslieux.core.services import transition_apply
@@ -30,14 +31,16 @@ from ..tokens import census_token
 ANSWER_FIELDS = ("still_open", "types", "surface_m2", "users_per_month", "jobs_fte", "legal_form")
 
 
-def _staff_roles(user) -> set[str]:
+def _staff_roles(user: User) -> set[str]:
     if not selectors.can_run_census(user):
         raise ServiceError(_("Les recensements sont réservés à l’équipe du programme."), status=403)
     return {workflows.STAFF}
 
 
 @transaction.atomic
-def campaign_create(*, actor, year: int, title: str, closes_on: date, message: str = "") -> CensusCampaign:
+def campaign_create(
+    *, actor: User, year: int, title: str, closes_on: date, message: str = ""
+) -> CensusCampaign:
     _staff_roles(actor)
     if CensusCampaign.objects.filter(year=year).exists():
         raise ServiceError(_("Un recensement existe déjà pour %(year)s.") % {"year": year}, status=409)
@@ -49,7 +52,7 @@ def campaign_create(*, actor, year: int, title: str, closes_on: date, message: s
 
 
 @transaction.atomic
-def campaign_open(*, campaign: CensusCampaign, actor, now: datetime | None = None) -> int:
+def campaign_open(*, campaign: CensusCampaign, actor: User, now: datetime | None = None) -> int:
     """Open the campaign and invite every place that has an active manager: each manager gets an email with a
     personal link per place. Returns the number of places invited."""
     now = now or timezone.now()
@@ -85,7 +88,9 @@ def campaign_open(*, campaign: CensusCampaign, actor, now: datetime | None = Non
 
 
 @transaction.atomic
-def campaign_close(*, campaign: CensusCampaign, actor=None, now: datetime | None = None) -> CensusCampaign:
+def campaign_close(
+    *, campaign: CensusCampaign, actor: User | None = None, now: datetime | None = None
+) -> CensusCampaign:
     """Close the campaign (staff, or the platform on its closing date): the links stop working."""
     roles = {SYSTEM} if actor is None else _staff_roles(actor)
     transition_apply(
@@ -99,7 +104,7 @@ def campaign_close(*, campaign: CensusCampaign, actor=None, now: datetime | None
     return campaign
 
 
-def answer_allowed(campaign: CensusCampaign, place: Place, user) -> None:
+def answer_allowed(campaign: CensusCampaign, place: Place, user: User) -> None:
     """Refuse (French message) unless `user` may answer `campaign` for `place` now."""
     if campaign.status != "open":
         raise ServiceError(_("Ce recensement est clos : il n’accepte plus de réponse."), status=410)
@@ -130,7 +135,7 @@ def census_answer_submit(
     *,
     campaign: CensusCampaign,
     place: Place,
-    user,
+    user: User,
     channel: str,
     data: Mapping[str, Any],
     now: datetime | None = None,

@@ -9,11 +9,12 @@ from dataclasses import dataclass
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext as _
 
+from tierslieux.accounts.models import User
 from tierslieux.calls import filetypes
 from tierslieux.core.errors import ServiceError
 
 from .. import selectors, workflows
-from ..models import Agreement
+from ..models import Agreement, Amendment
 
 PDF_ONLY = frozenset({"pdf"})
 DOCUMENTS = frozenset(filetypes.KINDS)
@@ -54,7 +55,7 @@ def check_upload(upload: UploadedFile | None, *, kinds: Iterable[str] = DOCUMENT
     return CheckedUpload(upload, name, content_type, suffix, upload.size, digest.hexdigest())
 
 
-def store_signed_file(instance, checked: CheckedUpload) -> None:
+def store_signed_file(instance: Agreement | Amendment, checked: CheckedUpload) -> None:
     """Put a checked PDF on `instance` (an Agreement or an Amendment), not yet saved."""
     instance.signed_file.save(f"document{checked.suffix}", checked.upload, save=False)
     instance.signed_file_name = checked.name
@@ -76,7 +77,7 @@ def beneficiary_emails(agreement: Agreement) -> list[str]:
     return sorted(email for email in emails if email)
 
 
-def roles_for(user, agreement: Agreement, *, need: str) -> set[str]:
+def roles_for(user: User, agreement: Agreement, *, need: str) -> set[str]:
     """The roles of `user` on `agreement` (readers removed), or a refusal when they lack role `need`:
     404 when they may not even see it, 403 otherwise."""
     roles = selectors.agreement_roles(user, agreement) - {workflows.READER}

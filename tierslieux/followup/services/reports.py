@@ -8,6 +8,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+from django.core.files.uploadedfile import UploadedFile
 from django.db import models, transaction
 from django.db.models import F
 from django.urls import reverse
@@ -15,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from tierslieux.accounts.models import User
 from tierslieux.calls.eligibility import format_euros
 from tierslieux.core.emails import email_send
 from tierslieux.core.errors import Conflict, ServiceError
@@ -52,7 +54,7 @@ def _locked(report: AnnualReport) -> AnnualReport:
     )
 
 
-def _editable(report: AnnualReport, user) -> set[str]:
+def _editable(report: AnnualReport, user: User) -> set[str]:
     roles = roles_for(user, report.agreement, need=workflows.BENEFICIARY)
     if report.agreement.status != "signed":
         raise ServiceError(
@@ -64,7 +66,7 @@ def _editable(report: AnnualReport, user) -> set[str]:
 # --- Draft ---------------------------------------------------------------------------------------------------
 @transaction.atomic
 def report_save(
-    *, report: AnnualReport, user, revision: int, values: Mapping[str, Any], tab: str = ""
+    *, report: AnnualReport, user: User, revision: int, values: Mapping[str, Any], tab: str = ""
 ) -> AnnualReport:
     """Save indicators of an editable report based on `revision`. `tab` identifies the page (a token per page
     load): a revision made stale only by that same page's saves is not a conflict. Raises StaleRevision (409)
@@ -153,7 +155,7 @@ def refresh_flag(agreement: Agreement, *, today: date) -> None:
 
 
 @transaction.atomic
-def report_submit(*, report: AnnualReport, user, now: datetime | None = None) -> AnnualReport:
+def report_submit(*, report: AnnualReport, user: User, now: datetime | None = None) -> AnnualReport:
     """The beneficiary submits a complete report (once; again after corrections): an immutable version, the
     tranche it had suspended goes back on the calendar, the late flag clears, staff and beneficiary are told."""
     now = now or timezone.now()
@@ -190,7 +192,7 @@ def report_submit(*, report: AnnualReport, user, now: datetime | None = None) ->
 
 
 @transaction.atomic
-def report_accept(*, report: AnnualReport, actor, now: datetime | None = None) -> AnnualReport:
+def report_accept(*, report: AnnualReport, actor: User, now: datetime | None = None) -> AnnualReport:
     """Staff accept a submitted report: the next tranche becomes due; the agreement is completed when nothing is
     left to pay or to report."""
     now = now or timezone.now()
@@ -223,7 +225,7 @@ def report_accept(*, report: AnnualReport, actor, now: datetime | None = None) -
 
 
 @transaction.atomic
-def report_request_corrections(*, report: AnnualReport, actor, message: str) -> AnnualReport:
+def report_request_corrections(*, report: AnnualReport, actor: User, message: str) -> AnnualReport:
     """Staff send a submitted report back to the beneficiary with a message (required)."""
     locked = _locked(report)
     roles = roles_for(actor, locked.agreement, need=workflows.STAFF)
@@ -252,7 +254,9 @@ def report_request_corrections(*, report: AnnualReport, actor, message: str) -> 
 
 # --- Attachments ---------------------------------------------------------------------------------------------
 @transaction.atomic
-def report_attachment_add(*, report: AnnualReport, user, upload, kind: str) -> ReportAttachment:
+def report_attachment_add(
+    *, report: AnnualReport, user: User, upload: UploadedFile, kind: str
+) -> ReportAttachment:
     """Attach a file to an editable report (type checked by content, ≤ 10 MB, private storage)."""
     locked = _locked(report)
     _editable(locked, user)
@@ -276,7 +280,7 @@ def report_attachment_add(*, report: AnnualReport, user, upload, kind: str) -> R
 
 
 @transaction.atomic
-def report_attachment_delete(*, attachment: ReportAttachment, user) -> None:
+def report_attachment_delete(*, attachment: ReportAttachment, user: User) -> None:
     locked = _locked(attachment.report)
     _editable(locked, user)
     if not locked.is_editable:

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from tierslieux.accounts.models import User
 from tierslieux.core.errors import ServiceError
 from tierslieux.core.services import transition_apply
 from tierslieux.core.workflow import SYSTEM
@@ -36,7 +37,7 @@ def _check_date(day: date | None, *, label: str, today: date, not_before: date |
 def tranche_act(
     *,
     tranche: Tranche,
-    actor,
+    actor: User,
     action: str,
     reason: str = "",
     on: date | None = None,

@@ -27,7 +27,8 @@ from tierslieux.geo.coverage.results import CoverageResult, WhatIf
 
 def _chords_to(xyz: FloatArray, point: FloatArray) -> FloatArray:
     d = xyz - point
-    return np.sqrt(np.einsum("ij,ij->i", d, d))
+    chords: FloatArray = np.sqrt(np.einsum("ij,ij->i", d, d))
+    return chords
 
 
 class CoverageIndex:
@@ -64,7 +65,8 @@ class CoverageIndex:
         self._workers = workers
         self._xyz = communes.xyz
         self._tree = communes.tree
-        places = places if places is not None else Places(ids=[], lon=[], lat=[])
+        # Lists are accepted: Places.__post_init__ turns them into arrays.
+        places = places if places is not None else Places(ids=[], lon=[], lat=[])  # type: ignore[arg-type]
         n_places = len(places)
         self._slot_of: dict[Any, int] = {pid: i for i, pid in enumerate(places.ids)}
         self._place_ids: list[Any] = list(places.ids)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
@@ -71,7 +71,7 @@ def kdtree(points: FloatArray) -> cKDTree:
     return cKDTree(points, balanced_tree=False)
 
 
-def _object_array(values: ArrayLike, n: int, what: str) -> ObjectArray:
+def _object_array(values: Iterable[Any], n: int, what: str) -> ObjectArray:
     arr = np.empty(n, dtype=object)
     seq = list(values)
     if len(seq) != n:
@@ -142,7 +142,8 @@ class Communes:
     ids: ObjectArray
     lon: FloatArray
     lat: FloatArray
-    population: FloatArray | None = None
+    # None (every population 0) is accepted: always an array after __post_init__.
+    population: FloatArray = None  # type: ignore[assignment]
     names: ObjectArray | None = None
     territories: Mapping[str, ObjectArray] = field(default_factory=dict)
     zones: ObjectArray | None = None
@@ -251,7 +252,7 @@ class Communes:
             return np.array([position.get(c, -1) for c in places.commune_ids], dtype=np.int64)
         return self.nearest_rows(places.xyz)
 
-    def zone_numbers_of(self, labels: ArrayLike) -> IntArray:
+    def zone_numbers_of(self, labels: Iterable[Any]) -> IntArray:
         """Zone numbers of zone labels; a label without commune gets a number of its own (no commune near)."""
         numbers = dict(self.zone_numbers)
         out = []
@@ -277,12 +278,15 @@ class Communes:
     def point_xyz(self, lon: float, lat: float, commune_id: Any = None) -> FloatArray:
         """One point in the embedding: in the zone of ``commune_id`` when known, else of the nearest commune."""
         surface = lonlat_to_xyz([lon], [lat]).reshape(-1, 3)
+        point: FloatArray
         if self.zones is None:
-            return surface[0]
+            point = surface[0]
+            return point
         row = self.position.get(commune_id, -1) if commune_id is not None else -1
         if row < 0:
             row = int(self.nearest_rows(surface)[0])
-        return self.embed(surface, [self.zone_of_row[row] if row >= 0 else 0])[0]
+        point = self.embed(surface, [self.zone_of_row[row] if row >= 0 else 0])[0]
+        return point
 
 
 @dataclass(frozen=True, eq=False)

@@ -49,7 +49,7 @@ def squared_limits(chords: np.ndarray) -> np.ndarray:
 
 
 @njit(cache=True, nogil=True)
-def _window(sorted_lon, lo, hi, start, stop):
+def _window(sorted_lon: np.ndarray, lo: int, hi: int, start: float, stop: float) -> tuple[np.intp, np.intp]:
     """Indices [a, b) of the band slice sorted_lon[lo:hi] whose longitude is in [start, stop]."""
     a = lo + np.searchsorted(sorted_lon[lo:hi], start)
     b = lo + np.searchsorted(sorted_lon[lo:hi], stop, side="right")
@@ -57,7 +57,17 @@ def _window(sorted_lon, lo, hi, start, stop):
 
 
 @njit(cache=True, nogil=True)
-def _scan(sorted_xyz, a, b, x, y, z, limits, acc, best):
+def _scan(
+    sorted_xyz: np.ndarray,
+    a: int | np.intp,
+    b: int | np.intp,
+    x: float,
+    y: float,
+    z: float,
+    limits: np.ndarray,
+    acc: np.ndarray,
+    best: np.ndarray,
+) -> None:
     """Check candidates [a, b) against the commune at (x, y, z): acc[k] += places with d² ≤ limits[k];
     best = [d², index] of the nearest so far."""
     n_radii = limits.shape[0]
@@ -81,7 +91,13 @@ def _scan(sorted_xyz, a, b, x, y, z, limits, acc, best):
 
 
 @njit(cache=True, nogil=True)
-def _banded_pass(commune_xyz, place_xyz, chords, limits, rows_per_radius):
+def _banded_pass(
+    commune_xyz: np.ndarray,
+    place_xyz: np.ndarray,
+    chords: np.ndarray,
+    limits: np.ndarray,
+    rows_per_radius: int,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     n_places = place_xyz.shape[0]
     n_communes = commune_xyz.shape[0]
     n_radii = chords.shape[0]

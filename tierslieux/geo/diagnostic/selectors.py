@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import math
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 from django.urls import reverse
@@ -43,6 +44,9 @@ from .inputs import (
     places_for,
 )
 from .models import CommuneCoverage, CoverageRun
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 KIND_LABELS = {
     "france": gettext_lazy("France"),
@@ -80,7 +84,7 @@ class Territory:
     epci_code: str | None = None
 
     @property
-    def kind_label(self) -> str:
+    def kind_label(self) -> StrOrPromise:
         return KIND_LABELS[self.kind]
 
     @property

@@ -4,14 +4,19 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 from zoneinfo import ZoneInfo
 
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from tierslieux.accounts.models import User
 from tierslieux.accounts.roles import is_programme_staff
+from tierslieux.core.workflow import Transition
 from tierslieux.geo.models import Department, Region
 from tierslieux.places.models import Place
 
@@ -21,7 +26,7 @@ from ..models import Event, EventCategory, IcsSource
 PAGE_DAYS = 90
 
 
-def event_roles(user, event: Event) -> set[str]:
+def event_roles(user: User | AnonymousUser | None, event: Event) -> set[str]:
     """ "organiser" (a manager of the event's place), "staff" (programme staff)."""
     roles: set[str] = set()
     if not getattr(user, "is_authenticated", False) or not user.is_active:
@@ -33,7 +38,7 @@ def event_roles(user, event: Event) -> set[str]:
     return roles
 
 
-def event_actions(user, event: Event):
+def event_actions(user: User, event: Event) -> list[Transition]:
     return workflows.EVENT.available(event.status, event_roles(user, event) - {"system"})
 
 
@@ -93,7 +98,7 @@ def _date(value: str, errors: list[str], label: str) -> dt.date | None:
         return None
 
 
-def parse_filters(params) -> EventFilters:
+def parse_filters(params: Mapping[str, Any]) -> EventFilters:
     filters = EventFilters()
     for key, model in (("region", Region), ("department", Department)):
         value = (params.get(key) or "").strip().upper()[:3]
@@ -234,7 +239,7 @@ def ics_sources_of(place: Place) -> QuerySet[IcsSource]:
     return place.ics_sources.all()
 
 
-def places_managed_by(user) -> QuerySet[Place]:
-    if not getattr(user, "is_authenticated", False):
+def places_managed_by(user: User | AnonymousUser | None) -> QuerySet[Place]:
+    if user is None or not user.is_authenticated:
         return Place.objects.none()
     return user.managed_places.order_by("name")

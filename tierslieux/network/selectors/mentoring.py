@@ -5,21 +5,25 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Count, Q, QuerySet
 
+from tierslieux.accounts.models import User
 from tierslieux.accounts.roles import is_programme_staff
+from tierslieux.calls.models import Application
 from tierslieux.calls.selectors import applications_seeking_support
+from tierslieux.core.workflow import Transition
 from tierslieux.places.models import Place, PlaceStatus
 
 from .. import matching, workflows
 from ..models import MentoringRequest, MentorOffer, Outcome, Pairing
 
 
-def _signed_in(user) -> bool:
+def _signed_in(user: User | AnonymousUser) -> bool:
     return bool(getattr(user, "is_authenticated", False) and user.is_active)
 
 
-def request_roles(user, request: MentoringRequest) -> set[str]:
+def request_roles(user: User, request: MentoringRequest) -> set[str]:
     roles: set[str] = set()
     if not _signed_in(user):
         return roles
@@ -32,32 +36,32 @@ def request_roles(user, request: MentoringRequest) -> set[str]:
     return roles
 
 
-def pairing_roles(user, pairing: Pairing) -> set[str]:
+def pairing_roles(user: User, pairing: Pairing) -> set[str]:
     roles = request_roles(user, pairing.request)
     if _signed_in(user) and pairing.mentor.place.managers.filter(pk=user.pk).exists():
         roles.add(workflows.MENTOR)
     return roles
 
 
-def pairing_actions(user, pairing: Pairing):
+def pairing_actions(user: User, pairing: Pairing) -> list[Transition]:
     return workflows.PAIRING.available(pairing.status, pairing_roles(user, pairing))
 
 
-def projects_of(user) -> QuerySet[Place]:
+def projects_of(user: User) -> QuerySet[Place]:
     """The places "en projet" `user` manages."""
     if not _signed_in(user):
         return Place.objects.none()
     return user.managed_places.filter(status=PlaceStatus.PROJECT).order_by("name")
 
 
-def applications_of(user):
+def applications_of(user: User) -> list[Application]:
     """The applications of `user` in preparation or refused (through the calls' selectors)."""
     if not _signed_in(user):
         return []
     return list(applications_seeking_support(user).order_by("reference"))
 
 
-def may_ask(user) -> bool:
+def may_ask(user: User) -> bool:
     """Projects ask for a companion: a manager of a place "en projet", or an applicant whose application is in
     preparation or was refused; programme staff may file a request for a project too."""
     return _signed_in(user) and (
@@ -109,7 +113,7 @@ def companions_for_request(request: MentoringRequest, *, limit: int = 10) -> lis
     return found
 
 
-def requests_of(user) -> QuerySet[MentoringRequest]:
+def requests_of(user: User) -> QuerySet[MentoringRequest]:
     if not _signed_in(user):
         return MentoringRequest.objects.none()
     return (
@@ -123,7 +127,7 @@ def requests_open() -> QuerySet[MentoringRequest]:
     return MentoringRequest.objects.filter(status="open").select_related("place", "commune", "requester")
 
 
-def pairings_of(user) -> QuerySet[Pairing]:
+def pairings_of(user: User) -> QuerySet[Pairing]:
     if not _signed_in(user):
         return Pairing.objects.none()
     return (

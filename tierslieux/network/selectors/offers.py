@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from tierslieux.accounts.models import User
 from tierslieux.accounts.roles import is_programme_staff
-from tierslieux.core.workflow import SYSTEM
+from tierslieux.core.workflow import SYSTEM, Transition
 from tierslieux.places.selectors import commune_around
 
 from .. import matching, workflows
@@ -20,7 +24,7 @@ PUBLIC_STATES = ("published", "fulfilled", "closed", "expired")
 DEFAULT_RADIUS_KM = 30
 
 
-def listing_roles(user, listing: Listing) -> set[str]:
+def listing_roles(user: User | AnonymousUser, listing: Listing) -> set[str]:
     """The workflow roles of `user` on `listing`: "owner" (its author, or a manager of its place), "staff"."""
     roles: set[str] = set()
     if not getattr(user, "is_authenticated", False) or not user.is_active:
@@ -34,12 +38,12 @@ def listing_roles(user, listing: Listing) -> set[str]:
     return roles
 
 
-def listing_can_see(user, listing: Listing) -> bool:
+def listing_can_see(user: User, listing: Listing) -> bool:
     """Everyone sees published and ended listings; drafts and removed ones only their owner and staff."""
     return listing.status in PUBLIC_STATES or bool(listing_roles(user, listing))
 
 
-def listing_actions(user, listing: Listing):
+def listing_actions(user: User, listing: Listing) -> list[Transition]:
     return [
         t
         for t in workflows.LISTING.available(listing.status, listing_roles(user, listing))
@@ -51,7 +55,7 @@ def listings_with_relations() -> QuerySet[Listing]:
     return Listing.objects.select_related("owner", "place", "commune").defer("commune__outline")
 
 
-def listings_of(user) -> QuerySet[Listing]:
+def listings_of(user: User | AnonymousUser) -> QuerySet[Listing]:
     """The listings `user` wrote or that speak for a place they manage."""
     if not getattr(user, "is_authenticated", False):
         return Listing.objects.none()
@@ -64,11 +68,11 @@ def listings_active(*, on: dt.date | None = None) -> QuerySet[Listing]:
     return listings_with_relations().filter(status="published", valid_from__lte=on, valid_until__gte=on)
 
 
-def open_listings_count(user) -> int:
+def open_listings_count(user: User) -> int:
     return Listing.objects.filter(owner=user, status__in=workflows.OPEN_LISTING_STATES).count()
 
 
-def listings_created_since(user, since: dt.datetime) -> int:
+def listings_created_since(user: User, since: dt.datetime) -> int:
     return Listing.objects.filter(owner=user, created_at__gte=since).count()
 
 
@@ -92,7 +96,7 @@ class ListingFilters:
         return self.lat is not None and self.lon is not None
 
 
-def parse_filters(params) -> ListingFilters:
+def parse_filters(params: Mapping[str, Any]) -> ListingFilters:
     """Filters from a query string; bad values are dropped with a French message (never an error)."""
     filters = ListingFilters()
     side = (params.get("side") or "").strip()
@@ -235,8 +239,8 @@ def listing_matches(listing: Listing, *, now: dt.datetime | None = None, limit: 
 
 
 # --- Profiles and moderation -----------------------------------------------------------------------------
-def profile_for(user) -> NetworkProfile | None:
-    if not getattr(user, "is_authenticated", False):
+def profile_for(user: User | AnonymousUser | None) -> NetworkProfile | None:
+    if user is None or not user.is_authenticated:
         return None
     return NetworkProfile.objects.filter(user=user).select_related("commune").first()
 

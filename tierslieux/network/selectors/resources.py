@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
+from tierslieux.accounts.models import User
 from tierslieux.accounts.roles import is_programme_staff
 from tierslieux.places.text import normalise
 
@@ -14,7 +18,7 @@ from .. import workflows
 from ..models import Licence, Resource, ResourceKind
 
 
-def resource_roles(user, resource: Resource) -> set[str]:
+def resource_roles(user: User | AnonymousUser, resource: Resource) -> set[str]:
     roles: set[str] = set()
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return roles
@@ -27,7 +31,7 @@ def resource_roles(user, resource: Resource) -> set[str]:
     return roles
 
 
-def resource_can_see(user, resource: Resource) -> bool:
+def resource_can_see(user: User, resource: Resource) -> bool:
     return resource.status == "published" or bool(resource_roles(user, resource))
 
 
@@ -40,7 +44,7 @@ class ResourceFilters:
     errors: list[str] = field(default_factory=list)
 
 
-def parse_filters(params) -> ResourceFilters:
+def parse_filters(params: Mapping[str, Any]) -> ResourceFilters:
     filters = ResourceFilters(
         q=(params.get("q") or "").strip()[:100], tag=(params.get("tag") or "").strip().lower()[:30]
     )
@@ -80,7 +84,7 @@ def resource_tags() -> list[str]:
     return sorted(tags)
 
 
-def resources_of(user) -> QuerySet[Resource]:
+def resources_of(user: User | AnonymousUser) -> QuerySet[Resource]:
     if not getattr(user, "is_authenticated", False):
         return Resource.objects.none()
     return Resource.objects.filter(Q(created_by=user) | Q(author_place__managers=user)).distinct()

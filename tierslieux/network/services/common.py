@@ -4,11 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterable
+from typing import Any
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
+from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from tierslieux.accounts.models import User
 from tierslieux.accounts.roles import is_programme_staff
 from tierslieux.core.errors import ServiceError
 from tierslieux.geo.models import Commune
@@ -17,18 +22,18 @@ from tierslieux.places.models import Place
 TAG = re.compile(r"[^\w\- \u2019']+", re.UNICODE)
 
 
-def require_signed_in(user) -> None:
+def require_signed_in(user: User | AnonymousUser) -> None:
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         raise ServiceError(_("Connectez-vous pour faire cette action."), status=403)
 
 
-def manages(user, place: Place | None) -> bool:
+def manages(user: User | AnonymousUser, place: Place | None) -> bool:
     if place is None or not getattr(user, "is_authenticated", False) or not user.is_active:
         return False
     return place.managers.filter(pk=user.pk).exists()
 
 
-def require_manager(user, place: Place) -> None:
+def require_manager(user: User, place: Place) -> None:
     """Managers of `place` and programme staff may act for it."""
     require_signed_in(user)
     if not (manages(user, place) or is_programme_staff(user)):
@@ -49,7 +54,7 @@ def location(*, place: Place | None, commune: Commune | None) -> tuple[Commune, 
     return commune, point[0], point[1]
 
 
-def clean_tags(value) -> list[str]:
+def clean_tags(value: str | Iterable[str] | None) -> list[str]:
     """Free tags: a list or a comma-separated text, lowercased, at most 10 of at most 30 characters."""
     items = value.split(",") if isinstance(value, str) else list(value or [])
     tags: list[str] = []
@@ -62,7 +67,9 @@ def clean_tags(value) -> list[str]:
     return tags
 
 
-def clean_codes(values, choices, *, label: str, required: bool = False) -> list[str]:
+def clean_codes(
+    values: Iterable[Any] | None, choices: type[models.Choices], *, label: str, required: bool = False
+) -> list[str]:
     codes = [str(v) for v in (values or [])]
     unknown = [c for c in codes if c not in choices.values]
     if unknown:
@@ -80,5 +87,5 @@ def today() -> dt.date:
     return timezone.localdate()
 
 
-def setting(name: str, default):
+def setting(name: str, default: Any) -> Any:
     return getattr(settings, name, default)

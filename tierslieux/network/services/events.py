@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import uuid
+from collections.abc import Iterable
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -13,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from tierslieux.accounts.models import User
 from tierslieux.core import filetypes
 from tierslieux.core.errors import ServiceError
 from tierslieux.core.services import transition_apply
@@ -90,7 +92,7 @@ def event_times(*, data: dict) -> tuple[dt.datetime, dt.datetime]:
     return start, end
 
 
-def _exdates(values, *, start: dt.datetime, all_day: bool) -> list[str]:
+def _exdates(values: Iterable[dt.date] | None, *, start: dt.datetime, all_day: bool) -> list[str]:
     """Skipped occurrences: dates typed by the manager, stored as local date-times of the occurrence (or dates)."""
     result = []
     for value in values or []:
@@ -191,7 +193,7 @@ def snapshot(event: Event) -> dict:
 
 
 @transaction.atomic
-def event_save(*, user, place: Place, data: dict, event: Event | None = None) -> Event:
+def event_save(*, user: User, place: Place, data: dict, event: Event | None = None) -> Event:
     """Create or change an event of `place` (its managers and programme staff). Bad input: ServiceError (400;
     413 for an oversized image) and nothing is written."""
     require_manager(user, place if event is None else event.place)
@@ -228,7 +230,7 @@ def event_save(*, user, place: Place, data: dict, event: Event | None = None) ->
 
 @transaction.atomic
 def event_transition(
-    *, event: Event, user, action: str, reason: str = "", roles: set[str] | None = None
+    *, event: Event, user: User | None, action: str, reason: str = "", roles: set[str] | None = None
 ) -> Event:
     """Cancel (shown as cancelled, never deleted) or restore an event; SEQUENCE grows."""
     roles = event_roles(user, event) if roles is None else roles

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from tierslieux.accounts.models import User
 from tierslieux.core.emails import email_send
 from tierslieux.core.errors import ServiceError
 from tierslieux.core.workflow import SYSTEM
@@ -39,7 +40,7 @@ def _allow_private() -> bool:
 
 
 @transaction.atomic
-def ics_source_add(*, user, place: Place, url: str) -> IcsSource:
+def ics_source_add(*, user: User, place: Place, url: str) -> IcsSource:
     """Managers of the place: register a calendar URL (checked now: http(s), public address)."""
     require_manager(user, place)
     url = (url or "").strip()
@@ -54,7 +55,7 @@ def ics_source_add(*, user, place: Place, url: str) -> IcsSource:
 
 
 @transaction.atomic
-def ics_source_add_and_import(*, user, place: Place, url: str) -> IcsSource:
+def ics_source_add_and_import(*, user: User, place: Place, url: str) -> IcsSource:
     """Register a calendar URL and import it now; when that first import fails (not found, not an iCalendar,
     too large, too slow…), nothing is kept and the reason is the refusal (400)."""
     source = ics_source_add(user=user, place=place, url=url)
@@ -66,7 +67,7 @@ def ics_source_add_and_import(*, user, place: Place, url: str) -> IcsSource:
 
 
 @transaction.atomic
-def ics_source_remove(*, user, source: IcsSource) -> None:
+def ics_source_remove(*, user: User, source: IcsSource) -> None:
     """Managers of the place: stop importing (the events already imported stay, detached from the source)."""
     require_manager(user, source.place)
     source.delete()

@@ -6,6 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from tierslieux.accounts.models import User
 from tierslieux.accounts.roles import is_programme_staff
 from tierslieux.core.emails import email_send
 from tierslieux.core.errors import ServiceError
@@ -34,7 +35,7 @@ def _emails(place: Place) -> list[str]:
 
 
 @transaction.atomic
-def mentor_offer_save(*, user, place: Place, data: dict) -> MentorOffer:
+def mentor_offer_save(*, user: User, place: Place, data: dict) -> MentorOffer:
     """Managers of an open place offer to accompany projects (or change their offer)."""
     require_manager(user, place)
     if place.status != PlaceStatus.OPEN:
@@ -64,7 +65,7 @@ def mentor_offer_save(*, user, place: Place, data: dict) -> MentorOffer:
 
 
 @transaction.atomic
-def mentoring_request_save(*, user, data: dict) -> MentoringRequest:
+def mentoring_request_save(*, user: User, data: dict) -> MentoringRequest:
     """A project asks for a companion: a manager of a place "en projet" or an applicant whose application is in
     preparation or was refused (programme staff may file one for a project). One open request at a time."""
     require_signed_in(user)
@@ -111,7 +112,7 @@ def mentoring_request_save(*, user, data: dict) -> MentoringRequest:
 
 
 @transaction.atomic
-def mentoring_request_withdraw(*, user, request: MentoringRequest) -> MentoringRequest:
+def mentoring_request_withdraw(*, user: User, request: MentoringRequest) -> MentoringRequest:
     transition_apply(
         instance=request,
         workflow=workflows.MENTORING_REQUEST,
@@ -135,7 +136,7 @@ def _check_pairable(request: MentoringRequest, mentor: MentorOffer) -> None:
 
 
 @transaction.atomic
-def pairing_propose(*, user, request: MentoringRequest, mentor: MentorOffer) -> Pairing:
+def pairing_propose(*, user: User, request: MentoringRequest, mentor: MentorOffer) -> Pairing:
     """The project asks one of the companions the matching proposed; its managers are told by email."""
     if workflows.REQUESTER not in selectors.request_roles(user, request):
         raise ServiceError(_("Seul le porteur de la demande peut choisir un compagnon."), status=403)
@@ -149,7 +150,7 @@ def pairing_propose(*, user, request: MentoringRequest, mentor: MentorOffer) -> 
     return pairing
 
 
-def _start(pairing: Pairing, user, roles: set[str]) -> None:
+def _start(pairing: Pairing, user: User, roles: set[str]) -> None:
     transition_apply(
         instance=pairing,
         workflow=workflows.PAIRING,
@@ -170,7 +171,7 @@ def _start(pairing: Pairing, user, roles: set[str]) -> None:
 
 
 @transaction.atomic
-def pairing_staff_create(*, user, request: MentoringRequest, mentor: MentorOffer) -> Pairing:
+def pairing_staff_create(*, user: User, request: MentoringRequest, mentor: MentorOffer) -> Pairing:
     """Programme staff pair a project with a companion directly (the pairing starts at once)."""
     if not is_programme_staff(user):
         raise ServiceError(
@@ -184,7 +185,7 @@ def pairing_staff_create(*, user, request: MentoringRequest, mentor: MentorOffer
 
 @transaction.atomic
 def pairing_transition(
-    *, user, pairing: Pairing, action: str, reason: str = "", outcome: str = "", outcome_note: str = ""
+    *, user: User, pairing: Pairing, action: str, reason: str = "", outcome: str = "", outcome_note: str = ""
 ) -> Pairing:
     """Accept or decline a proposed pairing (the companion), end a running one with its outcome (either side)."""
     roles = selectors.pairing_roles(user, pairing)
@@ -246,7 +247,7 @@ def pairing_transition(
 
 
 @transaction.atomic
-def meeting_add(*, user, pairing: Pairing, data: dict) -> PairingMeeting:
+def meeting_add(*, user: User, pairing: Pairing, data: dict) -> PairingMeeting:
     """Either side (or staff) logs a meeting of a running pairing: date, topic, next step."""
     if not selectors.pairing_roles(user, pairing):
         raise ServiceError(_("Seuls les deux côtés du compagnonnage peuvent tenir son journal."), status=403)

@@ -8,6 +8,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from tierslieux.accounts.models import User
 from tierslieux.accounts.roles import is_programme_staff
 from tierslieux.core.emails import email_send
 from tierslieux.core.errors import ServiceError
@@ -66,7 +67,7 @@ LISTING_FIELDS = (
 MAX_RADIUS_KM = 500
 
 
-def _validate(data: dict, *, user) -> dict:
+def _validate(data: dict, *, user: User) -> dict:
     clean: dict = {}
     side, kind = data.get("side"), data.get("kind")
     if side not in Side.values:
@@ -136,7 +137,7 @@ def _validate(data: dict, *, user) -> dict:
     return clean
 
 
-def _check_limits(user) -> None:
+def _check_limits(user: User) -> None:
     if is_programme_staff(user):
         return
     limit = setting("NETWORK_MAX_OPEN_LISTINGS", 20)
@@ -155,7 +156,7 @@ def _check_limits(user) -> None:
 
 
 @transaction.atomic
-def listing_save(*, user, data: dict, listing: Listing | None = None) -> Listing:
+def listing_save(*, user: User, data: dict, listing: Listing | None = None) -> Listing:
     """Create a draft offer or need (signed-in people, per-account limits), or change one (its owner, while
     it is a draft or published). Nothing is written when the data is refused (ServiceError 400)."""
     require_signed_in(user)
@@ -177,7 +178,7 @@ def listing_save(*, user, data: dict, listing: Listing | None = None) -> Listing
 
 
 @transaction.atomic
-def listing_publish(*, listing: Listing, user, now: dt.datetime | None = None) -> list[Listing]:
+def listing_publish(*, listing: Listing, user: User, now: dt.datetime | None = None) -> list[Listing]:
     """Publish a draft (its owner); the matching listings of the other side are notified. Returns them."""
     now = now or timezone.now()
     if listing.valid_until < timezone.localdate(now):
@@ -194,7 +195,7 @@ def listing_publish(*, listing: Listing, user, now: dt.datetime | None = None) -
 
 
 @transaction.atomic
-def listing_transition(*, listing: Listing, user, action: str, reason: str = "") -> Listing:
+def listing_transition(*, listing: Listing, user: User, action: str, reason: str = "") -> Listing:
     """Fulfil or close (its owner), remove (staff, with a reason)."""
     if action in {"publish", "expire"}:
         raise ServiceError(_("Cette action n’est pas possible ici."))
@@ -209,7 +210,7 @@ def listing_transition(*, listing: Listing, user, action: str, reason: str = "")
     return listing
 
 
-def _notify_enabled(user) -> bool:
+def _notify_enabled(user: User) -> bool:
     profile = NetworkProfile.objects.filter(user=user).only("notify_matches").first()
     return (profile is None or profile.notify_matches) and user.is_active and bool(user.email)
 
@@ -240,7 +241,7 @@ def matches_notify(*, listing: Listing, now: dt.datetime) -> list[Listing]:
 
 
 @transaction.atomic
-def listing_report(*, listing: Listing, user, reason: str, message: str = "") -> AbuseReport:
+def listing_report(*, listing: Listing, user: User, reason: str, message: str = "") -> AbuseReport:
     """Signed-in people report a published listing to the moderation queue (once per person and listing)."""
     require_signed_in(user)
     if listing.status != "published":
@@ -255,7 +256,7 @@ def listing_report(*, listing: Listing, user, reason: str, message: str = "") ->
 
 
 @transaction.atomic
-def report_decide(*, report: AbuseReport, user, action: str, reason: str = "") -> AbuseReport:
+def report_decide(*, report: AbuseReport, user: User, action: str, reason: str = "") -> AbuseReport:
     """Programme staff resolve a report (the listing is removed, with the reason) or dismiss it."""
     roles = {workflows.STAFF} if is_programme_staff(user) else set()
     if action == "resolve":
@@ -295,7 +296,9 @@ def report_decide(*, report: AbuseReport, user, action: str, reason: str = "") -
 
 
 @transaction.atomic
-def message_relay(*, sender, message: str, listing: Listing | None = None, recipient=None) -> RelayedMessage:
+def message_relay(
+    *, sender: User, message: str, listing: Listing | None = None, recipient: User | None = None
+) -> RelayedMessage:
     """Relay a message to the author of a published listing (and the managers of its place), or to a person
     with a public profile, by email with the sender as reply-to. No address is shown to anyone."""
     require_signed_in(sender)
@@ -337,7 +340,7 @@ def message_relay(*, sender, message: str, listing: Listing | None = None, recip
 
 
 @transaction.atomic
-def profile_save(*, user, data: dict) -> NetworkProfile:
+def profile_save(*, user: User, data: dict) -> NetworkProfile:
     """A person's network profile: public or not (opt-in), skills, commune, a few words, match emails."""
     require_signed_in(user)
     commune = data.get("commune")

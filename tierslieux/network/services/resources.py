@@ -13,6 +13,7 @@ from django.db.models import F
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from tierslieux.accounts.models import User
 from tierslieux.accounts.roles import is_programme_staff
 from tierslieux.core import filetypes
 from tierslieux.core.errors import ServiceError
@@ -74,7 +75,9 @@ def _version_fields(*, upload: UploadedFile | None, link: str) -> dict:
     }
 
 
-def _write_version(*, resource: Resource, user, version: str, note: str, fields: dict) -> ResourceVersion:
+def _write_version(
+    *, resource: Resource, user: User, version: str, note: str, fields: dict
+) -> ResourceVersion:
     upload, suffix = fields.pop("upload", None), fields.pop("suffix", "")
     number = (resource.versions.order_by("-number").values_list("number", flat=True).first() or 0) + 1
     row = ResourceVersion(
@@ -95,7 +98,9 @@ def _unique_slug(title: str) -> str:
 
 
 @transaction.atomic
-def resource_create(*, user, data: dict, upload: UploadedFile | None = None, link: str = "") -> Resource:
+def resource_create(
+    *, user: User, data: dict, upload: UploadedFile | None = None, link: str = ""
+) -> Resource:
     """Managers of a place and programme staff share a resource (its first version: a file or a link)."""
     require_signed_in(user)
     if not (is_programme_staff(user) or user.managed_places.exists()):
@@ -134,7 +139,7 @@ def resource_create(*, user, data: dict, upload: UploadedFile | None = None, lin
 @transaction.atomic
 def resource_add_version(
     *,
-    user,
+    user: User,
     resource: Resource,
     version: str,
     note: str = "",
@@ -166,7 +171,7 @@ def resource_count_download(*, version: ResourceVersion) -> None:
 
 
 @transaction.atomic
-def resource_transition(*, user, resource: Resource, action: str, reason: str = "") -> Resource:
+def resource_transition(*, user: User, resource: Resource, action: str, reason: str = "") -> Resource:
     transition_apply(
         instance=resource,
         workflow=workflows.RESOURCE,

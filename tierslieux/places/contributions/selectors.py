@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import QuerySet
 
+from tierslieux.accounts.models import User
 from tierslieux.accounts.roles import is_programme_staff
 from tierslieux.core.models import TransitionLog
 from tierslieux.core.transitions import labelled_history
@@ -16,7 +18,7 @@ from tierslieux.places.workflow import PUBLICATION
 from .models import Claim, ContactMessage, Contribution, ErrorReport, Proposal
 
 
-def can_moderate(user) -> bool:
+def can_moderate(user: User) -> bool:
     return is_programme_staff(user)
 
 
@@ -55,8 +57,8 @@ def publication_transitions(place: Place) -> list[TransitionLog]:
     return labelled_history(place, PUBLICATION)
 
 
-def pending_claim(place: Place, user) -> Claim | None:
-    if not getattr(user, "is_authenticated", False):
+def pending_claim(place: Place, user: User | AnonymousUser | None) -> Claim | None:
+    if user is None or not user.is_authenticated:
         return None
     return Claim.objects.filter(place=place, author=user, status="pending").first()
 
@@ -70,7 +72,7 @@ def pending_labels(place: Place) -> Proposal | None:
     )
 
 
-def contributions_of(user) -> dict[str, QuerySet]:
+def contributions_of(user: User) -> dict[str, QuerySet]:
     """What `user` sent (signed in): proposals, error reports and claims, newest first."""
     return {
         "proposals": Proposal.objects.filter(author=user).select_related("place"),

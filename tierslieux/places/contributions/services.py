@@ -5,13 +5,17 @@ on the contribution's workflow, logged in `core.TransitionLog`); every change of
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from tierslieux.accounts.models import User
 from tierslieux.accounts.roles import is_programme_staff
 from tierslieux.core.emails import email_send
 from tierslieux.core.services import transition_apply, transition_log_start
@@ -28,7 +32,6 @@ from tierslieux.places.services import (
     place_update,
 )
 
-from . import workflow
 from .models import (
     Claim,
     ClaimStatus,
@@ -57,17 +60,17 @@ class _Rollback(Exception):
 
 
 # --- Helpers --------------------------------------------------------------------------------------------
-def _user(user):
-    return user if getattr(user, "is_authenticated", False) else None
+def _user(user: User | AnonymousUser | None) -> User | None:
+    return user if user is not None and user.is_authenticated else None
 
 
-def _require_staff(user) -> None:
+def _require_staff(user: User) -> None:
     if not is_programme_staff(user):
         raise PermissionDenied(_("Réservé à l’équipe du programme."))
 
 
 @transaction.atomic
-def _transition(obj: Contribution, *, to: str, user, reason: str = "") -> None:
+def _transition(obj: Contribution, *, to: str, user: User, reason: str = "") -> None:
     """Move `obj` to status `to` if its workflow allows it (programme staff decide); record who, when, why."""
     locked = type(obj).objects.select_for_update().get(pk=obj.pk)
     try:
@@ -75,7 +78,7 @@ def _transition(obj: Contribution, *, to: str, user, reason: str = "") -> None:
             instance=locked,
             workflow=obj.WORKFLOW,
             target=to,
-            roles={workflow.STAFF},
+            roles={publication.STAFF},
             actor=user,
             reason=reason,
             changes={"decided_by": _user(user), "decided_at": timezone.now(), "decision_reason": reason},
@@ -89,11 +92,11 @@ def _transition(obj: Contribution, *, to: str, user, reason: str = "") -> None:
         setattr(obj, field, getattr(locked, field))
 
 
-def _created(obj: Contribution, *, user=None) -> None:
+def _created(obj: Contribution, *, user: User | None = None) -> None:
     transition_log_start(instance=obj, workflow=obj.WORKFLOW, actor=_user(user))
 
 
-def _plain(value):
+def _plain(value: Any) -> Any:
     if isinstance(value, dt.date):
         return value.isoformat()
     if isinstance(value, Place):
@@ -139,7 +142,12 @@ def proposal_validate(*, data: dict, place: Place | None = None) -> dict:
 # --- Proposals ------------------------------------------------------------------------------------------
 @transaction.atomic
 def proposal_submit(
-    *, data: dict, place: Place | None = None, author=None, author_email: str = "", comment: str = ""
+    *,
+    data: dict,
+    place: Place | None = None,
+    author: User | None = None,
+    author_email: str = "",
+    comment: str = "",
 ) -> Proposal:
     """Anyone proposes a new place (`place` None) or a change to `place`; staff moderate it."""
     diff = proposal_validate(data=data, place=place)
@@ -167,7 +175,7 @@ def _proposal_email(proposal: Proposal, name: str) -> None:
 
 
 @transaction.atomic
-def proposal_accept(*, proposal: Proposal, user, reason: str = "") -> Proposal:
+def proposal_accept(*, proposal: Proposal, user: User, reason: str = "") -> Proposal:
     """Programme staff apply the proposal (versioned, the moderator as author) and tell its author."""
     _require_staff(user)
     why = _("Proposition n° %(id)s acceptée") % {"id": proposal.pk}
@@ -186,7 +194,7 @@ def proposal_accept(*, proposal: Proposal, user, reason: str = "") -> Proposal:
 
 
 @transaction.atomic
-def proposal_refuse(*, proposal: Proposal, user, reason: str) -> Proposal:
+def proposal_refuse(*, proposal: Proposal, user: User, reason: str) -> Proposal:
     """Programme staff refuse the proposal with a reason, sent to its author."""
     _require_staff(user)
     if not reason.strip():
@@ -199,7 +207,7 @@ def proposal_refuse(*, proposal: Proposal, user, reason: str) -> Proposal:
 # --- Error reports --------------------------------------------------------------------------------------
 @transaction.atomic
 def report_submit(
-    *, place: Place, kind: str, message: str, author=None, author_email: str = ""
+    *, place: Place, kind: str, message: str, author: User | None = None, author_email: str = ""
 ) -> ErrorReport:
     """Anyone reports an error on a place page."""
     if kind not in ReportKind.values:
@@ -218,7 +226,9 @@ def report_submit(
 
 
 @transaction.atomic
-def report_resolve(*, report: ErrorReport, user, reason: str = "", mark_closed: bool = False) -> ErrorReport:
+def report_resolve(
+    *, report: ErrorReport, user: User, reason: str = "", mark_closed: bool = False
+) -> ErrorReport:
     """Programme staff mark the report handled; for "closed", they may mark the place closed (versioned)."""
     _require_staff(user)
     _transition(report, to=ReportStatus.RESOLVED, user=user, reason=reason)
@@ -233,7 +243,7 @@ def report_resolve(*, report: ErrorReport, user, reason: str = "", mark_closed: 
 
 
 @transaction.atomic
-def report_dismiss(*, report: ErrorReport, user, reason: str) -> ErrorReport:
+def report_dismiss(*, report: ErrorReport, user: User, reason: str) -> ErrorReport:
     _require_staff(user)
     if not reason.strip():
         raise ValidationError({"reason": _("Indiquez pourquoi ce signalement est écarté.")})
@@ -243,7 +253,7 @@ def report_dismiss(*, report: ErrorReport, user, reason: str) -> ErrorReport:
 
 # --- Claims ---------------------------------------------------------------------------------------------
 @transaction.atomic
-def claim_submit(*, place: Place, user, message: str) -> Claim:
+def claim_submit(*, place: Place, user: User, message: str) -> Claim:
     """A signed-in person asks to manage `place`."""
     if _user(user) is None:
         raise PermissionDenied(_("Connectez-vous pour revendiquer un lieu."))
@@ -260,11 +270,16 @@ def claim_submit(*, place: Place, user, message: str) -> Claim:
 
 
 @transaction.atomic
-def claim_approve(*, claim: Claim, user, reason: str = "") -> Claim:
+def claim_approve(*, claim: Claim, user: User, reason: str = "") -> Claim:
     """Programme staff approve: the claimant becomes a manager of the place (and gets the role)."""
     _require_staff(user)
+    author = claim.author
+    if author is None:  # the account was deleted while the claim waited (author SET_NULL)
+        raise ValidationError(
+            _("Le compte qui a revendiqué ce lieu n’existe plus : refusez la revendication.")
+        )
     _transition(claim, to=ClaimStatus.APPROVED, user=user, reason=reason)
-    place_add_manager(place=claim.place, user=claim.author)
+    place_add_manager(place=claim.place, user=author)
     email_send(
         name="claim-approved", to=[claim.contact_email], context={"claim": claim, "place": claim.place}
     )
@@ -272,7 +287,7 @@ def claim_approve(*, claim: Claim, user, reason: str = "") -> Claim:
 
 
 @transaction.atomic
-def claim_refuse(*, claim: Claim, user, reason: str) -> Claim:
+def claim_refuse(*, claim: Claim, user: User, reason: str) -> Claim:
     _require_staff(user)
     if not reason.strip():
         raise ValidationError({"reason": _("Indiquez le motif du refus.")})
@@ -283,7 +298,7 @@ def claim_refuse(*, claim: Claim, user, reason: str) -> Claim:
 
 # --- Project places: moderation before publication ------------------------------------------------------
 def _publication_transition(
-    *, place: Place, to: str, user, reason: str, roles=frozenset({publication.STAFF})
+    *, place: Place, to: str, user: User, reason: str, roles: Iterable[str] = frozenset({publication.STAFF})
 ) -> Place:
     locked = Place.objects.select_for_update().get(pk=place.pk)
     try:
@@ -316,7 +331,7 @@ def _creator_emails(place: Place) -> list[str]:
 
 
 @transaction.atomic
-def project_place_accept(*, place: Place, user, reason: str = "") -> Place:
+def project_place_accept(*, place: Place, user: User, reason: str = "") -> Place:
     """Programme staff publish a project place in the atlas; its creator and managers are told."""
     _require_staff(user)
     place = _publication_transition(place=place, to=publication.PUBLISHED, user=user, reason=reason)
@@ -325,7 +340,7 @@ def project_place_accept(*, place: Place, user, reason: str = "") -> Place:
 
 
 @transaction.atomic
-def project_place_refuse(*, place: Place, user, reason: str) -> Place:
+def project_place_refuse(*, place: Place, user: User, reason: str) -> Place:
     """Programme staff keep a project place off the atlas (it stays visible to its managers and staff)."""
     _require_staff(user)
     if not reason.strip():
@@ -337,7 +352,7 @@ def project_place_refuse(*, place: Place, user, reason: str) -> Place:
     return place
 
 
-def project_place_publish_with_application(*, place: Place, actor, reference: str) -> Place:
+def project_place_publish_with_application(*, place: Place, actor: User, reference: str) -> Place:
     """The application of a project place is accepted: the place is published (no moderation needed)."""
     if place.publication == publication.PUBLISHED:
         return place
@@ -359,7 +374,7 @@ class EditOutcome:
 
 @transaction.atomic
 def place_edit(
-    *, place: Place, data: dict, user, reason: str = "", based_on: int | None = None
+    *, place: Place, data: dict, user: User, reason: str = "", based_on: int | None = None
 ) -> EditOutcome:
     """A manager of the place (or programme staff) edits it directly: versioned, no moderation — except its
     labels (official programmes such as « Fabrique de territoire »): a manager's change of labels becomes a
@@ -408,7 +423,7 @@ def place_edit(
 # --- Contact --------------------------------------------------------------------------------------------
 @transaction.atomic
 def contact_send(
-    *, place: Place, sender_name: str, sender_email: str, message: str, author=None
+    *, place: Place, sender_name: str, sender_email: str, message: str, author: User | None = None
 ) -> ContactMessage:
     """Relay a message to the managers of `place` by email (reply-to: the sender); with no manager, the
     message waits in the programme staff queue. No address is ever shown to the other side."""
@@ -436,7 +451,7 @@ def contact_send(
 
 
 @transaction.atomic
-def contact_close(*, contact: ContactMessage, user, reason: str = "") -> ContactMessage:
+def contact_close(*, contact: ContactMessage, user: User, reason: str = "") -> ContactMessage:
     """Programme staff mark a queued message as handled."""
     _require_staff(user)
     _transition(contact, to=ContactStatus.CLOSED, user=user, reason=reason)

@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -14,6 +16,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from tierslieux.accounts.models import User
 from tierslieux.core.numbers import fr_int, plural_number
 from tierslieux.core.spreadsheets import csv_bytes
 
@@ -131,7 +134,9 @@ def _forget_stale_drafts() -> None:
 
 
 @transaction.atomic
-def place_import_start(*, file_name: str, content: bytes, source: str, user=None) -> PlaceImport:
+def place_import_start(
+    *, file_name: str, content: bytes, source: str, user: User | AnonymousUser | None = None
+) -> PlaceImport:
     """Read the file (ImportFileError when it cannot be read) and keep it as a draft import, with the
     column mapping guessed from its headers (or from its format, when it is a known one)."""
     source = clean_source(source)
@@ -144,7 +149,7 @@ def place_import_start(*, file_name: str, content: bytes, source: str, user=None
         file_format=known.code if known else table.kind,
         content=content,
         mapping=guess_mapping(table.columns, known.mapping if known else None),
-        created_by=user if getattr(user, "is_authenticated", False) else None,
+        created_by=user if user is not None and user.is_authenticated else None,
     )
     return place_import
 
@@ -258,7 +263,9 @@ def _reason(place_import: PlaceImport, line: int) -> str:
     }
 
 
-def _report_row(row: dict, action: str, place: Place | None = None, errors=None) -> dict:
+def _report_row(
+    row: dict, action: str, place: Place | None = None, errors: list[str] | None = None
+) -> dict[str, Any]:
     return {
         "line": row["line"],
         "name": row.get("name", ""),
@@ -273,7 +280,9 @@ def _report_row(row: dict, action: str, place: Place | None = None, errors=None)
     }
 
 
-def _link_record(place_import, row, place, change: PlaceImportChange | None) -> PlaceImportChange | None:
+def _link_record(
+    place_import: PlaceImport, row: dict[str, Any], place: Place, change: PlaceImportChange | None
+) -> PlaceImportChange | None:
     """Point the (source, source id) record at `place`; remember what it was, to cancel."""
     record = PlaceSourceRecord.objects.filter(source=place_import.source, source_id=row["source_id"]).first()
     if record is not None and record.place_id == place.pk and record.raw == row["raw"]:
@@ -291,7 +300,9 @@ def _link_record(place_import, row, place, change: PlaceImportChange | None) -> 
     return change
 
 
-def _apply_row(place_import: PlaceImport, row: dict, decision: str, user) -> tuple[str, Place | None]:
+def _apply_row(
+    place_import: PlaceImport, row: dict, decision: str, user: User | None
+) -> tuple[str, Place | None]:
     reason = _reason(place_import, row["line"])
     change = None
     if decision == "create":
@@ -332,7 +343,7 @@ def _apply_row(place_import: PlaceImport, row: dict, decision: str, user) -> tup
 
 
 @transaction.atomic
-def place_import_commit(*, place_import: PlaceImport, user=None) -> dict:
+def place_import_commit(*, place_import: PlaceImport, user: User | AnonymousUser | None = None) -> dict:
     """Apply every row as decided (each in a savepoint: a row refused by validation is reported, never half
     written), in one transaction; keep the report and what changed. Returns the counts."""
     locked = _require_draft(place_import)
@@ -345,7 +356,7 @@ def place_import_commit(*, place_import: PlaceImport, user=None) -> dict:
         value_mappings=value_mappings,
         import_format=import_format(locked),
     )
-    user = user if getattr(user, "is_authenticated", False) else None
+    user = user if user is not None and user.is_authenticated else None
     report = []
     for row in plan.rows:
         decision = decision_for(row, locked.decisions or {})
@@ -372,7 +383,7 @@ def place_import_commit(*, place_import: PlaceImport, user=None) -> dict:
 
 
 @transaction.atomic
-def place_import_cancel(*, place_import: PlaceImport, user) -> dict:
+def place_import_cancel(*, place_import: PlaceImport, user: User | AnonymousUser | None) -> dict:
     """ "Annuler cet import": give every place it changed its former values (the fields it changed, unless
     someone changed them since), remove the places it created, restore the source records. Refused
     (ValidationError) when a place it created is now used by an application or managed by someone."""
@@ -425,7 +436,7 @@ def place_import_cancel(*, place_import: PlaceImport, user) -> dict:
             place_update(place=change.place, data=restore, user=user, reason=reason)
             restored += 1
     locked.status = PlaceImport.Status.CANCELLED
-    locked.cancelled_by = user if getattr(user, "is_authenticated", False) else None
+    locked.cancelled_by = user if user is not None and user.is_authenticated else None
     locked.cancelled_at = timezone.now()
     locked.save(update_fields=["status", "cancelled_by", "cancelled_at"])
     place_import.status = locked.status
@@ -512,11 +523,11 @@ class ImportReport:
 
 
 def run_import(
-    table_or_file,
+    table_or_file: str | Table,
     mapping: dict[str, str] | None = None,
     *,
     source: str,
-    user=None,
+    user: User | None = None,
     dry_run: bool = False,
     decisions: dict[str, str] | None = None,
     value_mappings: dict[str, dict[str, list[str]]] | None = None,

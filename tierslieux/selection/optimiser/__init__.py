@@ -17,6 +17,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable, Mapping
 from time import perf_counter
+from typing import Any
 
 import numpy as np
 
@@ -37,11 +38,13 @@ from .model import (
     Envelope,
     ExistingPlace,
     Infeasibility,
+    Method,
     Quota,
     Reason,
     SelectionProblem,
     SelectionResult,
     SolverOptions,
+    Status,
     TargetCommune,
 )
 from .reasons import explain
@@ -83,21 +86,21 @@ STATUS_LABELS = {
 """Marked only (evaluated at import): translated with `_()` when a result is built."""
 
 
-def _empty(method: str, status: str, t0: float, **extra: object) -> SelectionResult:
+def _empty(method: Method, status: Status, t0: float, **extra: Any) -> SelectionResult:
     return SelectionResult(
         method,
         status,
         _(STATUS_LABELS[status]),
         {},
-        run_time_s=perf_counter() - t0,  # type: ignore[arg-type]
+        run_time_s=perf_counter() - t0,
         solver=solver_version() if method == "optimiser" else "",
         **extra,
-    )  # type: ignore[arg-type]
+    )
 
 
 def _result(
-    method: str,
-    status: str,
+    method: Method,
+    status: Status,
     prep: Prepared,
     evaluation: Evaluation,
     t0: float,
@@ -107,8 +110,8 @@ def _result(
     chosen = evaluation.chosen
     assignment = {prep.ids[prep.pair_app[p]]: prep.env_codes[prep.pair_env[p]] for p in chosen}
     return SelectionResult(
-        method=method,  # type: ignore[arg-type]
-        status=status,  # type: ignore[arg-type]
+        method=method,
+        status=status,
         status_label=_(STATUS_LABELS[status]),
         assignment=dict(sorted(assignment.items())),
         objective=evaluation.objective,
@@ -128,7 +131,7 @@ def _result(
     )
 
 
-def _infeasible(method: str, prep: Prepared, t0: float, report: Infeasibility) -> SelectionResult:
+def _infeasible(method: Method, prep: Prepared, t0: float, report: Infeasibility) -> SelectionResult:
     reasons = {
         app_id: Reason(
             app_id,
@@ -142,7 +145,7 @@ def _infeasible(method: str, prep: Prepared, t0: float, report: Infeasibility) -
     )
 
 
-def _guard(method: str, run: Callable[[float], SelectionResult]) -> SelectionResult:
+def _guard(method: Method, run: Callable[[float], SelectionResult]) -> SelectionResult:
     t0 = perf_counter()
     try:
         return run(t0)
@@ -184,7 +187,7 @@ def _optimise(problem: SelectionProblem, options: SolverOptions, t0: float) -> S
             return _infeasible("optimiser", prep, t0, Infeasibility(_("Réglages incompatibles."), ()))
         return _infeasible("optimiser", prep, t0, explain_infeasibility(prep, options.time_limit_s))
     if outcome.chosen is None:
-        status = "time_limit" if outcome.status == "limit" else "error"
+        status: Status = "time_limit" if outcome.status == "limit" else "error"
         message = (
             _("aucune sélection trouvée dans le temps imparti")
             if status == "time_limit"
@@ -220,7 +223,7 @@ def _optimise(problem: SelectionProblem, options: SolverOptions, t0: float) -> S
 
 
 def _heuristic(
-    method: str,
+    method: Method,
     problem: SelectionProblem,
     pick: Callable[[Prepared], np.ndarray],
     explain_reasons: bool,

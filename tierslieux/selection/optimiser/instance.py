@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from typing import Literal
 
 import numpy as np
 import scipy.sparse as sp
@@ -35,7 +36,7 @@ class Row:
     group: str
     """Rows sharing a group are relaxed / reported together (all EPCI rows form one group)."""
     kind: str
-    sense: str
+    sense: Literal["max", "min"]
     limit: float
     label: str
     subject: str
@@ -86,7 +87,7 @@ class Prepared:
     def csc(self) -> sp.csc_matrix:
         if "csc" not in self.cache:
             self.cache["csc"] = self.matrix.tocsc()
-        return self.cache["csc"]  # type: ignore[return-value]
+        return self.cache["csc"]
 
     def reduced_cover(self) -> tuple[sp.csr_matrix, np.ndarray, np.ndarray]:
         """Exact reduction of the coverage part of the model.
@@ -273,7 +274,7 @@ def _eligible_pairs(
                 _("montant demandé (%(amount)s) supérieur au budget total (%(budget)s)")
                 % {"amount": fr_euros(total[i]), "budget": fr_euros(total_budget)}
             )
-        fitting = [k for k in open_envs if envs[k].max_budget is None or total[i] <= envs[k].max_budget + TOL]
+        fitting = [k for k in open_envs if (cap := envs[k].max_budget) is None or total[i] <= cap + TOL]
         if not fitting and not too_much:
             budgets = ", ".join(
                 f"« {envs[k].label or envs[k].code} » {fr_euros(envs[k].max_budget or 0)}" for k in open_envs
@@ -383,7 +384,7 @@ def _build_balance_rows(
     builder: _RowBuilder, problem: SelectionProblem, apps: list[Application], pair_app: np.ndarray
 ) -> None:
     balance = problem.balance
-    labels = {(q.scope, q.code): q.label for q in balance.quotas if q.label}
+    labels: dict[tuple[str, str], str] = {(q.scope, q.code): q.label for q in balance.quotas if q.label}
     for scope in ("region", "department"):
         codes = np.asarray([getattr(a, scope) for a in apps], dtype=object)
         bounds: dict[str, list[float]] = {}

@@ -21,6 +21,8 @@ DEFAULT_POINTS_PER_10K = 0.1
 """Default λ: 0.1 point per 10,000 newly covered inhabitants (one point per 100,000), see docs/selection.md."""
 
 Scope = Literal["region", "department"]
+Method = Literal["optimiser", "rank_by_score", "greedy", "manual"]
+Status = Literal["optimal", "time_limit", "heuristic", "infeasible", "invalid", "error"]
 
 
 @dataclass(frozen=True)
@@ -185,8 +187,8 @@ class Infeasibility:
 
 @dataclass(frozen=True)
 class SelectionResult:
-    method: Literal["optimiser", "rank_by_score", "greedy", "manual"]
-    status: Literal["optimal", "time_limit", "heuristic", "infeasible", "invalid", "error"]
+    method: Method
+    status: Status
     status_label: str
     assignment: Mapping[str, str]
     """Selected application id -> envelope code, sorted by id."""

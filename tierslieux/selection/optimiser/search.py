@@ -35,7 +35,8 @@ def candidate_pool(prep: Prepared, seed: np.ndarray, size: int) -> np.ndarray:
     for r in np.flatnonzero(np.isfinite(prep.lower)):
         apps = np.unique(prep.pair_app[csr.indices[csr.indptr[r] : csr.indptr[r + 1]]])
         keep[apps[np.lexsort((apps, -value[apps]))][: max(3, int(prep.lower[r]) * 3)]] = True
-    return keep[prep.pair_app]
+    kept: np.ndarray = keep[prep.pair_app]
+    return kept
 
 
 def warm_start(

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandParser
 
 from tierslieux.core.backups import backup
 
@@ -12,10 +13,10 @@ from tierslieux.core.backups import backup
 class Command(BaseCommand):
     help = "Back up the database (pg_dump or SQLite backup API) and media into DIR, with a manifest."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("directory", type=Path)
 
-    def handle(self, *args, directory: Path, **options):
+    def handle(self, *args: Any, directory: Path, **options: Any) -> None:
         manifest = backup(directory)
         files = sum(len(found) for found in manifest["files"].values())
         rows = sum(manifest["tables"].values())

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
 from tierslieux.core.jobs import JOBS, AlreadyRan, run_job
@@ -13,11 +14,11 @@ from tierslieux.core.jobs import JOBS, AlreadyRan, run_job
 class Command(BaseCommand):
     help = "Run a periodic job once, for now or for --at (ISO 8601, local time when no offset is given)."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("job", help="job name (manage.py scheduler --list)")
         parser.add_argument("--at", help="scheduled time, e.g. 2026-12-01T07:00")
 
-    def handle(self, *args, job: str, at: str | None, **options):
+    def handle(self, *args: Any, job: str, at: str | None, **options: Any) -> None:
         if job not in JOBS:
             raise CommandError(f"unknown job {job!r}; known: {', '.join(sorted(JOBS))}")
         now = None
