@@ -12,6 +12,7 @@ import re
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, URLValidator
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -75,7 +76,7 @@ class CodesField(ValueField):
     """Codes of `choices` (one code or a list), each kept once in the order given; `default` when none.
     `what` names a code in the refusal ("type de lieu")."""
 
-    def __init__(self, *, choices, what: str, default: tuple[str, ...] = (), **kwargs):
+    def __init__(self, *, choices, what: str | Promise, default: tuple[str, ...] = (), **kwargs):
         self.allowed, self.what, self.default = set(choices.values), what, list(default)
         super().__init__(**kwargs)
 
@@ -96,7 +97,7 @@ class CodesField(ValueField):
 class CodeField(ValueField):
     """One code of `choices`, `default` when empty; `unknown` names the refused value."""
 
-    def __init__(self, *, choices, unknown: str, default: str = "", **kwargs):
+    def __init__(self, *, choices, unknown: str | Promise, default: str = "", **kwargs):
         self.allowed, self.unknown, self.default = set(choices.values), unknown, default
         super().__init__(**kwargs)
 
@@ -175,7 +176,7 @@ class OpeningExceptionsField(ValueField):
                 raise ValidationError(_("Chaque exception est un dictionnaire."))
             start = parse_date(item.get("start"))
             end = parse_date(item.get("end") or item.get("start"))
-            if start is None or end < start:
+            if start is None or end is None or end < start:
                 raise ValidationError(
                     _("Une exception a besoin d’une date de début antérieure à sa date de fin.")
                 )

@@ -15,6 +15,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -63,7 +64,7 @@ def login_required_autosave(view):
     return wrapper
 
 
-def crumbs(application, label: str | None = None) -> list[dict]:
+def crumbs(application, label: str | Promise | None = None) -> list[dict]:
     trail = [
         {"label": _("Mes dossiers"), "url": reverse("calls:my_applications")},
         {"label": application.reference, "url": reverse("calls:application", args=[application.pk])},
@@ -111,7 +112,7 @@ def attempt(save: Callable[[], Application]) -> tuple[Application | None, str | 
         return None, str(error), error.status
 
 
-def save_values(request, application, values: dict, *, revision: int | None):
+def save_values(request, application, values: dict, *, revision: int):
     """Save `values` on the dossier with the page's tab token (`application_save`): as `attempt`."""
     return attempt(
         lambda: services.application_save(

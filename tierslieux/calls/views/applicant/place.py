@@ -3,6 +3,8 @@ eligibility preview of the place being picked, before anything is saved."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -116,7 +118,7 @@ def application_eligibility_preview(request, pk: int):
         return refusal(request, ONLY_APPLICANT)
     if not application.is_editable:
         return refusal(request, NOT_EDITABLE, status=409)
-    context = {"application": application, "eligibility": None}
+    context: dict[str, Any] = {"application": application, "eligibility": None}
     place_id = request.GET.get("place", "")
     if place_id:
         place = (
