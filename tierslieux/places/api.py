@@ -41,7 +41,7 @@ def _geojson(data: dict, status: int = 200) -> HttpResponse:
 def places_list(
     request,
     q: str = "",
-    type: list[str] = Query(None),  # noqa: A002, B008 (public parameter name; ninja idiom)
+    type: list[str] = Query(None),  # noqa: B008 (ninja idiom)
     service: list[str] = Query(None),  # noqa: B008
     label: list[str] = Query(None),  # noqa: B008
     status: list[str] = Query(None),  # noqa: B008

@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 
 import numpy as np
+from django.core.exceptions import FieldDoesNotExist
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 from django.utils.formats import date_format, number_format
@@ -479,7 +480,7 @@ def places_clusters(params, *, bbox: tuple[float, float, float, float] | None, z
                     },
                 }
             )
-    return {"type": "FeatureCollection", "zoom": zoom, "total": int(len(rows)), "features": features}
+    return {"type": "FeatureCollection", "zoom": zoom, "total": len(rows), "features": features}
 
 
 def places_nearest(place: Place, *, limit: int = 5) -> list[Place]:
@@ -520,7 +521,7 @@ def field_label(field: str) -> str:
     """The French label of a field of Place ("opening_hours" -> "Horaires d’ouverture")."""
     try:
         return str(Place._meta.get_field(field).verbose_name).capitalize()
-    except Exception:  # noqa: BLE001 — an unknown key is shown as is
+    except FieldDoesNotExist:  # an unknown key is shown as is
         return field
 
 
