@@ -60,6 +60,7 @@ lint: install
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/lint-imports
 	$(VENV)/bin/mypy
+	$(VENV)/bin/djlint --lint templates tierslieux
 
 format: install
 	$(VENV)/bin/ruff format .

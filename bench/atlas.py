@@ -498,9 +498,11 @@ def main() -> None:
         )
     base_url, server = serve()
     Client().get("/lieux/")
+    from playwright.sync_api import Error as PlaywrightError
+
     try:
         browser_ms, _wall_ms = map_first_markers(base_url)
-    except Exception as error:  # no Chromium here: reported, not fatal
+    except PlaywrightError as error:  # no Chromium here: reported, not fatal
         print(f"Carte : non mesurée ({error})")
         browser_ms = [float("nan")]
     server.shutdown()

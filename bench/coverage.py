@@ -337,7 +337,7 @@ def compare(communes: Communes, places: Places, config: CoverageSettings, refere
     chords = radius_chords(config)
     place_xyz = communes.place_xyz(places)  # the places with their territory's zone coordinate
     coverage_arrays(communes, place_xyz[:10], chords)  # compiled (or loaded from the cache) before timing
-    ours_wall, ours_cpu, (best, nearest, counts) = sample(
+    ours_wall, ours_cpu, (best, _nearest, counts) = sample(
         lambda: coverage_arrays(communes, place_xyz, chords), REPEATS
     )
     bases = {k: sample(lambda f=f: f(communes, place_xyz, chords), REPEATS) for k, f in BASELINES.items()}

@@ -42,7 +42,8 @@ def when_ready(server):
         built = index.warm()
         server.log.info("atlas index warm: %s places", len(built))
         _warm_pages()
-    except Exception as error:  # no database yet (first start before migrate): workers build it on use
+    except Exception as error:  # noqa: BLE001 (best effort: no database yet before the first migrate, or a page
+        # failing, must not stop the server from starting; workers build the index on use)
         server.log.warning("not warmed: %s", error)
     finally:
         connections.close_all()

@@ -51,7 +51,7 @@ class _Inbox:
         self.messages: list[email.message.EmailMessage] = []
         self._lock = threading.Lock()
 
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's hook name)
+    async def handle_DATA(self, server, session, envelope):
         message = email.message_from_bytes(envelope.content, policy=email.policy.default)
         with self._lock:
             self.messages.append(message)
@@ -115,7 +115,7 @@ def mailbox(smtp_server) -> Mailbox:
 @pytest.fixture(autouse=True)
 def _smtp_always_on(smtp_server):
     """Every test runs with the SMTP server up, so no code path can silently fail to send."""
-    yield
+    return
 
 
 @pytest.fixture(autouse=True)
@@ -398,7 +398,7 @@ def ban_geocoder(settings):
     state.fail = False
 
     class Handler(BaseHTTPRequestHandler):
-        def do_GET(self):  # noqa: N802 (http.server's hook name)
+        def do_GET(self):
             query = urllib.parse.urlparse(self.path).query
             state.requests.append(query)
             if state.fail:

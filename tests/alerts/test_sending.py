@@ -152,7 +152,7 @@ def _alert_email(feed, mailbox, settings):
 
 
 def test_every_alert_email_carries_the_unsubscribe_headers_and_a_list_id(feed, mailbox, settings):
-    subscription, message = _alert_email(feed, mailbox, settings)
+    _subscription, message = _alert_email(feed, mailbox, settings)
     https, mailto = [part.strip().strip("<>") for part in message["List-Unsubscribe"].split(",")]
     assert https.startswith("https://tiers-lieux.example/alertes/desinscription/")
     assert mailto.startswith("mailto:desinscription@tiers-lieux.example?subject=unsubscribe%20")
@@ -208,7 +208,7 @@ def test_a_forged_or_altered_unsubscribe_token_is_refused(feed, mailbox, setting
 
 
 def test_unsubscribing_from_everything_suppresses_the_address(feed, mailbox, settings):
-    subscription, message = _alert_email(feed, mailbox, settings)
+    _subscription, message = _alert_email(feed, mailbox, settings)
     url = message["List-Unsubscribe"].split(",")[0].strip().strip("<>")
     response = Client().post(path_of(url), {"all": "1"})
     assert "toutes les alertes" in response.content.decode()

@@ -81,7 +81,7 @@ def _fuzz(schema, headers: dict[str, str]) -> tuple[int, list[str]]:
         run = _runner(operation, headers)
         try:
             run()
-        except BaseException as error:  # noqa: B036 (schemathesis raises groups; every operation still runs)
+        except BaseException as error:  # schemathesis raises groups; every operation still runs
             if isinstance(error, KeyboardInterrupt):
                 raise
             lines = [line.strip(" |+-") for line in str(error).splitlines()]

@@ -38,7 +38,7 @@ def test_laureates_are_public_without_people(world, client):
     assert len(client.get("/api/v1/laureats", {"call": world.call.slug}).json()) == 1
 
 
-@pytest.mark.parametrize("role,status", [(None, 401), ("applicant", 403), ("reviewer", 403)])
+@pytest.mark.parametrize(("role", "status"), [(None, 401), ("applicant", 403), ("reviewer", 403)])
 def test_applications_need_programme_staff(world, client_for, role, status):
     user = {"applicant": world.accepted.applicant, "reviewer": world.reviewers[0]}.get(role)
     response = client_for(user).get("/api/v1/dossiers", {"call": world.call.pk})

@@ -61,7 +61,7 @@ def test_accept_records_amounts_moves_status_and_emails_the_applicant(
     assert consumption.laureates == 1 and consumption.granted == 120_000
 
 
-@pytest.mark.parametrize("outcome,word", [("refused", "Décision"), ("closed", "classé sans suite")])
+@pytest.mark.parametrize(("outcome", "word"), [("refused", "Décision"), ("closed", "classé sans suite")])
 def test_refuse_and_close_need_a_motivation_sent_by_email(
     world, mailbox, django_capture_on_commit_callbacks, outcome, word
 ):
@@ -83,7 +83,7 @@ def test_refuse_and_close_need_a_motivation_sent_by_email(
 
 
 @pytest.mark.parametrize(
-    "amounts,message",
+    ("amounts", "message"),
     [
         ([60_000, 30_000, 30_000], "plafond annuel"),
         ([20_000, 20_000, 20_000], "inférieur au minimum"),

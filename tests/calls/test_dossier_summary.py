@@ -63,7 +63,7 @@ def answered(complete_draft, applicant, tmp_path):
 def test_the_summary_step_and_every_view_of_the_submitted_dossier_show_the_same_answers(
     client_for, answered, applicant, programme_staff
 ):
-    application, questions = answered
+    application, _questions = answered
     step5 = client_for(applicant).get(f"/appels/dossiers/{application.pk}/etape/5/").content.decode()
     before = summary(step5)
     for expected in (

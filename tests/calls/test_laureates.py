@@ -47,7 +47,7 @@ def test_public_page_lists_published_laureates_only(laureates, client):
 
 
 def test_csv_is_public_and_matches(laureates, client):
-    world, published, pending, secret = laureates
+    _world, published, _pending, _secret = laureates
     response = client.get(reverse("calls:laureates_csv"))
     assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))

@@ -22,7 +22,7 @@ def test_the_second_save_of_a_review_shows_both_versions_and_loses_nothing(clien
         application=world.application(), reviewer=world.reviewers[0]
     )
     ConflictOfInterest.objects.create(assignment=assignment, has_conflict=False)
-    first, second = world.criteria
+    first, _second = world.criteria
     url = reverse("calls:review_assignment", args=[assignment.pk])
     tab_a, tab_b = client_for(world.reviewers[0]), client_for(world.reviewers[0])
     version_a = _version(tab_a.get(url).content.decode())

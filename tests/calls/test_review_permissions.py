@@ -204,7 +204,7 @@ def test_permission_matrix(setup, client_for, page, role):
 def test_reviews_and_staff_notes_stay_private(setup, client_for, role):
     """The applicant never sees reviews nor staff notes; reviewers never see staff notes (on any page they
     reach); staff see both."""
-    world, application, assignment, bad, people = setup
+    _world, application, assignment, _bad, people = setup
     client = client_for(people[role])
     pages = [
         reverse("calls:application", args=[application.pk]),
@@ -221,7 +221,7 @@ def test_reviews_and_staff_notes_stay_private(setup, client_for, role):
 
 
 def test_conflicted_reviewer_page_shows_nothing_of_the_file(setup, client_for):
-    world, application, assignment, bad, people = setup
+    _world, application, _assignment, bad, people = setup
     content = (
         client_for(people["conflicted"])
         .get(reverse("calls:review_assignment", args=[bad.pk]))
@@ -234,10 +234,10 @@ def test_conflicted_reviewer_page_shows_nothing_of_the_file(setup, client_for):
 
 
 @pytest.mark.parametrize(
-    "role,expected", [("other_staff", 403), ("reviewer", 404), ("applicant", 404), ("anonymous", 302)]
+    ("role", "expected"), [("other_staff", 403), ("reviewer", 404), ("applicant", 404), ("anonymous", 302)]
 )
 def test_staff_actions_refused_outside_the_call_team(setup, client_for, role, expected):
-    world, application, assignment, bad, people = setup
+    world, application, _assignment, bad, people = setup
     client = client_for(people[role])
     extra = world.reviewers[2]
     posts = [

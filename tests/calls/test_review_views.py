@@ -247,7 +247,7 @@ def test_other_call_staff_read_but_cannot_decide(world, client_for):
 
 
 @pytest.mark.parametrize(
-    "role,expected",
+    ("role", "expected"),
     [
         ("anonymous", 302),
         ("plain", 404),

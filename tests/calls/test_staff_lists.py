@@ -47,7 +47,7 @@ def _refs(response):
 
 
 @pytest.mark.parametrize(
-    "query,expected",
+    ("query", "expected"),
     [
         ({}, {"good", "weak", "submitted", "later"}),
         ({"wave": "later_wave"}, {"later"}),
@@ -88,13 +88,13 @@ def test_filters_and_exports_hold_exactly_the_filtered_files(data, client_for, q
 
 
 def test_exports_neutralise_formulas(data, client_for):
-    world, files = data
+    world, _files = data
     content = client_for(world.staff).get(reverse("calls:staff_export", args=[world.call.pk, "csv"])).content
     assert "'=HYPERLINK" in content.decode("utf-8-sig")
 
 
 @pytest.mark.parametrize(
-    "params,message",
+    ("params", "message"),
     [
         ({"min_score": "beaucoup"}, "Saisissez un nombre."),
         ({"min_score": "7"}, "inférieure ou égale à 5"),
@@ -121,7 +121,7 @@ def test_unknown_export_format_is_404(data, client_for):
 
 
 def test_wave_statistics_page(data, client_for):
-    world, files = data
+    world, _files = data
     page = (
         client_for(world.staff).get(reverse("calls:wave_statistics", args=[world.wave.pk])).content.decode()
     )

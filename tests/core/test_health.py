@@ -8,6 +8,7 @@ import logging
 import threading
 from datetime import timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import ClassVar
 
 import pytest
 from django.db import OperationalError
@@ -142,9 +143,9 @@ def test_a_lost_database_gives_the_french_503_page_and_json_for_the_api(client, 
 
 
 class _Collector(BaseHTTPRequestHandler):
-    received: list[bytes] = []
+    received: ClassVar[list[bytes]] = []
 
-    def do_POST(self):  # noqa: N802 (http.server's hook name)
+    def do_POST(self):
         body = self.rfile.read(int(self.headers["Content-Length"] or 0))
         if self.headers.get("Content-Encoding") == "gzip":
             body = gzip.decompress(body)

@@ -76,7 +76,7 @@ def test_check_deploy_is_clean_on_the_production_settings():
 def test_content_security_policy(production_response):
     assert production_response["status"] == 200
     policy = production_response["headers"]["Content-Security-Policy"]
-    directives = dict((part.strip().split(" ", 1) + [""])[:2] for part in policy.split(";") if part.strip())
+    directives = dict([*part.strip().split(" ", 1), ""][:2] for part in policy.split(";") if part.strip())
     assert directives["default-src"] == "'self'"
     script, style = directives["script-src"].split(), directives["style-src"].split()
     for sources in (script, style):

@@ -1,5 +1,6 @@
 """The choropleths of /diagnostic/: values in their table, classes told apart without colour, contrast."""
 
+import itertools
 import json
 
 import pytest
@@ -12,7 +13,7 @@ def test_neighbouring_classes_and_swatches_contrast_at_least_3_to_1():
     assert len(MAP_COLOURS) == len(MAP_PATTERNS) == len(MAP_CLASSES) + 1
     for colour in MAP_COLOURS:
         assert contrast(colour, "#ffffff") >= 3, colour
-    for a, b in zip(MAP_COLOURS, MAP_COLOURS[1:], strict=False):
+    for a, b in itertools.pairwise(MAP_COLOURS):
         assert contrast(a, b) >= 3, (a, b)
 
 

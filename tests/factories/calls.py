@@ -28,7 +28,7 @@ class PlaceFactory(places.PlaceFactory):
     legal_form = "association"
 
     @factory.post_generation
-    def managers(obj, create, extracted, **kwargs):  # noqa: N805
+    def managers(obj, create, extracted, **kwargs):
         if create and extracted:
             obj.managers.add(*extracted)
 
@@ -50,7 +50,7 @@ class CallFactory(factory.django.DjangoModelFactory):
     is_published = True
 
     @factory.post_generation
-    def staff(obj, create, extracted, **kwargs):  # noqa: N805
+    def staff(obj, create, extracted, **kwargs):
         if create and extracted:
             obj.staff.add(*extracted)
 
@@ -89,7 +89,7 @@ class EligibilityRuleFactory(factory.django.DjangoModelFactory):
     params = factory.LazyFunction(lambda: {"member": False})
 
     @factory.post_generation
-    def envelopes(obj, create, extracted, **kwargs):  # noqa: N805
+    def envelopes(obj, create, extracted, **kwargs):
         if create and extracted:
             obj.envelopes.add(*extracted)
 

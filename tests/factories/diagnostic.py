@@ -18,7 +18,7 @@ def square(lon: float, lat: float, half: float = 0.02) -> str:
         [lon + half, lat + half],
         [lon - half, lat + half],
     ]
-    return json.dumps({"type": "Polygon", "coordinates": [ring + [ring[0]]]})
+    return json.dumps({"type": "Polygon", "coordinates": [[*ring, ring[0]]]})
 
 
 # insee, name, population, lon, lat, department, epci

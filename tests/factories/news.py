@@ -33,7 +33,7 @@ class ArticleFactory(factory.django.DjangoModelFactory):
     published_at = factory.LazyFunction(timezone.now)
 
     @factory.post_generation
-    def tags(obj, create, extracted, **kwargs):  # noqa: N805
+    def tags(obj, create, extracted, **kwargs):
         if create and extracted:
             obj.tags.add(*extracted)
 

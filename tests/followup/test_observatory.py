@@ -38,7 +38,7 @@ def two(laureate):
 
 
 def test_only_accepted_reports_with_their_territory(two):
-    first, other = two
+    first, _other = two
     [row] = selectors.accepted_report_indicators()
     assert (row.place_id, row.year, row.agreement_year, row.users_per_month, row.jobs_fte) == (
         first.place.pk,

@@ -74,7 +74,7 @@ def test_years_of_a_three_year_agreement_and_their_reports():
 def test_a_longer_duration_lengthens_the_last_year_only():
     years = schedule.agreement_years(start=date(2025, 1, 1), duration_months=42, amounts=[1, 1, 1])
     assert [y.end for y in years] == [date(2025, 12, 31), date(2026, 12, 31), date(2028, 6, 30)]
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="duration 24 months does not fit 3 years"):
         schedule.agreement_years(start=date(2025, 1, 1), duration_months=24, amounts=[1, 1, 1])
     assert schedule.duration_bounds(3) == (25, 60)
 

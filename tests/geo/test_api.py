@@ -13,7 +13,7 @@ API = "/api/v1/territoires"
 def test_commune_search_paginated(france, client):
     data = client.get(f"{API}/communes", {"q": "saint etienne", "page_size": 3}).json()
     assert data["count"] > 10 and data["page"] == 1
-    assert [c["insee"] for c in data["results"]][0] == "42218"
+    assert next(c["insee"] for c in data["results"]) == "42218"
     second = client.get(f"{API}/communes", {"q": "saint etienne", "page_size": 3, "page": 2}).json()
     assert {c["insee"] for c in second["results"]}.isdisjoint(c["insee"] for c in data["results"])
     everything = client.get(f"{API}/communes", {"page_size": 2}).json()

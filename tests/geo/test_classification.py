@@ -34,7 +34,7 @@ def test_size_class_thresholds(population, expected):
 def test_thresholds_are_configurable_and_checked():
     config = ClassificationSettings(small_town_from=3_500)
     assert size_class(3_000, config) is SizeClass.RURAL
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="size thresholds must be positive and increasing"):
         ClassificationSettings(small_town_from=50_000, medium_town_from=20_000)
 
 

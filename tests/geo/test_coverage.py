@@ -213,11 +213,11 @@ def test_invalid_inputs_rejected() -> None:
         Places(ids=["a", "a"], lon=[0.0, 1.0], lat=[0.0, 0.0])
     with pytest.raises(ValueError, match="expected 2"):
         Communes(ids=["a"], lon=[0.0, 1.0], lat=[0.0, 0.0])
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match=r"distances must be finite and > 0 km, got 0\.0"):
         CoverageSettings(white_zone_km=0.0)
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="distances must be finite and > 0 km, got nan"):
         CoverageSettings(rings_km=(5.0, float("nan")))
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match=r"detour_factor must be finite and >= 1, got 0\.5"):
         CoverageSettings(detour_factor=0.5)
     index = CoverageIndex(equator_communes([0.0]), make_places([(0.0, 0.0)]))
     for action in (

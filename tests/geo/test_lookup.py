@@ -35,7 +35,7 @@ def test_index_locates_points_one_by_one_and_in_batches():
     assert index.locate(float("nan"), 0.5) is None
     assert index.locate_many([0.2, 1.2, 0.7, 9.0], [0.2, 0.2, 1.2, 9.0]) == ["a", "b", "c", None]
     assert index.locate_many([], []) == []
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="lons and lats must be 1-D sequences of the same length"):
         index.locate_many([0.0, 1.0], [0.0])
 
 
@@ -98,7 +98,7 @@ def test_qpv_perimeters_code_field_option_and_bad_file(france, tmp_path):
     renamed = tmp_path / "perimetres.geojson"
     renamed.write_text(json.dumps(data))
     with pytest.raises(
-        CommandError, match="perimetres.geojson, entité 1 : code absent \\(propriété « code_qp »\\)"
+        CommandError, match=r"perimetres\.geojson, entité 1 : code absent \(propriété « code_qp »\)"
     ):
         call_command("load_qpv_perimeters", str(renamed), stdout=StringIO())
     call_command("load_qpv_perimeters", str(renamed), "--code-field", "code_quartier", stdout=StringIO())
@@ -116,9 +116,9 @@ def test_qpv_perimeters_code_field_option_and_bad_file(france, tmp_path):
     )
     assert dict(Qpv.objects.exclude(perimeter="").values_list("code", "perimeter")) == before
     (tmp_path / "tronque.geojson").write_text(PERIMETERS.read_text()[:200])
-    with pytest.raises(CommandError, match="tronque.geojson, ligne .* GeoJSON invalide"):
+    with pytest.raises(CommandError, match=r"tronque\.geojson, ligne .* GeoJSON invalide"):
         call_command("load_qpv_perimeters", str(tmp_path / "tronque.geojson"), stdout=StringIO())
-    with pytest.raises(CommandError, match="absent.geojson, fichier : fichier introuvable"):
+    with pytest.raises(CommandError, match=r"absent\.geojson, fichier : fichier introuvable"):
         call_command("load_qpv_perimeters", str(tmp_path / "absent.geojson"), stdout=StringIO())
 
 

@@ -80,9 +80,9 @@ def test_publish_an_offer_and_see_the_match(page, login, forge, place_manager, p
     page.locator("#id_message").fill("Bonjour, je passerais bien mercredi prochain.")
     page.get_by_role("button", name="Envoyer le message").click()
     page.wait_for_url(f"**{offer.get_absolute_url()}")
-    message = [
+    message = next(
         m for m in mailbox.wait_for("gestionnaire@example.org", 2) if "mercredi prochain" in mailbox.text(m)
-    ][0]
+    )
     assert message["Reply-To"] == "personne@example.org"
 
 
@@ -116,7 +116,7 @@ def test_publish_a_recurring_event_and_see_it_in_the_calendar_and_the_feed(page,
     assert_accessible(page)
     feed = page.request.get("/evenements/lieux/la-forge.ics")
     calendar = icalendar.Calendar.from_ical(feed.body())
-    vevent = [e for e in calendar.walk("VEVENT") if str(e["SUMMARY"]) == "Open lab du mardi"][0]
+    vevent = next(e for e in calendar.walk("VEVENT") if str(e["SUMMARY"]) == "Open lab du mardi")
     assert vevent["RRULE"]["COUNT"] == [6] and str(vevent["UID"]) == Event.objects.get().uid
 
 

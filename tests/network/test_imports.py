@@ -26,7 +26,7 @@ class Server:
         server = self
 
         class Handler(BaseHTTPRequestHandler):
-            def do_GET(self):  # noqa: N802 (http.server's name)
+            def do_GET(self):
                 server.requests.append(dict(self.headers))
                 status, body, headers, delay = server.routes.get(self.path, (404, b"absent", {}, 0))
                 if delay:
@@ -169,7 +169,7 @@ def test_recurrence_with_exdate_and_an_overridden_occurrence(server, source):
 
 
 @pytest.mark.parametrize(
-    "route, words",
+    ("route", "words"),
     [
         ((404, b"absent", {}, 0), "404"),
         ((200, b"<html>Pas un calendrier</html>", {}, 0), "n’est pas un calendrier"),

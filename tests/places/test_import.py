@@ -521,7 +521,7 @@ def test_cancelling_keeps_what_was_changed_since_and_refuses_when_a_created_plac
     bocal.managers.add(plain_user)
     from django.core.exceptions import ValidationError
 
-    with pytest.raises(ValidationError, match="ont désormais des gestionnaires.*Le Bocal"):
+    with pytest.raises(ValidationError, match=r"ont désormais des gestionnaires.*Le Bocal"):
         place_import_cancel(place_import=report.place_import, user=None)
     assert Place.objects.filter(pk=bocal.pk).exists()  # nothing was undone
     bocal.managers.clear()

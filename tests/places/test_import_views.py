@@ -94,7 +94,7 @@ def test_upload_columns_preview_commit_report_history_cancel(client_for, program
     pk = pk_of(response)
     columns = client.get(response["Location"])
     assert columns.status_code == 200 and "Exemples : A1 | A2 | A3" in text(columns)
-    response = client.post(f"/lieux/import/{pk}/colonnes/", mapping_post(COLUMNS_UTF8[:-1] + [""]))
+    response = client.post(f"/lieux/import/{pk}/colonnes/", mapping_post([*COLUMNS_UTF8[:-1], ""]))
     assert response["Location"] == f"/lieux/import/{pk}/apercu/"
     preview = client.get(response["Location"])
     assert preview.status_code == 200
@@ -126,7 +126,7 @@ def test_upload_columns_preview_commit_report_history_cancel(client_for, program
     assert client.get(f"/lieux/import/{pk}/apercu/")["Location"] == f"/lieux/import/{pk}/"
     # Re-importing the same file changes nothing.
     again = pk_of(upload(client))
-    client.post(f"/lieux/import/{again}/colonnes/", mapping_post(COLUMNS_UTF8[:-1] + [""]))
+    client.post(f"/lieux/import/{again}/colonnes/", mapping_post([*COLUMNS_UTF8[:-1], ""]))
     assert "0 lieu créé, 0 lieu complété ou modifié, 4 lieux inchangés" in summary(
         client.get(f"/lieux/import/{again}/apercu/")
     )

@@ -58,7 +58,7 @@ def test_exact_then_prefix_then_typo():
 
 
 def test_a_typo_never_finds_more_than_the_word_it_is_taken_for():
-    index = SearchIndex(TEXTS + ["cowork lab", "coworkers paris", "fablabs lyon", "velos paris"])
+    index = SearchIndex([*TEXTS, "cowork lab", "coworkers paris", "fablabs lyon", "velos paris"])
     for word in ["coworking", "fablab", "repair", "atelier", "lorient", "quimper"]:
         for position in range(1, len(word) - 1):
             typo = word[:position] + word[position + 1 :]  # one letter dropped

@@ -86,7 +86,7 @@ def test_managers(place_manager, plain_user):
     assert not place_can_edit(place, place_manager)
 
 
-@pytest.mark.parametrize("lon,lat", [(-30.0, 40.0), (2.35, 60.0), ("abc", 47.0), (None, None)])
+@pytest.mark.parametrize(("lon", "lat"), [(-30.0, 40.0), (2.35, 60.0), ("abc", 47.0), (None, None)])
 def test_coordinates_outside_france_are_refused(lon, lat):
     with pytest.raises(ValidationError) as error:
         make(lon=lon, lat=lat)
@@ -94,7 +94,7 @@ def test_coordinates_outside_france_are_refused(lon, lat):
 
 
 @pytest.mark.parametrize(
-    "lon,lat",
+    ("lon", "lat"),
     [(55.45, -20.88), (-61.55, 16.24), (45.16, -12.78), (-52.33, 4.93), (166.45, -22.27), (2.35, 48.85)],
 )
 def test_coordinates_inside_france_including_overseas(lon, lat):

@@ -134,7 +134,7 @@ def test_run_is_computed_in_the_background_and_stored(world, params, django_capt
     assert {"build_s", "optimise_s", "baseline_s", "tradeoff_s", "total_s"} <= set(run.timings)
     lambdas = [p["lambda"] for p in run.tradeoff]
     assert (
-        0.0 in lambdas and 10.0 in lambdas and [p for p in run.tradeoff if p["chosen"]][0]["lambda"] == 10.0
+        0.0 in lambdas and 10.0 in lambdas and next(p for p in run.tradeoff if p["chosen"])["lambda"] == 10.0
     )
     assert run.context["applications"]["SEL-004"]["alone_population"] == 12_000
     assert list(

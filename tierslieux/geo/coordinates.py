@@ -57,8 +57,8 @@ _TRANSLATE = str.maketrans(
         "˚": "°",
         "′": "'",
         "’": "'",
-        "‘": "'",
-        "´": "'",
+        "‘": "'",  # noqa: RUF001 (folded on purpose)
+        "´": "'",  # noqa: RUF001 (folded on purpose)
         "`": "'",
         "″": '"',
         "“": '"',
@@ -131,7 +131,7 @@ def parse_coordinate(text: str, axis: str = "") -> Coordinate:
         number *= sign
     else:
         match = _DMS.match(value)
-        if match is None or "°" not in value and not (match.group("m") or hemisphere):
+        if match is None or ("°" not in value and not (match.group("m") or hemisphere)):
             raise CoordinateError(
                 _(
                     "« %(value)s » n’est pas une coordonnée lisible : écrivez par exemple 47,8712 ou "

@@ -325,7 +325,7 @@ class PointField(forms.MultiValueField):
     def compress(self, data_list):
         if not data_list:
             return None
-        lat, lon, origin = (list(data_list) + ["", "", ""])[:3]
+        lat, lon, origin = [*data_list, "", "", ""][:3]
         if not (lat or "").strip() and not (lon or "").strip():
             return None
         if not (lat or "").strip() or not (lon or "").strip():

@@ -59,7 +59,7 @@ def geocode(query: str, *, postcode: str = "", insee: str = "", limit: int = 5) 
         + ("&" if "?" in settings.GEOCODER_URL else "?")
         + urllib.parse.urlencode(params)
     )
-    request = urllib.request.Request(url, headers={"Accept": "application/json", "User-Agent": "tiers-lieux"})
+    request = urllib.request.Request(url, headers={"Accept": "application/json", "User-Agent": "tiers-lieux"})  # noqa: S310 (operator's URL)
     try:
         with urllib.request.urlopen(request, timeout=settings.GEOCODER_TIMEOUT) as response:  # noqa: S310 (operator's URL)
             payload = json.loads(response.read(1_000_000).decode("utf-8"))

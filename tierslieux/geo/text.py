@@ -6,7 +6,7 @@ import re
 
 from tierslieux.core.text import fold
 
-_SEPARATORS = re.compile(r"[-‐‑‒–—'’ʼ`´_./,;:()\"«»]+")
+_SEPARATORS = re.compile(r"[-‐‑‒–—'’ʼ`´_./,;:()\"«»]+")  # noqa: RUF001 (every dash and apostrophe people type)
 _SPACES = re.compile(r"\s+")
 # Abbreviations written in place names and queries: "St-Étienne", "Ste Foy", "St Denis".
 _ABBREVIATIONS = {"st": "saint", "ste": "sainte", "sts": "saints", "stes": "saintes"}
@@ -35,7 +35,7 @@ def normalize_query(value: str) -> str:
 
 # The articles INSEE writes before a name (type de nom en clair, TNCC 2 to 8): "Le", "La", "Les", "L'",
 # "Aux", "Las", "Los". INSEE sorts names without them ("Le Havre" under H).
-_ARTICLE = re.compile(r"^(?:(?:le|la|les|aux|las|los)\s+|l\s*['’ʼ]\s*)", re.IGNORECASE)
+_ARTICLE = re.compile(r"^(?:(?:le|la|les|aux|las|los)\s+|l\s*['’ʼ]\s*)", re.IGNORECASE)  # noqa: RUF001 (the apostrophes)
 
 
 def without_article(value: str) -> str:

@@ -23,7 +23,7 @@ class NoRawHtml(Extension):
     """Raw HTML in the Markdown source is shown as text, not interpreted: the block and inline HTML
     processors of Python-Markdown are removed."""
 
-    def extendMarkdown(self, md):  # noqa: N802 (Python-Markdown's hook name)
+    def extendMarkdown(self, md):
         md.preprocessors.deregister("html_block")
         md.inlinePatterns.deregister("html")
 

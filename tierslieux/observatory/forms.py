@@ -36,9 +36,10 @@ class FilterForm(DsfrBaseForm):
     def __init__(self, data=None, *args, **kwargs):
         super().__init__(data, *args, **kwargs)
         names = geo_selectors.territory_names("region")
-        self.fields["region"].choices = [("", _("France entière"))] + sorted(
-            ((code, name) for code, name in names.items()), key=lambda item: item[1]
-        )
+        self.fields["region"].choices = [
+            ("", _("France entière")),
+            *sorted(((code, name) for code, name in names.items()), key=lambda item: item[1]),
+        ]
         departments = geo_selectors.territory_names("department")
         self.fields["departement"].choices = [("", _("Tous"))] + [
             (code, f"{departments[code]} ({code})") for code in sorted(departments)

@@ -59,7 +59,7 @@ def _unknown_parameter(name: str, message: str) -> HttpResponse:
 def places_list(
     request,
     q: str = "",
-    type: list[str] = Query(None),  # noqa: A002, B008 (public parameter name; ninja idiom)
+    type: list[str] = Query(None),  # noqa: B008 (ninja idiom)
     service: list[str] = Query(None),  # noqa: B008
     label: list[str] = Query(None),  # noqa: B008
     status: list[str] = Query(None),  # noqa: B008
@@ -71,7 +71,7 @@ def places_list(
     lat: float | None = None,
     lon: float | None = None,
     around: str = "",
-    around_insee: str = Query(  # noqa: B008
+    around_insee: str = Query(
         "",
         pattern=INSEE_PATTERN,
         description=(

@@ -459,7 +459,7 @@ MEDIATION_SERVICES = {
     "machines": "Loisirs et créations numériques",
     "formation": "Insertion professionnelle via le numérique",
 }
-MEDIATION_VALUE_FIELDS = VALUE_FIELDS + ("description", "commune__postcodes")
+MEDIATION_VALUE_FIELDS = (*VALUE_FIELDS, "description", "commune__postcodes")
 
 
 def _joined(values) -> str:

@@ -59,8 +59,8 @@ class AtlasFilterForm(DsfrBaseForm):
 
     def __init__(self, *args, regions=(), departments=(), facets=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["region"].choices = [("", _("Toutes"))] + list(regions)
-        self.fields["department"].choices = [("", _("Tous"))] + list(departments)
+        self.fields["region"].choices = [("", _("Toutes")), *regions]
+        self.fields["department"].choices = [("", _("Tous")), *departments]
         if facets is not None:
             self._count_choices(facets)
 

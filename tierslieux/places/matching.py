@@ -165,7 +165,7 @@ class CandidateIndex:
 
     @staticmethod
     def _cell(lon: float, lat: float) -> tuple[int, int]:
-        return int(math.floor(lon / _CELL_DEG)), int(math.floor(lat / _CELL_DEG))
+        return math.floor(lon / _CELL_DEG), math.floor(lat / _CELL_DEG)
 
     def add(self, candidate: Candidate) -> None:
         self.by_id[candidate.id] = candidate

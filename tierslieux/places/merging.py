@@ -88,7 +88,7 @@ def merge(rows: list[SourceRow]) -> list[Group]:
     for row in rows:
         best, best_score = None, 0.0
         if not row.approximate:
-            cx, cy = int(math.floor(row.lon / _CELL_DEG)), int(math.floor(row.lat / _CELL_DEG))
+            cx, cy = math.floor(row.lon / _CELL_DEG), math.floor(row.lat / _CELL_DEG)
             for dx in (-1, 0, 1):
                 for dy in (-1, 0, 1):
                     for number in grid.get((cx + dx, cy + dy), []):
@@ -113,7 +113,7 @@ def merge(rows: list[SourceRow]) -> list[Group]:
             best = len(groups) - 1
             if not row.approximate:
                 grid.setdefault(
-                    (int(math.floor(row.lon / _CELL_DEG)), int(math.floor(row.lat / _CELL_DEG))), []
+                    (math.floor(row.lon / _CELL_DEG), math.floor(row.lat / _CELL_DEG)), []
                 ).append(best)
             by_commune.setdefault(row.insee, []).append(best)
         else:

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import bisect
 from collections import defaultdict
-from itertools import chain
+from itertools import chain, pairwise
 
 import numpy as np
 
@@ -48,7 +48,7 @@ def _expanded(text: str) -> list[str]:
 def expand_words(normalised: list[str]) -> list[str]:
     """Normalised words as indexed: "st" read "saint", plus the one-word form of every compound."""
     base = [ABBREVIATIONS.get(word, word) for word in normalised]
-    return base + [COMPOUNDS[pair] for pair in zip(base, base[1:], strict=False) if pair in COMPOUNDS]
+    return base + [COMPOUNDS[pair] for pair in pairwise(base) if pair in COMPOUNDS]
 
 
 def index_words(text: str) -> list[str]:

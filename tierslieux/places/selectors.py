@@ -11,6 +11,7 @@ from typing import Any
 
 import numpy as np
 from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import FieldDoesNotExist
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.formats import date_format, number_format
@@ -486,7 +487,7 @@ def places_clusters(
                     },
                 }
             )
-    return {"type": "FeatureCollection", "zoom": zoom, "total": int(len(rows)), "features": features}
+    return {"type": "FeatureCollection", "zoom": zoom, "total": len(rows), "features": features}
 
 
 def places_nearest(place: Place, *, limit: int = 5) -> list[Place]:
@@ -527,7 +528,7 @@ def field_label(field: str) -> str:
     """The French label of a field of Place ("opening_hours" -> "Horaires d’ouverture")."""
     try:
         return str(Place._meta.get_field(field).verbose_name).capitalize()
-    except Exception:  # noqa: BLE001 — an unknown key is shown as is
+    except FieldDoesNotExist:  # an unknown key is shown as is
         return field
 
 

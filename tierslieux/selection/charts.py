@@ -101,5 +101,5 @@ def tradeoff_chart(points: Sequence[dict], *, title: str) -> SafeString:
                 label,
             )
         )
-    parts.append(mark_safe("</svg>"))  # noqa: S308 (constant)
+    parts.append(mark_safe("</svg>"))
     return SafeString("".join(str(p) for p in parts))

@@ -55,7 +55,7 @@ def committee(request, pk: int):
             "rankings": rankings,
             "unpublished": unpublished,
             "page_title": _committee_title(wave),
-            "breadcrumb": _committee_crumbs(wave)[:-1] + [{"label": _committee_title(wave)}],
+            "breadcrumb": [*_committee_crumbs(wave)[:-1], {"label": _committee_title(wave)}],
         },
     )
 

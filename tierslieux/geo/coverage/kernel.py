@@ -105,7 +105,7 @@ def _banded_pass(
     alpha = 2.0 * math.asin(min(1.0, largest / 2.0)) * (1.0 + 1e-9)  # angular radius
     hav_alpha = math.sin(alpha / 2.0) ** 2
     band = alpha / rows_per_radius
-    n_bands = int(math.ceil(math.pi / band)) + 1
+    n_bands = math.ceil(math.pi / band) + 1
     lat = np.empty(n_places)
     lon = np.empty(n_places)
     rows = np.empty(n_places, dtype=np.int64)

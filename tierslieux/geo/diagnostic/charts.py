@@ -55,7 +55,7 @@ def bar_chart(bars: Sequence, *, title: str, max_value: float | None = None) -> 
                 bar.display,
             )
         )
-    parts.append(mark_safe("</svg>"))  # noqa: S308 (constant)
+    parts.append(mark_safe("</svg>"))
     return SafeString("".join(str(p) for p in parts))
 
 

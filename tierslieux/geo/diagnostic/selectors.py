@@ -7,13 +7,14 @@ fly. Results are kept in memory keyed by the filter and the data fingerprint.
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import numpy as np
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
@@ -345,7 +346,7 @@ def _histogram(result: CoverageResult, mask: np.ndarray, population: np.ndarray)
     km = result.nearest_km[mask]
     pop = population[mask]
     bars = []
-    for low, high in zip(HISTOGRAM_BINS[:-1], HISTOGRAM_BINS[1:], strict=True):
+    for low, high in itertools.pairwise(HISTOGRAM_BINS):
         inside = (km >= low) & (km < high)
         label = _distance_label(low, high)
         count = int(inside.sum())
@@ -515,7 +516,7 @@ def _place_url(place: Place | None) -> str | None:
         return None
     try:
         return place.get_absolute_url()
-    except Exception:  # noqa: BLE001 (the atlas pages may not be mounted yet)
+    except NoReverseMatch:  # the atlas pages may not be mounted yet
         return None
 
 

@@ -122,7 +122,7 @@ def _insert_rows(result: CoverageResult, *, progress: bool) -> None:
         "updated_at",
     ]
     names = ", ".join(quote(meta.get_field(c).column) for c in columns)
-    sql = f"INSERT INTO {quote(meta.db_table)} ({names}) VALUES ({', '.join(['%s'] * len(columns))})"
+    sql = f"INSERT INTO {quote(meta.db_table)} ({names}) VALUES ({', '.join(['%s'] * len(columns))})"  # noqa: S608 (model's names, quoted; values parameterised)
     now = connection.ops.adapt_datetimefield_value(timezone.now())
     nearest_ids = result.nearest_place_id
     km = result.nearest_km

@@ -179,7 +179,7 @@ class EventFilterForm(DsfrBaseForm):
     region = forms.ChoiceField(label=_("Région"), required=False)
     department = forms.ChoiceField(label=_("Département"), required=False)
     category = forms.ChoiceField(
-        label=_("Catégorie"), choices=[("", _("Toutes"))] + list(EventCategory.choices), required=False
+        label=_("Catégorie"), choices=[("", _("Toutes")), *EventCategory.choices], required=False
     )
     start = forms.DateField(label=_("Du"), required=False, widget=DateInput())
     end = forms.DateField(label=_("Au"), required=False, widget=DateInput())
@@ -187,5 +187,5 @@ class EventFilterForm(DsfrBaseForm):
 
     def __init__(self, *args, regions=(), departments=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["region"].choices = [("", _("Toutes"))] + list(regions)
-        self.fields["department"].choices = [("", _("Tous"))] + list(departments)
+        self.fields["region"].choices = [("", _("Toutes")), *regions]
+        self.fields["department"].choices = [("", _("Tous")), *departments]

@@ -118,10 +118,8 @@ class AroundForm(DsfrBaseForm):
 
 
 class ListingFilterForm(DsfrBaseForm):
-    side = forms.ChoiceField(label=_("Sens"), choices=[("", _("Tout"))] + list(Side.choices), required=False)
-    kind = forms.ChoiceField(
-        label=_("Nature"), choices=[("", _("Toutes"))] + list(Kind.choices), required=False
-    )
+    side = forms.ChoiceField(label=_("Sens"), choices=[("", _("Tout")), *Side.choices], required=False)
+    kind = forms.ChoiceField(label=_("Nature"), choices=[("", _("Toutes")), *Kind.choices], required=False)
     q = forms.CharField(label=_("Mots"), max_length=100, required=False)
     around = CommuneTextField(label=_("Autour de (commune ou code postal)"), max_length=100, required=False)
     radius = forms.IntegerField(label=_("Rayon (km)"), required=False)

@@ -66,9 +66,9 @@ class VersionForm(DsfrBaseForm):
 class ResourceFilterForm(DsfrBaseForm):
     q = forms.CharField(label=_("Rechercher"), max_length=100, required=False)
     kind = forms.ChoiceField(
-        label=_("Type"), choices=[("", _("Tous"))] + list(ResourceKind.choices), required=False
+        label=_("Type"), choices=[("", _("Tous")), *ResourceKind.choices], required=False
     )
     licence = forms.ChoiceField(
-        label=_("Licence"), choices=[("", _("Toutes"))] + list(Licence.choices), required=False
+        label=_("Licence"), choices=[("", _("Toutes")), *Licence.choices], required=False
     )
     tag = forms.CharField(label=_("Mot-clé"), max_length=30, required=False)

@@ -25,7 +25,7 @@ from ..models import Attendance, Event, EventCategory, TimeZone
 from ..selectors.events import event_roles
 from .common import location, require_manager, setting
 
-__all__ = ["event_save", "event_transition", "event_uid", "event_bump", "event_times", "image_check"]
+__all__ = ["event_bump", "event_save", "event_times", "event_transition", "event_uid", "image_check"]
 
 # Fields whose change a calendar client must see: SEQUENCE grows when one of them changes (RFC 5545 §3.8.7.4).
 SEQUENCED = (

@@ -24,12 +24,12 @@ from .common import require_manager, setting
 from .events import event_bump, event_transition, event_uid, snapshot
 
 __all__ = [
+    "ics_apply",
+    "ics_import_all",
     "ics_source_add",
     "ics_source_add_and_import",
-    "ics_source_remove",
     "ics_source_import",
-    "ics_import_all",
-    "ics_apply",
+    "ics_source_remove",
 ]
 
 logger = logging.getLogger(__name__)

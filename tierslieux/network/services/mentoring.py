@@ -20,13 +20,13 @@ from ..selectors import mentoring as selectors
 from .common import clean_codes, location, manages, require_manager, require_signed_in
 
 __all__ = [
+    "meeting_add",
     "mentor_offer_save",
     "mentoring_request_save",
     "mentoring_request_withdraw",
     "pairing_propose",
     "pairing_staff_create",
     "pairing_transition",
-    "meeting_add",
 ]
 
 
@@ -166,7 +166,7 @@ def _start(pairing: Pairing, user: User, roles: set[str]) -> None:
         roles={SYSTEM},
         actor=user,
     )
-    recipients = _emails(pairing.mentor.place) + [pairing.request.requester.email]
+    recipients = [*_emails(pairing.mentor.place), pairing.request.requester.email]
     email_send(name="network-pairing-started", to=recipients, context={"pairing": pairing})
 
 

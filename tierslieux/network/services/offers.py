@@ -35,15 +35,15 @@ from ..selectors import offers as selectors
 from .common import clean_codes, clean_tags, location, manages, require_signed_in, setting
 
 __all__ = [
-    "listing_save",
     "listing_publish",
-    "listing_transition",
     "listing_report",
-    "report_decide",
-    "message_relay",
-    "profile_save",
+    "listing_save",
+    "listing_transition",
     "listings_expire",
     "matches_notify",
+    "message_relay",
+    "profile_save",
+    "report_decide",
 ]
 
 LISTING_FIELDS = (

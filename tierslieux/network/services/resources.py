@@ -26,11 +26,11 @@ from ..selectors.resources import resource_roles
 from .common import clean_tags, manages, require_signed_in, setting
 
 __all__ = [
-    "resource_create",
+    "RESOURCE_KINDS",
     "resource_add_version",
     "resource_count_download",
+    "resource_create",
     "resource_transition",
-    "RESOURCE_KINDS",
 ]
 
 RESOURCE_KINDS = frozenset({"pdf", "odt", "docx", "ods", "xlsx", "odp", "pptx", "png", "jpeg"})

@@ -53,7 +53,7 @@ def mentoring(request):
             if request.user.is_authenticated
             else [],
             "page_title": _("Compagnonnage entre tiers-lieux"),
-            "breadcrumb": crumbs()[:-1] + [{"label": _("Compagnonnage")}],
+            "breadcrumb": [*crumbs()[:-1], {"label": _("Compagnonnage")}],
         },
     )
 

@@ -47,7 +47,7 @@ def resources(request):
             "tags": selectors.resource_tags(),
             "may_share": may_share,
             "page_title": _("Ressources pour les tiers-lieux"),
-            "breadcrumb": crumbs()[:-1] + [{"label": _("Ressources")}],
+            "breadcrumb": [*crumbs()[:-1], {"label": _("Ressources")}],
         },
     )
 

@@ -44,7 +44,7 @@ def manage(request):
             "articles": selectors.articles_for_editors(),
             "workflow": workflow.ARTICLE,
             "page_title": _("Rédaction des actualités"),
-            "breadcrumb": _crumbs()[:1] + [{"label": _("Rédaction")}],
+            "breadcrumb": [*_crumbs()[:1], {"label": _("Rédaction")}],
         },
     )
 

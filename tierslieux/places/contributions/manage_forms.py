@@ -5,6 +5,7 @@ Validation of the values themselves is the services' (French messages put back o
 from __future__ import annotations
 
 import datetime as dt
+from typing import ClassVar
 
 from django import forms
 from django.utils.translation import gettext
@@ -142,7 +143,7 @@ class ManagerPlaceForm(PlaceDataForm):
                     optional_group(self.fields[hours_field(day, slot, end)])  # the section says it once
 
     # --- Sections of the page (contributions/manage/edit.html) ------------------------------------------
-    SECTIONS = {
+    SECTIONS: ClassVar[dict[str, tuple[str, ...]]] = {
         "presentation": (
             "name",
             "types",

@@ -3,6 +3,7 @@ labels, not codes), distances, similarity, the choices of a row. Translated when
 
 from __future__ import annotations
 
+from django.core.exceptions import FieldDoesNotExist
 from django.utils.translation import gettext as _
 
 from tierslieux.geo.coordinates import format_decimal
@@ -39,7 +40,7 @@ def field_name(field: str) -> str:
         return _("Position")
     try:
         label = str(Place._meta.get_field(field).verbose_name)
-    except Exception:  # noqa: BLE001 — a field the model does not have
+    except FieldDoesNotExist:  # a field the model does not have
         return field
     return label[:1].upper() + label[1:]
 

@@ -67,7 +67,7 @@ def greedy_pairs(prep: Prepared) -> np.ndarray:
     heapq.heapify(heap)
     stamp = 0
     while heap:
-        neg_gain, app, seen = heapq.heappop(heap)
+        _neg_gain, app, seen = heapq.heappop(heap)
         if seen != stamp:
             heapq.heappush(heap, (-tracker.gain(app), app, stamp))
             continue

@@ -594,4 +594,4 @@ def prepare(problem: SelectionProblem) -> Prepared:
     )
 
 
-__all__ = ["Prepared", "Row", "TOL", "fr_int", "prepare"]
+__all__ = ["TOL", "Prepared", "Row", "fr_int", "prepare"]

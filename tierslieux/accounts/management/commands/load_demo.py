@@ -8,7 +8,7 @@ from tierslieux.accounts.models import User
 from tierslieux.accounts.roles import Role
 from tierslieux.accounts.services import user_grant_role
 
-DEMO_PASSWORD = "demo-tiers-lieux"
+DEMO_PASSWORD = "demo-tiers-lieux"  # noqa: S105 (published: demo accounts, DEMO_ACCOUNTS only)
 DEMO_ACCOUNTS = [
     (Role.PLACE_MANAGER, "gestionnaire@demo.tiers-lieux.example", "Gaëlle", "Gestionnaire"),
     (Role.APPLICANT, "porteur@demo.tiers-lieux.example", "Paul", "Porteur"),
