@@ -26,6 +26,7 @@ from __future__ import annotations
 import gzip
 import hashlib
 import logging
+import re
 import threading
 import time
 from collections.abc import Callable, Iterable
@@ -57,6 +58,7 @@ NAMESPACES = {
 }
 PAGE_NAMESPACES = ("places", "geo", "content")
 _MISSING = object()
+_RECENT_CALLBACKS = 32
 _PAGE_TIMEOUT = object()
 
 
@@ -146,12 +148,13 @@ def namespace_bump(name: str) -> None:
 
 
 def namespace_bump_after_commit(name: str, *, using: str = DEFAULT_DB_ALIAS) -> None:
-    """Bump once the current transaction commits (at once outside one), once per atomic block."""
+    """Bump once the current transaction commits (at once outside one): a burst of writes in one atomic block
+    (a loader's loop) registers one bump, found among the last callbacks (a bounded look, not a scan)."""
     connection = connections[using]
     here = set(connection.savepoint_ids)
     if any(
         getattr(callback, "cache_namespace", None) == name and sids == here
-        for sids, callback, _robust in connection.run_on_commit
+        for sids, callback, _robust in connection.run_on_commit[-_RECENT_CALLBACKS:]
     ):
         return
 
@@ -234,12 +237,45 @@ def page_cacheable(request: HttpRequest) -> bool:
     return len(get_messages(request)) == 0
 
 
-def _fill(body: str, request: HttpRequest) -> bytes:
-    if CSRF_MARK in body:
-        body = body.replace(CSRF_MARK, get_token(request))
-    if NONCE_MARK in body:
-        body = body.replace(NONCE_MARK, str(request.csp_nonce))
-    return body.encode()
+_MARKS = re.compile(f"({CSRF_MARK}|{NONCE_MARK})".encode())
+
+
+def _pieces(body: bytes) -> tuple[bytes, ...]:
+    """The page cut around its placeholders (odd items are the placeholders), filled in by `_fill`."""
+    return tuple(_MARKS.split(body))
+
+
+def _fill(pieces: tuple[bytes, ...], request: HttpRequest) -> bytes:
+    if len(pieces) == 1:
+        return pieces[0]
+    values = {}
+    if CSRF_MARK.encode() in pieces[1::2]:
+        values[CSRF_MARK.encode()] = get_token(request).encode()
+    if NONCE_MARK.encode() in pieces[1::2]:
+        values[NONCE_MARK.encode()] = str(request.csp_nonce).encode()
+    return b"".join(values[piece] if index % 2 else piece for index, piece in enumerate(pieces))
+
+
+_rendering: dict[str, threading.Event] = {}
+_rendering_lock = threading.Lock()
+RENDER_WAIT_SECONDS = 30
+
+
+def _render_and_keep(request: HttpRequest, key: str, view, args, kwargs) -> HttpResponse:
+    request.page_cache_placeholders = True  # core.context_processors renders CSRF_MARK
+    response = view(request, *args, **kwargs)
+    if response.streaming:
+        return response
+    body = response.content
+    nonce = getattr(request, "_csp_nonce", None)
+    if isinstance(nonce, str):
+        body = body.replace(nonce.encode(), NONCE_MARK.encode())
+    pieces = _pieces(body)
+    if response.status_code == 200 and not response.cookies:
+        headers = [(name, response[name]) for name in _STORED_HEADERS if response.has_header(name)]
+        caches[LOCAL].set(key, (200, headers, pieces), settings.PAGE_CACHE_SECONDS)
+    response.content = _fill(pieces, request)
+    return response
 
 
 def cached_page(
@@ -277,25 +313,30 @@ def cached_page(
             except Exception:
                 logger.warning("page cache unavailable", exc_info=True)
                 return view(request, *args, **kwargs)
+            leader, done = False, None
+            if entry is None:
+                # One thread renders a missing page; the others asking for it meanwhile wait for it.
+                with _rendering_lock:
+                    done = _rendering.get(key)
+                    leader = done is None
+                    if leader:
+                        done = _rendering[key] = threading.Event()
+                if not leader:
+                    done.wait(RENDER_WAIT_SECONDS)
+                    entry = caches[LOCAL].get(key)
             if entry is not None:
-                status, headers, body = entry
-                response = HttpResponse(_fill(body, request), status=status)
+                status, headers, pieces = entry
+                response = HttpResponse(_fill(pieces, request), status=status)
                 for name, value in headers:
                     response[name] = value
                 return response
-            request.page_cache_placeholders = True  # core.context_processors renders CSRF_MARK
-            response = view(request, *args, **kwargs)
-            if response.streaming:
-                return response
-            body = response.content.decode(response.charset)
-            nonce = getattr(request, "_csp_nonce", None)
-            if isinstance(nonce, str):
-                body = body.replace(nonce, NONCE_MARK)
-            if response.status_code == 200 and not response.cookies:
-                headers = [(name, response[name]) for name in _STORED_HEADERS if response.has_header(name)]
-                caches[LOCAL].set(key, (200, headers, body), settings.PAGE_CACHE_SECONDS)
-            response.content = _fill(body, request)
-            return response
+            try:
+                return _render_and_keep(request, key, view, args, kwargs)
+            finally:
+                if leader and done is not None:
+                    with _rendering_lock:
+                        _rendering.pop(key, None)
+                    done.set()
 
         return wrapper
 
