@@ -290,3 +290,10 @@ def test_api_answers_are_cached_with_an_etag_and_gzip(client, world):
     assert changed.status_code == 200
     assert changed["ETag"] != first["ETag"]
     assert "Autre Nom" in changed.content.decode()
+
+
+def test_a_missing_place_answers_404_with_a_real_csrf_token(client, world):
+    response = client.get(reverse("places:detail", args=["lieu-inexistant"]))
+    assert response.status_code == 404
+    assert core_cache.CSRF_MARK not in response.content.decode()
+    assert _stored_pages() == 0

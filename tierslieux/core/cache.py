@@ -263,7 +263,10 @@ RENDER_WAIT_SECONDS = 30
 
 def _render_and_keep(request: HttpRequest, key: str, view, args, kwargs) -> HttpResponse:
     request.page_cache_placeholders = True  # core.context_processors renders CSRF_MARK
-    response = view(request, *args, **kwargs)
+    try:
+        response = view(request, *args, **kwargs)
+    finally:  # an error page rendered after an exception gets the real token
+        request.page_cache_placeholders = False
     if response.streaming:
         return response
     body = response.content
