@@ -103,7 +103,6 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "dsfr.context_processors.site_config",
                 "tierslieux.core.context_processors.platform",
             ],
         },
@@ -293,8 +292,21 @@ CACHES = {
             # Culling at Django's default 300 entries would let a flood of addresses evict rate-limit counters.
             "OPTIONS": {"MAX_ENTRIES": 200_000},
         }
-    )
+    ),
+    # This process's memory (core/cache.py): rendered public pages, API answers, large computed inputs.
+    "local": {
+        "BACKEND": "tierslieux.core.cache.ProcessMemoryCache",
+        "LOCATION": "tierslieux-local",
+        "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("LOCAL_CACHE_ENTRIES", "2000"))},
+    },
+    "local-data": {
+        "BACKEND": "tierslieux.core.cache.ProcessMemoryCache",
+        "LOCATION": "tierslieux-local-data",
+        "OPTIONS": {"MAX_ENTRIES": 32},
+    },
 }
+# How often a process reads the shared namespace versions of core/cache.py (its own changes: at once).
+CACHE_VERSION_SECONDS = float(os.environ.get("CACHE_VERSION_SECONDS", "1"))
 
 # Public pages cached in CACHES["default"] (seconds; 0 turns page caching off). Changes invalidate at once.
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "600"))

@@ -31,3 +31,4 @@ NETWORK_ICS_ALLOW_PRIVATE = True
 NETWORK_ICS_TIMEOUT = 1.0
 ATLAS_INDEX_BACKGROUND = False  # rebuilt in the request after a change: each test sees its own places at once
 PAGE_CACHE_SECONDS = 0  # cached reads off (the cache table outlives transactional tests); tests/core/test_read_cache.py turns them on
+CACHE_VERSION_SECONDS = 0  # every read sees the shared versions (tests clear the shared cache)

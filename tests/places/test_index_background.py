@@ -11,7 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from tests.factories.places import PlaceFactory
-from tierslieux.core import readcache
+from tierslieux.core.cache import namespace_bump
 from tierslieux.places import index
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -68,5 +68,5 @@ def test_an_edit_in_another_process_arrives_through_the_shared_generation(backgr
         lon=template.lon,
         lat=template.lat,
     )
-    readcache.bump("places")
+    namespace_bump("places")
     _wait(lambda: len(index.get_index()) == 3)

@@ -89,8 +89,10 @@ class _Todo:
 
 
 def platform(request: HttpRequest) -> dict[str, Any]:
-    """Values every page needs: site identity (for django-dsfr), menus, the map settings, "À traiter"."""
-    return {
+    """Values every page needs: site identity (for django-dsfr), menus, the map settings, "À traiter". A page
+    rendered to be cached (core/cache.py::cached_page) gets a placeholder for the CSRF token, filled in for
+    each request."""
+    values = {
         "todo": _Todo(getattr(request, "user", None)),
         "accessibility_status": _accessibility_status(),
         "SITE_CONFIG": SITE_CONFIG,
@@ -103,3 +105,8 @@ def platform(request: HttpRequest) -> dict[str, Any]:
         # The "Administration" link: administrators with a verified second factor (evaluated when shown).
         "can_admin": lambda: admin.site.has_permission(request),
     }
+    if getattr(request, "page_cache_placeholders", False):
+        from .cache import CSRF_MARK
+
+        values["csrf_token"] = CSRF_MARK
+    return values

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 
 from tierslieux.core.i18n import gettext as _
@@ -179,9 +178,16 @@ def parse(text: str) -> Audit:
     )
 
 
-@lru_cache(maxsize=4)
 def _load(path: str, mtime: float) -> Audit:
-    return parse(Path(path).read_text(encoding="utf-8"))
+    """Parsed once per process for this version of the file (core/cache.py)."""
+    from .cache import LOCAL, cached
+
+    return cached(
+        ("rgaa", path, mtime),
+        lambda: parse(Path(path).read_text(encoding="utf-8")),
+        store=LOCAL,
+        timeout=None,
+    )
 
 
 def load(path: Path | None = None) -> Audit:

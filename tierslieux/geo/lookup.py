@@ -44,12 +44,12 @@ def get_index(name: str) -> PolygonIndex:
 
 def invalidate() -> None:
     """Forget the indexes: the next lookup rebuilds them from the database; cached reads of the geography
-    (core/readcache.py) are recomputed too, in every process."""
+    (core/cache.py) are recomputed too, in every process."""
     with _lock:
         _indexes.clear()
-    from tierslieux.core.readcache import bump
+    from tierslieux.core.cache import namespace_bump
 
-    bump("geo")
+    namespace_bump("geo")
 
 
 def commune_at(lon: float, lat: float) -> str | None:

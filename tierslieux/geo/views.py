@@ -13,7 +13,7 @@ from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from tierslieux.core.readcache import cached
+from tierslieux.core.cache import cached, cached_page
 
 from . import selectors
 from .models import Commune, Department, Epci, Region
@@ -74,6 +74,7 @@ def suggestions(request):
 
 
 @require_GET
+@cached_page()
 def commune(request, insee: str):
     """Public: facts, classification, parent and child territories and map of a commune."""
     try:
@@ -89,8 +90,8 @@ def commune(request, insee: str):
         ),
         "commune": item,
         "density": selectors.density(item.population, item.area_km2),
-        # The geography changes only when it is reloaded: cached until then (core/readcache.py).
-        **cached(f"geo:commune:{item.insee}", lambda: _commune_extras(item), depends=("geo",)),
+        # The geography changes only when it is reloaded: cached until then (core/cache.py).
+        **cached(("geo:commune", item.insee), lambda: _commune_extras(item), namespaces=("geo",)),
     }
     return render(request, "geo/commune.html", context)
 

@@ -10,13 +10,16 @@ import json
 
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Query, Router
 from ninja.errors import HttpError
 
+from tierslieux.core.cache import cached_json
 from tierslieux.geo.resolution import commune_resolve
 
 from . import exports, selectors
+from .index import get_index
 
 router = Router(tags=["Tiers-lieux"])
 MAX_PAGE_SIZE = 500
@@ -89,6 +92,18 @@ def places_list(
     400 in the API's error shape."""
     if around_insee and (match := commune_resolve(insee=around_insee)).commune is None:
         return _unknown_parameter("around_insee", match.message)
+    return cached_json(request, _vary(request), lambda: _places_list(request, page, page_size))
+
+
+def _vary(request) -> tuple:
+    """What an answer depends on besides the places and geography versions: its parameters, the index it was
+    read from (rebuilt in the background after a change), the scheme and host (absolute `next` links) and, for "open
+    now", the minute."""
+    minute = timezone.localtime().strftime("%H%M") if "open_now" in request.GET else ""
+    return (sorted(request.GET.lists()), get_index().signature, request.build_absolute_uri("/"), minute)
+
+
+def _places_list(request, page: int, page_size: int) -> HttpResponse:
     filters = selectors.parse_filters(request.GET)
     result = selectors.places_filtered(filters)
     start = (page - 1) * page_size
@@ -143,7 +158,9 @@ def places_clusters(
             raise HttpError(400, "bbox attendu : ouest,sud,est,nord en degrés (WGS 84).")
     if not 0 <= zoom <= 22:
         raise HttpError(400, "zoom attendu entre 0 et 22.")
-    return _geojson(selectors.places_clusters(request.GET, bbox=box, zoom=zoom))
+    return cached_json(
+        request, _vary(request), lambda: _geojson(selectors.places_clusters(request.GET, bbox=box, zoom=zoom))
+    )
 
 
 @router.get("/places/{place_id}", url_name="places_detail", summary="Un lieu (Feature GeoJSON)")

@@ -28,12 +28,11 @@ from dataclasses import dataclass, field
 import numpy as np
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
 from django.db.models import Count, Max, TextField
 from django.db.models.functions import Cast
 from django.utils import translation
 
-from tierslieux.core import readcache
+from tierslieux.core import cache as core_cache
 
 from .clustering import grid_order, mercator
 from .models import Label, Place, PlaceStatus, PlaceType, Service
@@ -255,7 +254,7 @@ _wake = threading.Event()
 _stop = threading.Event()
 _local = threading.local()
 
-GENERATION_KEY = readcache.GENERATION_KEYS["places"]
+GENERATION_KEY = core_cache.NAMESPACES["places"]
 POLL_SECONDS = 1.0
 """Background mode: how often a process reads the shared generation number (one cache read)."""
 SIGNATURE_SECONDS = 30.0
@@ -285,7 +284,7 @@ def invalidate() -> None:
     _wake.set()
     # Other processes learn of the change once it is committed (at once outside a transaction).
     try:
-        transaction.on_commit(lambda: readcache.bump("places"))
+        core_cache.namespace_bump_after_commit("places")
     except Exception:  # no database at hand (a test without one): this process's own index is marked
         logger.debug("atlas index: shared generation not bumped", exc_info=True)
 

@@ -4,10 +4,10 @@ code, the postcode, and finally the nearest town hall (KD-tree on the unit spher
 from __future__ import annotations
 
 import importlib
-from functools import lru_cache
 
 import numpy as np
 
+from tierslieux.core.cache import LOCAL_DATA, cached
 from tierslieux.geo.models import Commune
 
 
@@ -27,8 +27,12 @@ def _xyz(lon, lat):
     return np.column_stack([np.cos(lat) * np.cos(lon), np.cos(lat) * np.sin(lon), np.sin(lat)])
 
 
-@lru_cache(maxsize=1)
 def _nearest_index(signature: tuple[int, str]):
+    """The town halls' KD-tree, built once per process for this state of the communes (core/cache.py)."""
+    return cached(("places:town-halls", signature), _build_nearest_index, store=LOCAL_DATA, timeout=None)
+
+
+def _build_nearest_index():
     from scipy.spatial import cKDTree
 
     rows = [

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import threading
-from collections import OrderedDict
 
 import numpy as np
 from django.contrib import messages
@@ -20,6 +18,8 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
+
+from tierslieux.core.cache import LOCAL, cached, cached_page
 
 from . import exports, extensions, selectors, services
 from .forms import AtlasFilterForm
@@ -100,41 +100,33 @@ def _atlas_context(request) -> dict:
     }
 
 
-_FORM_CACHE: OrderedDict[tuple, str] = OrderedDict()
-_FORM_CACHE_SIZE = 256
-_FORM_LOCK = threading.Lock()
-
-
 def _filter_form_html(request) -> str:
-    """The filter form, rendered once per distinct query (DSFR widgets are slow to render; the form only
-    depends on the query string, on the list of regions and departments and on the active language)."""
+    """The filter form, rendered once per distinct query in each process (DSFR widgets are slow to render; the
+    form only depends on the query string, on the list of regions and departments and on the active
+    language), for signed-in people too (core/cache.py; the key carries all it depends on)."""
     choices = selectors.territory_choices()
     key = (
-        tuple(sorted((k, tuple(request.GET.getlist(k))) for k in request.GET if k != "page")),
+        "atlas:form",
+        sorted((k, request.GET.getlist(k)) for k in request.GET if k != "page"),
         hash((tuple(choices["regions"]), tuple(choices["departments"]))),
         get_language(),
         get_index().signature,  # the counts of each value change with the places
     )
-    with _FORM_LOCK:
-        html = _FORM_CACHE.get(key)
-        if html is not None:
-            _FORM_CACHE.move_to_end(key)
-            return html
-    form = AtlasFilterForm(
-        request.GET or None,
-        regions=choices["regions"],
-        departments=choices["departments"],
-        facets=selectors.atlas_facets(selectors.parse_filters(request.GET)),
-    )
-    html = mark_safe(str(form))  # noqa: S308 (the form's own rendering, escaped by its templates)
-    with _FORM_LOCK:
-        _FORM_CACHE[key] = html
-        while len(_FORM_CACHE) > _FORM_CACHE_SIZE:
-            _FORM_CACHE.popitem(last=False)
-    return html
+
+    def render_form() -> str:
+        form = AtlasFilterForm(
+            request.GET or None,
+            regions=choices["regions"],
+            departments=choices["departments"],
+            facets=selectors.atlas_facets(selectors.parse_filters(request.GET)),
+        )
+        return mark_safe(str(form))  # noqa: S308 (the form's own rendering, escaped by its templates)
+
+    return cached(key, render_form, store=LOCAL, timeout=None)
 
 
 @require_GET
+@cached_page(per_minute=True, vary=lambda: get_index().signature)  # "open now"; the index read
 def atlas(request):
     """Public: the map and the list of places, driven by the same filters (works without JavaScript)."""
     context = _atlas_context(request)
@@ -184,6 +176,7 @@ def _json_ld(place: Place, request) -> str:
 
 
 @require_GET
+@cached_page(per_minute=True, vary=lambda: get_index().signature)  # open now, upcoming events; nearest places
 def detail(request, slug: str):
     """Public: everything about one place (never its private contacts), mini-map, nearest places. A place
     waiting for moderation (or refused): its managers, the account that created it and programme staff only

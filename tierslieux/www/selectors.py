@@ -8,7 +8,7 @@ from django.db.models import Count, Q, Sum
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from tierslieux.core.readcache import cached
+from tierslieux.core.cache import cached
 from tierslieux.geo.models import Commune, Department, Epci, Qpv, Region
 from tierslieux.places.models import Place, PlaceStatus
 
@@ -75,11 +75,11 @@ def _counts() -> dict[str, int]:
 def home_figures() -> list[Figure]:
     """Live figures shown on the home page: the tiers-lieux of the atlas apart from the places in project and
     from the "médiation numérique" layer (one region's list), then the reference geography. The counts are
-    cached until places or the geography change (core/readcache.py); the open calls (which open and close with
+    cached until places or the geography change (core/cache.py); the open calls (which open and close with
     time) are read each time."""
     from tierslieux.calls.selectors import open_calls_count
 
-    counts = cached("home:counts", _counts, depends=("places", "geo"))
+    counts = cached(("home:counts",), _counts, namespaces=("places", "geo"))
     atlas = reverse("places:atlas")
     return [
         Figure(counts["tiers_lieux"], _("tiers-lieux"), atlas),

@@ -8,12 +8,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from tierslieux.core import rgaa
+from tierslieux.core.cache import cached_page
 from tierslieux.core.counters import counts_for
 
 from . import selectors
 
 
 @require_GET
+@cached_page(per_minute=True)  # the open calls open and close with time
 def home(request):
     """Public: presents the platform with live figures."""
     return render(

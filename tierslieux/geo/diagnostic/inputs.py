@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import hashlib
 import threading
-from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -16,9 +15,11 @@ from typing import Any, TypeVar
 
 import numpy as np
 from django.conf import settings
+from django.core.cache import caches
 from django.db.models import Count, Max, Sum
 from django.db.models.functions import Length
 
+from tierslieux.core.cache import LOCAL, LOCAL_DATA, cached
 from tierslieux.geo.coverage import Communes, CoverageSettings, Places, choose_coordinates
 from tierslieux.geo.coverage.inputs import territory_zone
 from tierslieux.geo.models import Commune, Department
@@ -212,33 +213,20 @@ def data_fingerprint() -> str:
 # ------------------------------------------------------------------------------------------- memory cache
 
 # Inputs and full results (large, few) are kept apart from per-territory figures and maps (small, many), so
-# that browsing many territories never evicts the national computation.
+# that browsing many territories never evicts the national computation: two stores of the process memory
+# (core/cache.py, settings.CACHES "local-data" and "local").
 _CORE_KINDS = {"geography", "place-rows", "places", "result", "index"}
-_CACHES: dict[bool, OrderedDict[tuple, Any]] = {True: OrderedDict(), False: OrderedDict()}
-_CACHE_SIZES = {True: 16, False: 128}
-_CACHE_LOCK = threading.Lock()
 
 
 def memoized(key: tuple, build: Callable[[], T]) -> T:
     """Value of `key` from the process memory, built once (the key must carry the data fingerprint)."""
-    core = key[0] in _CORE_KINDS
-    cache = _CACHES[core]
-    with _CACHE_LOCK:
-        if key in cache:
-            cache.move_to_end(key)
-            return cache[key]
-    value = build()
-    with _CACHE_LOCK:
-        cache[key] = value
-        while len(cache) > _CACHE_SIZES[core]:
-            cache.popitem(last=False)
-    return value
+    store = LOCAL_DATA if key[0] in _CORE_KINDS else LOCAL
+    return cached(("diagnostic", *key), build, store=store, timeout=None)
 
 
 def memory_cache_clear() -> None:
-    with _CACHE_LOCK:
-        for cache in _CACHES.values():
-            cache.clear()
+    caches[LOCAL_DATA].clear()
+    caches[LOCAL].clear()
 
 
 # ------------------------------------------------------------------------------------------- inputs
