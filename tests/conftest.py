@@ -34,6 +34,9 @@ ROOT = Path(__file__).resolve().parent.parent
 AXE_JS = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 
+# `france`: the national geography, loaded once per session (per xdist worker).
+pytest_plugins = ["tests.national_geography"]
+
 
 # --- CI: no test may be skipped ---------------------------------------------------------------------------
 def pytest_sessionfinish(session, exitstatus):
