@@ -22,6 +22,7 @@ from pathlib import Path
 import pytest
 from aiosmtpd.controller import Controller
 from django.conf import settings
+from hypothesis import settings as hypothesis_settings
 from playwright.sync_api import Error as PlaywrightError
 
 from tests.factories.accounts import UserFactory
@@ -33,6 +34,14 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 ROOT = Path(__file__).resolve().parent.parent
 AXE_JS = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+
+# `france`: the national geography, loaded once per session (per xdist worker).
+pytest_plugins = ["tests.national_geography"]
+
+# Hypothesis's 200 ms deadline per example is a timing assertion: it fails on a loaded machine (CI's two cores
+# shared by the workers, their servers and browsers). No deadline.
+hypothesis_settings.register_profile("suite", deadline=None)
+hypothesis_settings.load_profile("suite")
 
 
 # --- CI: no test may be skipped ---------------------------------------------------------------------------

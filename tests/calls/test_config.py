@@ -24,7 +24,7 @@ def test_manage_pages_matrix(
             url("call_applications", call.pk),
         ):
             response = client.get(path)
-            assert response.status_code in ((302,) if user is None else (404,)), (user, path)
+            assert response.status_code == (302 if user is None else 404), (user, path)
     for user in (programme_staff, other_staff, administrator):
         client = client_for(user)
         assert client.get(url("manage_index")).status_code == 200

@@ -48,8 +48,10 @@ def test_email_text_parts_are_not_html_escaped_but_the_html_part_is():
     )
     assert "Bonjour Zoé O'Brien & <Cie>," in text and "/x/?a=1&b=2" in text
     assert "O&#x27;Brien &amp; &lt;Cie&gt;" in html and "<Cie>" not in html
-    application = SimpleNamespace(reference="AMI-1 & <2>")
-    subject, _text, _html = render_email("calls-message", {"application": application})
+    application = SimpleNamespace(reference="AMI-1 & <2>", call=SimpleNamespace(title="Fabriques"))
+    message = SimpleNamespace(body="Bonjour", attachments=SimpleNamespace(exists=False))
+    context = {"application": application, "message": message, "from_staff": True, "url": "/ami/1/"}
+    subject, _text, _html = render_email("calls-message", context)
     assert subject == "Nouveau message — dossier AMI-1 & <2>"
 
 

@@ -119,7 +119,7 @@ def test_unknown_filter_values_are_rejected():
         PlaceFilter(statuses=("ouvert",))
 
 
-def test_stored_table_is_used_when_fresh_and_equals_the_computation(geography, django_assert_max_num_queries):
+def test_stored_table_is_used_when_fresh_and_equals_the_computation(geography):
     computed = selectors.coverage_result(DEFAULT_FILTER)
     coverage_recompute_all()
     from tierslieux.geo.diagnostic.inputs import memory_cache_clear

@@ -18,7 +18,7 @@ class PlaceForm(DsfrBaseForm):
 
 @pytest.fixture
 def communes(france):
-    """The real reference geography (tests/geo/conftest.py)."""
+    """The real reference geography (tests/national_geography.py)."""
     return {insee: Commune.objects.get(pk=insee) for insee in ("42168", "97411", "93066")} | {
         "pelussin": Commune.objects.get(pk="42168"),
         "sd_974": Commune.objects.get(pk="97411"),

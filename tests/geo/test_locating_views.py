@@ -13,7 +13,7 @@ GEOCODE = "/territoires/adresses/recherche.json"
 
 @pytest.fixture
 def pelussin(france):
-    """The real reference geography (tests/geo/conftest.py)."""
+    """The real reference geography (tests/national_geography.py)."""
     return Commune.objects.get(pk="42168")
 
 

@@ -136,10 +136,7 @@ def test_comments_are_rate_limited_per_address_and_per_client_ip(client, article
     assert response.status_code == 429 and "Trop de commentaires" in response.content.decode()
     other_ip = Client(REMOTE_ADDR="10.0.0.2")
     for number in range(5):
-        assert _post(other_ip, article, email="meme@example.org", body=f"n°{number}").status_code in (
-            302,
-            429,
-        )
+        assert _post(other_ip, article, email="meme@example.org", body=f"n°{number}").status_code == 302
     assert _post(Client(REMOTE_ADDR="10.0.0.3"), article, email="meme@example.org").status_code == 429
 
 

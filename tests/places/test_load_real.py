@@ -7,15 +7,12 @@ from django.core.management import call_command
 from django.db.models import Count
 
 from tierslieux.geo import lookup
-from tierslieux.geo.services import geo_load
 from tierslieux.places.models import Place, PlaceSourceRecord
 
 pytestmark = pytest.mark.django_db
 
 
-def test_real_sources_load_with_their_counts(client):
-    geo_load()
-    lookup.invalidate()
+def test_real_sources_load_with_their_counts(client, france):
     out, err = io.StringIO(), io.StringIO()
     try:
         call_command("load_places", stdout=out, stderr=err)

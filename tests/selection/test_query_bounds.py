@@ -1,5 +1,5 @@
 """The page of a finished selection run does a bounded number of queries whatever the number of candidates:
-measured with 3 and 30 files of the wave under review (tests/factories/selection.py), the same bound holds."""
+measured with 3 and 30 files of the wave under review (tests/factories/selection.py), exactly the same count."""
 
 from __future__ import annotations
 
@@ -51,7 +51,7 @@ def _world(staff, size: int):
 
 @pytest.mark.parametrize("size", [3, 30])
 def test_a_run_page_does_a_bounded_number_of_queries(
-    client_for, programme_staff, size, django_capture_on_commit_callbacks, django_assert_max_num_queries
+    client_for, programme_staff, size, django_capture_on_commit_callbacks, django_assert_num_queries
 ):
     from tierslieux.selection import selectors, services
     from tierslieux.selection.models import RunStatus
@@ -66,7 +66,7 @@ def test_a_run_page_does_a_bounded_number_of_queries(
     client = client_for(world.staff)
     url = reverse("selection:run", args=[run.pk])
     client.get(url)  # the content types and the DSFR settings are cached per process, not per request
-    with django_assert_max_num_queries(BOUND):
+    with django_assert_num_queries(BOUND):
         response = client.get(url)
     assert response.status_code == 200
     assert f"SEL-{size:03d}" in response.content.decode()  # the last candidate is on the page

@@ -39,6 +39,7 @@ def index(request):
             "page_title": _("Territoires"),
             "breadcrumb": [{"label": _("Territoires")}],
             "regions": selectors.regions_with_departments(),
+            "q": "",  # the search box, empty
         },
     )
 
