@@ -6,6 +6,8 @@ from __future__ import annotations
 import importlib
 
 import numpy as np
+from django.db.models import Count, Max, Min, Sum
+from django.db.models.functions import Coalesce
 
 from tierslieux.core.cache import LOCAL_DATA, cached
 from tierslieux.geo.models import Commune
@@ -27,7 +29,7 @@ def _xyz(lon, lat):
     return np.column_stack([np.cos(lat) * np.cos(lon), np.cos(lat) * np.sin(lon), np.sin(lat)])
 
 
-def _nearest_index(signature: tuple[int, str]):
+def _nearest_index(signature: tuple[object, ...]):
     """The town halls' KD-tree, built once per process for this state of the communes (core/cache.py)."""
     return cached(("places:town-halls", signature), _build_nearest_index, store=LOCAL_DATA, timeout=None)
 
@@ -50,9 +52,16 @@ def _build_nearest_index():
 
 
 def nearest_commune(lon: float, lat: float) -> Commune | None:
-    qs = Commune.objects.filter(kind=Commune.Kind.COMMUNE)
-    last = qs.order_by("-insee").values_list("insee", flat=True).first() or ""
-    tree, codes = _nearest_index((qs.count(), last))
+    # The state of the communes the tree was built from: their number, codes and points (one aggregate query),
+    # so that another set of communes of the same size (a reload, another test's data) never reuses the tree.
+    signature = Commune.objects.filter(kind=Commune.Kind.COMMUNE).aggregate(
+        count=Count("insee"),
+        first=Min("insee"),
+        last=Max("insee"),
+        lon=Sum(Coalesce("town_hall_lon", "interior_lon")),
+        lat=Sum(Coalesce("town_hall_lat", "interior_lat")),
+    )
+    tree, codes = _nearest_index(tuple(signature.values()))
     if tree is None:
         return None
     _, index = tree.query(_xyz(np.array([lon]), np.array([lat]))[0])
