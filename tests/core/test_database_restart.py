@@ -35,6 +35,9 @@ def test_requests_fail_cleanly_while_postgresql_restarts_and_recover_without_res
         STATIC_ROOT=str(tmp_path / "static"),
         WEB_WORKERS="1",
         WEB_THREADS="2",
+        # The uncached path: an anonymous page kept in the process's memory may still be served during the
+        # outage (for CACHE_VERSION_SECONDS, until the cache versions must be read again from the database).
+        PAGE_CACHE_SECONDS="0",
     )
     # The release role on the fresh database. The server runs without collected static files (plain static
     # storage instead of the manifest one; `make serve` itself is tested in test_serve.py).

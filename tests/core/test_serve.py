@@ -126,7 +126,9 @@ def test_make_serve_runs_the_site_the_worker_and_the_scheduler(serve, settings, 
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
     with transaction.atomic():
         email_send(
-            name="signup-confirmation", to=["serve@example.org"], context={"url": "https://x.example/c"}
+            name="signup-confirmation",
+            to=["serve@example.org"],
+            context={"confirmation_path": "/comptes/confirmer/serve/"},
         )
     [message] = mailbox.wait_for("serve@example.org", timeout=60)
     assert message["Message-ID"].startswith("<outbox-")

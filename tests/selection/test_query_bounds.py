@@ -16,11 +16,11 @@ from tierslieux.calls.models import Status
 pytestmark = pytest.mark.django_db
 
 # A finished run's page reads, like every staff page, the session, the user, the TOTP device of the second
-# factor and the user's groups, the DSFR settings twice, the header's eight counters, and saves the session
-# again (savepoint, update, release) — 18; then the run (its wave, call and creator joined), the team check, the labelled
+# factor and the user's groups, the header's eight counters, and saves the session
+# again (savepoint, update, release) — 16; then the run (its wave, call and creator joined), the team check, the labelled
 # network's places for the map and the departments of the candidates' communes — 4. The candidates, their
 # scores and the selection are the run's stored results, not read again row by row.
-BOUND = 18 + 4
+BOUND = 16 + 4
 
 
 def _world(staff, size: int):

@@ -12,7 +12,7 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from urllib.parse import urlencode
 
 from django.db.models import QuerySet
@@ -29,9 +29,6 @@ from tierslieux.places import selectors as place_selectors
 from tierslieux.places.sources import cget_types
 
 from . import figures
-
-if TYPE_CHECKING:
-    from tierslieux.places.models import Place
 
 FIRST_REPORT_YEAR = 2019  # the programme's first labels: no report can be expected before
 CENSUS_2019 = "cget2019"  # the source of the 2019 census in the atlas (`load_places`)
@@ -157,7 +154,7 @@ class Observatory:
         self.today = today or timezone.localdate()
 
     # --- places ---------------------------------------------------------------------------------------------
-    def _places(self) -> QuerySet[Place]:
+    def _places(self) -> QuerySet[Any]:  # of places.models.Place (read through place_selectors)
         return place_selectors.places_with_territory().filter(**territory_filter(self.filters))
 
     @cached_property
