@@ -1,8 +1,12 @@
 from django.conf import settings
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import URLPattern, include, path
 
 from tierslieux.api.api import api
+from tierslieux.places.api import memory_first
+
+api_urls = api.urls
+ninja_views = {pattern.name: pattern.callback for pattern in api_urls[0] if isinstance(pattern, URLPattern)}
 
 admin.site.site_header = "Tiers-Lieux — administration"
 admin.site.site_title = "Tiers-Lieux"
@@ -23,7 +27,10 @@ urlpatterns = [
     path("alertes/", include("tierslieux.alerts.urls")),
     path("actualites/", include("tierslieux.news.urls")),
     path("observatoire/", include("tierslieux.observatory.urls")),
-    path("api/v1/", api.urls),
+    # The map's two routes: a kept answer is served before django-ninja (tierslieux/places/api.py::memory_first).
+    path("api/v1/places", memory_first(ninja_views["places_list"])),
+    path("api/v1/places/clusters", memory_first(ninja_views["places_clusters"])),
+    path("api/v1/", api_urls),
     path("admin/", admin.site.urls),
 ]
 

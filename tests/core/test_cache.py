@@ -292,6 +292,73 @@ def test_api_answers_are_cached_with_an_etag_and_gzip(client, world):
     assert "Autre Nom" in changed.content.decode()
 
 
+MAP_ROUTES = ("/api/v1/places?page_size=20", "/api/v1/places/clusters?bbox=-5,48,-4,49&zoom=9")
+
+
+@pytest.fixture
+def ninja_runs(monkeypatch):
+    """How many times django-ninja ran an operation (parsed and validated a request's parameters)."""
+    from ninja.operation import Operation
+
+    runs = []
+    run = Operation.run
+
+    def counted(self, request, **kwargs):
+        runs.append(request.path)
+        return run(self, request, **kwargs)
+
+    monkeypatch.setattr(Operation, "run", counted)
+    return runs
+
+
+@pytest.mark.parametrize("url", MAP_ROUTES)
+def test_a_kept_map_answer_is_served_before_django_ninja(client, world, ninja_runs, url):
+    first = client.get(url)
+    assert first.status_code == 200
+    assert len(ninja_runs) == 1
+    with CaptureQueriesContext(connection) as queries:
+        again = client.get(url)
+        not_modified = client.get(url, headers={"if-none-match": first["ETag"]})
+        compressed = client.get(url, headers={"accept-encoding": "gzip"})
+    assert len(ninja_runs) == 1  # none of the three reached django-ninja
+    assert len(queries) == 3  # the namespace versions, once each
+    assert again.content == first.content
+    assert again["ETag"] == first["ETag"]
+    assert not_modified.status_code == 304
+    assert json.loads(gzip.decompress(compressed.content)) == json.loads(first.content)
+    _edit(world[1][0], name="Autre Nom")
+    assert client.get(url, headers={"if-none-match": first["ETag"]}).status_code == 200
+    assert len(ninja_runs) == 2  # a change: django-ninja answers again, and its answer is kept
+
+
+@pytest.mark.parametrize(
+    ("url", "parameter"),
+    [
+        ("/api/v1/places?page_size=0", "page_size"),
+        ("/api/v1/places?around_insee=99999", "around_insee"),
+        ("/api/v1/places/clusters?zoom=99", "zoom"),
+        ("/api/v1/places/clusters?bbox=a,b", "bbox"),
+    ],
+)
+def test_bad_parameters_still_get_django_ninjas_french_400_through_the_front(client, world, url, parameter):
+    for _ in range(2):  # never kept
+        response = client.get(url)
+        assert response.status_code == 400
+        assert response.json()["errors"][0]["parameter"] == parameter
+        assert response.json()["detail"] == "Paramètres invalides."
+
+
+@pytest.mark.parametrize("url", MAP_ROUTES)
+def test_the_map_routes_answer_every_role_the_same_public_answer(
+    client_for, world, plain_user, programme_staff, url
+):
+    """Access: public, as the rest of the API (the front keeps no answer per visitor)."""
+    answers = [client_for(user).get(url) for user in (None, plain_user, programme_staff, None)]
+    assert [answer.status_code for answer in answers] == [200] * 4
+    assert len({answer.content for answer in answers}) == 1
+    assert client_for(plain_user).post(url).status_code == 405  # not a read: django-ninja's answer
+
+
 def test_a_missing_place_answers_404_with_a_real_csrf_token(client, world):
     response = client.get(reverse("places:detail", args=["lieu-inexistant"]))
     assert response.status_code == 404

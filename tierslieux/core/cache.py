@@ -365,32 +365,14 @@ def cached_page(
 # ------------------------------------------------------------------------------------------- API answers
 
 
-def cached_json(
-    request: HttpRequest,
-    key_parts: Iterable[Any],
-    render: Callable[[], HttpResponse],
-    *,
-    namespaces: Iterable[str] = ("places", "geo"),
-) -> HttpResponse:
-    """An API answer (the same for everyone who asks with these parameters: `key_parts` must hold all it
-    depends on besides the namespaces) from this process's memory, with its gzipped body kept beside it, an
-    ETag and 304 to a matching If-None-Match."""
-    seconds = getattr(settings, "PAGE_CACHE_SECONDS", 0)
-    if seconds <= 0 or request.method not in ("GET", "HEAD"):
-        return render()
-    try:
-        key = cache_key(("api", request.path, *key_parts, *namespace_versions(namespaces)))
-        entry = caches[LOCAL].get(key)
-    except Exception:
-        logger.warning("API cache unavailable", exc_info=True)
-        return render()
-    if entry is None:
-        response = render()
-        if response.status_code != 200 or response.streaming:
-            return response
-        body = response.content
-        entry = (response["Content-Type"], body, gzip.compress(body, 6), f'"{key.rsplit(":", 1)[1]}"')
-        caches[LOCAL].set(key, entry, seconds)
+def _api_key(request: HttpRequest, key_parts: Iterable[Any], namespaces: Iterable[str]) -> str | None:
+    """The key of an API answer, or None when answers are not kept (caching off, not a read)."""
+    if getattr(settings, "PAGE_CACHE_SECONDS", 0) <= 0 or request.method not in ("GET", "HEAD"):
+        return None
+    return cache_key(("api", request.path, *key_parts, *namespace_versions(namespaces)))
+
+
+def _api_response(request: HttpRequest, entry: tuple[str, bytes, bytes, str]) -> HttpResponse:
     content_type, body, compressed, etag = entry
     if etag in request.headers.get("If-None-Match", ""):
         response = HttpResponse(status=304)
@@ -402,3 +384,46 @@ def cached_json(
     response["ETag"] = etag
     response["Vary"] = "Accept-Encoding"
     return response
+
+
+def cached_json_hit(
+    request: HttpRequest, key_parts: Iterable[Any], *, namespaces: Iterable[str] = ("places", "geo")
+) -> HttpResponse | None:
+    """The kept API answer for this request if there is one, else None: what a thin view in front of the API
+    framework answers without parsing the parameters again (the answer was kept only once they were valid,
+    and the key holds every parameter). `key_parts` and `namespaces` must be those of `cached_json`."""
+    try:
+        key = _api_key(request, key_parts, namespaces)
+        entry = caches[LOCAL].get(key) if key is not None else None
+    except Exception:
+        logger.warning("API cache unavailable", exc_info=True)
+        return None
+    return _api_response(request, entry) if entry is not None else None
+
+
+def cached_json(
+    request: HttpRequest,
+    key_parts: Iterable[Any],
+    render: Callable[[], HttpResponse],
+    *,
+    namespaces: Iterable[str] = ("places", "geo"),
+) -> HttpResponse:
+    """An API answer (the same for everyone who asks with these parameters: `key_parts` must hold all it
+    depends on besides the namespaces) from this process's memory, with its gzipped body kept beside it, an
+    ETag and 304 to a matching If-None-Match."""
+    try:
+        key = _api_key(request, key_parts, namespaces)
+        entry = caches[LOCAL].get(key) if key is not None else None
+    except Exception:
+        logger.warning("API cache unavailable", exc_info=True)
+        return render()
+    if key is None:
+        return render()
+    if entry is None:
+        response = render()
+        if response.status_code != 200 or response.streaming:
+            return response
+        body = response.content
+        entry = (response["Content-Type"], body, gzip.compress(body, 6), f'"{key.rsplit(":", 1)[1]}"')
+        caches[LOCAL].set(key, entry, settings.PAGE_CACHE_SECONDS)
+    return _api_response(request, entry)

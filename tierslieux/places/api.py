@@ -7,6 +7,8 @@ fields as the CSV export (Table Schema at /donnees/schema-tiers-lieux.json), nev
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
+from functools import wraps
 
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
@@ -15,7 +17,7 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router
 from ninja.errors import HttpError
 
-from tierslieux.core.cache import cached_json
+from tierslieux.core.cache import cached_json, cached_json_hit
 from tierslieux.geo.resolution import commune_resolve
 
 from . import exports, selectors
@@ -93,6 +95,21 @@ def places_list(
     if around_insee and (match := commune_resolve(insee=around_insee)).commune is None:
         return _unknown_parameter("around_insee", match.message)
     return cached_json(request, _vary(request), lambda: _places_list(request, page, page_size))
+
+
+def memory_first(ninja_view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """A Django view in front of one of django-ninja's views of the two routes the map asks on every pan
+    (`places_list`, `places_clusters`): an answer this process keeps (`cached_json`) is served at once, without
+    django-ninja's resolution and its validation of the query parameters again (an answer is kept only once they
+    were valid, under a key holding all of them); anything else goes to django-ninja. Mounted before the API in
+    config/urls.py; the same access as the API (public)."""
+
+    @wraps(ninja_view)  # with its csrf_exempt, as django-ninja's views
+    def view(request, *args, **kwargs) -> HttpResponse:
+        kept = cached_json_hit(request, _vary(request))
+        return kept if kept is not None else ninja_view(request, *args, **kwargs)
+
+    return view
 
 
 def _vary(request) -> tuple:
