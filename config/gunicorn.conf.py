@@ -49,16 +49,35 @@ def when_ready(server):
         connections.close_all()
 
 
-WARM_PATHS = ("/", "/lieux/", "/territoires/", "/api/v1/places?limit=1", "/sante/")
+WARM_PATHS = ("/", "/lieux/", "/territoires/", "/api/v1/places", "/api/v1/places/clusters", "/sante/")
+
+
+def _warm_paths() -> list[str]:
+    """WARM_PATHS, then the pages of a published place and of the most populated commune (the heaviest commune
+    page: its first render loads what every commune page reads, ≈ 4 s when a worker paid it on a loaded machine)."""
+    from django.urls import reverse
+
+    from tierslieux.geo.models import Commune
+    from tierslieux.places.models import Place
+
+    paths = list(WARM_PATHS)
+    place = Place.objects.published().only("slug").order_by("pk").first()
+    if place is not None:
+        paths.append(reverse("places:detail", args=[place.slug]))
+    commune = Commune.objects.filter(population__isnull=False).order_by("-population").only("insee").first()
+    if commune is not None:
+        paths.append(reverse("geo:commune", args=[commune.insee]))
+    return paths
 
 
 def _warm_pages():
-    """A first request to the pages people open most, in the master: imports, URL resolution and compiled
-    templates are then shared by every worker instead of being paid by each worker's first visitor."""
+    """A first request to the pages people open most, in the master: imports, URL resolution, compiled
+    templates and the values they compute are then shared by every worker (forked from the master) instead of
+    being paid by each worker's first visitor."""
     from django.conf import settings
     from django.test import Client
 
     host = next((h for h in settings.ALLOWED_HOSTS if h and not h.startswith((".", "*"))), "localhost")
     client = Client(SERVER_NAME=host)
-    for path in WARM_PATHS:
+    for path in _warm_paths():
         client.get(path, secure=True, HTTP_X_REQUEST_ID="warm-up")

@@ -141,3 +141,27 @@ def test_make_serve_runs_the_site_the_worker_and_the_scheduler(serve, settings, 
     [line] = wait_for(probe_logged, timeout=10, what="the probe's log line")
     assert line["logger"] == "tierslieux.request" and line["status"] == 200 and line["path"] == "/sante/"
     assert {"time", "level", "message", "duration_ms"} <= set(line)
+
+
+def _gunicorn_config():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("gunicorn_conf", ROOT / "config" / "gunicorn.conf.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.mark.django_db
+def test_the_master_warms_a_place_page_and_the_most_populated_communes_page(client):
+    from tests.factories.geo import CommuneFactory
+    from tests.factories.places import PlaceFactory
+
+    CommuneFactory(insee="29019", name="Brest", population=139_000)
+    big = CommuneFactory(insee="35238", name="Rennes", population=225_000)
+    place = PlaceFactory(commune=big)
+    paths = _gunicorn_config()._warm_paths()
+    assert paths[-2:] == [f"/lieux/{place.slug}/", "/territoires/commune/35238/"]
+    for path in paths:  # each one a page that answers (a warm-up of a 404 would warm nothing)
+        assert client.get(path).status_code == 200, path
