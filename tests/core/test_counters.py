@@ -92,3 +92,67 @@ def test_laureates_see_the_annual_reports_they_have_to_file(client_for):
     page = client_for(laureate.manager).get("/a-traiter/").content.decode()
     assert "Rapports annuels à déposer" in page and 'href="/suivi/mes-lieux/"' in page
     assert "reports_due" not in {c.key for c in counters.counts_for(laureate.staff)}
+
+
+@pytest.fixture
+def counts_cached(settings):
+    from django.core.cache import cache, caches
+
+    from tierslieux.core import cache as core_cache
+
+    settings.PAGE_CACHE_SECONDS = 600
+    cache.clear()
+    caches[core_cache.LOCAL].clear()
+    yield
+    cache.clear()
+    caches[core_cache.LOCAL].clear()
+
+
+def _counts(user) -> tuple[dict[str, int], int]:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        values = {c.key: c.value for c in counters.counts_for(user)}
+    return values, len(queries)
+
+
+def test_a_persons_counts_are_kept_until_a_watched_write_commits(
+    counts_cached, programme_staff, django_capture_on_commit_callbacks, mailbox
+):
+    from django.db import transaction
+
+    from tierslieux.places.contributions.services import proposal_refuse
+
+    # Each write in its own transaction, as requests make them: the test's own transaction never commits, and
+    # a bump registered at its level (the fixtures') would make later writes there find it already registered.
+    with transaction.atomic():
+        call = CallFactory(staff=[programme_staff])
+        ApplicationFactory(call=call, status=Status.SUBMITTED)
+    values, first = _counts(programme_staff)
+    assert values == {"files_to_assign": 1, "moderation": 0}
+    again, queries = _counts(programme_staff)
+    assert again == values
+    assert queries == 1 < first  # the namespace versions only
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        proposal = ProposalFactory()  # a contribution to moderate: its app is watched
+    assert _counts(programme_staff)[0] == {"files_to_assign": 1, "moderation": 1}
+    # A workflow moves a status with an UPDATE (no post_save): its transition log row tells the counts.
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        proposal_refuse(proposal=proposal, user=programme_staff, reason="Doublon d’une fiche existante.")
+    assert _counts(programme_staff)[0] == {"files_to_assign": 1, "moderation": 0}
+
+
+def test_kept_counts_follow_a_change_of_role_and_stay_per_person(
+    counts_cached, programme_staff, plain_user, django_capture_on_commit_callbacks
+):
+    from django.contrib.auth.models import Group
+    from django.db import transaction
+
+    ProposalFactory()
+    assert _counts(plain_user)[0] == {}
+    assert _counts(programme_staff)[0]["moderation"] == 1
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        plain_user.groups.add(Group.objects.get(name=Role.PROGRAMME_STAFF.value))
+    plain_user = type(plain_user).objects.get(pk=plain_user.pk)  # a new request's user
+    assert _counts(plain_user)[0]["moderation"] == 1

@@ -29,6 +29,7 @@ class CallsConfig(AppConfig):
                 count=selectors.reviews_to_do,
                 visible=lambda user: has_role(user, Role.REVIEWER),
                 order=10,
+                watches=("calls",),
             )
         )
         register(
@@ -39,5 +40,6 @@ class CallsConfig(AppConfig):
                 count=selectors.files_to_assign,
                 visible=is_programme_staff,
                 order=20,
+                watches=("calls",),
             )
         )

@@ -56,6 +56,7 @@ NAMESPACES = {
     "places": "places:atlas-index:generation",  # also read by the atlas index of every process
     "geo": "geo:generation",
     "content": "content:generation",
+    "todo": "todo:generation",  # the header's "À traiter" counts (core/counters.py)
 }
 PAGE_NAMESPACES = ("places", "geo", "content")
 _MISSING = object()
@@ -174,14 +175,19 @@ def namespace_bump_after_commit(name: str, *, using: str = DEFAULT_DB_ALIAS) -> 
     transaction.on_commit(callback, using=using)
 
 
+_watched: dict[str, set[str]] = {}
+
+
 def watch_models(name: str, labels: Iterable[str]) -> None:
     """Bump namespace `name` after any save or delete (and many-to-many change) of the models named by
-    `labels`: an app label ("news") or a model label ("calls.Call")."""
-    labels = frozenset(labels)
+    `labels`: an app label ("news") or a model label ("calls.Call"). Calling it again for the same namespace adds
+    labels to those it watches."""
+    watched = _watched.setdefault(name, set())
+    watched.update(labels)
 
     def changed(sender: Any, using: str = DEFAULT_DB_ALIAS, **kwargs: Any) -> None:
         meta = sender._meta
-        if meta.app_label in labels or meta.label in labels:
+        if meta.app_label in watched or meta.label in watched:
             namespace_bump_after_commit(name, using=using)
 
     for signal in (post_save, post_delete, m2m_changed):

@@ -24,5 +24,6 @@ class FollowupConfig(AppConfig):
                 count=lambda user: selectors.reports_due_count(user),
                 visible=selectors.files_reports,
                 order=40,
+                watches=("followup", "calls", "places"),  # reports, agreements, applicants, managers
             )
         )

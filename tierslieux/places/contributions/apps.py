@@ -24,5 +24,6 @@ class ContributionsConfig(AppConfig):
                 count=lambda user: moderation_count(),
                 visible=can_moderate,
                 order=30,
+                watches=("place_contributions", "places"),  # contributions, project places
             )
         )
