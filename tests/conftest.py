@@ -450,3 +450,19 @@ def ban_geocoder(settings):
     yield state
     server.shutdown()
     server.server_close()
+
+
+@pytest.fixture
+def cache_on(settings):
+    """Caching as in production (core/cache.py; the test settings turn it off): pages, API answers and kept
+    values for 600 s, both stores empty before and after."""
+    from django.core.cache import cache, caches
+
+    from tierslieux.core.cache import LOCAL
+
+    settings.PAGE_CACHE_SECONDS = 600
+    cache.clear()
+    caches[LOCAL].clear()
+    yield
+    cache.clear()
+    caches[LOCAL].clear()

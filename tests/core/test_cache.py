@@ -31,13 +31,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
-def _cache_on(settings):
-    settings.PAGE_CACHE_SECONDS = 600
-    cache.clear()
-    caches[core_cache.LOCAL].clear()
-    yield
-    cache.clear()
-    caches[core_cache.LOCAL].clear()
+def _cache_on(cache_on):
+    """Every test of this module with caching as in production (tests/conftest.py::cache_on)."""
 
 
 @pytest.fixture

@@ -94,20 +94,6 @@ def test_laureates_see_the_annual_reports_they_have_to_file(client_for):
     assert "reports_due" not in {c.key for c in counters.counts_for(laureate.staff)}
 
 
-@pytest.fixture
-def counts_cached(settings):
-    from django.core.cache import cache, caches
-
-    from tierslieux.core import cache as core_cache
-
-    settings.PAGE_CACHE_SECONDS = 600
-    cache.clear()
-    caches[core_cache.LOCAL].clear()
-    yield
-    cache.clear()
-    caches[core_cache.LOCAL].clear()
-
-
 def _counts(user) -> tuple[dict[str, int], int]:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
@@ -118,7 +104,7 @@ def _counts(user) -> tuple[dict[str, int], int]:
 
 
 def test_a_persons_counts_are_kept_until_a_watched_write_commits(
-    counts_cached, programme_staff, django_capture_on_commit_callbacks, mailbox
+    cache_on, programme_staff, django_capture_on_commit_callbacks, mailbox
 ):
     from django.db import transaction
 
@@ -144,7 +130,7 @@ def test_a_persons_counts_are_kept_until_a_watched_write_commits(
 
 
 def test_kept_counts_follow_a_change_of_role_and_stay_per_person(
-    counts_cached, programme_staff, plain_user, django_capture_on_commit_callbacks
+    cache_on, programme_staff, plain_user, django_capture_on_commit_callbacks
 ):
     from django.contrib.auth.models import Group
     from django.db import transaction

@@ -371,11 +371,19 @@ def cached_page(
 # ------------------------------------------------------------------------------------------- API answers
 
 
-def _api_key(request: HttpRequest, key_parts: Iterable[Any], namespaces: Iterable[str]) -> str | None:
-    """The key of an API answer, or None when answers are not kept (caching off, not a read)."""
+def _api_entry(
+    request: HttpRequest, key_parts: Iterable[Any], namespaces: Iterable[str]
+) -> tuple[str | None, tuple[str, bytes, bytes, str] | None]:
+    """The key of an API answer and its kept entry; (None, None) when answers are not kept (caching off, not a
+    read) or the cache cannot be read."""
     if getattr(settings, "PAGE_CACHE_SECONDS", 0) <= 0 or request.method not in ("GET", "HEAD"):
-        return None
-    return cache_key(("api", request.path, *key_parts, *namespace_versions(namespaces)))
+        return None, None
+    try:
+        key = cache_key(("api", request.path, *key_parts, *namespace_versions(namespaces)))
+        return key, caches[LOCAL].get(key)
+    except Exception:
+        logger.warning("API cache unavailable", exc_info=True)
+        return None, None
 
 
 def _api_response(request: HttpRequest, entry: tuple[str, bytes, bytes, str]) -> HttpResponse:
@@ -398,12 +406,7 @@ def cached_json_hit(
     """The kept API answer for this request if there is one, else None: what a thin view in front of the API
     framework answers without parsing the parameters again (the answer was kept only once they were valid,
     and the key holds every parameter). `key_parts` and `namespaces` must be those of `cached_json`."""
-    try:
-        key = _api_key(request, key_parts, namespaces)
-        entry = caches[LOCAL].get(key) if key is not None else None
-    except Exception:
-        logger.warning("API cache unavailable", exc_info=True)
-        return None
+    entry = _api_entry(request, key_parts, namespaces)[1]
     return _api_response(request, entry) if entry is not None else None
 
 
@@ -417,12 +420,7 @@ def cached_json(
     """An API answer (the same for everyone who asks with these parameters: `key_parts` must hold all it
     depends on besides the namespaces) from this process's memory, with its gzipped body kept beside it, an
     ETag and 304 to a matching If-None-Match."""
-    try:
-        key = _api_key(request, key_parts, namespaces)
-        entry = caches[LOCAL].get(key) if key is not None else None
-    except Exception:
-        logger.warning("API cache unavailable", exc_info=True)
-        return render()
+    key, entry = _api_entry(request, key_parts, namespaces)
     if key is None:
         return render()
     if entry is None:
